@@ -1,0 +1,92 @@
+// GrowableArray: a malloc-backed array of trivially copyable elements whose
+// growth reports out-of-memory as a Status instead of aborting.
+//
+// The core is built without exceptions, so std::vector's growth would abort
+// the whole WebAssembly instance when linear memory is exhausted. Every large
+// buffer of the index (vectors, links, flags) lives in a GrowableArray so a
+// failed growth leaves the index unchanged and usable.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+#include "minivectordb/status.hpp"
+
+namespace mvdb {
+
+template <typename T>
+class GrowableArray {
+  static_assert(std::is_trivially_copyable<T>::value, "GrowableArray holds trivially copyable types only");
+
+ public:
+  GrowableArray() = default;
+  ~GrowableArray() { std::free(data_); }
+  GrowableArray(const GrowableArray&) = delete;
+  GrowableArray& operator=(const GrowableArray&) = delete;
+  GrowableArray(GrowableArray&& o) noexcept { *this = std::move(o); }
+  GrowableArray& operator=(GrowableArray&& o) noexcept {
+    if (this != &o) {
+      std::free(data_);
+      data_ = o.data_;
+      size_ = o.size_;
+      capacity_ = o.capacity_;
+      o.data_ = nullptr;
+      o.size_ = o.capacity_ = 0;
+    }
+    return *this;
+  }
+
+  /// Ensures room for at least `n` elements. Capacity at least doubles on
+  /// growth so appends are amortised O(1). Fails (index unchanged) when the
+  /// byte size overflows 32-bit address space or malloc returns null.
+  Status Reserve(uint64_t n) {
+    if (n <= capacity_) return Status::Ok();
+    uint64_t cap = capacity_ == 0 ? 16 : capacity_;
+    while (cap < n) cap *= 2;
+    if (!BytesFit(cap)) cap = n;  // doubling overshot; try the exact need
+    if (!BytesFit(cap)) return OutOfMemory(OomMessage(n));
+    void* p = std::realloc(data_, static_cast<size_t>(cap * sizeof(T)));
+    if (p == nullptr) return OutOfMemory(OomMessage(n));
+    data_ = static_cast<T*>(p);
+    capacity_ = cap;
+    return Status::Ok();
+  }
+
+  /// Grows (reserving as needed) or shrinks to `n` elements; new elements are
+  /// zero-filled.
+  Status Resize(uint64_t n) {
+    MVDB_RETURN_IF_ERROR(Reserve(n));
+    if (n > size_) std::memset(static_cast<void*>(data_ + size_), 0, static_cast<size_t>((n - size_) * sizeof(T)));
+    size_ = n;
+    return Status::Ok();
+  }
+
+  /// Appends within the reserved capacity (call Reserve first).
+  void PushBackUnchecked(const T& v) { data_[size_++] = v; }
+
+  void PopBack() { --size_; }
+  void Clear() { size_ = 0; }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  uint64_t size() const { return size_; }
+  uint64_t capacity() const { return capacity_; }
+  uint64_t capacity_bytes() const { return capacity_ * sizeof(T); }
+  T& operator[](uint64_t i) { return data_[i]; }
+  const T& operator[](uint64_t i) const { return data_[i]; }
+
+ private:
+  static bool BytesFit(uint64_t n) { return n <= (uint64_t{SIZE_MAX} / sizeof(T)) && n * sizeof(T) <= uint64_t{SIZE_MAX}; }
+  static std::string OomMessage(uint64_t n) {
+    return "cannot allocate " + std::to_string(n * sizeof(T)) + " bytes (" + std::to_string(n) +
+           " elements of " + std::to_string(sizeof(T)) + " bytes)";
+  }
+
+  T* data_ = nullptr;
+  uint64_t size_ = 0;
+  uint64_t capacity_ = 0;
+};
+
+}  // namespace mvdb

@@ -1,0 +1,157 @@
+// HNSW graph: Hierarchical Navigable Small World links over labels 0..n-1.
+//
+// Algorithm: Malkov & Yashunin, "Efficient and robust approximate nearest
+// neighbor search using Hierarchical Navigable Small World graphs", IEEE TPAMI
+// 2018 (arXiv:1603.09320):
+//  - Algorithm 1 (INSERT) with a random level l = floor(-ln(U) * mL),
+//    mL = 1 / ln(M), U drawn from a seeded SplitMix64 (same seed and same
+//    inserts give the same graph);
+//  - Algorithm 2 (SEARCH-LAYER) with binary-heap candidate and result queues
+//    and an epoch-stamped visited set reused across queries;
+//  - Algorithm 4 (SELECT-NEIGHBORS-HEURISTIC, without extendCandidates and
+//    keepPrunedConnections, as hnswlib) both for the new node and when an
+//    existing neighbour list overflows;
+//  - Algorithm 5 (K-NN-SEARCH) with ef = max(efSearch, k).
+// Layer 0 allows M_max0 = 2*M links per node, upper layers M_max = M.
+//
+// Only links live here; vectors are reached through a VectorSpace.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "minivectordb/buffer.hpp"
+#include "minivectordb/random.hpp"
+#include "minivectordb/vector_store.hpp"
+#include "minivectordb/visited.hpp"
+
+namespace mvdb {
+
+/// A (distance, label) pair. Ordered by distance, then label, so that heaps
+/// and sorts behave the same on every standard library.
+struct Neighbor {
+  float distance;
+  uint32_t label;
+};
+inline bool operator<(const Neighbor& a, const Neighbor& b) {
+  return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
+}
+
+/// Sentinel for "no label".
+constexpr uint32_t kNoLabel = 0xFFFFFFFFu;
+/// Highest level a node may get; with M >= 2 the chance of exceeding it is
+/// below 2^-30 per insert, and the cap keeps a crafted snapshot harmless.
+constexpr uint32_t kMaxLevel = 30;
+
+/// Predicate over labels for result admission during search. Labels that
+/// fail it are still traversed (they keep the graph connected) but never
+/// returned. Holds an optional tombstone bitmap and an optional allow bitmap
+/// (bit i of word i/32 set = label i allowed); null pointers admit all.
+struct LabelFilter {
+  const uint8_t* deleted = nullptr;  ///< one byte per label, nonzero = tombstone
+  const uint32_t* allowed = nullptr; ///< bitset over labels, or null
+  bool Admits(uint32_t label) const {
+    if (deleted != nullptr && deleted[label] != 0) return false;
+    if (allowed != nullptr && ((allowed[label >> 5] >> (label & 31)) & 1u) == 0) return false;
+    return true;
+  }
+  bool AdmitsAll() const { return deleted == nullptr && allowed == nullptr; }
+};
+
+class HnswGraph {
+ public:
+  HnswGraph() = default;
+  /// M: links per node on upper layers (layer 0 gets 2*M).
+  /// ef_construction: candidate list size while inserting.
+  HnswGraph(uint32_t M, uint32_t ef_construction, uint64_t seed);
+  ~HnswGraph();
+  HnswGraph(const HnswGraph&) = delete;
+  HnswGraph& operator=(const HnswGraph&) = delete;
+  HnswGraph(HnswGraph&& o) noexcept;
+  HnswGraph& operator=(HnswGraph&& o) noexcept;
+
+  uint32_t M() const { return M_; }
+  uint32_t M0() const { return M0_; }
+  uint32_t ef_construction() const { return ef_construction_; }
+  uint32_t size() const { return size_; }
+  uint32_t entry_point() const { return entry_point_; }
+  int32_t max_level() const { return max_level_; }
+  uint64_t rng_state() const { return rng_.state(); }
+
+  /// Makes room for `n` nodes in total (links, levels, visited marks).
+  Status Reserve(uint32_t n);
+
+  /// Inserts node `label` == size(); its vector must already be in `space`.
+  /// Deleted labels (per `deleted`, may be null) are traversed but never
+  /// chosen as neighbours. Fails only with kOutOfMemory (graph unchanged).
+  Status Insert(const VectorSpace& space, const uint8_t* deleted);
+
+  /// K-NN search (Algorithm 5). Writes up to k neighbours admitted by
+  /// `filter`, nearest first, into `out`. ef is raised to at least k.
+  void Search(const VectorSpace& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
+              std::vector<Neighbor>* out);
+
+  /// Neighbours of `label` on `layer` (layer <= Level(label)): count in *n,
+  /// labels at the returned pointer.
+  const uint32_t* Links(uint32_t label, uint32_t layer, uint32_t* n) const;
+  /// Level of `label` (0 = only on the bottom layer).
+  uint32_t Level(uint32_t label) const { return levels_[label]; }
+
+  /// Bytes held by links, levels and the visited set.
+  uint64_t MemoryBytes() const;
+
+  // --- Restoring from a snapshot (snapshot.cpp validates before calling). ---
+  /// Appends a node with `level` and zero links; room must be reserved.
+  Status AppendNodeForRestore(uint32_t level);
+  /// Mutable link block of `label` on `layer`: [count, slot_0 .. slot_{max-1}].
+  uint32_t* MutableLinkBlock(uint32_t label, uint32_t layer);
+  void SetEntryForRestore(uint32_t entry, int32_t max_level, uint64_t rng_state) {
+    entry_point_ = entry;
+    max_level_ = max_level;
+    rng_.set_state(rng_state);
+  }
+
+ private:
+  uint32_t DrawLevel();
+  uint32_t MaxLinks(uint32_t layer) const { return layer == 0 ? M0_ : M_; }
+  uint32_t* LinkBlock(uint32_t label, uint32_t layer) const;
+
+  // Algorithm 2, used for construction: no admission filter for traversal,
+  // deleted nodes excluded from `results`. Fills results_ (max-heap) with up
+  // to ef nearest nodes to `query` on `layer`, starting from `entry`.
+  void SearchLayer(const VectorSpace& space, const float* query, Neighbor entry, uint32_t ef, uint32_t layer,
+                   const LabelFilter& filter);
+  // Algorithm 4: keeps at most `m` of `candidates` (distances to the base
+  // node), in place, preferring diverse directions.
+  void SelectNeighborsHeuristic(const VectorSpace& space, std::vector<Neighbor>* candidates, uint32_t m);
+  // Adds `source` to the list of `target` on `layer`, shrinking with the
+  // heuristic when the list is full.
+  void Connect(const VectorSpace& space, uint32_t target, uint32_t source, uint32_t layer);
+  // Greedy descent through layers [top, bottom) towards `query`.
+  Neighbor GreedyDescend(const VectorSpace& space, const float* query, Neighbor cur, int32_t top, int32_t bottom) const;
+
+  uint32_t M_ = 16;
+  uint32_t M0_ = 32;
+  uint32_t ef_construction_ = 200;
+  double mL_ = 0.0;
+  SplitMix64 rng_;
+
+  uint32_t size_ = 0;
+  uint32_t entry_point_ = kNoLabel;
+  int32_t max_level_ = -1;
+
+  GrowableArray<uint32_t> links0_;  // size_ * (1 + M0_): [count, links...] per node
+  GrowableArray<uint8_t> levels_;   // level per node
+  GrowableArray<uint32_t*> upper_;  // per node: level * (1 + M_) words, or null
+
+  // Scratch reused across calls (no allocation per query once warmed up).
+  VisitedSet visited_;
+  std::vector<Neighbor> candidates_;  // min-heap via greater-than comparator
+  std::vector<Neighbor> results_;     // max-heap
+  std::vector<Neighbor> selected_;  // neighbours chosen for the node being inserted
+  std::vector<Neighbor> prune_;     // an overflowing list being shrunk
+  std::vector<Neighbor> kept_;      // heuristic output
+  uint64_t upper_words_ = 0;        // words held by all upper-layer blocks
+};
+
+}  // namespace mvdb

@@ -1,0 +1,111 @@
+// Index: the vector store, the HNSW graph, tombstones and the search planner
+// (graph walk or exact flat scan) behind one object. Everything is per
+// instance; there is no global state.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "minivectordb/buffer.hpp"
+#include "minivectordb/distance.hpp"
+#include "minivectordb/hnsw.hpp"
+#include "minivectordb/status.hpp"
+#include "minivectordb/vector_store.hpp"
+
+namespace mvdb {
+
+/// Parameters fixed when an index is created.
+struct IndexConfig {
+  uint32_t dim = 0;                ///< vector dimension, 1 .. kMaxDim
+  Metric metric = Metric::kL2;     ///< distance metric
+  uint32_t M = 16;                 ///< HNSW links per node on upper layers (layer 0: 2*M), 2 .. kMaxM
+  uint32_t ef_construction = 200;  ///< HNSW candidate list size while inserting, >= 1
+  uint32_t ef_search = 64;         ///< default candidate list size while searching, >= 1
+  uint64_t seed = 1;               ///< seed of the level PRNG
+};
+
+constexpr uint32_t kMaxDim = 65536;
+constexpr uint32_t kMaxM = 1024;
+constexpr uint32_t kMaxEf = 1u << 20;
+constexpr uint32_t kMaxK = 1u << 20;
+
+/// Checks ranges of every field; InvalidArgument names the field.
+Status ValidateConfig(const IndexConfig& c);
+
+/// Counters reported by Index::Search so callers can tell which plan ran.
+enum class SearchPlan : uint8_t { kGraph = 0, kFlat = 1, kGraphThenFlat = 2 };
+
+class Index {
+ public:
+  Index() = default;
+  Index(Index&&) noexcept = default;
+  Index& operator=(Index&&) noexcept = default;
+
+  /// Creates an empty index. Fails with kInvalidArgument on bad config.
+  Status Init(const IndexConfig& config);
+
+  const IndexConfig& config() const { return config_; }
+  /// Number of labels ever assigned (live + deleted).
+  uint32_t size() const { return store_.size(); }
+  uint32_t deleted_count() const { return deleted_count_; }
+  uint32_t live_count() const { return size() - deleted_count_; }
+  bool IsDeleted(uint32_t label) const { return deleted_[label] != 0; }
+
+  /// Appends n vectors (n * dim floats, row-major) with labels size() ..
+  /// size()+n-1, normalised first for kCosine. All-or-nothing: every vector
+  /// is checked (finite values; non-zero norm for cosine) and memory for all
+  /// n is reserved before the first is inserted.
+  /// Errors: kInvalidArgument (NaN/Inf, zero vector with cosine), kOutOfMemory.
+  Status Add(const float* vectors, uint32_t n);
+
+  /// Tombstones `label`: it stays in the graph for traversal but is never
+  /// returned. Errors: kNotFound if out of range or already deleted.
+  Status MarkDeleted(uint32_t label);
+
+  /// k nearest admitted labels to `query` (dim floats), nearest first.
+  ///  - ef: candidate list size, raised to k when smaller.
+  ///  - allowed: bitset over labels (bit i of word i/32), or null for all;
+  ///    allowed_count: number of live labels set in it (ignored when null).
+  /// The planner runs an exact flat scan when at most ef*M labels can match,
+  /// otherwise the graph walk, falling back to the flat scan when the walk
+  /// finds fewer than min(k, matching) results. So the result always holds
+  /// min(k, matching) labels. Distances are lower-is-closer (see Metric).
+  /// Errors: kInvalidArgument (k or ef out of range, NaN query, zero query with cosine).
+  Status Search(const float* query, uint32_t k, uint32_t ef, const uint32_t* allowed, uint32_t allowed_count,
+                std::vector<Neighbor>* out, SearchPlan* plan = nullptr);
+
+  /// Exact search over every admitted label (the reference for tests).
+  Status SearchExact(const float* query, uint32_t k, const uint32_t* allowed, std::vector<Neighbor>* out);
+
+  /// Stored vector of `label` (dim floats; unit-normalised for cosine).
+  const float* Vector(uint32_t label) const { return store_.Get(label); }
+
+  /// Bytes held by vectors, graph, tombstones and scratch buffers.
+  uint64_t MemoryBytes() const;
+
+  const VectorStore& store() const { return store_; }
+  const HnswGraph& graph() const { return graph_; }
+  const uint8_t* deleted_flags() const { return deleted_.data(); }
+
+  /// Builds an index from validated snapshot parts (snapshot.cpp).
+  static Index FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
+                         GrowableArray<uint8_t>&& deleted, uint32_t deleted_count);
+
+ private:
+  VectorSpace space() const { return VectorSpace{&store_, DistanceFor(config_.metric)}; }
+  // Validates and (for cosine) normalises a query into query_.
+  Status PrepareQuery(const float* query, uint32_t k);
+  // Exact top-k of query_ over labels admitted by `filter`, nearest first.
+  void FlatScan(uint32_t k, const LabelFilter& filter, std::vector<Neighbor>* out) const;
+  LabelFilter MakeFilter(const uint32_t* allowed) const;
+
+  IndexConfig config_;
+  VectorStore store_;
+  HnswGraph graph_;
+  GrowableArray<uint8_t> deleted_;  // one byte per label, 1 = tombstone
+  uint32_t deleted_count_ = 0;
+  std::vector<float> query_;        // normalised query scratch
+  std::vector<float> row_;          // normalised insert scratch
+};
+
+}  // namespace mvdb

@@ -1,0 +1,60 @@
+// Snapshot format: a versioned, checksummed binary serialisation of an Index
+// plus one opaque user section (the TypeScript layer stores its ID map and
+// metadata there). It is not a dump of linear memory.
+//
+// Layout (every integer little-endian, fixed width; never size_t):
+//
+//   File header, 24 bytes
+//     0  u8[8] magic "MVDBSNAP"
+//     8  u16   major version (readers reject a different major)
+//    10  u16   minor version (readers skip section tags they do not know)
+//    12  u32   section count (at most kMaxSections)
+//    16  u32   flags (0)
+//    20  u32   CRC-32 of bytes 0..19
+//   Then `section count` sections, each:
+//     0  u32   tag (four ASCII bytes: 'CONF', 'VECS', 'GRPH', 'TOMB', 'USER')
+//     4  u32   CRC-32 of the payload
+//     8  u64   payload length in bytes
+//    16  ...   payload
+//   The file ends right after the last section.
+//
+//   CONF (56 bytes): u32 dim, u32 metric, u32 M, u32 efConstruction,
+//     u32 efSearch, u32 count, u32 deleted count, u32 entry point
+//     (0xFFFFFFFF when empty), i32 max level (-1 when empty), u32 reserved,
+//     u64 seed, u64 PRNG state.
+//   VECS: count * dim float32 (IEEE 754 bits), label order.
+//   GRPH: count u8 levels; count * (1 + 2M) u32 layer-0 blocks
+//     [n, link_0 .. link_{2M-1}]; then for each label with level L > 0, in
+//     label order, L blocks of (1 + M) u32 for layers 1..L. Unused slots are 0.
+//   TOMB: ceil(count / 8) bytes, bit i (LSB first) set = label i deleted.
+//   USER: opaque bytes (optional).
+//
+// Loading walks and checksums every section before allocating anything, then
+// checks every length against the configuration and every link against the
+// node count, and rejects bad input with a message naming what is wrong.
+#pragma once
+
+#include <cstdint>
+
+#include "minivectordb/buffer.hpp"
+#include "minivectordb/index.hpp"
+
+namespace mvdb {
+
+constexpr uint16_t kSnapshotMajor = 1;
+constexpr uint16_t kSnapshotMinor = 0;
+constexpr uint32_t kMaxSections = 64;
+
+/// Appends the snapshot of `index` with `user_len` opaque bytes at `user`
+/// (may be null when user_len is 0) to `out`. Deterministic: the same index
+/// state gives the same bytes. Errors: kOutOfMemory (out unchanged in size).
+Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_len, GrowableArray<uint8_t>* out);
+
+/// Parses `len` bytes at `data` into *index (replaced only on success). On
+/// success *user_offset / *user_len locate the USER payload inside `data`
+/// (0 / 0 when absent). Errors: kSnapshotCorrupt, kSnapshotVersion,
+/// kOutOfMemory.
+Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint64_t* user_offset,
+                           uint64_t* user_len);
+
+}  // namespace mvdb

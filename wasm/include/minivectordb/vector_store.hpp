@@ -1,0 +1,63 @@
+// VectorStore: float32 vectors of one dimension, stored row after row in one
+// contiguous buffer (label i at data + i * dim). Capacity doubles on demand.
+// The graph (hnsw.hpp) keeps only links; vectors live here, as faiss splits
+// IndexHNSW (vectors) from HNSW (links).
+#pragma once
+
+#include <cstdint>
+
+#include "minivectordb/buffer.hpp"
+#include "minivectordb/distance.hpp"
+
+namespace mvdb {
+
+class VectorStore {
+ public:
+  VectorStore() = default;
+  explicit VectorStore(uint32_t dim) : dim_(dim) {}
+
+  uint32_t dim() const { return dim_; }
+  /// Number of stored vectors (labels 0 .. size()-1).
+  uint32_t size() const { return size_; }
+
+  /// Makes room for `n` vectors in total. kOutOfMemory leaves the store unchanged.
+  Status Reserve(uint32_t n) { return data_.Reserve(uint64_t{n} * dim_); }
+
+  /// Appends one vector of dim() floats; room must have been reserved.
+  /// Returns its label.
+  uint32_t AppendUnchecked(const float* v) {
+    std::memcpy(data_.data() + uint64_t{size_} * dim_, v, sizeof(float) * dim_);
+    return size_++;
+  }
+
+  /// Drops the last vector (undo of AppendUnchecked).
+  void PopBack() { --size_; }
+
+  /// Pointer to the dim() floats of `label` (label < size()).
+  const float* Get(uint32_t label) const { return data_.data() + uint64_t{label} * dim_; }
+  float* GetMutable(uint32_t label) { return data_.data() + uint64_t{label} * dim_; }
+
+  /// Bytes held by the buffer (capacity, not just size).
+  uint64_t MemoryBytes() const { return data_.capacity_bytes(); }
+
+ private:
+  uint32_t dim_ = 0;
+  uint32_t size_ = 0;
+  GrowableArray<float> data_;
+};
+
+/// The vectors of an index together with its distance function: what the
+/// graph needs to measure distances. Lower distance is closer.
+struct VectorSpace {
+  const VectorStore* store = nullptr;
+  DistanceFn distance = nullptr;
+
+  /// Distance between an external query (dim floats) and stored `label`.
+  float ToLabel(const float* query, uint32_t label) const {
+    return distance(query, store->Get(label), store->dim());
+  }
+  /// Distance between two stored labels.
+  float Between(uint32_t a, uint32_t b) const { return distance(store->Get(a), store->Get(b), store->dim()); }
+};
+
+}  // namespace mvdb

@@ -1,0 +1,39 @@
+// Epoch-stamped visited set, reused across queries (as hnswlib's
+// visited_list_pool.h): clearing is O(1) by bumping the epoch, and the marks
+// array is only wiped when the 32-bit epoch wraps around.
+#pragma once
+
+#include <cstdint>
+
+#include "minivectordb/buffer.hpp"
+
+namespace mvdb {
+
+class VisitedSet {
+ public:
+  /// Makes room for labels [0, n). Fails with kOutOfMemory, set unchanged.
+  Status Reserve(uint32_t n) { return marks_.Resize(n > marks_.size() ? n : marks_.size()); }
+
+  /// Starts a new query: every label becomes unvisited.
+  void NewEpoch() {
+    if (++epoch_ == 0) {  // wrapped: old stamps could collide, wipe them
+      for (uint64_t i = 0; i < marks_.size(); ++i) marks_[i] = 0;
+      epoch_ = 1;
+    }
+  }
+
+  /// Marks `label` visited; returns true if it was already visited.
+  bool TestAndSet(uint32_t label) {
+    if (marks_[label] == epoch_) return true;
+    marks_[label] = epoch_;
+    return false;
+  }
+
+  uint64_t MemoryBytes() const { return marks_.capacity_bytes(); }
+
+ private:
+  GrowableArray<uint32_t> marks_;
+  uint32_t epoch_ = 0;
+};
+
+}  // namespace mvdb

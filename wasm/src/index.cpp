@@ -1,0 +1,198 @@
+#include "minivectordb/index.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace mvdb {
+namespace {
+
+bool AllFinite(const float* v, uint32_t d, uint32_t* bad) {
+  for (uint32_t i = 0; i < d; ++i) {
+    if (!std::isfinite(v[i])) {
+      *bad = i;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Status ValidateConfig(const IndexConfig& c) {
+  if (c.dim < 1 || c.dim > kMaxDim)
+    return InvalidArgument("dim must be in [1, " + std::to_string(kMaxDim) + "], got " + std::to_string(c.dim));
+  if (!IsValidMetric(static_cast<uint32_t>(c.metric)))
+    return InvalidArgument("metric must be 0 (l2), 1 (ip) or 2 (cosine), got " +
+                           std::to_string(static_cast<uint32_t>(c.metric)));
+  if (c.M < 2 || c.M > kMaxM)
+    return InvalidArgument("M must be in [2, " + std::to_string(kMaxM) + "], got " + std::to_string(c.M));
+  if (c.ef_construction < 1 || c.ef_construction > kMaxEf)
+    return InvalidArgument("efConstruction must be in [1, " + std::to_string(kMaxEf) + "], got " +
+                           std::to_string(c.ef_construction));
+  if (c.ef_search < 1 || c.ef_search > kMaxEf)
+    return InvalidArgument("efSearch must be in [1, " + std::to_string(kMaxEf) + "], got " +
+                           std::to_string(c.ef_search));
+  return Status::Ok();
+}
+
+Status Index::Init(const IndexConfig& config) {
+  MVDB_RETURN_IF_ERROR(ValidateConfig(config));
+  config_ = config;
+  store_ = VectorStore(config.dim);
+  graph_ = HnswGraph(config.M, config.ef_construction, config.seed);
+  deleted_ = GrowableArray<uint8_t>();
+  deleted_count_ = 0;
+  return Status::Ok();
+}
+
+Status Index::Add(const float* vectors, uint32_t n) {
+  if (n == 0) return Status::Ok();
+  const uint32_t dim = config_.dim;
+  if (uint64_t{size()} + n >= kNoLabel)
+    return OutOfMemory("label space exhausted: " + std::to_string(size()) + " + " + std::to_string(n) +
+                       " exceeds 2^32 - 1 labels");
+  // Check every vector before touching anything.
+  for (uint32_t i = 0; i < n; ++i) {
+    const float* v = vectors + uint64_t{i} * dim;
+    uint32_t bad = 0;
+    if (!AllFinite(v, dim, &bad))
+      return InvalidArgument("vector " + std::to_string(i) + " has a non-finite value (NaN or Infinity) at index " +
+                             std::to_string(bad));
+    if (config_.metric == Metric::kCosine) {
+      double sum = 0.0;
+      for (uint32_t j = 0; j < dim; ++j) sum += static_cast<double>(v[j]) * v[j];
+      if (!(sum > 0.0)) return InvalidArgument("vector " + std::to_string(i) + " has zero norm; cosine needs a non-zero vector");
+    }
+  }
+  const uint32_t total = size() + n;
+  MVDB_RETURN_IF_ERROR(store_.Reserve(total));
+  MVDB_RETURN_IF_ERROR(graph_.Reserve(total));
+  MVDB_RETURN_IF_ERROR(deleted_.Reserve(total));
+  row_.resize(dim);
+
+  const uint32_t first = size();
+  for (uint32_t i = 0; i < n; ++i) {
+    const float* v = vectors + uint64_t{i} * dim;
+    if (config_.metric == Metric::kCosine) {
+      std::copy(v, v + dim, row_.begin());
+      NormalizeInPlace(row_.data(), dim);
+      v = row_.data();
+    }
+    store_.AppendUnchecked(v);
+    deleted_.PushBackUnchecked(0);
+    Status st = graph_.Insert(space(), deleted_.data());
+    if (!st.ok()) {
+      // Only an upper-layer link block can fail to allocate here (all else
+      // was reserved). The graph rolled back its own node; drop its vector and
+      // tombstone what this call already linked, so that seen from outside
+      // (live labels, search results) the index is unchanged.
+      store_.PopBack();
+      deleted_.PopBack();
+      for (uint32_t l = first; l < first + i; ++l) deleted_[l] = 1;
+      deleted_count_ += i;
+      return st;
+    }
+  }
+  return Status::Ok();
+}
+
+Status Index::MarkDeleted(uint32_t label) {
+  if (label >= size()) return NotFound("label " + std::to_string(label) + " does not exist (size " + std::to_string(size()) + ")");
+  if (deleted_[label] != 0) return NotFound("label " + std::to_string(label) + " is already deleted");
+  deleted_[label] = 1;
+  ++deleted_count_;
+  return Status::Ok();
+}
+
+Status Index::PrepareQuery(const float* query, uint32_t k) {
+  if (k < 1 || k > kMaxK) return InvalidArgument("k must be in [1, " + std::to_string(kMaxK) + "], got " + std::to_string(k));
+  const uint32_t dim = config_.dim;
+  uint32_t bad = 0;
+  if (!AllFinite(query, dim, &bad))
+    return InvalidArgument("query has a non-finite value (NaN or Infinity) at index " + std::to_string(bad));
+  query_.assign(query, query + dim);
+  if (config_.metric == Metric::kCosine && !NormalizeInPlace(query_.data(), dim))
+    return InvalidArgument("query has zero norm; cosine needs a non-zero vector");
+  return Status::Ok();
+}
+
+void Index::FlatScan(uint32_t k, const LabelFilter& filter, std::vector<Neighbor>* out) const {
+  out->clear();
+  const VectorSpace s = space();
+  const uint32_t n = size();
+  for (uint32_t label = 0; label < n; ++label) {
+    if (!filter.Admits(label)) continue;
+    const Neighbor cand{s.ToLabel(query_.data(), label), label};
+    if (out->size() < k) {
+      out->push_back(cand);
+      std::push_heap(out->begin(), out->end());
+    } else if (cand < out->front()) {
+      std::pop_heap(out->begin(), out->end());
+      out->back() = cand;
+      std::push_heap(out->begin(), out->end());
+    }
+  }
+  std::sort_heap(out->begin(), out->end());
+}
+
+LabelFilter Index::MakeFilter(const uint32_t* allowed) const {
+  LabelFilter f;
+  f.deleted = deleted_count_ > 0 ? deleted_.data() : nullptr;
+  f.allowed = allowed;
+  return f;
+}
+
+Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t* allowed, uint32_t allowed_count,
+                     std::vector<Neighbor>* out, SearchPlan* plan) {
+  if (ef > kMaxEf) return InvalidArgument("efSearch must be at most " + std::to_string(kMaxEf) + ", got " + std::to_string(ef));
+  MVDB_RETURN_IF_ERROR(PrepareQuery(query, k));
+  const LabelFilter filter = MakeFilter(allowed);
+  const uint32_t matching = allowed != nullptr ? std::min(allowed_count, live_count()) : live_count();
+  const uint32_t want = std::min(k, matching);
+  ef = std::max(ef, k);
+  if (plan != nullptr) *plan = SearchPlan::kFlat;
+  if (want == 0) {
+    out->clear();
+    return Status::Ok();
+  }
+  // A graph walk computes roughly ef * M distances; when no more labels than
+  // that can match, the exact scan is as cheap and always complete.
+  if (uint64_t{matching} <= uint64_t{ef} * config_.M) {
+    FlatScan(k, filter, out);
+    return Status::Ok();
+  }
+  graph_.Search(space(), query_.data(), k, ef, filter, out);
+  if (plan != nullptr) *plan = SearchPlan::kGraph;
+  if (out->size() < want) {
+    // The walk could not reach enough admitted labels (a very selective
+    // filter or many tombstones): never return fewer than exist.
+    FlatScan(k, filter, out);
+    if (plan != nullptr) *plan = SearchPlan::kGraphThenFlat;
+  }
+  return Status::Ok();
+}
+
+Status Index::SearchExact(const float* query, uint32_t k, const uint32_t* allowed, std::vector<Neighbor>* out) {
+  MVDB_RETURN_IF_ERROR(PrepareQuery(query, k));
+  FlatScan(k, MakeFilter(allowed), out);
+  return Status::Ok();
+}
+
+uint64_t Index::MemoryBytes() const {
+  return store_.MemoryBytes() + graph_.MemoryBytes() + deleted_.capacity_bytes() +
+         (query_.capacity() + row_.capacity()) * sizeof(float);
+}
+
+Index Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
+                       GrowableArray<uint8_t>&& deleted, uint32_t deleted_count) {
+  Index index;
+  index.config_ = config;
+  index.store_ = std::move(store);
+  index.graph_ = std::move(graph);
+  index.deleted_ = std::move(deleted);
+  index.deleted_count_ = deleted_count;
+  return index;
+}
+
+}  // namespace mvdb

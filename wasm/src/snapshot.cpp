@@ -1,0 +1,351 @@
+#include "minivectordb/snapshot.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "minivectordb/crc32.hpp"
+
+namespace mvdb {
+namespace {
+
+constexpr uint8_t kMagic[8] = {'M', 'V', 'D', 'B', 'S', 'N', 'A', 'P'};
+constexpr uint64_t kFileHeaderBytes = 24;
+constexpr uint64_t kSectionHeaderBytes = 16;
+constexpr uint64_t kConfBytes = 56;
+
+constexpr uint32_t Tag(char a, char b, char c, char d) {
+  return uint32_t(uint8_t(a)) | uint32_t(uint8_t(b)) << 8 | uint32_t(uint8_t(c)) << 16 | uint32_t(uint8_t(d)) << 24;
+}
+constexpr uint32_t kTagConf = Tag('C', 'O', 'N', 'F');
+constexpr uint32_t kTagVecs = Tag('V', 'E', 'C', 'S');
+constexpr uint32_t kTagGrph = Tag('G', 'R', 'P', 'H');
+constexpr uint32_t kTagTomb = Tag('T', 'O', 'M', 'B');
+constexpr uint32_t kTagUser = Tag('U', 'S', 'E', 'R');
+
+std::string TagName(uint32_t tag) {
+  std::string s;
+  for (int i = 0; i < 4; ++i) {
+    const char c = static_cast<char>((tag >> (8 * i)) & 0xFF);
+    s += (c >= 32 && c < 127) ? c : '?';
+  }
+  return s;
+}
+
+uint16_t LoadU16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
+uint32_t LoadU32(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+uint64_t LoadU64(const uint8_t* p) { return uint64_t(LoadU32(p)) | uint64_t(LoadU32(p + 4)) << 32; }
+float LoadF32(const uint8_t* p) {
+  const uint32_t bits = LoadU32(p);
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+// Appends little-endian fields into a buffer whose capacity was reserved.
+class Writer {
+ public:
+  explicit Writer(GrowableArray<uint8_t>* out) : out_(out) {}
+  void U8(uint8_t v) { out_->PushBackUnchecked(v); }
+  void U16(uint16_t v) {
+    U8(uint8_t(v));
+    U8(uint8_t(v >> 8));
+  }
+  void U32(uint32_t v) {
+    for (int i = 0; i < 4; ++i) U8(uint8_t(v >> (8 * i)));
+  }
+  void U64(uint64_t v) {
+    U32(uint32_t(v));
+    U32(uint32_t(v >> 32));
+  }
+  void F32(float f) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    U32(bits);
+  }
+  void Bytes(const uint8_t* p, uint64_t n) {
+    for (uint64_t i = 0; i < n; ++i) U8(p[i]);
+  }
+  uint64_t pos() const { return out_->size(); }
+  uint8_t* at(uint64_t offset) { return out_->data() + offset; }
+
+  // Starts a section; returns the offset of its header.
+  uint64_t BeginSection(uint32_t tag, uint64_t payload_len) {
+    const uint64_t at_header = pos();
+    U32(tag);
+    U32(0);  // CRC, patched by EndSection
+    U64(payload_len);
+    return at_header;
+  }
+  void EndSection(uint64_t header) {
+    const uint64_t payload = header + kSectionHeaderBytes;
+    const uint32_t crc = Crc32(at(payload), static_cast<size_t>(pos() - payload));
+    for (int i = 0; i < 4; ++i) at(header + 4)[i] = uint8_t(crc >> (8 * i));
+  }
+
+ private:
+  GrowableArray<uint8_t>* out_;
+};
+
+struct SectionRef {
+  uint64_t offset = 0;  // of the payload
+  uint64_t length = 0;
+  bool present = false;
+};
+
+struct Layout {
+  uint64_t vecs, levels, layer0, upper, tomb;
+};
+
+Layout ComputeLayout(uint32_t count, uint32_t dim, uint32_t M, uint64_t upper_words) {
+  Layout l;
+  l.vecs = uint64_t{count} * dim * 4;
+  l.levels = count;
+  l.layer0 = uint64_t{count} * (1 + 2 * uint64_t{M}) * 4;
+  l.upper = upper_words * 4;
+  l.tomb = (uint64_t{count} + 7) / 8;
+  return l;
+}
+
+}  // namespace
+
+Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_len, GrowableArray<uint8_t>* out) {
+  const IndexConfig& c = index.config();
+  const HnswGraph& g = index.graph();
+  const uint32_t count = index.size();
+  uint64_t upper_words = 0;
+  for (uint32_t i = 0; i < count; ++i) upper_words += uint64_t{g.Level(i)} * (1 + c.M);
+  const Layout l = ComputeLayout(count, c.dim, c.M, upper_words);
+  const uint32_t sections = 4 + (user_len > 0 ? 1 : 0);
+  const uint64_t total = kFileHeaderBytes + sections * kSectionHeaderBytes + kConfBytes + l.vecs + l.levels +
+                         l.layer0 + l.upper + l.tomb + user_len;
+  const uint64_t start = out->size();
+  MVDB_RETURN_IF_ERROR(out->Reserve(start + total));
+  Writer w(out);
+
+  for (uint8_t b : kMagic) w.U8(b);
+  w.U16(kSnapshotMajor);
+  w.U16(kSnapshotMinor);
+  w.U32(sections);
+  w.U32(0);
+  w.U32(Crc32(w.at(start), 20));
+
+  uint64_t h = w.BeginSection(kTagConf, kConfBytes);
+  w.U32(c.dim);
+  w.U32(static_cast<uint32_t>(c.metric));
+  w.U32(c.M);
+  w.U32(c.ef_construction);
+  w.U32(c.ef_search);
+  w.U32(count);
+  w.U32(index.deleted_count());
+  w.U32(g.entry_point());
+  w.U32(static_cast<uint32_t>(g.max_level()));
+  w.U32(0);
+  w.U64(c.seed);
+  w.U64(g.rng_state());
+  w.EndSection(h);
+
+  h = w.BeginSection(kTagVecs, l.vecs);
+  for (uint32_t i = 0; i < count; ++i) {
+    const float* v = index.Vector(i);
+    for (uint32_t j = 0; j < c.dim; ++j) w.F32(v[j]);
+  }
+  w.EndSection(h);
+
+  h = w.BeginSection(kTagGrph, l.levels + l.layer0 + l.upper);
+  for (uint32_t i = 0; i < count; ++i) w.U8(static_cast<uint8_t>(g.Level(i)));
+  auto write_block = [&](uint32_t label, uint32_t layer, uint32_t slots) {
+    uint32_t n = 0;
+    const uint32_t* links = g.Links(label, layer, &n);
+    w.U32(n);
+    for (uint32_t s = 0; s < slots; ++s) w.U32(s < n ? links[s] : 0);
+  };
+  for (uint32_t i = 0; i < count; ++i) write_block(i, 0, 2 * c.M);
+  for (uint32_t i = 0; i < count; ++i)
+    for (uint32_t layer = 1; layer <= g.Level(i); ++layer) write_block(i, layer, c.M);
+  w.EndSection(h);
+
+  h = w.BeginSection(kTagTomb, l.tomb);
+  for (uint64_t byte = 0; byte < l.tomb; ++byte) {
+    uint8_t bits = 0;
+    for (uint32_t b = 0; b < 8; ++b) {
+      const uint64_t label = byte * 8 + b;
+      if (label < count && index.IsDeleted(static_cast<uint32_t>(label))) bits |= uint8_t(1u << b);
+    }
+    w.U8(bits);
+  }
+  w.EndSection(h);
+
+  if (user_len > 0) {
+    h = w.BeginSection(kTagUser, user_len);
+    w.Bytes(user, user_len);
+    w.EndSection(h);
+  }
+  return Status::Ok();
+}
+
+Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint64_t* user_offset,
+                           uint64_t* user_len) {
+  // 1. Header.
+  if (len < kFileHeaderBytes)
+    return SnapshotCorrupt("snapshot truncated: " + std::to_string(len) + " bytes, the header alone needs " +
+                           std::to_string(kFileHeaderBytes));
+  if (std::memcmp(data, kMagic, 8) != 0) return SnapshotCorrupt("not a MiniVectorDB snapshot: magic bytes mismatch");
+  const uint16_t major = LoadU16(data + 8), minor = LoadU16(data + 10);
+  if (Crc32(data, 20) != LoadU32(data + 20)) return SnapshotCorrupt("header checksum mismatch");
+  if (major != kSnapshotMajor)
+    return SnapshotVersion("unsupported snapshot version " + std::to_string(major) + "." + std::to_string(minor) +
+                           "; this build reads major version " + std::to_string(kSnapshotMajor));
+  const uint32_t sections = LoadU32(data + 12);
+  if (sections > kMaxSections)
+    return SnapshotCorrupt("section count " + std::to_string(sections) + " exceeds " + std::to_string(kMaxSections));
+
+  // 2. Walk every section: lengths within the file, checksums, no duplicates.
+  SectionRef conf, vecs, grph, tomb, user;
+  uint64_t pos = kFileHeaderBytes;
+  for (uint32_t s = 0; s < sections; ++s) {
+    if (len - pos < kSectionHeaderBytes)
+      return SnapshotCorrupt("snapshot truncated in the header of section " + std::to_string(s));
+    const uint32_t tag = LoadU32(data + pos);
+    const uint32_t crc = LoadU32(data + pos + 4);
+    const uint64_t plen = LoadU64(data + pos + 8);
+    pos += kSectionHeaderBytes;
+    if (plen > len - pos)
+      return SnapshotCorrupt("section " + TagName(tag) + " claims " + std::to_string(plen) + " bytes but only " +
+                             std::to_string(len - pos) + " remain (truncated or corrupt length)");
+    if (Crc32(data + pos, static_cast<size_t>(plen)) != crc)
+      return SnapshotCorrupt("checksum mismatch in section " + TagName(tag));
+    SectionRef* ref = tag == kTagConf ? &conf : tag == kTagVecs ? &vecs : tag == kTagGrph ? &grph
+                    : tag == kTagTomb ? &tomb : tag == kTagUser ? &user : nullptr;
+    if (ref != nullptr) {
+      if (ref->present) return SnapshotCorrupt("duplicate section " + TagName(tag));
+      *ref = SectionRef{pos, plen, true};
+    }  // unknown tags come from a newer minor version: skipped
+    pos += plen;
+  }
+  if (pos != len) return SnapshotCorrupt(std::to_string(len - pos) + " unexpected trailing bytes after the last section");
+  for (const auto& [ref, name] : {std::pair<SectionRef*, const char*>{&conf, "CONF"}, {&vecs, "VECS"},
+                                  {&grph, "GRPH"}, {&tomb, "TOMB"}}) {
+    if (!ref->present) return SnapshotCorrupt(std::string("missing section ") + name);
+  }
+  if (conf.length != kConfBytes)
+    return SnapshotCorrupt("CONF section is " + std::to_string(conf.length) + " bytes, expected " +
+                           std::to_string(kConfBytes));
+
+  // 3. Configuration.
+  const uint8_t* p = data + conf.offset;
+  IndexConfig c;
+  c.dim = LoadU32(p);
+  const uint32_t metric = LoadU32(p + 4);
+  c.M = LoadU32(p + 8);
+  c.ef_construction = LoadU32(p + 12);
+  c.ef_search = LoadU32(p + 16);
+  const uint32_t count = LoadU32(p + 20);
+  const uint32_t deleted_count = LoadU32(p + 24);
+  const uint32_t entry = LoadU32(p + 28);
+  const int32_t max_level = static_cast<int32_t>(LoadU32(p + 32));
+  c.seed = LoadU64(p + 40);
+  const uint64_t rng_state = LoadU64(p + 48);
+  if (!IsValidMetric(metric)) return SnapshotCorrupt("unknown metric " + std::to_string(metric));
+  c.metric = static_cast<Metric>(metric);
+  Status valid = ValidateConfig(c);
+  if (!valid.ok()) return SnapshotCorrupt("bad configuration: " + valid.message());
+  if (count == kNoLabel) return SnapshotCorrupt("node count out of range");
+  if (deleted_count > count)
+    return SnapshotCorrupt("deleted count " + std::to_string(deleted_count) + " exceeds node count " + std::to_string(count));
+
+  // 4. Section lengths against the configuration.
+  if (grph.length < count) return SnapshotCorrupt("GRPH section too short for " + std::to_string(count) + " levels");
+  const uint8_t* levels = data + grph.offset;
+  uint64_t upper_words = 0;
+  int32_t top = -1;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (levels[i] > kMaxLevel)
+      return SnapshotCorrupt("node " + std::to_string(i) + " has level " + std::to_string(levels[i]) + " above " +
+                             std::to_string(kMaxLevel));
+    upper_words += uint64_t{levels[i]} * (1 + c.M);
+    if (levels[i] > top) top = levels[i];
+  }
+  const Layout l = ComputeLayout(count, c.dim, c.M, upper_words);
+  if (vecs.length != l.vecs)
+    return SnapshotCorrupt("VECS section is " + std::to_string(vecs.length) + " bytes, expected " +
+                           std::to_string(l.vecs) + " for " + std::to_string(count) + " x " + std::to_string(c.dim));
+  if (grph.length != l.levels + l.layer0 + l.upper)
+    return SnapshotCorrupt("GRPH section is " + std::to_string(grph.length) + " bytes, expected " +
+                           std::to_string(l.levels + l.layer0 + l.upper));
+  if (tomb.length != l.tomb)
+    return SnapshotCorrupt("TOMB section is " + std::to_string(tomb.length) + " bytes, expected " + std::to_string(l.tomb));
+  if (count == 0 ? (entry != kNoLabel || max_level != -1)
+                 : (entry >= count || max_level != top || levels[entry] != static_cast<uint32_t>(top)))
+    return SnapshotCorrupt("entry point " + std::to_string(entry) + " / max level " + std::to_string(max_level) +
+                           " inconsistent with the graph");
+
+  // 5. Every link: counts within bounds, targets existing on that layer.
+  const uint8_t* blocks = levels + count;
+  auto check_block = [&](const uint8_t* b, uint32_t label, uint32_t layer, uint32_t slots) -> Status {
+    const uint32_t n = LoadU32(b);
+    if (n > slots)
+      return SnapshotCorrupt("node " + std::to_string(label) + " layer " + std::to_string(layer) + " has " +
+                             std::to_string(n) + " links, at most " + std::to_string(slots) + " allowed");
+    for (uint32_t s = 0; s < n; ++s) {
+      const uint32_t t = LoadU32(b + 4 + 4 * uint64_t{s});
+      if (t >= count || levels[t] < layer)
+        return SnapshotCorrupt("node " + std::to_string(label) + " layer " + std::to_string(layer) +
+                               " links to invalid node " + std::to_string(t));
+    }
+    return Status::Ok();
+  };
+  const uint8_t* b = blocks;
+  for (uint32_t i = 0; i < count; ++i, b += 4 * (1 + 2 * uint64_t{c.M})) MVDB_RETURN_IF_ERROR(check_block(b, i, 0, 2 * c.M));
+  for (uint32_t i = 0; i < count; ++i)
+    for (uint32_t layer = 1; layer <= levels[i]; ++layer, b += 4 * (1 + uint64_t{c.M}))
+      MVDB_RETURN_IF_ERROR(check_block(b, i, layer, c.M));
+
+  const uint8_t* tbits = data + tomb.offset;
+  uint32_t tomb_set = 0;
+  for (uint32_t i = 0; i < count; ++i) tomb_set += (tbits[i >> 3] >> (i & 7)) & 1u;
+  for (uint64_t bit = count; bit < l.tomb * 8; ++bit)
+    if ((tbits[bit >> 3] >> (bit & 7)) & 1u) return SnapshotCorrupt("TOMB has bits set past the last label");
+  if (tomb_set != deleted_count)
+    return SnapshotCorrupt("TOMB has " + std::to_string(tomb_set) + " deleted labels, CONF says " +
+                           std::to_string(deleted_count));
+  for (uint64_t i = 0; i < uint64_t{count} * c.dim; ++i) {
+    if (!std::isfinite(LoadF32(data + vecs.offset + 4 * i)))
+      return SnapshotCorrupt("vector " + std::to_string(i / c.dim) + " holds a non-finite value");
+  }
+
+  // 6. Everything checked: allocate and copy.
+  VectorStore store(c.dim);
+  MVDB_RETURN_IF_ERROR(store.Reserve(count));
+  std::vector<float> row(c.dim);
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint8_t* src = data + vecs.offset + uint64_t{i} * c.dim * 4;
+    for (uint32_t j = 0; j < c.dim; ++j) row[j] = LoadF32(src + 4 * uint64_t{j});
+    store.AppendUnchecked(row.data());
+  }
+  HnswGraph graph(c.M, c.ef_construction, c.seed);
+  MVDB_RETURN_IF_ERROR(graph.Reserve(count));
+  for (uint32_t i = 0; i < count; ++i) MVDB_RETURN_IF_ERROR(graph.AppendNodeForRestore(levels[i]));
+  auto fill_block = [&](const uint8_t* src, uint32_t label, uint32_t layer, uint32_t slots) {
+    uint32_t* dst = graph.MutableLinkBlock(label, layer);
+    for (uint32_t s = 0; s <= slots; ++s) dst[s] = LoadU32(src + 4 * uint64_t{s});
+  };
+  b = blocks;
+  for (uint32_t i = 0; i < count; ++i, b += 4 * (1 + 2 * uint64_t{c.M})) fill_block(b, i, 0, 2 * c.M);
+  for (uint32_t i = 0; i < count; ++i)
+    for (uint32_t layer = 1; layer <= levels[i]; ++layer, b += 4 * (1 + uint64_t{c.M})) fill_block(b, i, layer, c.M);
+  graph.SetEntryForRestore(entry, max_level, rng_state);
+
+  GrowableArray<uint8_t> deleted;
+  MVDB_RETURN_IF_ERROR(deleted.Resize(count));
+  for (uint32_t i = 0; i < count; ++i) deleted[i] = (tbits[i >> 3] >> (i & 7)) & 1u;
+
+  *index = Index::FromParts(c, std::move(store), std::move(graph), std::move(deleted), deleted_count);
+  *user_offset = user.present ? user.offset : 0;
+  *user_len = user.present ? user.length : 0;
+  return Status::Ok();
+}
+
+}  // namespace mvdb
