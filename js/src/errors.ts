@@ -1,0 +1,104 @@
+/**
+ * Typed errors of MiniVectorDB, collected in one catalogue.
+ *
+ * Every error thrown by the library is a {@link MiniVectorDBError} with a
+ * stable `code`; subclasses let callers branch with `instanceof`. Messages
+ * state the expected and the actual value.
+ *
+ * @packageDocumentation
+ */
+
+/** Stable machine-readable error codes. */
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'DIMENSION_MISMATCH'
+  | 'OUT_OF_MEMORY'
+  | 'NOT_FOUND'
+  | 'SNAPSHOT_CORRUPT'
+  | 'SNAPSHOT_VERSION'
+  | 'STORAGE'
+  | 'CLOSED'
+  | 'INTERNAL';
+
+/** Base class of every error thrown by MiniVectorDB. */
+export class MiniVectorDBError extends Error {
+  /** Stable code, e.g. `'DIMENSION_MISMATCH'`. */
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A bad argument: NaN/±Infinity in a vector, k < 1, empty or non-string id, unknown option key, bad metric… */
+export class InvalidArgumentError extends MiniVectorDBError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_ARGUMENT', message, options);
+  }
+}
+
+/** A vector whose length differs from the database dimension. */
+export class DimensionMismatchError extends MiniVectorDBError {
+  /** Dimension of the database. */
+  readonly expected: number;
+  /** Length of the offending vector. */
+  readonly actual: number;
+  constructor(expected: number, actual: number, what = 'vector') {
+    super('DIMENSION_MISMATCH', `${what} has dimension ${actual}, expected ${expected}`);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** WebAssembly linear memory (at most 4 GB) is exhausted. The database keeps everything inserted before. */
+export class OutOfMemoryError extends MiniVectorDBError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('OUT_OF_MEMORY', message, options);
+  }
+}
+
+/** A snapshot that cannot be read: bad magic, unsupported version, checksum mismatch, truncation, lying lengths. */
+export class SnapshotError extends MiniVectorDBError {
+  constructor(message: string, code: 'SNAPSHOT_CORRUPT' | 'SNAPSHOT_VERSION' = 'SNAPSHOT_CORRUPT', options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** Reading or writing a storage URL failed (missing file, permission, unsupported scheme). */
+export class StorageError extends MiniVectorDBError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORAGE', message, options);
+  }
+}
+
+/** The database was closed; every call after `close()` throws this. */
+export class ClosedError extends MiniVectorDBError {
+  constructor(method: string) {
+    super('CLOSED', `cannot call ${method}(): the database is closed`);
+  }
+}
+
+/**
+ * Maps a negated status code returned by the WebAssembly core
+ * (`wasm/include/minivectordb/status.hpp`, `ErrorCode`) to a typed error.
+ * @internal
+ */
+export function errorFromCore(negatedCode: number, message: string): MiniVectorDBError {
+  switch (-negatedCode) {
+    case 1:
+      return new InvalidArgumentError(message);
+    case 2:
+      return new MiniVectorDBError('DIMENSION_MISMATCH', message);
+    case 3:
+      return new OutOfMemoryError(message);
+    case 4:
+      return new MiniVectorDBError('NOT_FOUND', message);
+    case 5:
+      return new SnapshotError(message, 'SNAPSHOT_CORRUPT');
+    case 6:
+      return new SnapshotError(message, 'SNAPSHOT_VERSION');
+    default:
+      return new MiniVectorDBError('INTERNAL', `internal error (core code ${negatedCode}): ${message}`);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * MiniVectorDB — a vector database for the browser and Node.js in one
+ * WebAssembly module.
+ * @packageDocumentation
+ */
+export { MiniVectorDB } from './minivectordb.js';
+export {
+  ClosedError,
+  DimensionMismatchError,
+  InvalidArgumentError,
+  MiniVectorDBError,
+  OutOfMemoryError,
+  SnapshotError,
+  StorageError,
+  type ErrorCode,
+} from './errors.js';
+export type { Logger, LogLevel } from './logger.js';
+export type {
+  CreateOptions,
+  Filter,
+  InsertItem,
+  InsertManyOptions,
+  InsertManyResult,
+  Metadata,
+  MetadataValue,
+  Metric,
+  OpenOptions,
+  SearchHit,
+  SearchOptions,
+  Stats,
+  StoredRecord,
+  WasmSource,
+} from './types.js';

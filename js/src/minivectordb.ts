@@ -1,0 +1,393 @@
+/**
+ * MiniVectorDB: string ids, metadata and persistence over the WebAssembly
+ * HNSW core (Malkov & Yashunin 2018, arXiv:1603.09320).
+ */
+import { ClosedError, InvalidArgumentError } from './errors.js';
+import { filterToBitset } from './filter.js';
+import { gateLogger, type Logger } from './logger.js';
+import { RecordTable } from './records.js';
+import { isStorageUrl, openStorage } from './storage/index.js';
+import type {
+  CreateOptions,
+  InsertItem,
+  InsertManyOptions,
+  InsertManyResult,
+  Metric,
+  OpenOptions,
+  SearchHit,
+  SearchOptions,
+  Stats,
+  StoredRecord,
+} from './types.js';
+import { checkId, checkInt, checkKnownKeys, checkObject, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
+import { CoreIndex, METRIC_IDS, type LabelBitset } from './wasm/core-index.js';
+import { loadCore } from './wasm/load.js';
+
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'storage', 'logger', 'logLevel', 'wasm'] as const;
+const OPEN_KEYS = ['logger', 'logLevel', 'wasm'] as const;
+const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact'] as const;
+const INSERT_MANY_KEYS = ['onProgress'] as const;
+const ITEM_KEYS = ['id', 'vector', 'metadata'] as const;
+const METRIC_NAMES: Record<number, Metric> = { 0: 'l2', 1: 'ip', 2: 'cosine' };
+/** Vectors handed to the core per call in insertMany (progress is reported per chunk). */
+const INSERT_CHUNK = 1024;
+/** Largest k or efSearch accepted (the core's limit). */
+const MAX_K = 1 << 20;
+
+let memoryCounter = 0;
+
+/** Releases the native index when a database is garbage-collected without close(). */
+const finalizer = new FinalizationRegistry<CoreIndex>((core) => core.dispose());
+
+/**
+ * A vector database: an HNSW index (plus exact search) in WebAssembly, with
+ * string ids, metadata, equality filters and snapshots.
+ *
+ * Create with {@link MiniVectorDB.create} or {@link MiniVectorDB.open}; the
+ * constructor is private. Methods are async and run one at a time in call
+ * order. After {@link MiniVectorDB.close} every method and getter throws
+ * {@link ClosedError}.
+ *
+ * @example
+ * ```ts
+ * const db = await MiniVectorDB.create({ dim: 3, metric: 'cosine' });
+ * await db.insert({ id: 'a', vector: [1, 0, 0], metadata: { tag: 'x' } });
+ * const hits = await db.search([0.9, 0.1, 0], { k: 5, filter: { tag: 'x' } });
+ * ```
+ */
+export class MiniVectorDB {
+  #core: CoreIndex | undefined;
+  #records: RecordTable;
+  #storage: string;
+  #logger: Logger;
+  #metric: Metric;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closing = false;
+
+  private constructor(core: CoreIndex, records: RecordTable, storage: string, logger: Logger) {
+    this.#core = core;
+    this.#records = records;
+    this.#storage = storage;
+    this.#logger = logger;
+    this.#metric = METRIC_NAMES[core.config().metric]!;
+    finalizer.register(this, core, this);
+  }
+
+  /**
+   * Creates an empty database.
+   * @param options - see {@link CreateOptions}; only `dim` is required.
+   * @throws InvalidArgumentError on a bad or unknown option.
+   * @throws StorageError on an unsupported storage URL.
+   */
+  static async create(options: CreateOptions): Promise<MiniVectorDB> {
+    checkObject(options, 'create options');
+    checkKnownKeys(options, CREATE_KEYS, 'create options');
+    const dim = checkInt(options.dim, 'dim', 1, 65536);
+    const metric = options.metric ?? 'l2';
+    if (!Object.hasOwn(METRIC_IDS, metric)) {
+      throw new InvalidArgumentError(`metric must be 'l2', 'cosine' or 'ip', got ${describe(metric)}`);
+    }
+    const config = {
+      dim,
+      metric: METRIC_IDS[metric],
+      M: checkInt(options.M ?? 16, 'M', 2, 1024),
+      efConstruction: checkInt(options.efConstruction ?? 200, 'efConstruction', 1, MAX_K),
+      efSearch: checkInt(options.efSearch ?? 64, 'efSearch', 1, MAX_K),
+      seed: checkInt(options.seed ?? 1, 'seed', 0, 0xffffffff),
+    };
+    const storage = options.storage ?? `memory://db-${++memoryCounter}`;
+    if (!isStorageUrl(storage)) await openStorage(String(storage)); // throws StorageError with the reason
+    const logger = gateLogger(options.logger, options.logLevel);
+    const mod = await loadCore(options.wasm, logger);
+    const core = CoreIndex.create(mod, config);
+    logger.debug(`created ${metric} index, dim ${dim}, M ${config.M}, storage ${storage}`);
+    return new MiniVectorDB(core, new RecordTable(), storage, logger);
+  }
+
+  /**
+   * Opens a snapshot saved by {@link MiniVectorDB.save}: configuration, ids,
+   * metadata, vectors, graph and tombstones. Saves go back to `url`.
+   * @throws StorageError when nothing can be read at `url`.
+   * @throws SnapshotError when the bytes are corrupt, truncated or of an unsupported version.
+   */
+  static async open(url: string, options: OpenOptions = {}): Promise<MiniVectorDB> {
+    checkObject(options, 'open options');
+    checkKnownKeys(options, OPEN_KEYS, 'open options');
+    if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
+    const logger = gateLogger(options.logger, options.logLevel);
+    const bytes = await (await openStorage(url)).read();
+    const mod = await loadCore(options.wasm, logger);
+    const { index, user } = CoreIndex.load(mod, bytes);
+    try {
+      const records = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
+      logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
+      return new MiniVectorDB(index, records, url, logger);
+    } catch (e) {
+      index.dispose();
+      throw e;
+    }
+  }
+
+  /** Number of live records. */
+  get size(): number {
+    this.#live('size');
+    return this.#records.size;
+  }
+  /** Vector dimension. */
+  get dim(): number {
+    return this.#live('dim').dim;
+  }
+  /** Distance metric. */
+  get metric(): Metric {
+    this.#live('metric');
+    return this.#metric;
+  }
+
+  /** Counters and configuration; see {@link Stats}. */
+  stats(): Stats {
+    const core = this.#live('stats');
+    const c = core.config();
+    return {
+      count: this.#records.size,
+      deleted: core.deletedCount,
+      dim: c.dim,
+      metric: this.#metric,
+      M: c.M,
+      efConstruction: c.efConstruction,
+      efSearch: c.efSearch,
+      memoryBytes: core.memoryBytes(),
+    };
+  }
+
+  /**
+   * Inserts one record; an existing id is replaced (upsert).
+   * @throws DimensionMismatchError, InvalidArgumentError, OutOfMemoryError — the database is unchanged.
+   */
+  async insert(item: InsertItem): Promise<void> {
+    await this.insertMany([item]);
+  }
+
+  /**
+   * Inserts records in one all-or-nothing operation; existing ids are
+   * replaced (vector and metadata). Every item is checked before anything
+   * changes; the same id twice in one call is an InvalidArgumentError.
+   * @returns how many ids were new and how many were replaced.
+   * @throws DimensionMismatchError, InvalidArgumentError, OutOfMemoryError — the database is unchanged.
+   */
+  insertMany(items: readonly InsertItem[], options: InsertManyOptions = {}): Promise<InsertManyResult> {
+    return this.#exclusive('insertMany', (core) => {
+      if (!Array.isArray(items)) throw new InvalidArgumentError(`items must be an array, got ${describe(items)}`);
+      checkObject(options, 'insertMany options');
+      checkKnownKeys(options, INSERT_MANY_KEYS, 'insertMany options');
+      const { onProgress } = options;
+      if (onProgress !== undefined && typeof onProgress !== 'function') {
+        throw new InvalidArgumentError(`onProgress must be a function, got ${describe(onProgress)}`);
+      }
+      const n = items.length;
+      const dim = core.dim;
+      const vectors = new Float32Array(n * dim);
+      const ids: string[] = new Array(n);
+      const metas: ReturnType<typeof cloneMetadata>[] = new Array(n);
+      const seen = new Set<string>();
+      for (let i = 0; i < n; i++) {
+        const item = items[i];
+        const what = `items[${i}]`;
+        checkObject(item, what);
+        checkKnownKeys(item!, ITEM_KEYS, what);
+        const id = checkId(item!.id, `${what}.id`);
+        if (seen.has(id)) throw new InvalidArgumentError(`${what}.id ${JSON.stringify(id)} appears more than once in this call`);
+        seen.add(id);
+        ids[i] = id;
+        writeVector(item!.vector, dim, vectors, i * dim, `${what}.vector`, this.#metric === 'cosine');
+        metas[i] = cloneMetadata(item!.metadata, `${what}.metadata`);
+      }
+
+      // All items are valid: insert every vector (records are mapped only
+      // once all chunks are in, so a failure leaves no visible trace).
+      const first = core.size;
+      let done = 0;
+      try {
+        while (done < n) {
+          const m = Math.min(INSERT_CHUNK, n - done);
+          core.add(vectors.subarray(done * dim, (done + m) * dim), m);
+          done += m;
+          onProgress?.(done, n);
+        }
+      } catch (e) {
+        for (let label = first; label < core.size; label++) if (!core.isDeleted(label)) core.markDeleted(label);
+        throw e;
+      }
+      let updated = 0;
+      for (let i = 0; i < n; i++) {
+        const old = this.#records.labelOf(ids[i]!);
+        if (old !== undefined) {
+          core.markDeleted(old);
+          updated++;
+        }
+        this.#records.set(first + i, ids[i]!, metas[i]);
+      }
+      return { inserted: n - updated, updated };
+    });
+  }
+
+  /**
+   * The k nearest records to `query`, best first.
+   * @param query - `dim` finite numbers.
+   * @param options - `k` (default 10), `efSearch` (default: the database's), `filter`, `exact`.
+   * @returns min(k, matching records) hits with `distance` (lower is closer) and `score` (higher is closer).
+   * @throws DimensionMismatchError, InvalidArgumentError.
+   */
+  search(query: Float32Array | ArrayLike<number>, options: SearchOptions = {}): Promise<SearchHit[]> {
+    return this.#exclusive('search', (core) => {
+      const q = new Float32Array(core.dim);
+      writeVector(query, core.dim, q, 0, 'query', this.#metric === 'cosine');
+      return this.#searchMany(core, q, 1, options)[0]!;
+    });
+  }
+
+  /**
+   * Many queries in one call into WebAssembly (amortises the crossing).
+   * @param queries - an array of vectors, or one Float32Array of n·dim values (row-major).
+   * @returns one hit list per query, in order.
+   */
+  searchBatch(queries: readonly (Float32Array | ArrayLike<number>)[] | Float32Array, options: SearchOptions = {}): Promise<SearchHit[][]> {
+    return this.#exclusive('searchBatch', (core) => {
+      const dim = core.dim;
+      const nonZero = this.#metric === 'cosine';
+      let flat: Float32Array;
+      let nq: number;
+      if (queries instanceof Float32Array) {
+        if (queries.length % dim !== 0) {
+          throw new InvalidArgumentError(`a flat query batch must hold a multiple of dim ${dim} values, got ${queries.length}`);
+        }
+        nq = queries.length / dim;
+        flat = new Float32Array(queries.length);
+        for (let i = 0; i < nq; i++) writeVector(queries.subarray(i * dim, (i + 1) * dim), dim, flat, i * dim, `queries[${i}]`, nonZero);
+      } else if (Array.isArray(queries)) {
+        nq = queries.length;
+        flat = new Float32Array(nq * dim);
+        for (let i = 0; i < nq; i++) writeVector(queries[i], dim, flat, i * dim, `queries[${i}]`, nonZero);
+      } else {
+        throw new InvalidArgumentError(`queries must be an array of vectors or a Float32Array, got ${describe(queries)}`);
+      }
+      if (nq === 0) {
+        this.#searchParams(core, options);
+        return [];
+      }
+      return this.#searchMany(core, flat, nq, options);
+    });
+  }
+
+  /** The record with `id` (vector and metadata are copies), or undefined. */
+  get(id: string): Promise<StoredRecord | undefined> {
+    return this.#exclusive('get', (core) => {
+      checkId(id);
+      const label = this.#records.labelOf(id);
+      if (label === undefined) return undefined;
+      return { id, vector: core.vector(label), metadata: copyMetadata(this.#records.metadataOf(label)) };
+    });
+  }
+
+  /**
+   * Deletes a record: its label becomes a tombstone that is never returned.
+   * @returns true if the id existed.
+   */
+  delete(id: string): Promise<boolean> {
+    return this.#exclusive('delete', (core) => {
+      checkId(id);
+      const label = this.#records.labelOf(id);
+      if (label === undefined) return false;
+      core.markDeleted(label);
+      this.#records.remove(id);
+      return true;
+    });
+  }
+
+  /**
+   * Writes a snapshot (config, vectors, graph, ids, metadata, tombstones) to
+   * `url`, or to the database's storage URL. File saves are atomic: a
+   * temporary file is written, fsynced and renamed over the target.
+   * @throws StorageError — the previous snapshot is left intact.
+   */
+  save(url?: string): Promise<void> {
+    return this.#exclusive('save', async (core) => {
+      const target = url ?? this.#storage;
+      const adapter = await openStorage(target);
+      const bytes = core.serialize(this.#records.encode(core.size));
+      await adapter.write(bytes);
+      this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
+    });
+  }
+
+  /** Waits for pending calls, then frees the index. Idempotent; afterwards every call throws ClosedError. */
+  async close(): Promise<void> {
+    if (this.#closing) return this.#queue.then(() => undefined);
+    this.#closing = true;
+    await this.#queue.catch(() => undefined);
+    finalizer.unregister(this);
+    this.#core?.dispose();
+    this.#core = undefined;
+  }
+
+  /** `await using db = await MiniVectorDB.create(…)` closes the database at scope exit. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #live(method: string): CoreIndex {
+    if (this.#closing || this.#core === undefined) throw new ClosedError(method);
+    return this.#core;
+  }
+
+  /** Runs `fn` after every earlier call has finished (calls never interleave). */
+  #exclusive<T>(method: string, fn: (core: CoreIndex) => T | Promise<T>): Promise<T> {
+    let core: CoreIndex;
+    try {
+      core = this.#live(method);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const run = this.#queue.then(() => fn(core));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #searchParams(core: CoreIndex, options: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined } {
+    checkObject(options, 'search options');
+    checkKnownKeys(options, SEARCH_KEYS, 'search options');
+    const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
+    const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, MAX_K);
+    if (options.exact !== undefined && typeof options.exact !== 'boolean') {
+      throw new InvalidArgumentError(`exact must be a boolean, got ${describe(options.exact)}`);
+    }
+    const allowed = options.filter === undefined ? undefined : filterToBitset(options.filter, this.#records, core.size);
+    return { k, ef, exact: options.exact ?? false, allowed };
+  }
+
+  #searchMany(core: CoreIndex, queries: Float32Array, nq: number, options: SearchOptions): SearchHit[][] {
+    const { k, ef, exact, allowed } = this.#searchParams(core, options);
+    const matching = allowed?.count ?? this.#records.size;
+    if (matching === 0) return Array.from({ length: nq }, () => []);
+    const kk = Math.min(k, matching); // a huge k returns every matching record
+    const perQuery = exact
+      ? Array.from({ length: nq }, (_, i) => core.search(queries.subarray(i * core.dim, (i + 1) * core.dim), 1, kk, ef, allowed, true)[0]!)
+      : core.search(queries, nq, kk, Math.max(ef, kk), allowed, false);
+    return perQuery.map((hits) => this.#toHits(hits.labels, hits.distances));
+  }
+
+  #toHits(labels: Uint32Array, distances: Float32Array): SearchHit[] {
+    const out: SearchHit[] = new Array(labels.length);
+    const l2 = this.#metric === 'l2';
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i]!;
+      const distance = distances[i]!;
+      out[i] = {
+        id: this.#records.idOf(label)!,
+        distance,
+        score: l2 ? 0 - distance : 1 - distance, // 0 - d: never -0
+        metadata: copyMetadata(this.#records.metadataOf(label)),
+      };
+    }
+    return out;
+  }
+}

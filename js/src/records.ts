@@ -1,0 +1,121 @@
+/**
+ * RecordTable: string ids ↔ dense internal labels, and metadata per label.
+ * Labels come from the core (0, 1, 2, … in insertion order); a replaced or
+ * deleted record's label becomes a tombstone and is never mapped again.
+ *
+ * Serialised with MessagePack into the snapshot's USER section as
+ * `{ format: 1, ids: (string|null)[], metadata: (object|null)[] }`, indexed by label.
+ * @internal
+ */
+import { decode, encode } from '@msgpack/msgpack';
+import { SnapshotError } from './errors.js';
+import type { Metadata } from './types.js';
+
+const FORMAT = 1;
+
+export class RecordTable {
+  private ids: (string | undefined)[] = [];
+  private metadata: (Metadata | undefined)[] = [];
+  private byId = new Map<string, number>();
+
+  /** Number of live records. */
+  get size(): number {
+    return this.byId.size;
+  }
+  labelOf(id: string): number | undefined {
+    return this.byId.get(id);
+  }
+  idOf(label: number): string | undefined {
+    return this.ids[label];
+  }
+  metadataOf(label: number): Metadata | undefined {
+    return this.metadata[label];
+  }
+
+  /** Maps `id` to `label` (replacing an earlier label of the same id). */
+  set(label: number, id: string, meta: Metadata | undefined): void {
+    const old = this.byId.get(id);
+    if (old !== undefined) this.unmap(old);
+    this.ids[label] = id;
+    this.metadata[label] = meta;
+    this.byId.set(id, label);
+  }
+
+  /** Replaces the metadata of a live label. */
+  setMetadata(label: number, meta: Metadata | undefined): void {
+    this.metadata[label] = meta;
+  }
+
+  /** Removes `id`; returns its label, or undefined if absent. */
+  remove(id: string): number | undefined {
+    const label = this.byId.get(id);
+    if (label !== undefined) {
+      this.byId.delete(id);
+      this.unmap(label);
+    }
+    return label;
+  }
+
+  /** Calls fn for every live record in label order. */
+  forEachLive(fn: (label: number, meta: Metadata | undefined) => void): void {
+    for (let label = 0; label < this.ids.length; label++) {
+      if (this.ids[label] !== undefined) fn(label, this.metadata[label]);
+    }
+  }
+
+  /** MessagePack bytes of the table for `labelCount` labels. */
+  encode(labelCount: number): Uint8Array {
+    const ids: (string | null)[] = new Array(labelCount);
+    const metadata: (Metadata | null)[] = new Array(labelCount);
+    for (let i = 0; i < labelCount; i++) {
+      ids[i] = this.ids[i] ?? null;
+      metadata[i] = this.ids[i] === undefined ? null : (this.metadata[i] ?? null);
+    }
+    return encode({ format: FORMAT, ids, metadata });
+  }
+
+  /**
+   * Parses a table written by {@link RecordTable.encode} and checks it against
+   * the core index: one entry per label, an id exactly for each live label,
+   * ids unique. Throws SnapshotError.
+   */
+  static decode(bytes: Uint8Array, labelCount: number, isDeleted: (label: number) => boolean): RecordTable {
+    let raw: unknown;
+    try {
+      raw = decode(bytes);
+    } catch (cause) {
+      throw new SnapshotError(`USER section is not valid MessagePack: ${String(cause)}`, 'SNAPSHOT_CORRUPT', { cause });
+    }
+    const o = raw as { format?: unknown; ids?: unknown; metadata?: unknown } | null;
+    if (typeof o !== 'object' || o === null) throw new SnapshotError('USER section does not hold a record table');
+    if (o.format !== FORMAT) {
+      throw new SnapshotError(`record table format ${String(o.format)} is not supported (expected ${FORMAT})`, 'SNAPSHOT_VERSION');
+    }
+    const { ids, metadata } = o;
+    if (!Array.isArray(ids) || !Array.isArray(metadata) || ids.length !== labelCount || metadata.length !== labelCount) {
+      throw new SnapshotError(`record table must list ${labelCount} labels`);
+    }
+    const t = new RecordTable();
+    for (let label = 0; label < labelCount; label++) {
+      const id: unknown = ids[label];
+      const meta: unknown = metadata[label];
+      const live = !isDeleted(label);
+      if (!live) {
+        if (id !== null) throw new SnapshotError(`label ${label} is deleted in the index but has id ${JSON.stringify(id)}`);
+        continue;
+      }
+      if (typeof id !== 'string' || id.length === 0) throw new SnapshotError(`live label ${label} has no valid id`);
+      if (t.byId.has(id)) throw new SnapshotError(`id ${JSON.stringify(id)} appears twice`);
+      if (meta !== null && (typeof meta !== 'object' || Array.isArray(meta))) {
+        throw new SnapshotError(`metadata of label ${label} is not an object`);
+      }
+      t.set(label, id, (meta ?? undefined) as Metadata | undefined);
+    }
+    return t;
+  }
+
+  private unmap(label: number): void {
+    this.ids[label] = undefined;
+    this.metadata[label] = undefined;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * `file://` storage for Node. A save writes a temporary file beside the
+ * target, fsyncs it, renames it over the target (atomic on POSIX), then
+ * fsyncs the folder so the rename itself survives a crash.
+ */
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StorageError } from '../errors.js';
+import type { StorageAdapter } from './adapter.js';
+
+let tempCounter = 0;
+
+export class FileStorage implements StorageAdapter {
+  private readonly path: string;
+
+  constructor(readonly url: string) {
+    try {
+      this.path = fileURLToPath(url);
+    } catch (cause) {
+      throw new StorageError(`invalid file URL ${url}: ${String(cause)}`, { cause });
+    }
+  }
+
+  async read(): Promise<Uint8Array> {
+    try {
+      const buf = await readFile(this.path);
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : String(cause);
+      throw new StorageError(`cannot read snapshot ${this.path}: ${why}`, { cause });
+    }
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    const dir = dirname(this.path);
+    const temp = join(dir, `.${basename(this.path)}.${process.pid}.${++tempCounter}.tmp`);
+    try {
+      const fh = await open(temp, 'wx');
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(temp, this.path);
+    } catch (cause) {
+      await unlink(temp).catch(() => undefined);
+      throw new StorageError(`cannot write snapshot ${this.path}: ${String(cause)}`, { cause });
+    }
+    try {
+      const dh = await open(dir, 'r');
+      try {
+        await dh.sync();
+      } finally {
+        await dh.close();
+      }
+    } catch {
+      // Some filesystems cannot fsync a directory; the rename already happened.
+    }
+  }
+}

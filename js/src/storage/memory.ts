@@ -1,0 +1,21 @@
+import { StorageError } from '../errors.js';
+import type { StorageAdapter } from './adapter.js';
+
+/** Snapshots saved to `memory://` URLs in this process (copies, keyed by URL). */
+const saved = new Map<string, Uint8Array>();
+
+/** In-process storage for `memory://name` URLs. */
+export class MemoryStorage implements StorageAdapter {
+  constructor(readonly url: string) {}
+
+  read(): Promise<Uint8Array> {
+    const bytes = saved.get(this.url);
+    if (bytes === undefined) return Promise.reject(new StorageError(`no snapshot saved at ${this.url}`));
+    return Promise.resolve(bytes.slice());
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    saved.set(this.url, bytes.slice());
+    return Promise.resolve();
+  }
+}

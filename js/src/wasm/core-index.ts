@@ -1,0 +1,194 @@
+/**
+ * CoreIndex: the TypeScript side of the Embind boundary. It owns the heap
+ * buffers it allocates (scratch reused across calls, freed on dispose),
+ * re-reads heap views after every call that can grow memory, copies results
+ * out before the next call, and maps core status codes to typed errors in one
+ * place.
+ * @internal
+ */
+import { errorFromCore, OutOfMemoryError } from '../errors.js';
+import type { CoreModule, WasmIndex } from './minivectordb_core.mjs';
+
+/** Numeric metric ids of the core (`wasm/include/minivectordb/distance.hpp`). */
+export const METRIC_IDS = { l2: 0, ip: 1, cosine: 2 } as const;
+
+export interface CoreConfig {
+  dim: number;
+  metric: number;
+  M: number;
+  efConstruction: number;
+  efSearch: number;
+  seed: number;
+}
+
+/** Labels and distances of one query, nearest first. */
+export interface CoreHits {
+  labels: Uint32Array;
+  distances: Float32Array;
+}
+
+/** A label bitset (bit i of word i/32) and the number of live labels set in it. */
+export interface LabelBitset {
+  words: Uint32Array;
+  count: number;
+}
+
+export class CoreIndex {
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+  private disposed = false;
+
+  private constructor(
+    private readonly mod: CoreModule,
+    readonly raw: WasmIndex,
+  ) {}
+
+  /** A new empty index. Throws InvalidArgumentError on a bad configuration. */
+  static create(mod: CoreModule, c: CoreConfig): CoreIndex {
+    const index = new CoreIndex(mod, new mod.WasmIndex());
+    try {
+      index.check(index.raw.init(c.dim, c.metric, c.M, c.efConstruction, c.efSearch, c.seed));
+    } catch (e) {
+      index.dispose();
+      throw e;
+    }
+    return index;
+  }
+
+  /** Parses a snapshot; returns the index and a copy of its USER section. Throws SnapshotError. */
+  static load(mod: CoreModule, bytes: Uint8Array): { index: CoreIndex; user: Uint8Array } {
+    const index = new CoreIndex(mod, new mod.WasmIndex());
+    try {
+      const ptr = index.scratch(bytes.byteLength);
+      index.mod.HEAPU8.set(bytes, ptr);
+      index.check(index.raw.load(ptr, bytes.byteLength));
+      const off = index.raw.userOffset() >>> 0;
+      const user = bytes.slice(off, off + (index.raw.userSize() >>> 0));
+      index.releaseScratch(); // the snapshot bytes are not needed any more
+      return { index, user };
+    } catch (e) {
+      index.dispose();
+      throw e;
+    }
+  }
+
+  get size(): number {
+    return this.raw.size() >>> 0;
+  }
+  get deletedCount(): number {
+    return this.raw.deletedCount() >>> 0;
+  }
+  get dim(): number {
+    return this.raw.dim();
+  }
+  config(): CoreConfig {
+    const r = this.raw;
+    return { dim: r.dim(), metric: r.metric(), M: r.M(), efConstruction: r.efConstruction(), efSearch: r.efSearch(), seed: r.seed() >>> 0 };
+  }
+  memoryBytes(): number {
+    return this.raw.memoryBytes() + this.scratchBytes;
+  }
+  isDeleted(label: number): boolean {
+    return this.raw.isDeleted(label);
+  }
+
+  /** Appends n vectors (n·dim float32, row-major) as labels size … size+n−1. All-or-nothing. */
+  add(vectors: Float32Array, n: number): void {
+    const ptr = this.scratch(vectors.byteLength);
+    this.mod.HEAPF32.set(vectors, ptr >>> 2);
+    this.check(this.raw.add(ptr, n));
+  }
+
+  markDeleted(label: number): void {
+    this.check(this.raw.markDeleted(label));
+  }
+
+  /** Copy of the stored vector of `label` (dim float32). */
+  vector(label: number): Float32Array {
+    const ptr = this.raw.vectorAddress(label) >>> 0;
+    return this.mod.HEAPF32.slice(ptr >>> 2, (ptr >>> 2) + this.dim);
+  }
+
+  /**
+   * k nearest labels of `nq` queries (nq·dim float32). With `exact`, a flat
+   * scan (nq must be 1). Returns per-query hits, nearest first.
+   */
+  search(queries: Float32Array, nq: number, k: number, ef: number, allowed: LabelBitset | undefined, exact: boolean): CoreHits[] {
+    const qBytes = queries.byteLength;
+    const allowedBytes = allowed?.words.byteLength ?? 0;
+    const slots = nq * k;
+    // One scratch region: [queries | allowed bitset | labels | distances | counts]
+    const base = this.scratch(qBytes + allowedBytes + slots * 8 + nq * 4);
+    const allowedPtr = allowed === undefined ? 0 : base + qBytes;
+    const labelsPtr = base + qBytes + allowedBytes;
+    const distPtr = labelsPtr + slots * 4;
+    const countsPtr = distPtr + slots * 4;
+    this.mod.HEAPF32.set(queries, base >>> 2);
+    if (allowed !== undefined) this.mod.HEAPU32.set(allowed.words, allowedPtr >>> 2);
+    const allowedCount = allowed?.count ?? 0;
+    if (exact) {
+      const n = this.check(this.raw.searchExact(base, k, allowedPtr, labelsPtr, distPtr));
+      this.mod.HEAPU32[countsPtr >>> 2] = n;
+    } else if (nq === 1) {
+      const n = this.check(this.raw.search(base, k, ef, allowedPtr, allowedCount, labelsPtr, distPtr));
+      this.mod.HEAPU32[countsPtr >>> 2] = n;
+    } else {
+      this.check(this.raw.searchBatch(base, nq, k, ef, allowedPtr, allowedCount, labelsPtr, distPtr, countsPtr));
+    }
+    // Views re-read after the calls: memory may have grown.
+    const u32 = this.mod.HEAPU32;
+    const f32 = this.mod.HEAPF32;
+    const out: CoreHits[] = [];
+    for (let i = 0; i < nq; i++) {
+      const n = u32[(countsPtr >>> 2) + i]!;
+      const from = (labelsPtr >>> 2) + i * k;
+      const dfrom = (distPtr >>> 2) + i * k;
+      out.push({ labels: u32.slice(from, from + n), distances: f32.slice(dfrom, dfrom + n) });
+    }
+    return out;
+  }
+
+  /** The snapshot bytes of this index with `user` as its USER section (a copy). */
+  serialize(user: Uint8Array): Uint8Array {
+    const ptr = this.scratch(user.byteLength);
+    this.mod.HEAPU8.set(user, ptr);
+    try {
+      this.check(this.raw.serialize(ptr, user.byteLength));
+      const at = this.raw.snapshotAddress() >>> 0;
+      return this.mod.HEAPU8.slice(at, at + this.raw.snapshotSize());
+    } finally {
+      this.raw.releaseSnapshot();
+    }
+  }
+
+  /** Frees the scratch buffer and the native index. Idempotent. */
+  dispose(): void {
+    this.releaseScratch();
+    if (this.disposed) return;
+    this.disposed = true;
+    this.raw.delete();
+  }
+
+  private check(rc: number): number {
+    if (rc < 0) throw errorFromCore(rc, this.raw.lastError());
+    return rc;
+  }
+
+  /** A heap region of at least `bytes` bytes, reused across calls (grown by doubling). */
+  private scratch(bytes: number): number {
+    if (bytes <= this.scratchBytes) return this.scratchPtr;
+    const want = Math.max(bytes, this.scratchBytes * 2, 4096);
+    this.releaseScratch();
+    const ptr = this.mod._malloc(want) >>> 0;
+    if (ptr === 0) throw new OutOfMemoryError(`cannot allocate ${want} bytes of WebAssembly memory (the 4 GB limit of wasm32)`);
+    this.scratchPtr = ptr;
+    this.scratchBytes = want;
+    return ptr;
+  }
+
+  private releaseScratch(): void {
+    if (this.scratchPtr !== 0) this.mod._free(this.scratchPtr);
+    this.scratchPtr = 0;
+    this.scratchBytes = 0;
+  }
+}

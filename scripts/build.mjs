@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Builds what is missing or stale, in order:
+//   1. the WebAssembly core (emcmake + cmake; incremental) → build/wasm/
+//   2. the TypeScript layer (tsc) → dist/ (ESM + .d.ts), plus the core's
+//      .mjs/.wasm copied beside it
+//   3. a CommonJS bundle for require() → dist/index.cjs (esbuild)
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const wasmBuild = join(root, 'build', 'wasm');
+const dist = join(root, 'dist');
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.error?.code === 'ENOENT') {
+    console.error(`build: '${cmd}' not found. Install the toolchain first: bash scripts/setup.sh`);
+    process.exit(1);
+  }
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// Emscripten 3.1.6 from Debian needs its bundled acorn on NODE_PATH.
+const emEnv = { NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') };
+if (!existsSync(join(wasmBuild, 'CMakeCache.txt'))) {
+  run('emcmake', ['cmake', '-S', '.', '-B', wasmBuild, '-DCMAKE_BUILD_TYPE=Release'], emEnv);
+}
+run('cmake', ['--build', wasmBuild, '-j2'], emEnv);
+
+mkdirSync(join(dist, 'wasm'), { recursive: true });
+for (const f of ['minivectordb_core.mjs', 'minivectordb_core.wasm']) {
+  copyFileSync(join(wasmBuild, f), join(dist, 'wasm', f));
+}
+copyFileSync(join(root, 'js/src/wasm/minivectordb_core.d.mts'), join(dist, 'wasm', 'minivectordb_core.d.mts'));
+
+run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+
+// CommonJS entry: one bundle of the ESM output (the core's glue inlined).
+// import.meta.url only serves to locate the .wasm, which dist/wasm/load.js
+// does relative to itself, so the bundle reports that file's URL.
+const esbuild = await import('esbuild');
+await esbuild.build({
+  entryPoints: [join(dist, 'index.js')],
+  outfile: join(dist, 'index.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node18',
+  external: ['@msgpack/msgpack'],
+  define: { 'import.meta.url': '__mvdb_import_meta_url' },
+  banner: {
+    js: "const __mvdb_import_meta_url = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'wasm', 'load.js')).href;",
+  },
+  logLevel: 'warning',
+});
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+console.log(`build: ${pkg.name}@${pkg.version} ready in dist/ (core ${statSync(join(dist, 'wasm/minivectordb_core.wasm')).size} bytes)`);
