@@ -45,7 +45,7 @@ class GrowableArray {
   Status Reserve(uint64_t n) {
     if (n <= capacity_) return Status::Ok();
     uint64_t cap = capacity_ == 0 ? 16 : capacity_;
-    while (cap < n) cap *= 2;
+    while (cap < n) cap = cap > UINT64_MAX / 2 ? n : cap * 2;  // no wrap to 0 (endless loop) for n > 2^63
     if (!BytesFit(cap)) cap = n;  // doubling overshot; try the exact need
     if (!BytesFit(cap)) return OutOfMemory(OomMessage(n));
     void* p = std::realloc(data_, static_cast<size_t>(cap * sizeof(T)));
