@@ -2,7 +2,7 @@
 // The main job: an ANN run on real data through the public API.
 // Builds an HNSW index, reports build time, recall@k and QPS per efSearch,
 // saves a snapshot, reopens it and checks the answers are identical.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,6 +65,10 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+if (!existsSync(dataDir)) {
+  console.error(`dataset folder ${dataDir} not found: pass --data DIR (a folder with base.fvecs and query.fvecs)`);
+  process.exit(2);
+}
 console.log(`dataset     ${dataDir}`);
 const { base, query, groundtruth: gtFile } = loadDataset(dataDir);
 console.log(`            ${base.n} base × ${base.dim}, ${query.n} queries`);
