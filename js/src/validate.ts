@@ -95,6 +95,9 @@ function cloneValue(v: unknown, path: string, stack: Set<object>): unknown {
   } else if (isPlainObject(v)) {
     const o: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
+      // '__proto__' cannot be stored as a plain key (assignment sets the
+      // prototype, and MessagePack decoders refuse it): reject it loudly.
+      if (k === '__proto__') throw new InvalidArgumentError(`${path} has the key '__proto__', which metadata cannot store`);
       if (x !== undefined) o[k] = cloneValue(x, `${path}.${k}`, stack);
     }
     out = o;

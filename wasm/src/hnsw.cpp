@@ -192,7 +192,7 @@ void HnswGraph::Connect(const VectorSpace& space, uint32_t target, uint32_t sour
   for (uint32_t i = 0; i < max_links; ++i) block[1 + i] = i < prune_.size() ? prune_[i].label : 0;
 }
 
-Status HnswGraph::Insert(const VectorSpace& space, const uint8_t* deleted) {
+Status HnswGraph::Insert(const VectorSpace& space) {
   const uint32_t label = size_;
   const uint64_t rng_before = rng_.state();
   const uint32_t level = DrawLevel();
@@ -211,11 +211,14 @@ Status HnswGraph::Insert(const VectorSpace& space, const uint8_t* deleted) {
   Neighbor cur{space.ToLabel(query, entry_point_), entry_point_};
   cur = GreedyDescend(space, query, cur, max_level_, static_cast<int32_t>(level));
 
-  LabelFilter not_deleted;
-  not_deleted.deleted = deleted;
+  // Tombstoned nodes are ordinary points for construction: they stay in the
+  // graph for routing, so the new node may link to them. Excluding them from
+  // the ef-set (as hnswlib does) makes the walk expand the whole graph when
+  // most nodes are deleted, and can leave the new node without links.
+  const LabelFilter all;
   for (int32_t layer = std::min<int32_t>(static_cast<int32_t>(level), max_level_); layer >= 0; --layer) {
     const uint32_t lc = static_cast<uint32_t>(layer);
-    SearchLayer(space, query, cur, ef_construction_, lc, not_deleted);
+    SearchLayer(space, query, cur, ef_construction_, lc, all);
     selected_.assign(results_.begin(), results_.end());
     std::sort(selected_.begin(), selected_.end());
     const Neighbor nearest = selected_.empty() ? cur : selected_.front();

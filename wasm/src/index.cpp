@@ -81,7 +81,7 @@ Status Index::Add(const float* vectors, uint32_t n) {
     }
     store_.AppendUnchecked(v);
     deleted_.PushBackUnchecked(0);
-    Status st = graph_.Insert(space(), deleted_.data());
+    Status st = graph_.Insert(space());
     if (!st.ok()) {
       // Only an upper-layer link block can fail to allocate here (all else
       // was reserved). The graph rolled back its own node; drop its vector and

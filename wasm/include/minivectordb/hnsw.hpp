@@ -82,9 +82,9 @@ class HnswGraph {
   Status Reserve(uint32_t n);
 
   /// Inserts node `label` == size(); its vector must already be in `space`.
-  /// Deleted labels (per `deleted`, may be null) are traversed but never
-  /// chosen as neighbours. Fails only with kOutOfMemory (graph unchanged).
-  Status Insert(const VectorSpace& space, const uint8_t* deleted);
+  /// Tombstoned labels take part like any node (they keep routing until a
+  /// compaction removes them). Fails only with kOutOfMemory (graph unchanged).
+  Status Insert(const VectorSpace& space);
 
   /// K-NN search (Algorithm 5). Writes up to k neighbours admitted by
   /// `filter`, nearest first, into `out`. ef is raised to at least k.
