@@ -210,4 +210,24 @@ TEST(Normalize, ExtremeMagnitudes) {
   for (float x : tiny) EXPECT_NEAR(x, 1.0 / std::sqrt(8.0), 1e-6);
 }
 
+// Norms below 1/FLT_MAX: the scale factor does not fit in a float. The result
+// must still be a finite unit vector (it used to become Inf/NaN while
+// returning true).
+TEST(Normalize, SubnormalInput) {
+  const float denorm_min = std::numeric_limits<float>::denorm_min();
+  float a[3] = {denorm_min, 0.f, 0.f};
+  ASSERT_TRUE(mvdb::NormalizeInPlace(a, 3));
+  EXPECT_EQ(a[0], 1.f);
+  EXPECT_EQ(a[1], 0.f);
+  EXPECT_EQ(a[2], 0.f);
+  float b[2] = {-3 * denorm_min, 4 * denorm_min};
+  ASSERT_TRUE(mvdb::NormalizeInPlace(b, 2));
+  EXPECT_NEAR(b[0], -0.6, 1e-6);
+  EXPECT_NEAR(b[1], 0.8, 1e-6);
+  std::vector<float> c(384, 1e-41f);  // subnormal, norm ~2e-40
+  ASSERT_TRUE(mvdb::NormalizeInPlace(c.data(), 384));
+  for (float x : c) ASSERT_TRUE(std::isfinite(x));
+  EXPECT_NEAR(NormOf(c), 1.0, 1e-6);
+}
+
 }  // namespace

@@ -64,10 +64,10 @@ inline Section FindSection(const std::vector<uint8_t>& b, const std::string& tag
 /// Recomputes the CRC of the header (bytes 0..19 into 20..23).
 inline void FixHeaderCrc(std::vector<uint8_t>* b) { PutU32(b, 20, mvdb::Crc32(b->data(), 20)); }
 
-/// Recomputes the payload CRC of the section `tag`.
+/// Recomputes the CRC (tag, length, payload) of the section `tag`.
 inline void FixSectionCrc(std::vector<uint8_t>* b, const std::string& tag) {
   const Section s = FindSection(*b, tag);
-  PutU32(b, s.header + 4, mvdb::Crc32(b->data() + s.payload, static_cast<size_t>(s.length)));
+  PutU32(b, s.header + 4, mvdb::SectionCrc(b->data() + s.header));
 }
 
 inline std::vector<uint8_t> Serialize(const mvdb::Index& index, const std::vector<uint8_t>& user = {}) {

@@ -80,8 +80,7 @@ class Writer {
     return at_header;
   }
   void EndSection(uint64_t header) {
-    const uint64_t payload = header + kSectionHeaderBytes;
-    const uint32_t crc = Crc32(at(payload), static_cast<size_t>(pos() - payload));
+    const uint32_t crc = SectionCrc(at(header));
     for (int i = 0; i < 4; ++i) at(header + 4)[i] = uint8_t(crc >> (8 * i));
   }
 
@@ -110,6 +109,13 @@ Layout ComputeLayout(uint32_t count, uint32_t dim, uint32_t M, uint64_t upper_wo
 }
 
 }  // namespace
+
+uint32_t SectionCrc(const uint8_t* section) {
+  const uint64_t len = LoadU64(section + 8);
+  uint32_t crc = Crc32(section, 4);
+  crc = Crc32(section + 8, 8, crc);
+  return Crc32(section + kSectionHeaderBytes, static_cast<size_t>(len), crc);
+}
 
 Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_len, GrowableArray<uint8_t>* out) {
   const IndexConfig& c = index.config();
@@ -198,6 +204,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   if (major != kSnapshotMajor)
     return SnapshotVersion("unsupported snapshot version " + std::to_string(major) + "." + std::to_string(minor) +
                            "; this build reads major version " + std::to_string(kSnapshotMajor));
+  if (LoadU32(data + 16) != 0) return SnapshotCorrupt("header flags must be 0, got " + std::to_string(LoadU32(data + 16)));
   const uint32_t sections = LoadU32(data + 12);
   if (sections > kMaxSections)
     return SnapshotCorrupt("section count " + std::to_string(sections) + " exceeds " + std::to_string(kMaxSections));
@@ -208,14 +215,14 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   for (uint32_t s = 0; s < sections; ++s) {
     if (len - pos < kSectionHeaderBytes)
       return SnapshotCorrupt("snapshot truncated in the header of section " + std::to_string(s));
-    const uint32_t tag = LoadU32(data + pos);
-    const uint32_t crc = LoadU32(data + pos + 4);
-    const uint64_t plen = LoadU64(data + pos + 8);
+    const uint8_t* section = data + pos;
+    const uint32_t tag = LoadU32(section);
+    const uint64_t plen = LoadU64(section + 8);
     pos += kSectionHeaderBytes;
     if (plen > len - pos)
       return SnapshotCorrupt("section " + TagName(tag) + " claims " + std::to_string(plen) + " bytes but only " +
                              std::to_string(len - pos) + " remain (truncated or corrupt length)");
-    if (Crc32(data + pos, static_cast<size_t>(plen)) != crc)
+    if (SectionCrc(section) != LoadU32(section + 4))
       return SnapshotCorrupt("checksum mismatch in section " + TagName(tag));
     SectionRef* ref = tag == kTagConf ? &conf : tag == kTagVecs ? &vecs : tag == kTagGrph ? &grph
                     : tag == kTagTomb ? &tomb : tag == kTagUser ? &user : nullptr;
@@ -246,6 +253,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   const uint32_t deleted_count = LoadU32(p + 24);
   const uint32_t entry = LoadU32(p + 28);
   const int32_t max_level = static_cast<int32_t>(LoadU32(p + 32));
+  if (LoadU32(p + 36) != 0) return SnapshotCorrupt("CONF reserved field must be 0");
   c.seed = LoadU64(p + 40);
   const uint64_t rng_state = LoadU64(p + 48);
   if (!IsValidMetric(metric)) return SnapshotCorrupt("unknown metric " + std::to_string(metric));

@@ -13,14 +13,15 @@
 //    20  u32   CRC-32 of bytes 0..19
 //   Then `section count` sections, each:
 //     0  u32   tag (four ASCII bytes: 'CONF', 'VECS', 'GRPH', 'TOMB', 'USER')
-//     4  u32   CRC-32 of the payload
+//     4  u32   CRC-32 of the tag, the length field and the payload, in
+//              that order (so a flipped tag or length is caught too)
 //     8  u64   payload length in bytes
 //    16  ...   payload
 //   The file ends right after the last section.
 //
 //   CONF (56 bytes): u32 dim, u32 metric, u32 M, u32 efConstruction,
 //     u32 efSearch, u32 count, u32 deleted count, u32 entry point
-//     (0xFFFFFFFF when empty), i32 max level (-1 when empty), u32 reserved,
+//     (0xFFFFFFFF when empty), i32 max level (-1 when empty), u32 reserved (0),
 //     u64 seed, u64 PRNG state.
 //   VECS: count * dim float32 (IEEE 754 bits), label order.
 //   GRPH: count u8 levels; count * (1 + 2M) u32 layer-0 blocks
@@ -44,6 +45,10 @@ namespace mvdb {
 constexpr uint16_t kSnapshotMajor = 1;
 constexpr uint16_t kSnapshotMinor = 0;
 constexpr uint32_t kMaxSections = 64;
+
+/// CRC-32 of a section whose 16-byte header starts at `section` and whose
+/// payload follows it: over bytes 0..3 (tag), 8..15 (length), then the payload.
+uint32_t SectionCrc(const uint8_t* section);
 
 /// Appends the snapshot of `index` with `user_len` opaque bytes at `user`
 /// (may be null when user_len is 0) to `out`. Deterministic: the same index
