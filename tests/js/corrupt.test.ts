@@ -124,8 +124,11 @@ describe('corrupt snapshots', () => {
       out.set(payload, userAt + 16);
       out.set(good.subarray(userAt + 16 + userLen), userAt + 16 + payload.length);
       const v = new DataView(out.buffer);
-      v.setUint32(userAt + 4, crc32(payload), true);
       v.setBigUint64(userAt + 8, BigInt(payload.length), true);
+      // Section CRC-32 covers the tag, the length field, then the payload.
+      const tagCrc = crc32(out.subarray(userAt, userAt + 4));
+      const lenCrc = crc32(out.subarray(userAt + 8, userAt + 16), tagCrc);
+      v.setUint32(userAt + 4, crc32(payload, lenCrc), true);
       return out;
     };
     // Sanity check of the splicing: the original payload gives a loadable file.
