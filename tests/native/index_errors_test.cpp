@@ -23,51 +23,32 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 
 ErrorCode Validate(IndexConfig c) { return mvdb::ValidateConfig(c).code(); }
 
+// Each integer field accepts [lo, hi] and rejects lo - 1 and hi + 1.
+void ExpectRange(const IndexConfig& good, uint32_t IndexConfig::*field, uint32_t lo, uint32_t hi, const char* name) {
+  IndexConfig c = good;
+  c.*field = lo - 1;
+  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument) << name << " = " << lo - 1;
+  for (uint32_t ok : {lo, hi}) {
+    c.*field = ok;
+    EXPECT_EQ(Validate(c), ErrorCode::kOk) << name << " = " << ok;
+  }
+  c.*field = hi + 1;
+  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument) << name << " = " << hi + 1;
+}
+
 TEST(ValidateConfig, Ranges) {
   const IndexConfig good = mvdb_test::Config(8, Metric::kL2);
   EXPECT_EQ(Validate(good), ErrorCode::kOk);
+  ExpectRange(good, &IndexConfig::dim, 1, mvdb::kMaxDim, "dim");
+  ExpectRange(good, &IndexConfig::M, 2, mvdb::kMaxM, "M");
+  ExpectRange(good, &IndexConfig::ef_construction, 1, mvdb::kMaxEf, "ef_construction");
+  ExpectRange(good, &IndexConfig::ef_search, 1, mvdb::kMaxEf, "ef_search");
 
   IndexConfig c = good;
-  c.dim = 0;
-  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument);
-  c.dim = 1;
-  EXPECT_EQ(Validate(c), ErrorCode::kOk);
-  c.dim = mvdb::kMaxDim;
-  EXPECT_EQ(Validate(c), ErrorCode::kOk);
-  c.dim = mvdb::kMaxDim + 1;
-  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument);
-
-  c = good;
   c.metric = static_cast<Metric>(3);
   EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument);
   c.metric = Metric::kCosine;
   EXPECT_EQ(Validate(c), ErrorCode::kOk);
-
-  c = good;
-  c.M = 1;
-  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument);
-  c.M = 2;
-  EXPECT_EQ(Validate(c), ErrorCode::kOk);
-  c.M = mvdb::kMaxM;
-  EXPECT_EQ(Validate(c), ErrorCode::kOk);
-  c.M = mvdb::kMaxM + 1;
-  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument);
-
-  c = good;
-  c.ef_construction = 0;
-  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument);
-  c.ef_construction = mvdb::kMaxEf;
-  EXPECT_EQ(Validate(c), ErrorCode::kOk);
-  c.ef_construction = mvdb::kMaxEf + 1;
-  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument);
-
-  c = good;
-  c.ef_search = 0;
-  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument);
-  c.ef_search = mvdb::kMaxEf;
-  EXPECT_EQ(Validate(c), ErrorCode::kOk);
-  c.ef_search = mvdb::kMaxEf + 1;
-  EXPECT_EQ(Validate(c), ErrorCode::kInvalidArgument);
 
   // The message names the offending field.
   c = good;
