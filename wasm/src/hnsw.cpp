@@ -15,7 +15,9 @@ bool Farther(const Neighbor& a, const Neighbor& b) { return b < a; }
 }  // namespace
 
 HnswGraph::HnswGraph(uint32_t M, uint32_t ef_construction, uint64_t seed)
-    : M_(M), M0_(2 * M), ef_construction_(ef_construction), mL_(1.0 / std::log(static_cast<double>(M))), rng_(seed) {}
+    : M_(M), M0_(2 * M), ef_construction_(ef_construction), mL_(1.0 / std::log(static_cast<double>(M))), rng_(seed) {
+  batch_.resize(M0_);
+}
 
 HnswGraph::~HnswGraph() {
   for (uint64_t i = 0; i < upper_.size(); ++i) std::free(upper_[i]);
@@ -38,6 +40,7 @@ HnswGraph& HnswGraph::operator=(HnswGraph&& o) noexcept {
   levels_ = std::move(o.levels_);
   upper_ = std::move(o.upper_);  // moved-from array is empty: o frees nothing
   visited_ = std::move(o.visited_);
+  batch_ = std::move(o.batch_);
   upper_words_ = o.upper_words_;
   o.size_ = 0;
   o.entry_point_ = kNoLabel;
@@ -94,7 +97,8 @@ Status HnswGraph::AppendNodeForRestore(uint32_t level) {
   return Status::Ok();
 }
 
-Neighbor HnswGraph::GreedyDescend(const VectorSpace& space, const float* query, Neighbor cur, int32_t top,
+template <typename Space>
+Neighbor HnswGraph::GreedyDescend(const Space& space, const float* query, Neighbor cur, int32_t top,
                                   int32_t bottom) const {
   for (int32_t layer = top; layer > bottom; --layer) {
     bool changed = true;
@@ -114,7 +118,8 @@ Neighbor HnswGraph::GreedyDescend(const VectorSpace& space, const float* query, 
   return cur;
 }
 
-void HnswGraph::SearchLayer(const VectorSpace& space, const float* query, Neighbor entry, uint32_t ef,
+template <typename Space>
+void HnswGraph::SearchLayer(const Space& space, const float* query, Neighbor entry, uint32_t ef,
                             uint32_t layer, const LabelFilter& filter) {
   visited_.NewEpoch();
   candidates_.clear();
@@ -135,10 +140,18 @@ void HnswGraph::SearchLayer(const VectorSpace& space, const float* query, Neighb
 
     uint32_t n = 0;
     const uint32_t* links = Links(c.label, layer, &n);
+    // Gather the unvisited neighbours first, then compute their distances in
+    // one tight loop: with no heap updates (and their mispredicted branches)
+    // in between, the CPU overlaps the memory loads of consecutive vectors —
+    // WebAssembly has no prefetch instruction to do this explicitly.
+    uint32_t fresh = 0;
     for (uint32_t i = 0; i < n; ++i) {
-      const uint32_t next = links[i];
-      if (visited_.TestAndSet(next)) continue;
-      const float d = space.ToLabel(query, next);
+      if (!visited_.TestAndSet(links[i])) batch_[fresh++] = {0.f, links[i]};
+    }
+    for (uint32_t i = 0; i < fresh; ++i) batch_[i].distance = space.ToLabel(query, batch_[i].label);
+    for (uint32_t i = 0; i < fresh; ++i) {
+      const uint32_t next = batch_[i].label;
+      const float d = batch_[i].distance;
       if (results_.size() < ef || d < bound) {
         candidates_.push_back({d, next});
         std::push_heap(candidates_.begin(), candidates_.end(), Farther);
@@ -156,7 +169,8 @@ void HnswGraph::SearchLayer(const VectorSpace& space, const float* query, Neighb
   }
 }
 
-void HnswGraph::SelectNeighborsHeuristic(const VectorSpace& space, std::vector<Neighbor>* candidates, uint32_t m) {
+template <typename Space>
+void HnswGraph::SelectNeighborsHeuristic(const Space& space, std::vector<Neighbor>* candidates, uint32_t m) {
   std::sort(candidates->begin(), candidates->end());
   if (candidates->size() <= m) return;
   kept_.clear();
@@ -176,7 +190,8 @@ void HnswGraph::SelectNeighborsHeuristic(const VectorSpace& space, std::vector<N
   candidates->swap(kept_);
 }
 
-void HnswGraph::Connect(const VectorSpace& space, uint32_t target, uint32_t source, uint32_t layer) {
+template <typename Space>
+void HnswGraph::Connect(const Space& space, uint32_t target, uint32_t source, uint32_t layer) {
   uint32_t* block = LinkBlock(target, layer);
   const uint32_t max_links = MaxLinks(layer);
   if (block[0] < max_links) {
@@ -192,7 +207,12 @@ void HnswGraph::Connect(const VectorSpace& space, uint32_t target, uint32_t sour
   for (uint32_t i = 0; i < max_links; ++i) block[1 + i] = i < prune_.size() ? prune_[i].label : 0;
 }
 
-Status HnswGraph::Insert(const VectorSpace& space) {
+Status HnswGraph::Insert(const VectorStore& store, Metric metric) {
+  return WithSpace(store, metric, [&](const auto& space) { return InsertT(space); });
+}
+
+template <typename Space>
+Status HnswGraph::InsertT(const Space& space) {
   const uint32_t label = size_;
   const uint64_t rng_before = rng_.state();
   const uint32_t level = DrawLevel();
@@ -237,8 +257,14 @@ Status HnswGraph::Insert(const VectorSpace& space) {
   return Status::Ok();
 }
 
-void HnswGraph::Search(const VectorSpace& space, const float* query, uint32_t k, uint32_t ef,
+void HnswGraph::Search(const VectorStore& store, Metric metric, const float* query, uint32_t k, uint32_t ef,
                        const LabelFilter& filter, std::vector<Neighbor>* out) {
+  WithSpace(store, metric, [&](const auto& space) { SearchT(space, query, k, ef, filter, out); });
+}
+
+template <typename Space>
+void HnswGraph::SearchT(const Space& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
+                        std::vector<Neighbor>* out) {
   out->clear();
   if (size_ == 0 || entry_point_ == kNoLabel || k == 0) return;
   ef = std::max(ef, k);

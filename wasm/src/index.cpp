@@ -81,7 +81,7 @@ Status Index::Add(const float* vectors, uint32_t n) {
     }
     store_.AppendUnchecked(v);
     deleted_.PushBackUnchecked(0);
-    Status st = graph_.Insert(space());
+    Status st = graph_.Insert(store_, config_.metric);
     if (!st.ok()) {
       // Only an upper-layer link block can fail to allocate here (all else
       // was reserved). The graph rolled back its own node; drop its vector and
@@ -119,20 +119,21 @@ Status Index::PrepareQuery(const float* query, uint32_t k) {
 
 void Index::FlatScan(uint32_t k, const LabelFilter& filter, std::vector<Neighbor>* out) const {
   out->clear();
-  const VectorSpace s = space();
-  const uint32_t n = size();
-  for (uint32_t label = 0; label < n; ++label) {
-    if (!filter.Admits(label)) continue;
-    const Neighbor cand{s.ToLabel(query_.data(), label), label};
-    if (out->size() < k) {
-      out->push_back(cand);
-      std::push_heap(out->begin(), out->end());
-    } else if (cand < out->front()) {
-      std::pop_heap(out->begin(), out->end());
-      out->back() = cand;
-      std::push_heap(out->begin(), out->end());
+  WithSpace(store_, config_.metric, [&](const auto& s) {
+    const uint32_t n = size();
+    for (uint32_t label = 0; label < n; ++label) {
+      if (!filter.Admits(label)) continue;
+      const Neighbor cand{s.ToLabel(query_.data(), label), label};
+      if (out->size() < k) {
+        out->push_back(cand);
+        std::push_heap(out->begin(), out->end());
+      } else if (cand < out->front()) {
+        std::pop_heap(out->begin(), out->end());
+        out->back() = cand;
+        std::push_heap(out->begin(), out->end());
+      }
     }
-  }
+  });
   std::sort_heap(out->begin(), out->end());
 }
 
@@ -162,7 +163,7 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
     FlatScan(k, filter, out);
     return Status::Ok();
   }
-  graph_.Search(space(), query_.data(), k, ef, filter, out);
+  graph_.Search(store_, config_.metric, query_.data(), k, ef, filter, out);
   if (plan != nullptr) *plan = SearchPlan::kGraph;
   if (out->size() < want) {
     // The walk could not reach enough admitted labels (a very selective

@@ -145,6 +145,17 @@ inline float Dot(const float* a, const float* b, uint32_t d) {
 /// 1 - dot(a, b): the distance used for `ip` and (on unit vectors) `cosine`.
 inline float OneMinusDot(const float* a, const float* b, uint32_t d) { return 1.f - Dot(a, b, d); }
 
+/// Compile-time distance kernels. Search code is templated on these, so the
+/// kernel is inlined into the graph walk instead of called through a pointer
+/// (an indirect call per distance costs measurably in WebAssembly).
+struct L2Kernel {
+  static float Distance(const float* a, const float* b, uint32_t d) { return L2Sq(a, b, d); }
+};
+/// 1 - dot: `ip`, and `cosine` on unit vectors.
+struct InnerProductKernel {
+  static float Distance(const float* a, const float* b, uint32_t d) { return 1.f - Dot(a, b, d); }
+};
+
 /// A distance function: lower is closer. Arguments: two vectors of d floats.
 using DistanceFn = float (*)(const float* a, const float* b, uint32_t d);
 

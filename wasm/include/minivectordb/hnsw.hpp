@@ -14,7 +14,8 @@
 //  - Algorithm 5 (K-NN-SEARCH) with ef = max(efSearch, k).
 // Layer 0 allows M_max0 = 2*M links per node, upper layers M_max = M.
 //
-// Only links live here; vectors are reached through a VectorSpace.
+// Only links live here; vectors are read from a VectorStore through the
+// metric's distance kernel (templates, so distances are inlined).
 #pragma once
 
 #include <cstdint>
@@ -84,12 +85,12 @@ class HnswGraph {
   /// Inserts node `label` == size(); its vector must already be in `space`.
   /// Tombstoned labels take part like any node (they keep routing until a
   /// compaction removes them). Fails only with kOutOfMemory (graph unchanged).
-  Status Insert(const VectorSpace& space);
+  Status Insert(const VectorStore& store, Metric metric);
 
   /// K-NN search (Algorithm 5). Writes up to k neighbours admitted by
   /// `filter`, nearest first, into `out`. ef is raised to at least k.
-  void Search(const VectorSpace& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
-              std::vector<Neighbor>* out);
+  void Search(const VectorStore& store, Metric metric, const float* query, uint32_t k, uint32_t ef,
+              const LabelFilter& filter, std::vector<Neighbor>* out);
 
   /// Neighbours of `label` on `layer` (layer <= Level(label)): count in *n,
   /// labels at the returned pointer.
@@ -119,16 +120,25 @@ class HnswGraph {
   // Algorithm 2, used for construction: no admission filter for traversal,
   // deleted nodes excluded from `results`. Fills results_ (max-heap) with up
   // to ef nearest nodes to `query` on `layer`, starting from `entry`.
-  void SearchLayer(const VectorSpace& space, const float* query, Neighbor entry, uint32_t ef, uint32_t layer,
+  template <typename Space>
+  Status InsertT(const Space& space);
+  template <typename Space>
+  void SearchT(const Space& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
+               std::vector<Neighbor>* out);
+  template <typename Space>
+  void SearchLayer(const Space& space, const float* query, Neighbor entry, uint32_t ef, uint32_t layer,
                    const LabelFilter& filter);
   // Algorithm 4: keeps at most `m` of `candidates` (distances to the base
   // node), in place, preferring diverse directions.
-  void SelectNeighborsHeuristic(const VectorSpace& space, std::vector<Neighbor>* candidates, uint32_t m);
+  template <typename Space>
+  void SelectNeighborsHeuristic(const Space& space, std::vector<Neighbor>* candidates, uint32_t m);
   // Adds `source` to the list of `target` on `layer`, shrinking with the
   // heuristic when the list is full.
-  void Connect(const VectorSpace& space, uint32_t target, uint32_t source, uint32_t layer);
+  template <typename Space>
+  void Connect(const Space& space, uint32_t target, uint32_t source, uint32_t layer);
   // Greedy descent through layers [top, bottom) towards `query`.
-  Neighbor GreedyDescend(const VectorSpace& space, const float* query, Neighbor cur, int32_t top, int32_t bottom) const;
+  template <typename Space>
+  Neighbor GreedyDescend(const Space& space, const float* query, Neighbor cur, int32_t top, int32_t bottom) const;
 
   uint32_t M_ = 16;
   uint32_t M0_ = 32;
@@ -151,6 +161,7 @@ class HnswGraph {
   std::vector<Neighbor> selected_;  // neighbours chosen for the node being inserted
   std::vector<Neighbor> prune_;     // an overflowing list being shrunk
   std::vector<Neighbor> kept_;      // heuristic output
+  std::vector<Neighbor> batch_;     // unvisited neighbours of one node (M0 slots)
   uint64_t upper_words_ = 0;        // words held by all upper-layer blocks
 };
 

@@ -92,7 +92,6 @@ class Index {
                          GrowableArray<uint8_t>&& deleted, uint32_t deleted_count);
 
  private:
-  VectorSpace space() const { return VectorSpace{&store_, DistanceFor(config_.metric)}; }
   // Validates and (for cosine) normalises a query into query_.
   Status PrepareQuery(const float* query, uint32_t k);
   // Exact top-k of query_ over labels admitted by `filter`, nearest first.

@@ -46,18 +46,27 @@ class VectorStore {
   GrowableArray<float> data_;
 };
 
-/// The vectors of an index together with its distance function: what the
-/// graph needs to measure distances. Lower distance is closer.
+/// The vectors of an index seen through a distance kernel (L2Kernel or
+/// InnerProductKernel): what the graph needs to measure distances. Lower
+/// distance is closer.
+template <typename Kernel>
 struct VectorSpace {
   const VectorStore* store = nullptr;
-  DistanceFn distance = nullptr;
 
   /// Distance between an external query (dim floats) and stored `label`.
   float ToLabel(const float* query, uint32_t label) const {
-    return distance(query, store->Get(label), store->dim());
+    return Kernel::Distance(query, store->Get(label), store->dim());
   }
   /// Distance between two stored labels.
-  float Between(uint32_t a, uint32_t b) const { return distance(store->Get(a), store->Get(b), store->dim()); }
+  float Between(uint32_t a, uint32_t b) const { return Kernel::Distance(store->Get(a), store->Get(b), store->dim()); }
 };
+
+/// Calls fn(VectorSpace<K>{&store}) with the kernel K of `metric`: the one
+/// place where the runtime metric becomes a compile-time kernel.
+template <typename Fn>
+decltype(auto) WithSpace(const VectorStore& store, Metric metric, Fn&& fn) {
+  if (metric == Metric::kL2) return fn(VectorSpace<L2Kernel>{&store});
+  return fn(VectorSpace<InnerProductKernel>{&store});
+}
 
 }  // namespace mvdb
