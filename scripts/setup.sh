@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing MiniVectorDB needs on Debian (bookworm):
-# Emscripten, CMake, g++, GoogleTest and SIMDe from apt (only those missing),
+# Emscripten, CMake, g++, GoogleTest, SIMDe, clang and libFuzzer (for npm run
+# fuzz) from apt (only those missing),
 # then the npm packages from package-lock.json. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
 [ -f /usr/include/gtest/gtest.h ] || need+=(libgtest-dev)
 [ -f /usr/include/simde/wasm/simd128.h ] || need+=(libsimde-dev)
+command -v clang++ >/dev/null 2>&1 || need+=(clang)
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a' >/dev/null || need+=(libclang-rt-14-dev)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

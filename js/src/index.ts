@@ -18,6 +18,8 @@ export type { Logger, LogLevel } from './logger.js';
 export type {
   CreateOptions,
   Filter,
+  FilterOperators,
+  FilterValue,
   InsertItem,
   InsertManyOptions,
   InsertManyResult,

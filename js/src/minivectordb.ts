@@ -3,12 +3,13 @@
  * HNSW core (Malkov & Yashunin 2018, arXiv:1603.09320).
  */
 import { ClosedError, InvalidArgumentError } from './errors.js';
-import { filterToBitset } from './filter.js';
+import { FilterPlanner } from './filter/planner.js';
 import { gateLogger, type Logger } from './logger.js';
 import { RecordTable } from './records.js';
 import { isStorageUrl, openStorage } from './storage/index.js';
 import type {
   CreateOptions,
+  Filter,
   InsertItem,
   InsertManyOptions,
   InsertManyResult,
@@ -41,7 +42,7 @@ const finalizer = new FinalizationRegistry<CoreIndex>((core) => core.dispose());
 
 /**
  * A vector database: an HNSW index (plus exact search) in WebAssembly, with
- * string ids, metadata, equality filters and snapshots.
+ * string ids, metadata, filters and snapshots.
  *
  * Create with {@link MiniVectorDB.create} or {@link MiniVectorDB.open}; the
  * constructor is private. Methods are async and run one at a time in call
@@ -58,6 +59,8 @@ const finalizer = new FinalizationRegistry<CoreIndex>((core) => core.dispose());
 export class MiniVectorDB {
   #core: CoreIndex | undefined;
   #records: RecordTable;
+  /** Filter evaluation with lazy equality indexes; invalidated before inserts and upserts change #records. */
+  #filters = new FilterPlanner();
   #storage: string;
   #logger: Logger;
   #metric: Metric;
@@ -218,6 +221,7 @@ export class MiniVectorDB {
         throw e;
       }
       let updated = 0;
+      this.#filters.invalidate();
       for (let i = 0; i < n; i++) {
         const old = this.#records.labelOf(ids[i]!);
         if (old !== undefined) {
@@ -304,6 +308,44 @@ export class MiniVectorDB {
   }
 
   /**
+   * Deletes many records at once; each becomes a tombstone that is never returned.
+   * Every id is checked before anything is deleted. Unknown (or already
+   * deleted) ids are ignored, and an id listed twice is deleted once.
+   * @param ids - non-empty strings.
+   * @returns the number of records deleted.
+   * @throws InvalidArgumentError when `ids` is not an array or an element is not a non-empty string — nothing is deleted.
+   */
+  deleteMany(ids: readonly string[]): Promise<number> {
+    return this.#exclusive('deleteMany', (core) => {
+      if (!Array.isArray(ids)) throw new InvalidArgumentError(`ids must be an array of strings, got ${describe(ids)}`);
+      for (let i = 0; i < ids.length; i++) checkId(ids[i], `ids[${i}]`);
+      return this.#deleteIds(core, ids);
+    });
+  }
+
+  /**
+   * Deletes every live record whose metadata match `filter` (see {@link Filter};
+   * `{}` matches, and so deletes, every record).
+   * @returns the number of records deleted.
+   * @throws InvalidArgumentError on a missing or malformed filter — nothing is deleted.
+   */
+  deleteByFilter(filter: Filter): Promise<number> {
+    return this.#exclusive('deleteByFilter', (core) => {
+      if (filter === undefined) throw new InvalidArgumentError('deleteByFilter needs a filter ({} deletes every record)');
+      return this.#deleteIds(core, this.#matchingIds(filter));
+    });
+  }
+
+  /**
+   * Number of live records, or of those whose metadata match `filter`
+   * (see {@link Filter}). Runs after every earlier call has finished.
+   * @throws InvalidArgumentError on a malformed filter.
+   */
+  count(filter?: Filter): Promise<number> {
+    return this.#exclusive('count', () => (filter === undefined ? this.#records.size : this.#filters.labels(filter, this.#records).length));
+  }
+
+  /**
    * Writes a snapshot (config, vectors, graph, ids, metadata, tombstones) to
    * `url`, or to the database's storage URL. File saves are atomic: a
    * temporary file is written, fsynced and renamed over the target.
@@ -352,6 +394,24 @@ export class MiniVectorDB {
     return run;
   }
 
+  /** Ids of the live records matching `filter`, in label order. */
+  #matchingIds(filter: Filter): string[] {
+    return this.#filters.labels(filter, this.#records).map((label) => this.#records.idOf(label)!);
+  }
+
+  /** Tombstones the live records among `ids` (already validated); returns how many. */
+  #deleteIds(core: CoreIndex, ids: readonly string[]): number {
+    let deleted = 0;
+    for (const id of ids) {
+      const label = this.#records.labelOf(id);
+      if (label === undefined) continue;
+      core.markDeleted(label);
+      this.#records.remove(id);
+      deleted++;
+    }
+    return deleted;
+  }
+
   #searchParams(core: CoreIndex, options: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined } {
     checkObject(options, 'search options');
     checkKnownKeys(options, SEARCH_KEYS, 'search options');
@@ -360,7 +420,7 @@ export class MiniVectorDB {
     if (options.exact !== undefined && typeof options.exact !== 'boolean') {
       throw new InvalidArgumentError(`exact must be a boolean, got ${describe(options.exact)}`);
     }
-    const allowed = options.filter === undefined ? undefined : filterToBitset(options.filter, this.#records, core.size);
+    const allowed = options.filter === undefined ? undefined : this.#filters.bitset(options.filter, this.#records, core.size);
     return { k, ef, exact: options.exact ?? false, allowed };
   }
 

@@ -19,14 +19,74 @@ export type MetadataValue = string | number | boolean | null | MetadataValue[] |
 /** Metadata of one record: a plain object of JSON-like values (no cycles, no functions, finite numbers). */
 export type Metadata = { [key: string]: MetadataValue };
 
+/** A value a filter can compare with: string, finite number, boolean or null. */
+export type FilterValue = string | number | boolean | null;
+
 /**
- * Equality filter: every listed top-level field must equal the given value
- * (strings, finite numbers, booleans or null; compared with `===`).
- * Applied inside the search, so a filtered search returns
- * min(k, number of matching records) hits.
- * @example `{ genre: 'jazz', year: 2020 }`
+ * Operators applied to one field: `{ price: { $gte: 10, $lt: 20 } }`. Several
+ * operators in one object must all hold. `v` below is the value found at the
+ * field's path; "missing" means the path does not resolve.
+ *
+ * - `$eq: x` — `v === x`, or `v` is an array with an element `=== x`
+ *   (`x` a {@link FilterValue}; `null` matches a stored `null`, not a missing field).
+ * - `$ne: x` — not `$eq: x`: also true when the field is missing, and for an
+ *   array when no element equals `x`.
+ * - `$in: [x, …]` — `$eq` to any listed value (an empty list matches nothing).
+ * - `$nin: [x, …]` — not `$in`: also true when the field is missing.
+ * - `$gt`, `$gte`, `$lt`, `$lte: x` — `x` a finite number or a string. Numbers
+ *   compare only with numbers, strings only with strings (by UTF-16 code units,
+ *   JavaScript's `<`); any other stored type (boolean, null, object) or a
+ *   missing field never matches. An array matches when any element does; each
+ *   operator may be met by a different element, as in MongoDB.
+ * - `$exists: true | false` — the path resolves (to any value, `null`
+ *   included) / does not.
+ * - `$not: { …operators }` — the operators do not all hold (true when the field is missing).
  */
-export type Filter = { [field: string]: string | number | boolean | null };
+export interface FilterOperators {
+  $eq?: FilterValue;
+  $ne?: FilterValue;
+  $in?: readonly FilterValue[];
+  $nin?: readonly FilterValue[];
+  $gt?: number | string;
+  $gte?: number | string;
+  $lt?: number | string;
+  $lte?: number | string;
+  $exists?: boolean;
+  $not?: FilterOperators;
+}
+
+/**
+ * Metadata filter, MongoDB-style. A record matches when every entry holds:
+ *
+ * - `field: value` — shorthand for `field: { $eq: value }` (see
+ *   {@link FilterOperators}); `value` is a string, finite number, boolean or
+ *   null — arrays and objects are not matched by equality.
+ * - `field: { $gt: 3, … }` — the {@link FilterOperators}.
+ * - `field` may be a dot path: `'a.b.c'` walks nested objects; a segment that
+ *   is a non-negative integer indexes an array (`'tags.0'`). The walk does not
+ *   fan out over arrays of objects: `'items.name'` on an array `items` is missing.
+ *   Field names with a dot or starting with `$` cannot be addressed.
+ * - `$and: [filter, …]`, `$or: [filter, …]` (non-empty arrays), `$not: filter`.
+ *
+ * `{}` matches every record; a record without metadata is filtered as `{}`
+ * (so `$ne`, `$nin`, `$exists: false` and `$not` can match it). Unknown
+ * operators, operands of the wrong type and nesting deeper than 64 levels are
+ * an InvalidArgumentError naming the position, e.g. `filter.price.$gt`.
+ *
+ * Applied inside the search (a bitset over records, compiled once per call),
+ * so a filtered search returns min(k, number of matching records) hits.
+ *
+ * The type is permissive (TypeScript cannot tell field names from operator
+ * names in one object type); the exact shape is checked at run time.
+ * @example `{ genre: 'jazz', year: { $gte: 2000, $lt: 2010 }, 'author.country': { $in: ['FR', 'BE'] } }`
+ * @example `{ $or: [{ tags: 'live' }, { rating: { $gt: 4.5 } }], $not: { status: 'draft' } }`
+ */
+export type Filter = {
+  $and?: readonly Filter[];
+  $or?: readonly Filter[];
+  $not?: Filter;
+  [field: string]: FilterValue | FilterOperators | readonly Filter[] | Filter | undefined;
+};
 
 /** Options of {@link MiniVectorDB.create}. Every key but `dim` is optional; unknown keys are rejected. */
 export interface CreateOptions {

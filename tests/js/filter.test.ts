@@ -144,7 +144,7 @@ describe('filter', () => {
   test('bad filter values → InvalidArgumentError, database unchanged', async () => {
     const before = await fingerprint(db, queries.slice(0, 3));
     const bad: unknown[] = [
-      { group: { $gt: 3 } },
+      { group: { $gt: { n: 3 } } },
       { group: Number.NaN },
       { group: Number.POSITIVE_INFINITY },
       { group: [1, 2] },

@@ -3,6 +3,7 @@
  * target, fsyncs it, renames it over the target (atomic on POSIX), then
  * fsyncs the folder so the rename itself survives a crash.
  */
+import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,9 @@ export class FileStorage implements StorageAdapter {
 
   async write(bytes: Uint8Array): Promise<void> {
     const dir = dirname(this.path);
-    const temp = join(dir, `.${basename(this.path)}.${process.pid}.${++tempCounter}.tmp`);
+    // A random part in the name: a temp file left by a crashed process with
+    // the same pid (containers restart as the same pid) must not collide.
+    const temp = join(dir, `.${basename(this.path)}.${process.pid}.${++tempCounter}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       const fh = await open(temp, 'wx');
       try {
