@@ -16,6 +16,7 @@ export {
 } from './errors.js';
 export type { Logger, LogLevel } from './logger.js';
 export type {
+  AutosaveOptions,
   CreateOptions,
   Filter,
   FilterOperators,

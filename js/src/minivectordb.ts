@@ -6,7 +6,7 @@ import { ClosedError, InvalidArgumentError } from './errors.js';
 import { FilterPlanner } from './filter/planner.js';
 import { gateLogger, type Logger } from './logger.js';
 import { RecordTable } from './records.js';
-import { isStorageUrl, openStorage } from './storage/index.js';
+import { isStorageUrl, listStorage, openStorage } from './storage/index.js';
 import type {
   CreateOptions,
   Filter,
@@ -24,8 +24,11 @@ import { checkId, checkInt, checkKnownKeys, checkObject, cloneMetadata, copyMeta
 import { CoreIndex, METRIC_IDS, type LabelBitset } from './wasm/core-index.js';
 import { loadCore } from './wasm/load.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'storage', 'logger', 'logLevel', 'wasm'] as const;
-const OPEN_KEYS = ['logger', 'logLevel', 'wasm'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'storage', 'autosave', 'logger', 'logLevel', 'wasm'] as const;
+const OPEN_KEYS = ['autosave', 'logger', 'logLevel', 'wasm'] as const;
+const AUTOSAVE_KEYS = ['debounceMs'] as const;
+/** Longest autosave delay accepted, in milliseconds (one hour). */
+const MAX_DEBOUNCE_MS = 3_600_000;
 const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact'] as const;
 const INSERT_MANY_KEYS = ['onProgress'] as const;
 const ITEM_KEYS = ['id', 'vector', 'metadata'] as const;
@@ -66,12 +69,16 @@ export class MiniVectorDB {
   #metric: Metric;
   #queue: Promise<unknown> = Promise.resolve();
   #closing = false;
+  /** Autosave delay in ms, or undefined when autosave is off. */
+  #autosaveMs: number | undefined;
+  #autosaveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(core: CoreIndex, records: RecordTable, storage: string, logger: Logger) {
+  private constructor(core: CoreIndex, records: RecordTable, storage: string, logger: Logger, autosaveMs: number | undefined) {
     this.#core = core;
     this.#records = records;
     this.#storage = storage;
     this.#logger = logger;
+    this.#autosaveMs = autosaveMs;
     this.#metric = METRIC_NAMES[core.config().metric]!;
     finalizer.register(this, core, this);
   }
@@ -104,7 +111,7 @@ export class MiniVectorDB {
     const mod = await loadCore(options.wasm, logger);
     const core = CoreIndex.create(mod, config);
     logger.debug(`created ${metric} index, dim ${dim}, M ${config.M}, storage ${storage}`);
-    return new MiniVectorDB(core, new RecordTable(), storage, logger);
+    return new MiniVectorDB(core, new RecordTable(), storage, logger, autosaveDelay(options.autosave));
   }
 
   /**
@@ -118,13 +125,14 @@ export class MiniVectorDB {
     checkKnownKeys(options, OPEN_KEYS, 'open options');
     if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
     const logger = gateLogger(options.logger, options.logLevel);
+    const autosaveMs = autosaveDelay(options.autosave);
     const bytes = await (await openStorage(url)).read();
     const mod = await loadCore(options.wasm, logger);
     const { index, user } = CoreIndex.load(mod, bytes);
     try {
       const records = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
       logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
-      return new MiniVectorDB(index, records, url, logger);
+      return new MiniVectorDB(index, records, url, logger, autosaveMs);
     } catch (e) {
       index.dispose();
       throw e;
@@ -230,6 +238,7 @@ export class MiniVectorDB {
         }
         this.#records.set(first + i, ids[i]!, metas[i]);
       }
+      this.#changed();
       return { inserted: n - updated, updated };
     });
   }
@@ -297,14 +306,7 @@ export class MiniVectorDB {
    * @returns true if the id existed.
    */
   delete(id: string): Promise<boolean> {
-    return this.#exclusive('delete', (core) => {
-      checkId(id);
-      const label = this.#records.labelOf(id);
-      if (label === undefined) return false;
-      core.markDeleted(label);
-      this.#records.remove(id);
-      return true;
-    });
+    return this.#exclusive('delete', (core) => this.#deleteIds(core, [checkId(id)]) === 1);
   }
 
   /**
@@ -352,20 +354,23 @@ export class MiniVectorDB {
    * @throws StorageError — the previous snapshot is left intact.
    */
   save(url?: string): Promise<void> {
-    return this.#exclusive('save', async (core) => {
-      const target = url ?? this.#storage;
-      const adapter = await openStorage(target);
-      const bytes = core.serialize(this.#records.encode(core.size));
-      await adapter.write(bytes);
-      this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
-    });
+    return this.#exclusive('save', (core) => this.#saveTo(core, url ?? this.#storage));
   }
 
-  /** Waits for pending calls, then frees the index. Idempotent; afterwards every call throws ClosedError. */
+  /**
+   * Waits for pending calls (and writes a pending autosave), then frees the
+   * index. Idempotent; afterwards every call throws ClosedError.
+   */
   async close(): Promise<void> {
     if (this.#closing) return this.#queue.then(() => undefined);
     this.#closing = true;
+    const pendingAutosave = this.#autosaveTimer !== undefined;
+    clearTimeout(this.#autosaveTimer);
+    this.#autosaveTimer = undefined;
     await this.#queue.catch(() => undefined);
+    if (pendingAutosave && this.#core !== undefined) {
+      await this.#saveTo(this.#core, this.#storage).catch((e: unknown) => this.#logger.error(`autosave on close failed: ${String(e)}`));
+    }
     finalizer.unregister(this);
     this.#core?.dispose();
     this.#core = undefined;
@@ -399,6 +404,46 @@ export class MiniVectorDB {
     return this.#filters.labels(filter, this.#records).map((label) => this.#records.idOf(label)!);
   }
 
+  /**
+   * URLs of the snapshots saved under `prefix`: `'memory://'` (this process),
+   * `'idb://'` (IndexedDB), or a folder `'file:///abs/dir/'` (its `*.mvdb` files).
+   * @throws StorageError for another prefix or an unreadable folder.
+   */
+  static listSaved(prefix: string): Promise<string[]> {
+    if (typeof prefix !== 'string') return Promise.reject(new InvalidArgumentError(`prefix must be a string, got ${describe(prefix)}`));
+    return listStorage(prefix);
+  }
+
+  /**
+   * Deletes the snapshot saved at `url` (a database open on it keeps working in memory).
+   * @returns true if a snapshot was there.
+   * @throws StorageError on an unsupported URL or a failed delete.
+   */
+  static async removeSaved(url: string): Promise<boolean> {
+    if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
+    return (await openStorage(url)).remove();
+  }
+
+  /** Serialises and writes a snapshot to `target` (caller holds the queue). */
+  async #saveTo(core: CoreIndex, target: string): Promise<void> {
+    const adapter = await openStorage(target);
+    const bytes = core.serialize(this.#records.encode(core.size));
+    await adapter.write(bytes);
+    this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
+  }
+
+  /** Records a change: with autosave on, (re)starts the debounce timer. */
+  #changed(): void {
+    if (this.#autosaveMs === undefined || this.#closing) return;
+    clearTimeout(this.#autosaveTimer);
+    this.#autosaveTimer = setTimeout(() => {
+      this.#autosaveTimer = undefined;
+      this.save().catch((e: unknown) => this.#logger.error(`autosave to ${this.#storage} failed: ${String(e)}`));
+    }, this.#autosaveMs);
+    // In Node, a pending autosave must not keep the process alive (close() flushes it).
+    (this.#autosaveTimer as { unref?: () => void }).unref?.();
+  }
+
   /** Tombstones the live records among `ids` (already validated); returns how many. */
   #deleteIds(core: CoreIndex, ids: readonly string[]): number {
     let deleted = 0;
@@ -409,6 +454,7 @@ export class MiniVectorDB {
       this.#records.remove(id);
       deleted++;
     }
+    if (deleted > 0) this.#changed();
     return deleted;
   }
 
@@ -450,4 +496,14 @@ export class MiniVectorDB {
     }
     return out;
   }
+}
+
+/** Checks the `autosave` option; returns the debounce delay in ms, or undefined when off. */
+function autosaveDelay(autosave: unknown): number | undefined {
+  if (autosave === undefined || autosave === false) return undefined;
+  if (autosave === true) return 1000;
+  checkObject(autosave, 'autosave');
+  checkKnownKeys(autosave as object, AUTOSAVE_KEYS, 'autosave');
+  const { debounceMs } = autosave as { debounceMs?: unknown };
+  return debounceMs === undefined ? 1000 : checkInt(debounceMs, 'autosave.debounceMs', 0, MAX_DEBOUNCE_MS);
 }

@@ -103,10 +103,19 @@ export interface CreateOptions {
   /** Seed (uint32) of the level generator: the same seed and inserts give the same graph. @defaultValue `1` */
   seed?: number;
   /**
-   * Where {@link MiniVectorDB.save} writes: `'memory://name'` (process memory) or `'file:///abs/path.mvdb'` (Node).
+   * Where {@link MiniVectorDB.save} writes: `'memory://name'` (process memory), `'file:///abs/path.mvdb'` (Node)
+   * or `'idb://name'` (IndexedDB, browsers).
    * @defaultValue `'memory://'` followed by a unique name
    */
   storage?: string;
+  /**
+   * Save to `storage` automatically after changes: `{ debounceMs }` waits that
+   * long after the last insert or delete (changes in between are coalesced);
+   * `true` means `{ debounceMs: 1000 }`. Saves never overlap; `close()` writes
+   * a pending one. Failures are reported to `logger` at level error.
+   * @defaultValue off
+   */
+  autosave?: AutosaveOptions | boolean;
   /** Destination of log messages; silent when absent. */
   logger?: Logger;
   /** Minimum level passed to `logger`. @defaultValue `'warn'` */
@@ -123,8 +132,16 @@ export interface WasmSource {
   binary?: ArrayBuffer | Uint8Array;
 }
 
+/** Automatic saving after changes. */
+export interface AutosaveOptions {
+  /** Milliseconds to wait after the last change before saving, 0 – 3,600,000. @defaultValue `1000` */
+  debounceMs?: number;
+}
+
 /** Options of {@link MiniVectorDB.open}. */
 export interface OpenOptions {
+  /** Save back to the opened URL after changes; see {@link CreateOptions.autosave}. */
+  autosave?: AutosaveOptions | boolean;
   logger?: Logger;
   logLevel?: LogLevel;
   wasm?: WasmSource;

@@ -3,6 +3,7 @@
  * - `memory://name`: process memory (lost when the process ends).
  * - `file:///abs/path`: the filesystem (Node only; imported lazily so that
  *   browser bundles never pull `node:fs`). Writes are atomic.
+ * - `idb://name`: IndexedDB (browsers), chunks + manifest in one transaction.
  */
 export interface StorageAdapter {
   /** The URL this adapter reads and writes. */
@@ -11,4 +12,6 @@ export interface StorageAdapter {
   read(): Promise<Uint8Array>;
   /** Replaces the stored snapshot atomically: a failure leaves the previous one intact. */
   write(bytes: Uint8Array): Promise<void>;
+  /** Deletes the stored snapshot. Resolves to true if there was one. */
+  remove(): Promise<boolean>;
 }

@@ -4,9 +4,9 @@
  * fsyncs the folder so the rename itself survives a crash.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StorageError } from '../errors.js';
 import type { StorageAdapter } from './adapter.js';
 
@@ -62,5 +62,34 @@ export class FileStorage implements StorageAdapter {
     } catch {
       // Some filesystems cannot fsync a directory; the rename already happened.
     }
+  }
+
+  async remove(): Promise<boolean> {
+    try {
+      await unlink(this.path);
+      return true;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new StorageError(`cannot delete snapshot ${this.path}: ${String(cause)}`, { cause });
+    }
+  }
+}
+
+/** `file://` URLs of the `*.mvdb` files in the folder `dirUrl` (`file:///abs/dir/`), sorted. */
+export async function listFiles(dirUrl: string): Promise<string[]> {
+  let dir: string;
+  try {
+    dir = fileURLToPath(dirUrl);
+  } catch (cause) {
+    throw new StorageError(`invalid file URL ${dirUrl}: ${String(cause)}`, { cause });
+  }
+  try {
+    const names = await readdir(dir);
+    return names
+      .filter((n) => n.endsWith('.mvdb'))
+      .sort()
+      .map((n) => pathToFileURL(join(dir, n)).href);
+  } catch (cause) {
+    throw new StorageError(`cannot list ${dir}: ${String(cause)}`, { cause });
   }
 }

@@ -1,20 +1,48 @@
+/**
+ * Storage selected by URL scheme. Node-only (`file://`) and IndexedDB
+ * (`idb://`) code is imported lazily, so a browser bundle never pulls
+ * `node:fs` and a Node program never loads the IndexedDB wrapper.
+ */
 import { StorageError } from '../errors.js';
 import type { StorageAdapter } from './adapter.js';
-import { MemoryStorage } from './memory.js';
+import { listMemory, MemoryStorage } from './memory.js';
 
 export type { StorageAdapter } from './adapter.js';
 
-/** The adapter for a storage URL (`memory://…`, `file:///…`). Throws StorageError for other schemes. */
+const SCHEMES = ['memory://', 'file://', 'idb://'] as const;
+
+function unsupported(url: unknown): StorageError {
+  return new StorageError(
+    `unsupported storage URL ${JSON.stringify(url)}: expected memory://name, file:///absolute/path or idb://name`,
+  );
+}
+
+/** True when `url` has a scheme this build can store to. */
+export function isStorageUrl(url: unknown): url is string {
+  return typeof url === 'string' && SCHEMES.some((s) => url.startsWith(s));
+}
+
+/** The adapter for a storage URL. Throws StorageError for other schemes. */
 export async function openStorage(url: string): Promise<StorageAdapter> {
   if (url.startsWith('memory://')) return new MemoryStorage(url);
   if (url.startsWith('file://')) {
     const { FileStorage } = await import('./file.js');
     return new FileStorage(url);
   }
-  throw new StorageError(`unsupported storage URL ${JSON.stringify(url)}: expected memory://name or file:///absolute/path`);
+  if (url.startsWith('idb://')) {
+    const { IdbStorage } = await import('./idb.js');
+    return new IdbStorage(url);
+  }
+  throw unsupported(url);
 }
 
-/** True when `url` has a scheme this build can store to. */
-export function isStorageUrl(url: unknown): url is string {
-  return typeof url === 'string' && (url.startsWith('memory://') || url.startsWith('file://'));
+/**
+ * URLs of the stored snapshots under `prefix`: `'memory://'`, `'idb://'`, or a
+ * folder `'file:///abs/dir/'` (its `*.mvdb` files).
+ */
+export async function listStorage(prefix: string): Promise<string[]> {
+  if (prefix === 'memory://') return listMemory();
+  if (prefix === 'idb://') return (await import('./idb.js')).listIdb();
+  if (prefix.startsWith('file://')) return (await import('./file.js')).listFiles(prefix);
+  throw new StorageError(`cannot list ${JSON.stringify(prefix)}: expected 'memory://', 'idb://' or a 'file:///folder/' URL`);
 }

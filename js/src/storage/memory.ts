@@ -18,4 +18,13 @@ export class MemoryStorage implements StorageAdapter {
     saved.set(this.url, bytes.slice());
     return Promise.resolve();
   }
+
+  remove(): Promise<boolean> {
+    return Promise.resolve(saved.delete(this.url));
+  }
+}
+
+/** Every `memory://` URL holding a snapshot in this process, sorted. */
+export function listMemory(): string[] {
+  return [...saved.keys()].sort();
 }
