@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Builds what is missing or stale, in order:
 //   1. the WebAssembly core (emcmake + cmake; incremental) → build/wasm/
-//   2. the TypeScript layer (tsc) → dist/ (ESM + .d.ts), plus the core's
+//   2. the default text model wordnet-256 from Debian's WordNet and word list
+//      (skipped when up to date) → build/models/wordnet-256/ → dist/models/
+//   3. the TypeScript layer (tsc) → dist/ (ESM + .d.ts), plus the core's
 //      .mjs/.wasm copied beside it
-//   3. a CommonJS bundle for require() → dist/index.cjs (esbuild)
+//   4. a CommonJS bundle for require() → dist/index.cjs (esbuild)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +37,15 @@ for (const f of ['minivectordb_core.mjs', 'minivectordb_core.wasm']) {
 }
 copyFileSync(join(root, 'js/src/wasm/minivectordb_core.d.mts'), join(dist, 'wasm', 'minivectordb_core.d.mts'));
 
+const { buildDefaultModel } = await import('./model/build-default-model.mjs');
+const model = await buildDefaultModel({ log: (m) => console.log(m) });
+const modelDist = join(dist, 'models', 'wordnet-256');
+const stamp = (dir) => (existsSync(join(dir, 'build-info.json')) ? readFileSync(join(dir, 'build-info.json'), 'utf8') : '');
+if (stamp(modelDist) !== stamp(model.outDir)) {
+  rmSync(modelDist, { recursive: true, force: true });
+  cpSync(model.outDir, modelDist, { recursive: true });
+}
+
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
 
 // CommonJS entry: one bundle of the ESM output (the core's glue inlined).
@@ -48,7 +59,9 @@ await esbuild.build({
   format: 'cjs',
   platform: 'node',
   target: 'node18',
-  external: ['@msgpack/msgpack'],
+  // Dependencies stay require()d from node_modules (onnxruntime-web and the
+  // tokenizers ship their own CommonJS/ESM entries and wasm files).
+  external: ['@msgpack/msgpack', 'idb', 'onnxruntime-web', 'onnxruntime-web/*', '@huggingface/tokenizers'],
   define: { 'import.meta.url': '__mvdb_import_meta_url' },
   banner: {
     js: "const __mvdb_import_meta_url = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'wasm', 'load.js')).href;",

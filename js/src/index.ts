@@ -15,6 +15,19 @@ export {
   type ErrorCode,
 } from './errors.js';
 export type { Logger, LogLevel } from './logger.js';
+export { createEmbedder, DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM, ModelLoadError, OnnxEmbedder } from './embed/index.js';
+export type {
+  DownloadProgress,
+  EmbedOptions,
+  EmbedProgress,
+  Embedder,
+  EmbedderConfig,
+  EmbedderInfo,
+  ModelCache,
+  OnnxEmbedderConfig,
+  OnnxEmbedderOptions,
+  Pooling,
+} from './embed/index.js';
 export type {
   AutosaveOptions,
   CreateOptions,

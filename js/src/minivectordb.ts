@@ -2,10 +2,12 @@
  * MiniVectorDB: string ids, metadata and persistence over the WebAssembly
  * HNSW core (Malkov & Yashunin 2018, arXiv:1603.09320).
  */
-import { ClosedError, InvalidArgumentError } from './errors.js';
+import { ClosedError, DimensionMismatchError, InvalidArgumentError } from './errors.js';
+import type { EmbedderConfig } from './embed/index.js';
 import { FilterPlanner } from './filter/planner.js';
 import { gateLogger, type Logger } from './logger.js';
 import { RecordTable } from './records.js';
+import { readTextSettings, TextEmbedding, type TextSettings } from './text.js';
 import { isStorageUrl, listStorage, openStorage } from './storage/index.js';
 import type {
   CreateOptions,
@@ -24,14 +26,14 @@ import { checkId, checkInt, checkKnownKeys, checkObject, cloneMetadata, copyMeta
 import { CoreIndex, METRIC_IDS, type LabelBitset } from './wasm/core-index.js';
 import { loadCore } from './wasm/load.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'storage', 'autosave', 'logger', 'logLevel', 'wasm'] as const;
-const OPEN_KEYS = ['autosave', 'logger', 'logLevel', 'wasm'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
+const OPEN_KEYS = ['autosave', 'embedder', 'logger', 'logLevel', 'wasm'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 /** Longest autosave delay accepted, in milliseconds (one hour). */
 const MAX_DEBOUNCE_MS = 3_600_000;
 const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact'] as const;
 const INSERT_MANY_KEYS = ['onProgress'] as const;
-const ITEM_KEYS = ['id', 'vector', 'metadata'] as const;
+const ITEM_KEYS = ['id', 'vector', 'text', 'metadata'] as const;
 const METRIC_NAMES: Record<number, Metric> = { 0: 'l2', 1: 'ip', 2: 'cosine' };
 /** Vectors handed to the core per call in insertMany (progress is reported per chunk). */
 const INSERT_CHUNK = 1024;
@@ -72,33 +74,56 @@ export class MiniVectorDB {
   /** Autosave delay in ms, or undefined when autosave is off. */
   #autosaveMs: number | undefined;
   #autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The text embedder, when the database has one. */
+  #text: TextEmbedding | undefined;
+  #storeText: boolean;
 
-  private constructor(core: CoreIndex, records: RecordTable, storage: string, logger: Logger, autosaveMs: number | undefined) {
+  private constructor(init: {
+    core: CoreIndex;
+    records: RecordTable;
+    storage: string;
+    logger: Logger;
+    autosaveMs: number | undefined;
+    text: TextEmbedding | undefined;
+    storeText: boolean;
+  }) {
+    const { core } = init;
     this.#core = core;
-    this.#records = records;
-    this.#storage = storage;
-    this.#logger = logger;
-    this.#autosaveMs = autosaveMs;
+    this.#records = init.records;
+    this.#storage = init.storage;
+    this.#logger = init.logger;
+    this.#autosaveMs = init.autosaveMs;
+    this.#text = init.text;
+    this.#storeText = init.storeText;
     this.#metric = METRIC_NAMES[core.config().metric]!;
     finalizer.register(this, core, this);
   }
 
   /**
    * Creates an empty database.
-   * @param options - see {@link CreateOptions}; only `dim` is required.
+   *
+   * For vectors, give `dim`. For text, give `embedder` (or nothing at all:
+   * `MiniVectorDB.create()` uses the built-in `wordnet-256` model, no
+   * download); the index dimension is then the embedder's and the metric
+   * defaults to `'cosine'`.
+   * @param options - see {@link CreateOptions}.
    * @throws InvalidArgumentError on a bad or unknown option.
-   * @throws StorageError on an unsupported storage URL.
+   * @throws DimensionMismatchError when `dim` and the embedder's dimension differ.
+   * @throws StorageError on an unsupported storage URL, or when the embedder's model cannot be loaded.
    */
-  static async create(options: CreateOptions): Promise<MiniVectorDB> {
+  static async create(options: CreateOptions = {}): Promise<MiniVectorDB> {
     checkObject(options, 'create options');
     checkKnownKeys(options, CREATE_KEYS, 'create options');
-    const dim = checkInt(options.dim, 'dim', 1, 65536);
-    const metric = options.metric ?? 'l2';
+    const embedderOption = options.embedder ?? (options.dim === undefined ? true : undefined);
+    const dimOption = options.dim === undefined ? undefined : checkInt(options.dim, 'dim', 1, 65536);
+    const metric = options.metric ?? (embedderOption === undefined ? 'l2' : 'cosine');
     if (!Object.hasOwn(METRIC_IDS, metric)) {
       throw new InvalidArgumentError(`metric must be 'l2', 'cosine' or 'ip', got ${describe(metric)}`);
     }
-    const config = {
-      dim,
+    if (options.storeText !== undefined && typeof options.storeText !== 'boolean') {
+      throw new InvalidArgumentError(`storeText must be a boolean, got ${describe(options.storeText)}`);
+    }
+    const params = {
       metric: METRIC_IDS[metric],
       M: checkInt(options.M ?? 16, 'M', 2, 1024),
       efConstruction: checkInt(options.efConstruction ?? 200, 'efConstruction', 1, MAX_K),
@@ -107,11 +132,18 @@ export class MiniVectorDB {
     };
     const storage = options.storage ?? `memory://db-${++memoryCounter}`;
     if (!isStorageUrl(storage)) await openStorage(String(storage)); // throws StorageError with the reason
+    const autosaveMs = autosaveDelay(options.autosave);
     const logger = gateLogger(options.logger, options.logLevel);
     const mod = await loadCore(options.wasm, logger);
-    const core = CoreIndex.create(mod, config);
-    logger.debug(`created ${metric} index, dim ${dim}, M ${config.M}, storage ${storage}`);
-    return new MiniVectorDB(core, new RecordTable(), storage, logger, autosaveDelay(options.autosave));
+    const text = embedderOption === undefined ? undefined : await TextEmbedding.create(embedderOption, logger);
+    const dim = dimOption ?? text!.info.dim;
+    if (text !== undefined && text.info.dim !== dim) {
+      await text.dispose();
+      throw new DimensionMismatchError(dim, text.info.dim, `embedder ${text.info.model}`);
+    }
+    const core = CoreIndex.create(mod, { dim, ...params });
+    logger.debug(`created ${metric} index, dim ${dim}, M ${params.M}, storage ${storage}`);
+    return new MiniVectorDB({ core, records: new RecordTable(), storage, logger, autosaveMs, text, storeText: options.storeText ?? false });
   }
 
   /**
@@ -130,9 +162,21 @@ export class MiniVectorDB {
     const mod = await loadCore(options.wasm, logger);
     const { index, user } = CoreIndex.load(mod, bytes);
     try {
-      const records = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
+      const { table: records, settings } = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
+      const saved = readTextSettings(settings);
+      const override = options.embedder as EmbedderConfig | undefined;
+      const text =
+        saved.embedder !== undefined
+          ? TextEmbedding.restore(saved.embedder, index.dim, logger, override)
+          : override === undefined
+            ? undefined
+            : await TextEmbedding.create(override, logger);
+      if (text !== undefined && text.info.dim !== index.dim) {
+        await text.dispose();
+        throw new DimensionMismatchError(index.dim, text.info.dim, `embedder ${text.info.model}`);
+      }
       logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
-      return new MiniVectorDB(index, records, url, logger, autosaveMs);
+      return new MiniVectorDB({ core: index, records, storage: url, logger, autosaveMs, text, storeText: saved.storeText });
     } catch (e) {
       index.dispose();
       throw e;
@@ -180,13 +224,17 @@ export class MiniVectorDB {
 
   /**
    * Inserts records in one all-or-nothing operation; existing ids are
-   * replaced (vector and metadata). Every item is checked before anything
-   * changes; the same id twice in one call is an InvalidArgumentError.
+   * replaced (vector and metadata). Each item has a `vector`, or a `text`
+   * that the database's embedder turns into one (in batches). Every item is
+   * checked before anything changes; the same id twice in one call is an
+   * InvalidArgumentError.
+   * @param options - `onProgress(done, total, phase)`: `'embed'` after each
+   *   batch of texts, then `'insert'` after each chunk of vectors.
    * @returns how many ids were new and how many were replaced.
-   * @throws DimensionMismatchError, InvalidArgumentError, OutOfMemoryError — the database is unchanged.
+   * @throws DimensionMismatchError, InvalidArgumentError, OutOfMemoryError, StorageError (embedder model) — the database is unchanged.
    */
   insertMany(items: readonly InsertItem[], options: InsertManyOptions = {}): Promise<InsertManyResult> {
-    return this.#exclusive('insertMany', (core) => {
+    return this.#exclusive('insertMany', async (core) => {
       if (!Array.isArray(items)) throw new InvalidArgumentError(`items must be an array, got ${describe(items)}`);
       checkObject(options, 'insertMany options');
       checkKnownKeys(options, INSERT_MANY_KEYS, 'insertMany options');
@@ -199,6 +247,8 @@ export class MiniVectorDB {
       const vectors = new Float32Array(n * dim);
       const ids: string[] = new Array(n);
       const metas: ReturnType<typeof cloneMetadata>[] = new Array(n);
+      const texts: (string | undefined)[] = new Array(n);
+      const toEmbed: number[] = []; // items given as text only
       const seen = new Set<string>();
       for (let i = 0; i < n; i++) {
         const item = items[i];
@@ -209,8 +259,26 @@ export class MiniVectorDB {
         if (seen.has(id)) throw new InvalidArgumentError(`${what}.id ${JSON.stringify(id)} appears more than once in this call`);
         seen.add(id);
         ids[i] = id;
-        writeVector(item!.vector, dim, vectors, i * dim, `${what}.vector`, this.#metric === 'cosine');
+        const { vector, text } = item!;
+        if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
+        texts[i] = text;
+        if (vector !== undefined) {
+          writeVector(vector, dim, vectors, i * dim, `${what}.vector`, this.#metric === 'cosine');
+        } else if (text === undefined) {
+          throw new InvalidArgumentError(`${what} needs a vector or a text`);
+        } else if (this.#text === undefined) {
+          throw new InvalidArgumentError(`${what} has a text but this database has no embedder: give a vector, or create it with { embedder }`);
+        } else {
+          toEmbed.push(i);
+        }
         metas[i] = cloneMetadata(item!.metadata, `${what}.metadata`);
+      }
+      if (toEmbed.length > 0) {
+        const embedded = await this.#text!.embed(
+          toEmbed.map((i) => texts[i]!),
+          onProgress && ((done, total) => onProgress(done, total, 'embed')),
+        );
+        toEmbed.forEach((i, j) => writeVector(embedded[j], dim, vectors, i * dim, `items[${i}].text (embedded)`, this.#metric === 'cosine'));
       }
 
       // All items are valid: insert every vector (records are mapped only
@@ -222,7 +290,7 @@ export class MiniVectorDB {
           const m = Math.min(INSERT_CHUNK, n - done);
           core.add(vectors.subarray(done * dim, (done + m) * dim), m);
           done += m;
-          onProgress?.(done, n);
+          onProgress?.(done, n, 'insert');
         }
       } catch (e) {
         for (let label = first; label < core.size; label++) if (!core.isDeleted(label)) core.markDeleted(label);
@@ -236,7 +304,7 @@ export class MiniVectorDB {
           core.markDeleted(old);
           updated++;
         }
-        this.#records.set(first + i, ids[i]!, metas[i]);
+        this.#records.set(first + i, ids[i]!, metas[i], this.#storeText ? texts[i] : undefined);
       }
       this.#changed();
       return { inserted: n - updated, updated };
@@ -245,26 +313,31 @@ export class MiniVectorDB {
 
   /**
    * The k nearest records to `query`, best first.
-   * @param query - `dim` finite numbers.
+   * @param query - `dim` finite numbers, or a text embedded by the database's embedder.
    * @param options - `k` (default 10), `efSearch` (default: the database's), `filter`, `exact`.
    * @returns min(k, matching records) hits with `distance` (lower is closer) and `score` (higher is closer).
    * @throws DimensionMismatchError, InvalidArgumentError.
    */
-  search(query: Float32Array | ArrayLike<number>, options: SearchOptions = {}): Promise<SearchHit[]> {
-    return this.#exclusive('search', (core) => {
+  search(query: string | Float32Array | ArrayLike<number>, options: SearchOptions = {}): Promise<SearchHit[]> {
+    return this.#exclusive('search', async (core) => {
       const q = new Float32Array(core.dim);
-      writeVector(query, core.dim, q, 0, 'query', this.#metric === 'cosine');
+      const [vector] = typeof query === 'string' ? await this.#embedQueries([query], options) : [query];
+      writeVector(vector, core.dim, q, 0, 'query', this.#metric === 'cosine');
       return this.#searchMany(core, q, 1, options)[0]!;
     });
   }
 
   /**
    * Many queries in one call into WebAssembly (amortises the crossing).
-   * @param queries - an array of vectors, or one Float32Array of n·dim values (row-major).
+   * @param queries - an array of vectors or texts, or one Float32Array of n·dim values (row-major).
    * @returns one hit list per query, in order.
    */
-  searchBatch(queries: readonly (Float32Array | ArrayLike<number>)[] | Float32Array, options: SearchOptions = {}): Promise<SearchHit[][]> {
-    return this.#exclusive('searchBatch', (core) => {
+  searchBatch(queries: readonly (string | Float32Array | ArrayLike<number>)[] | Float32Array, options: SearchOptions = {}): Promise<SearchHit[][]> {
+    return this.#exclusive('searchBatch', async (core) => {
+      if (Array.isArray(queries) && queries.some((q) => typeof q === 'string')) {
+        if (!queries.every((q) => typeof q === 'string')) throw new InvalidArgumentError('queries must be all texts or all vectors');
+        queries = await this.#embedQueries(queries as string[], options);
+      }
       const dim = core.dim;
       const nonZero = this.#metric === 'cosine';
       let flat: Float32Array;
@@ -279,7 +352,8 @@ export class MiniVectorDB {
       } else if (Array.isArray(queries)) {
         nq = queries.length;
         flat = new Float32Array(nq * dim);
-        for (let i = 0; i < nq; i++) writeVector(queries[i], dim, flat, i * dim, `queries[${i}]`, nonZero);
+        const list = queries as readonly unknown[];
+        for (let i = 0; i < nq; i++) writeVector(list[i], dim, flat, i * dim, `queries[${i}]`, nonZero);
       } else {
         throw new InvalidArgumentError(`queries must be an array of vectors or a Float32Array, got ${describe(queries)}`);
       }
@@ -297,7 +371,8 @@ export class MiniVectorDB {
       checkId(id);
       const label = this.#records.labelOf(id);
       if (label === undefined) return undefined;
-      return { id, vector: core.vector(label), metadata: copyMetadata(this.#records.metadataOf(label)) };
+      const text = this.#records.textOf(label);
+      return { id, vector: core.vector(label), metadata: copyMetadata(this.#records.metadataOf(label)), ...(text === undefined ? {} : { text }) };
     });
   }
 
@@ -372,6 +447,7 @@ export class MiniVectorDB {
       await this.#saveTo(this.#core, this.#storage).catch((e: unknown) => this.#logger.error(`autosave on close failed: ${String(e)}`));
     }
     finalizer.unregister(this);
+    await this.#text?.dispose().catch((e: unknown) => this.#logger.warn(`disposing the embedder failed: ${String(e)}`));
     this.#core?.dispose();
     this.#core = undefined;
   }
@@ -424,10 +500,21 @@ export class MiniVectorDB {
     return (await openStorage(url)).remove();
   }
 
+  /** Embeds text queries (validating the search options first, so a bad option fails before the model runs). */
+  async #embedQueries(texts: readonly string[], options: SearchOptions): Promise<Float32Array[]> {
+    checkObject(options, 'search options');
+    checkKnownKeys(options, SEARCH_KEYS, 'search options');
+    if (this.#text === undefined) {
+      throw new InvalidArgumentError('text queries need an embedder: create the database with { embedder } (or open it with one)');
+    }
+    return this.#text.embed(texts);
+  }
+
   /** Serialises and writes a snapshot to `target` (caller holds the queue). */
   async #saveTo(core: CoreIndex, target: string): Promise<void> {
     const adapter = await openStorage(target);
-    const bytes = core.serialize(this.#records.encode(core.size));
+    const settings: TextSettings = { storeText: this.#storeText, ...(this.#text === undefined ? {} : { embedder: this.#text.info }) };
+    const bytes = core.serialize(this.#records.encode(core.size, settings));
     await adapter.write(bytes);
     this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
   }
@@ -493,6 +580,8 @@ export class MiniVectorDB {
         score: l2 ? 0 - distance : 1 - distance, // 0 - d: never -0
         metadata: copyMetadata(this.#records.metadataOf(label)),
       };
+      const text = this.#records.textOf(label);
+      if (text !== undefined) out[i]!.text = text;
     }
     return out;
   }

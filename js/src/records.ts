@@ -1,10 +1,13 @@
 /**
- * RecordTable: string ids ↔ dense internal labels, and metadata per label.
+ * RecordTable: string ids ↔ dense internal labels, and metadata (and the
+ * original text, when kept) per label.
  * Labels come from the core (0, 1, 2, … in insertion order); a replaced or
  * deleted record's label becomes a tombstone and is never mapped again.
  *
  * Serialised with MessagePack into the snapshot's USER section as
- * `{ format: 1, ids: (string|null)[], metadata: (object|null)[] }`, indexed by label.
+ * `{ format: 1, ids: (string|null)[], metadata: (object|null)[], texts?: (string|null)[], settings? }`,
+ * indexed by label; `settings` is an opaque JSON object of the database (its
+ * embedder description) carried along.
  * @internal
  */
 import { decode, encode } from '@msgpack/msgpack';
@@ -16,6 +19,7 @@ const FORMAT = 1;
 export class RecordTable {
   private ids: (string | undefined)[] = [];
   private metadata: (Metadata | undefined)[] = [];
+  private texts: (string | undefined)[] = [];
   private byId = new Map<string, number>();
 
   /** Number of live records. */
@@ -31,13 +35,18 @@ export class RecordTable {
   metadataOf(label: number): Metadata | undefined {
     return this.metadata[label];
   }
+  /** The text kept for `label` (only with `storeText`), or undefined. */
+  textOf(label: number): string | undefined {
+    return this.texts[label];
+  }
 
   /** Maps `id` to `label` (replacing an earlier label of the same id). */
-  set(label: number, id: string, meta: Metadata | undefined): void {
+  set(label: number, id: string, meta: Metadata | undefined, text?: string): void {
     const old = this.byId.get(id);
     if (old !== undefined) this.unmap(old);
     this.ids[label] = id;
     this.metadata[label] = meta;
+    if (text !== undefined) this.texts[label] = text;
     this.byId.set(id, label);
   }
 
@@ -63,15 +72,20 @@ export class RecordTable {
     }
   }
 
-  /** MessagePack bytes of the table for `labelCount` labels. */
-  encode(labelCount: number): Uint8Array {
+  /** MessagePack bytes of the table for `labelCount` labels, with the database's `settings`. */
+  encode(labelCount: number, settings?: object): Uint8Array {
     const ids: (string | null)[] = new Array(labelCount);
     const metadata: (Metadata | null)[] = new Array(labelCount);
+    const texts: (string | null)[] = new Array(labelCount);
+    let anyText = false;
     for (let i = 0; i < labelCount; i++) {
+      const live = this.ids[i] !== undefined;
       ids[i] = this.ids[i] ?? null;
-      metadata[i] = this.ids[i] === undefined ? null : (this.metadata[i] ?? null);
+      metadata[i] = live ? (this.metadata[i] ?? null) : null;
+      texts[i] = live ? (this.texts[i] ?? null) : null;
+      anyText ||= texts[i] !== null;
     }
-    return encode({ format: FORMAT, ids, metadata });
+    return encode({ format: FORMAT, ids, metadata, ...(anyText ? { texts } : {}), ...(settings ? { settings } : {}) });
   }
 
   /**
@@ -79,21 +93,24 @@ export class RecordTable {
    * the core index: one entry per label, an id exactly for each live label,
    * ids unique. Throws SnapshotError.
    */
-  static decode(bytes: Uint8Array, labelCount: number, isDeleted: (label: number) => boolean): RecordTable {
+  static decode(bytes: Uint8Array, labelCount: number, isDeleted: (label: number) => boolean): { table: RecordTable; settings: unknown } {
     let raw: unknown;
     try {
       raw = decode(bytes);
     } catch (cause) {
       throw new SnapshotError(`USER section is not valid MessagePack: ${String(cause)}`, 'SNAPSHOT_CORRUPT', { cause });
     }
-    const o = raw as { format?: unknown; ids?: unknown; metadata?: unknown } | null;
+    const o = raw as { format?: unknown; ids?: unknown; metadata?: unknown; texts?: unknown; settings?: unknown } | null;
     if (typeof o !== 'object' || o === null) throw new SnapshotError('USER section does not hold a record table');
     if (o.format !== FORMAT) {
       throw new SnapshotError(`record table format ${String(o.format)} is not supported (expected ${FORMAT})`, 'SNAPSHOT_VERSION');
     }
-    const { ids, metadata } = o;
+    const { ids, metadata, texts } = o;
     if (!Array.isArray(ids) || !Array.isArray(metadata) || ids.length !== labelCount || metadata.length !== labelCount) {
       throw new SnapshotError(`record table must list ${labelCount} labels`);
+    }
+    if (texts !== undefined && (!Array.isArray(texts) || texts.length !== labelCount)) {
+      throw new SnapshotError(`record table texts must list ${labelCount} labels`);
     }
     const t = new RecordTable();
     for (let label = 0; label < labelCount; label++) {
@@ -109,13 +126,16 @@ export class RecordTable {
       if (meta !== null && (typeof meta !== 'object' || Array.isArray(meta))) {
         throw new SnapshotError(`metadata of label ${label} is not an object`);
       }
-      t.set(label, id, (meta ?? undefined) as Metadata | undefined);
+      const text: unknown = texts?.[label] ?? null;
+      if (text !== null && typeof text !== 'string') throw new SnapshotError(`text of label ${label} is not a string`);
+      t.set(label, id, (meta ?? undefined) as Metadata | undefined, text ?? undefined);
     }
-    return t;
+    return { table: t, settings: o.settings };
   }
 
   private unmap(label: number): void {
     this.ids[label] = undefined;
     this.metadata[label] = undefined;
+    this.texts[label] = undefined;
   }
 }

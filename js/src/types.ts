@@ -8,6 +8,7 @@
  * - `score` is higher-is-closer: `cosine` cosine similarity (in [−1, 1]);
  *   `ip` dot product; `l2` −distance.
  */
+import type { Embedder, EmbedderConfig } from './embed/index.js';
 import type { Logger, LogLevel } from './logger.js';
 
 /** Distance metric: `'l2'` (squared Euclidean), `'cosine'`, or `'ip'` (inner product). */
@@ -88,12 +89,25 @@ export type Filter = {
   [field: string]: FilterValue | FilterOperators | readonly Filter[] | Filter | undefined;
 };
 
-/** Options of {@link MiniVectorDB.create}. Every key but `dim` is optional; unknown keys are rejected. */
+/** Options of {@link MiniVectorDB.create}. Every key is optional; unknown keys are rejected. */
 export interface CreateOptions {
-  /** Vector dimension, an integer in [1, 65536]. */
-  dim: number;
-  /** Distance metric. @defaultValue `'l2'` */
+  /**
+   * Vector dimension, an integer in [1, 65536].
+   * @defaultValue the embedder's dimension; without `dim` and `embedder`, the built-in text model's (256)
+   */
+  dim?: number;
+  /** Distance metric. @defaultValue `'cosine'` with an embedder, else `'l2'` */
   metric?: Metric;
+  /**
+   * Text embedding: `true` for the built-in `wordnet-256` model (no
+   * download), options of the ONNX embedder (e.g. `{ model: 'Xenova/all-MiniLM-L6-v2' }`,
+   * fetched from the Hugging Face hub and cached), or your own {@link Embedder}.
+   * Its description is saved in snapshots, so `open()` embeds new texts the same way.
+   * @defaultValue `true` when `dim` is not given, else none
+   */
+  embedder?: EmbedderConfig | true;
+  /** Keep each inserted `text` in its record (returned by `get()` and with hits, saved in snapshots). @defaultValue `false` */
+  storeText?: boolean;
   /** HNSW links per node on upper layers; layer 0 keeps 2·M. Integer in [2, 1024]. @defaultValue `16` */
   M?: number;
   /** HNSW candidate list size while inserting (higher: better graph, slower build). @defaultValue `200` */
@@ -140,6 +154,11 @@ export interface AutosaveOptions {
 
 /** Options of {@link MiniVectorDB.open}. */
 export interface OpenOptions {
+  /**
+   * The embedder for new texts, replacing the one described in the snapshot
+   * (needed when it was a custom {@link Embedder}). Its dimension must match.
+   */
+  embedder?: EmbedderConfig;
   /** Save back to the opened URL after changes; see {@link CreateOptions.autosave}. */
   autosave?: AutosaveOptions | boolean;
   logger?: Logger;
@@ -151,16 +170,22 @@ export interface OpenOptions {
 export interface InsertItem {
   /** Non-empty string, unique in the database; inserting an existing id replaces its vector and metadata (upsert). */
   id: string;
-  /** `dim` finite numbers. A `Float32Array` is used as is; other arrays are converted. */
-  vector: Float32Array | ArrayLike<number>;
+  /** `dim` finite numbers (converted to float32). Required unless `text` is given. */
+  vector?: Float32Array | ArrayLike<number>;
+  /** Text embedded by the database's embedder when `vector` is absent; kept in the record with `storeText`. */
+  text?: string;
   /** Optional metadata stored with the record and returned with hits. */
   metadata?: Metadata;
 }
 
 /** Options of {@link MiniVectorDB.insertMany}. */
 export interface InsertManyOptions {
-  /** Called after each chunk with the number of items done and the total. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called with the items done and the total: during `'embed'` after each
+   * batch of texts (only when items have texts), then during `'insert'`
+   * after each chunk of vectors.
+   */
+  onProgress?: (done: number, total: number, phase: 'embed' | 'insert') => void;
 }
 
 /** Result of {@link MiniVectorDB.insertMany}. */
@@ -192,6 +217,8 @@ export interface SearchHit {
   score: number;
   /** A copy of the record's metadata, or `undefined`. */
   metadata: Metadata | undefined;
+  /** The record's text, when the database keeps texts (`storeText`). */
+  text?: string;
 }
 
 /** A stored record as returned by {@link MiniVectorDB.get}. */
@@ -200,6 +227,8 @@ export interface StoredRecord {
   /** The stored vector (a copy; unit-normalised when the metric is `cosine`). */
   vector: Float32Array;
   metadata: Metadata | undefined;
+  /** The record's text, when the database keeps texts (`storeText`). */
+  text?: string;
 }
 
 /** Counters returned by {@link MiniVectorDB.stats}. */

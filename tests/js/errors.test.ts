@@ -43,7 +43,7 @@ describe('create() argument errors', () => {
     ['dim NaN', { dim: Number.NaN }],
     ['dim string', { dim: '8' }],
     ['dim too large', { dim: 65537 }],
-    ['dim missing', {}],
+    ['dim a string', { dim: '4' }], // no dim at all means a text database (text.test.ts)
     ['bad metric', { dim: 4, metric: 'euclidean' }],
     ['metric prototype key', { dim: 4, metric: 'toString' }],
     ['M too small', { dim: 4, M: 1 }],

@@ -1,0 +1,52 @@
+/**
+ * Locates the built-in default model, `wordnet-256` (static word vectors from
+ * WordNet, built at set-up time by `scripts/model/build-default-model.mjs`
+ * and shipped in the package as `dist/models/wordnet-256/`).
+ *
+ * - Browsers and bundlers: each file through
+ *   `new URL('../models/wordnet-256/<file>', import.meta.url)`, a pattern
+ *   Vite and webpack turn into emitted assets.
+ * - Node: the same folder next to the package's `dist/embed/`, or, when
+ *   running from a source checkout, `build/models/wordnet-256/`.
+ */
+import type { ModelLocation } from './model-loader.js';
+import { isNode } from './model-loader.js';
+import { ModelLoadError } from './errors.js';
+
+/** Name of the default model, accepted as `createEmbedder({ model: DEFAULT_TEXT_MODEL })`. */
+export const DEFAULT_TEXT_MODEL = 'wordnet-256';
+
+/** Dimension of the default model's vectors. */
+export const DEFAULT_TEXT_MODEL_DIM = 256;
+
+/** Per-file URLs of the packaged default model (one literal `new URL` each, for bundlers). */
+function packagedFileUrls(): Record<string, URL> {
+  return {
+    'tokenizer.json': new URL('../models/wordnet-256/tokenizer.json', import.meta.url),
+    'tokenizer_config.json': new URL('../models/wordnet-256/tokenizer_config.json', import.meta.url),
+    'config.json': new URL('../models/wordnet-256/config.json', import.meta.url),
+    'onnx/model.onnx': new URL('../models/wordnet-256/onnx/model.onnx', import.meta.url),
+  };
+}
+
+/** Folders searched in Node, relative to this module: package layout, then source checkouts. */
+const NODE_FOLDERS = ['../models/wordnet-256/', '../../build/models/wordnet-256/', '../../../build/models/wordnet-256/'];
+
+/** Where the default model is. Throws ModelLoadError (in Node) when it has not been built. */
+export async function defaultModelLocation(): Promise<ModelLocation> {
+  if (!isNode()) return { kind: 'files', urls: packagedFileUrls() };
+  const [{ existsSync }, { fileURLToPath }] = await Promise.all([import('node:fs'), import('node:url')]);
+  const tried: string[] = [];
+  for (const rel of NODE_FOLDERS) {
+    const url = new URL(rel, import.meta.url);
+    if (url.protocol !== 'file:') break;
+    const dir = fileURLToPath(url);
+    tried.push(dir);
+    if (existsSync(new URL('tokenizer.json', url)) && existsSync(new URL('onnx/model.onnx', url))) return { kind: 'path', dir };
+  }
+  throw new ModelLoadError(
+    'tokenizer.json',
+    tried.join(', ') || String(import.meta.url),
+    `the default model ${DEFAULT_TEXT_MODEL} is not there; build it with: node scripts/model/build-default-model.mjs (needs apt-get install wordnet-base wamerican), or pass modelPath`,
+  );
+}

@@ -1,0 +1,203 @@
+/**
+ * Text embedders: turn strings into fixed-length vectors for MiniVectorDB.
+ *
+ * An {@link Embedder} maps `n` texts to `n` `Float32Array`s of length
+ * {@link Embedder.dim}. The ONNX embedder (`onnx-embedder.ts`) runs any model
+ * folder in the Hugging Face layout through onnxruntime-web; the default model
+ * (`wordnet-256`, built from WordNet at set-up time) needs no download.
+ *
+ * @packageDocumentation
+ */
+import type { Logger, LogLevel } from '../logger.js';
+
+/** Something that embeds texts. Implementations: the ONNX embedder, or your own. */
+export interface Embedder {
+  /** Length of every vector returned by {@link Embedder.embed}. */
+  readonly dim: number;
+  /**
+   * A JSON-serialisable description of this embedder (model, pooling,
+   * normalisation, dimension): store it beside vectors so a database reopened
+   * later can refuse a query embedded by a different model.
+   */
+  readonly info: EmbedderInfo;
+  /**
+   * Embeds texts.
+   * @param texts - `n` strings (may be empty strings; `n` may be 0).
+   * @returns `n` vectors of length {@link Embedder.dim}, in the order of `texts`;
+   *   unit length (L2) when the embedder normalises (the default).
+   */
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  /** Frees the model. Idempotent; `embed()` afterwards throws a `CLOSED` error. */
+  dispose(): Promise<void>;
+}
+
+/** Options of one {@link Embedder.embed} call. */
+export interface EmbedOptions {
+  /**
+   * Texts per model run.
+   * @defaultValue the embedder's `batchSize` (32)
+   */
+  batchSize?: number;
+  /** Called after each batch with `{ phase: 'embed', done, total }` (texts). */
+  onProgress?: (event: EmbedProgress) => void;
+  /** Stops between batches with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Progress of a model file download (or cache read). */
+export interface DownloadProgress {
+  phase: 'download';
+  /** File name inside the model folder, e.g. `'onnx/model.onnx'`. */
+  file: string;
+  /** Bytes received so far. */
+  loaded: number;
+  /** Bytes expected (Content-Length), when known. */
+  total: number | undefined;
+  /** True when the bytes came from the cache or a local folder rather than the network. */
+  cached: boolean;
+  /** True on the last event of this file. */
+  done: boolean;
+}
+
+/** Progress of an `embed()` call, reported after each batch. */
+export interface EmbedProgress {
+  phase: 'embed';
+  /** Texts embedded so far. */
+  done: number;
+  /** Texts in the call. */
+  total: number;
+}
+
+/** Any progress event. */
+export type ProgressEvent = DownloadProgress | EmbedProgress;
+
+/** How token vectors become one text vector, for models that output per-token states. */
+export type Pooling = 'mean' | 'cls';
+
+/**
+ * Where and how to cache downloaded model files. Keys are the files' full
+ * URLs. `put` must store atomically: a reader sees the whole entry or none.
+ */
+export interface ModelCache {
+  get(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** onnxruntime-web settings. */
+export interface OrtWasmOptions {
+  /**
+   * Threads for the WebAssembly backend.
+   * @defaultValue 1, or up to 4 in a cross-origin-isolated page
+   */
+  numThreads?: number;
+  /** Passed to `ort.env.wasm.wasmPaths` (where the ORT `.wasm`/`.mjs` files are hosted). */
+  wasmPaths?: string | Record<string, string>;
+}
+
+/**
+ * Options of {@link OnnxEmbedderOptions} and `createEmbedder()`: where the
+ * model folder is, how to run it, how to pool. A model folder has
+ * `tokenizer.json`, `tokenizer_config.json`, `config.json` and
+ * `onnx/model.onnx` (or `onnx/model_quantized.onnx`).
+ */
+export interface OnnxEmbedderOptions {
+  /**
+   * A Hugging Face model id (`'Xenova/all-MiniLM-L6-v2'`), fetched from
+   * `${remoteHost}/${model}/resolve/${revision}/${file}` unless found under
+   * `localModelPath`; or `'wordnet-256'`, the built-in default model.
+   * @defaultValue `'wordnet-256'` when neither `modelPath` nor `modelUrl` is given
+   */
+  model?: string;
+  /** A local model folder (Node only). Takes precedence over `model`. */
+  modelPath?: string;
+  /** A model folder URL (`https:`, `http:`, `file:`, or relative to the page). Takes precedence over `model`. */
+  modelUrl?: string | URL;
+  /** Branch, tag or commit of a `model` id. @defaultValue `'main'` */
+  revision?: string;
+  /** Host of `model` ids. @defaultValue `'https://huggingface.co'` */
+  remoteHost?: string;
+  /** A folder (Node) or URL prefix searched first for `${localModelPath}/${model}/`. */
+  localModelPath?: string;
+  /** Allow fetching `model` ids from `remoteHost`. @defaultValue true */
+  allowRemote?: boolean;
+  /** Load `onnx/model_quantized.onnx` instead of `onnx/model.onnx`. @defaultValue false */
+  quantized?: boolean;
+  /** The ONNX file inside the folder; overrides `quantized`. */
+  modelFile?: string;
+  /**
+   * Cache of downloaded files: `true` for the platform default (the Cache
+   * API in browsers, a folder in Node), `false` for none, or your own.
+   * Local folders are never cached.
+   * @defaultValue true
+   */
+  cache?: boolean | ModelCache;
+  /**
+   * Node cache folder.
+   * @defaultValue `$MINIVECTORDB_CACHE`, else `$XDG_CACHE_HOME/minivectordb/models`, else `~/.cache/minivectordb/models`
+   */
+  cacheDir?: string;
+  /** Browser Cache API bucket. @defaultValue `'minivectordb-models'` */
+  cacheName?: string;
+  /**
+   * Pooling of per-token outputs; ignored when the model has a
+   * `sentence_embedding` output.
+   * @defaultValue `'mean'` (over the attention mask)
+   */
+  pooling?: Pooling;
+  /** L2-normalise every vector. @defaultValue true */
+  normalize?: boolean;
+  /**
+   * Longest token sequence per text (special tokens included); longer texts
+   * are truncated at the end.
+   * @defaultValue the model's (tokenizer_config.json `model_max_length`, config.json `max_position_embeddings`), else 512
+   */
+  maxLength?: number;
+  /** Texts per model run. @defaultValue 32 */
+  batchSize?: number;
+  /** Download progress (and cache reads). */
+  onProgress?: (event: DownloadProgress) => void;
+  /** onnxruntime-web settings. */
+  wasm?: OrtWasmOptions;
+  /** Destination of log messages. @defaultValue none (silent) */
+  logger?: Logger;
+  /** Minimum level passed to `logger`. @defaultValue `'warn'` */
+  logLevel?: LogLevel;
+}
+
+/** The JSON-serialisable description of an embedder ({@link Embedder.info}). */
+export interface EmbedderInfo {
+  /** `'onnx'` for the ONNX embedder; custom embedders pick their own. */
+  kind: string;
+  /** Model id (`'Xenova/all-MiniLM-L6-v2'`, `'wordnet-256'`) or folder path / URL. */
+  model: string;
+  /** `revision` of a model id, when one applies. */
+  revision?: string;
+  /** ONNX file inside the folder. */
+  modelFile?: string;
+  /** Vector length. */
+  dim: number;
+  /** `'sentence_embedding'` when the model pools itself, else the pooling used. */
+  pooling: Pooling | 'sentence_embedding';
+  /** Whether vectors are L2-normalised. */
+  normalize: boolean;
+  /** Tokens per text after truncation. */
+  maxLength: number;
+  /** Options that recreate an equivalent embedder: `createEmbedder(info.config)` (ONNX embedders). */
+  config?: OnnxEmbedderConfig;
+}
+
+/**
+ * The JSON-serialisable subset of {@link OnnxEmbedderOptions} that decides
+ * which vectors come out (where the model is, not how it is fetched or cached).
+ */
+export interface OnnxEmbedderConfig {
+  model?: string;
+  modelPath?: string;
+  modelUrl?: string;
+  revision?: string;
+  modelFile?: string;
+  pooling?: Pooling;
+  normalize?: boolean;
+  maxLength?: number;
+}
