@@ -5,10 +5,11 @@
  * so a file at its final path is always complete. Imported lazily: browser
  * bundles never see `node:fs`.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 import type { ModelCache } from './embedder.js';
 
 /** `$MINIVECTORDB_CACHE`, else `$XDG_CACHE_HOME/minivectordb/models`, else `~/.cache/minivectordb/models`. */
@@ -48,20 +49,7 @@ export class FolderModelCache implements ModelCache {
   async put(key: string, bytes: Uint8Array): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      const fh = await open(temp, 'wx');
-      try {
-        await fh.writeFile(bytes);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(temp, path);
-    } catch (cause) {
-      await unlink(temp).catch(() => undefined);
-      throw cause;
-    }
+    await writeFileAtomic(path, bytes);
   }
 
   async delete(key: string): Promise<void> {

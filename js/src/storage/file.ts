@@ -3,14 +3,12 @@
  * target, fsyncs it, renames it over the target (atomic on POSIX), then
  * fsyncs the folder so the rename itself survives a crash.
  */
-import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StorageError } from '../errors.js';
 import type { StorageAdapter } from './adapter.js';
-
-let tempCounter = 0;
+import { writeFileAtomic } from './atomic-file.js';
 
 export class FileStorage implements StorageAdapter {
   private readonly path: string;
@@ -35,32 +33,10 @@ export class FileStorage implements StorageAdapter {
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    const dir = dirname(this.path);
-    // A random part in the name: a temp file left by a crashed process with
-    // the same pid (containers restart as the same pid) must not collide.
-    const temp = join(dir, `.${basename(this.path)}.${process.pid}.${++tempCounter}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      const fh = await open(temp, 'wx');
-      try {
-        await fh.writeFile(bytes);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(temp, this.path);
+      await writeFileAtomic(this.path, bytes);
     } catch (cause) {
-      await unlink(temp).catch(() => undefined);
       throw new StorageError(`cannot write snapshot ${this.path}: ${String(cause)}`, { cause });
-    }
-    try {
-      const dh = await open(dir, 'r');
-      try {
-        await dh.sync();
-      } finally {
-        await dh.close();
-      }
-    } catch {
-      // Some filesystems cannot fsync a directory; the rename already happened.
     }
   }
 
