@@ -17,7 +17,7 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
 }
 
-function npm(args: string[], cwd: string): string {
+export function npm(args: string[], cwd: string): string {
   const r = spawnSync('npm', args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 180_000 });
   if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed in ${cwd} (${r.status ?? r.signal}):\n${r.stderr}\n${r.stdout}`);
   return r.stdout;
@@ -34,21 +34,19 @@ export async function pack(): Promise<string> {
 }
 
 /**
- * A fresh project with `files` (copied from tests/package/consumer/ when the
- * value is null) and the tarball installed with `npm install --offline`.
- * @types/node is pinned to this repo's version: protobufjs (under
- * onnxruntime-web) asks for any @types/node, and offline npm can only take
- * the one in the cache, not the registry's latest.
+ * A fresh project holding the files of tests/package/<template>/, with the
+ * tarball installed by `npm install --offline`, plus `devDependencies` named
+ * here at this repo's versions. @types/node is always pinned to ours:
+ * protobufjs (under onnxruntime-web) asks for any @types/node, and offline
+ * npm can only take the one in the cache, not the registry's latest.
  */
-export async function consumerProject(tarball: string, files: Record<string, string | null>): Promise<string> {
+export async function consumerProject(tarball: string, template: string, devDependencies: string[] = []): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mvdb-consumer-'));
   const ours = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-  const pkg = { name: 'consumer', version: '1.0.0', private: true, type: 'module', devDependencies: { '@types/node': ours.devDependencies['@types/node'] } };
+  const dev = Object.fromEntries(['@types/node', ...devDependencies].map((name) => [name, ours.devDependencies[name]!]));
+  const pkg = { name: 'consumer', version: '1.0.0', private: true, type: 'module', devDependencies: dev };
+  await cp(join(root, 'tests/package', template), dir, { recursive: true });
   await writeFile(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-  for (const [name, text] of Object.entries(files)) {
-    if (text === null) await cp(join(root, 'tests/package/consumer', name), join(dir, name), { recursive: true });
-    else await writeFile(join(dir, name), text);
-  }
   npm(['install', '--offline', '--no-audit', '--no-fund', tarball], dir);
   return dir;
 }
