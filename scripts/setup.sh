@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing MiniVectorDB needs on Debian (bookworm):
 # Emscripten, CMake, g++, GoogleTest, SIMDe, clang and libFuzzer (for npm run
-# fuzz) from apt (only those missing),
+# fuzz) and Chromium (for npm run test:browser) from apt (only those missing),
 # then the npm packages from package-lock.json. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,7 @@ command -v make >/dev/null 2>&1 || need+=(make)
 [ -f /usr/share/dict/american-english ] || need+=(wamerican)
 command -v clang++ >/dev/null 2>&1 || need+=(clang)
 compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a' >/dev/null || need+=(libclang-rt-14-dev)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

@@ -1,0 +1,146 @@
+/**
+ * Chromium end-to-end harness: builds a page with Vite (a real bundler, as
+ * users do), serves it from 127.0.0.1 with node:http, and drives Debian's
+ * Chromium through playwright-core. Every request that leaves the local
+ * server is aborted and recorded, so the tests prove the page works offline.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const SKIP_REASON = `skipped: ${CHROMIUM} not found (install it: bash scripts/setup.sh, or apt-get install chromium)`;
+if (!hasChromium) console.warn(`browser tests ${SKIP_REASON}`);
+
+export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.css': 'text/css',
+};
+
+/** Builds the Vite app in `appDir` into a new temp folder; `alias` maps bare names to files. */
+export async function viteBuild(appDir: string, alias: Record<string, string> = {}): Promise<string> {
+  const { build } = await import('vite');
+  const outDir = await mkdtemp(join(tmpdir(), 'mvdb-vite-'));
+  await build({
+    root: appDir,
+    configFile: false,
+    logLevel: 'error',
+    cacheDir: join(outDir, '.vite-cache'),
+    resolve: { alias },
+    build: { outDir: join(outDir, 'site'), emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
+  });
+  return join(outDir, 'site');
+}
+
+/** Serves `dir` on 127.0.0.1 (random port). */
+export async function serve(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
+  const base = resolve(dir);
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
+      if (!file.startsWith(base + sep) || !(await stat(file).catch(() => undefined))?.isFile()) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(await readFile(file));
+    })().catch((e: unknown) => res.writeHead(500).end(String(e)));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+export interface Browser {
+  page: import('playwright-core').Page;
+  /** URLs the page tried to fetch from anywhere but the local server (all aborted). */
+  offsite: string[];
+  /** Uncaught page errors and console errors. */
+  errors: string[];
+  close: () => Promise<void>;
+}
+
+/** Chromium with a fresh profile; only `origin` is reachable. */
+export async function launch(origin: string): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  const profile = await mkdtemp(join(tmpdir(), 'mvdb-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 900, height: 600 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const offsite: string[] = [];
+  const errors: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    offsite.push(url);
+    return route.abort('internetdisconnected');
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return {
+    page,
+    offsite,
+    errors,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Loads `url` and waits until the app's module has run. */
+export async function gotoApp(page: Browser['page'], url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction('window.specsReady === true', undefined, { timeout: 30_000 });
+}
+
+/** Calls window.specs[name](...args) in the page (no function serialisation: args go as JSON). */
+export function spec<T>(page: Browser['page'], name: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(`window.specs[${JSON.stringify(name)}](...${JSON.stringify(args)})`) as Promise<T>;
+}
+
+/** The test page of tests/browser/app, built against the package's built ESM (dist/index.js). */
+export async function buildTestApp(): Promise<string> {
+  const entry = join(root, 'dist', 'index.js');
+  if (!existsSync(entry)) throw new Error('dist/index.js is missing: run node scripts/build.mjs first');
+  return viteBuild(join(root, 'tests', 'browser', 'app'), { minivectordb: entry });
+}
+
+/** Removes a folder made by viteBuild (its parent temp folder). */
+export async function removeBuild(site: string): Promise<void> {
+  await rm(resolve(site, '..'), { recursive: true, force: true });
+}

@@ -1,0 +1,12 @@
+const { MiniVectorDB } = require('minivectordb');
+const { run } = require('./checks.cjs');
+
+run(MiniVectorDB)
+  .then((out) => {
+    out.resolved = require.resolve('minivectordb');
+    process.stdout.write(JSON.stringify(out));
+  })
+  .catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -1,0 +1,56 @@
+/**
+ * Packs the package once (`npm pack --ignore-scripts`: the test script has
+ * just built dist/) and installs the tarball into fresh consumer projects
+ * offline, from the npm cache that `npm ci` filled.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** The environment without npm's run-script variables (npm_config_local_prefix would point nested npm at this repo). */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+}
+
+export function npm(args: string[], cwd: string): string {
+  const r = spawnSync('npm', args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 180_000 });
+  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed in ${cwd} (${r.status ?? r.signal}):\n${r.stderr}\n${r.stdout}`);
+  return r.stdout;
+}
+
+/** Packs the built package into a temp folder; returns the tarball path. */
+export async function pack(): Promise<string> {
+  for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/wasm/minivectordb_core.wasm', 'dist/models/wordnet-256/onnx/model.onnx']) {
+    if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run node scripts/build.mjs first`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'mvdb-pack-'));
+  const out = JSON.parse(npm(['pack', '--ignore-scripts', '--pack-destination', dir, '--json'], root)) as { filename: string }[];
+  return join(dir, out[0]!.filename);
+}
+
+/**
+ * A fresh project holding the files of tests/package/<template>/, with the
+ * tarball installed by `npm install --offline`, plus `devDependencies` named
+ * here at this repo's versions. @types/node is always pinned to ours:
+ * protobufjs (under onnxruntime-web) asks for any @types/node, and offline
+ * npm can only take the one in the cache, not the registry's latest.
+ */
+export async function consumerProject(tarball: string, template: string, devDependencies: string[] = []): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mvdb-consumer-'));
+  const ours = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  const dev = Object.fromEntries(['@types/node', ...devDependencies].map((name) => [name, ours.devDependencies[name]!]));
+  const pkg = { name: 'consumer', version: '1.0.0', private: true, type: 'module', devDependencies: dev };
+  await cp(join(root, 'tests/package', template), dir, { recursive: true });
+  await writeFile(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  npm(['install', '--offline', '--no-audit', '--no-fund', tarball], dir);
+  return dir;
+}
+
+export async function removeDir(dir: string | undefined): Promise<void> {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+}
