@@ -23,7 +23,7 @@ import type {
   StoredRecord,
 } from './types.js';
 import { checkId, checkInt, checkKnownKeys, checkObject, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
-import { CoreIndex, METRIC_IDS, type LabelBitset } from './wasm/core-index.js';
+import { CoreIndex, METRIC_IDS, NO_LABEL, type LabelBitset } from './wasm/core-index.js';
 import { loadCore } from './wasm/load.js';
 
 const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
@@ -205,6 +205,7 @@ export class MiniVectorDB {
     return {
       count: this.#records.size,
       deleted: core.deletedCount,
+      deletedRatio: core.size === 0 ? 0 : core.deletedCount / core.size,
       dim: c.dim,
       metric: this.#metric,
       M: c.M,
@@ -420,6 +421,35 @@ export class MiniVectorDB {
    */
   count(filter?: Filter): Promise<number> {
     return this.#exclusive('count', () => (filter === undefined ? this.#records.size : this.#filters.labels(filter, this.#records).length));
+  }
+
+  /**
+   * Reclaims the space of deleted and replaced records. Deletes and upserts
+   * leave tombstones: their vectors and graph nodes stay in memory (counted by
+   * `stats().deleted`) and keep routing searches, but are never returned.
+   * `compact()` rebuilds the index from the live records only — same
+   * configuration and seed, vectors re-inserted in their insertion order — so
+   * the result equals a database into which just the live records had been
+   * inserted. Ids, metadata, texts and search results stay the same; the
+   * internal labels change (renumbered densely). A no-op without tombstones.
+   *
+   * Cost: one HNSW insert per live record (about as long as inserting them
+   * all again) while every other call waits; peak memory holds the old and
+   * the new index together.
+   * @returns the number of tombstones reclaimed.
+   * @throws OutOfMemoryError — the database is unchanged.
+   */
+  compact(): Promise<number> {
+    return this.#exclusive('compact', (core) => {
+      const reclaimed = core.deletedCount;
+      if (reclaimed === 0) return 0;
+      const remap = core.compact();
+      this.#filters.invalidate();
+      this.#records.remap(remap, NO_LABEL, core.size);
+      this.#changed();
+      this.#logger.debug(`compacted: ${reclaimed} tombstones reclaimed, ${core.size} live records`);
+      return reclaimed;
+    });
   }
 
   /**

@@ -2,7 +2,8 @@
  * RecordTable: string ids ↔ dense internal labels, and metadata (and the
  * original text, when kept) per label.
  * Labels come from the core (0, 1, 2, … in insertion order); a replaced or
- * deleted record's label becomes a tombstone and is never mapped again.
+ * deleted record's label becomes a tombstone and is never mapped again, until
+ * a compaction renumbers every live label ({@link RecordTable.remap}).
  *
  * Serialised with MessagePack into the snapshot's USER section as
  * `{ format: 1, ids: (string|null)[], metadata: (object|null)[], texts?: (string|null)[], settings? }`,
@@ -11,7 +12,7 @@
  * @internal
  */
 import { decode, encode } from '@msgpack/msgpack';
-import { SnapshotError } from './errors.js';
+import { MiniVectorDBError, SnapshotError } from './errors.js';
 import type { Metadata } from './types.js';
 
 const FORMAT = 1;
@@ -70,6 +71,35 @@ export class RecordTable {
     for (let label = 0; label < this.ids.length; label++) {
       if (this.ids[label] !== undefined) fn(label, this.metadata[label]);
     }
+  }
+
+  /**
+   * Renumbers labels after a core compaction: `remap[old]` is the new label
+   * of old label `old`, or `noLabel` for a tombstone. Ids, metadata and texts
+   * move with their label. Throws (an internal error) when a live record has
+   * no new label or a new label is out of range, leaving the table unchanged.
+   */
+  remap(remap: Uint32Array, noLabel: number, newCount: number): void {
+    const ids: (string | undefined)[] = new Array(newCount);
+    const metadata: (Metadata | undefined)[] = new Array(newCount);
+    const texts: (string | undefined)[] = new Array(newCount);
+    const byId = new Map<string, number>();
+    for (let old = 0; old < this.ids.length; old++) {
+      const id = this.ids[old];
+      if (id === undefined) continue;
+      const label = old < remap.length ? remap[old]! : noLabel;
+      if (label === noLabel || label >= newCount || ids[label] !== undefined) {
+        throw new MiniVectorDBError('INTERNAL', `compaction remap is inconsistent with the record table at label ${old}`);
+      }
+      ids[label] = id;
+      metadata[label] = this.metadata[old];
+      texts[label] = this.texts[old];
+      byId.set(id, label);
+    }
+    this.ids = ids;
+    this.metadata = metadata;
+    this.texts = texts;
+    this.byId = byId;
   }
 
   /** MessagePack bytes of the table for `labelCount` labels, with the database's `settings`. */

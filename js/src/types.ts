@@ -235,8 +235,10 @@ export interface StoredRecord {
 export interface Stats {
   /** Live records. */
   count: number;
-  /** Tombstoned labels still held by the index (deleted or replaced records). */
+  /** Tombstoned labels still held by the index (deleted or replaced records); {@link MiniVectorDB.compact} reclaims them. */
   deleted: number;
+  /** `deleted` / (`count` + `deleted`): the fraction of the index's vectors and graph nodes held by tombstones, in [0, 1] (0 when empty). */
+  deletedRatio: number;
   dim: number;
   metric: Metric;
   M: number;

@@ -41,6 +41,18 @@ class WasmIndex {
 
   int32_t markDeleted(uint32_t label) { return Report(index_.MarkDeleted(label)); }
 
+  /// Rebuilds the index without its tombstones (mvdb::Index::Compact). On
+  /// success the old -> new label map (uint32 per old label, 0xFFFFFFFF for
+  /// a tombstone) is at remapAddress(), remapCount() entries, until
+  /// releaseRemap(). Returns 0 or -code (index unchanged).
+  int32_t compact() {
+    releaseRemap();
+    return Report(index_.Compact(&remap_));
+  }
+  uintptr_t remapAddress() const { return reinterpret_cast<uintptr_t>(remap_.data()); }
+  uint32_t remapCount() const { return static_cast<uint32_t>(remap_.size()); }
+  void releaseRemap() { remap_ = mvdb::GrowableArray<uint32_t>(); }
+
   /// Searches one query (dim float32). `allowed` is a label bitset address
   /// or 0. Writes up to k labels (uint32) and distances (float32) to the
   /// out buffers; returns the number written or -code.
@@ -142,6 +154,7 @@ class WasmIndex {
   mvdb::Index index_;
   std::vector<mvdb::Neighbor> hits_;
   mvdb::GrowableArray<uint8_t> snapshot_;
+  mvdb::GrowableArray<uint32_t> remap_;
   uint32_t user_offset_ = 0;
   uint32_t user_size_ = 0;
   std::string last_error_;
@@ -155,6 +168,10 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("init", &WasmIndex::init)
       .function("add", &WasmIndex::add)
       .function("markDeleted", &WasmIndex::markDeleted)
+      .function("compact", &WasmIndex::compact)
+      .function("remapAddress", &WasmIndex::remapAddress)
+      .function("remapCount", &WasmIndex::remapCount)
+      .function("releaseRemap", &WasmIndex::releaseRemap)
       .function("search", &WasmIndex::search)
       .function("searchBatch", &WasmIndex::searchBatch)
       .function("searchExact", &WasmIndex::searchExact)

@@ -79,21 +79,52 @@ Status Index::Add(const float* vectors, uint32_t n) {
       NormalizeInPlace(row_.data(), dim);
       v = row_.data();
     }
-    store_.AppendUnchecked(v);
-    deleted_.PushBackUnchecked(0);
-    Status st = graph_.Insert(store_, config_.metric);
+    Status st = AppendPrepared(v);
     if (!st.ok()) {
       // Only an upper-layer link block can fail to allocate here (all else
-      // was reserved). The graph rolled back its own node; drop its vector and
-      // tombstone what this call already linked, so that seen from outside
-      // (live labels, search results) the index is unchanged.
-      store_.PopBack();
-      deleted_.PopBack();
+      // was reserved). Tombstone what this call already linked, so that seen
+      // from outside (live labels, search results) the index is unchanged.
       for (uint32_t l = first; l < first + i; ++l) deleted_[l] = 1;
       deleted_count_ += i;
       return st;
     }
   }
+  return Status::Ok();
+}
+
+Status Index::AppendPrepared(const float* v) {
+  store_.AppendUnchecked(v);
+  deleted_.PushBackUnchecked(0);
+  Status st = graph_.Insert(store_, config_.metric);
+  if (!st.ok()) {  // the graph rolled back its own node; drop the vector
+    store_.PopBack();
+    deleted_.PopBack();
+  }
+  return st;
+}
+
+Status Index::Compact(GrowableArray<uint32_t>* remap) {
+  const uint32_t n = size();
+  MVDB_RETURN_IF_ERROR(remap->Resize(n));
+  if (deleted_count_ == 0) {
+    for (uint32_t label = 0; label < n; ++label) (*remap)[label] = label;
+    return Status::Ok();
+  }
+  Index fresh;
+  MVDB_RETURN_IF_ERROR(fresh.Init(config_));
+  const uint32_t live = live_count();
+  MVDB_RETURN_IF_ERROR(fresh.store_.Reserve(live));
+  MVDB_RETURN_IF_ERROR(fresh.graph_.Reserve(live));
+  MVDB_RETURN_IF_ERROR(fresh.deleted_.Reserve(live));
+  for (uint32_t label = 0; label < n; ++label) {
+    if (deleted_[label] != 0) {
+      (*remap)[label] = kNoLabel;
+      continue;
+    }
+    (*remap)[label] = fresh.size();
+    MVDB_RETURN_IF_ERROR(fresh.AppendPrepared(Vector(label)));  // `fresh` is dropped: *this unchanged
+  }
+  *this = std::move(fresh);
   return Status::Ok();
 }
 

@@ -21,6 +21,9 @@ export interface CoreConfig {
   seed: number;
 }
 
+/** Entry of a compaction remap for a label that had no successor (a tombstone). */
+export const NO_LABEL = 0xffffffff;
+
 /** Labels and distances of one query, nearest first. */
 export interface CoreHits {
   labels: Uint32Array;
@@ -101,6 +104,22 @@ export class CoreIndex {
 
   markDeleted(label: number): void {
     this.check(this.raw.markDeleted(label));
+  }
+
+  /**
+   * Rebuilds the index without its tombstones (same config and seed; live
+   * vectors re-inserted in label order). All-or-nothing.
+   * @returns the old → new label map: one entry per old label, {@link NO_LABEL} for a tombstone.
+   * @throws OutOfMemoryError — the index is unchanged.
+   */
+  compact(): Uint32Array {
+    try {
+      this.check(this.raw.compact());
+      const at = this.raw.remapAddress() >>> 2;
+      return this.mod.HEAPU32.slice(at, at + (this.raw.remapCount() >>> 0));
+    } finally {
+      this.raw.releaseRemap();
+    }
   }
 
   /** Copy of the stored vector of `label` (dim float32). */

@@ -9,6 +9,10 @@ export interface WasmIndex {
   init(dim: number, metric: number, M: number, efConstruction: number, efSearch: number, seed: number): number;
   add(vectors: number, n: number): number;
   markDeleted(label: number): number;
+  compact(): number;
+  remapAddress(): number;
+  remapCount(): number;
+  releaseRemap(): void;
   search(query: number, k: number, ef: number, allowed: number, allowedCount: number, outLabels: number, outDistances: number): number;
   searchBatch(
     queries: number,

@@ -40,8 +40,11 @@ class GrowableArray {
   }
 
   /// Ensures room for at least `n` elements. Capacity at least doubles on
-  /// growth so appends are amortised O(1). Fails (index unchanged) when the
-  /// byte size overflows 32-bit address space or malloc returns null.
+  /// growth so appends are amortised O(1); when the doubled size cannot be
+  /// allocated (near the 4 GB ceiling of wasm32), smaller steps are tried,
+  /// halving the overshoot down to the exact need. Fails (array unchanged)
+  /// when the byte size overflows the address space or even `n` elements
+  /// cannot be allocated.
   Status Reserve(uint64_t n) {
     if (n <= capacity_) return Status::Ok();
     uint64_t cap = capacity_ == 0 ? 16 : capacity_;
@@ -49,6 +52,10 @@ class GrowableArray {
     if (!BytesFit(cap)) cap = n;  // doubling overshot; try the exact need
     if (!BytesFit(cap)) return OutOfMemory(OomMessage(n));
     void* p = std::realloc(data_, static_cast<size_t>(cap * sizeof(T)));
+    while (p == nullptr && cap > n) {  // realloc failure leaves data_ intact
+      cap = n + (cap - n) / 2;
+      p = std::realloc(data_, static_cast<size_t>(cap * sizeof(T)));
+    }
     if (p == nullptr) return OutOfMemory(OomMessage(n));
     data_ = static_cast<T*>(p);
     capacity_ = cap;

@@ -62,6 +62,20 @@ class Index {
   /// returned. Errors: kNotFound if out of range or already deleted.
   Status MarkDeleted(uint32_t label);
 
+  /// Reclaims the space of tombstoned labels by rebuilding: a fresh index
+  /// with the same config (and seed) into which the live vectors are
+  /// re-inserted in label order, so the result is exactly the index that
+  /// inserting those vectors from scratch would build (stored vectors are
+  /// copied bit for bit, not normalised again). Live labels are renumbered
+  /// densely 0 .. live_count()-1, keeping their relative order.
+  ///  - remap: resized to the old size(); remap[old] = new label, or kNoLabel
+  ///    for a tombstone.
+  /// With no tombstones it only writes the identity map. Cost: one insert
+  /// per live vector (O(live · efConstruction · M) distances); peak memory
+  /// holds the old and the new index together.
+  /// Errors: kOutOfMemory — the index is unchanged.
+  Status Compact(GrowableArray<uint32_t>* remap);
+
   /// k nearest admitted labels to `query` (dim floats), nearest first.
   ///  - ef: candidate list size, raised to k when smaller.
   ///  - allowed: bitset over labels (bit i of word i/32), or null for all;
@@ -97,6 +111,10 @@ class Index {
   // Exact top-k of query_ over labels admitted by `filter`, nearest first.
   void FlatScan(uint32_t k, const LabelFilter& filter, std::vector<Neighbor>* out) const;
   LabelFilter MakeFilter(const uint32_t* allowed) const;
+  // Appends one prepared vector (finite; unit-norm for cosine) as label
+  // size() and links it; room must be reserved. On kOutOfMemory (an
+  // upper-layer link block) the index is exactly as before.
+  Status AppendPrepared(const float* v);
 
   IndexConfig config_;
   VectorStore store_;
