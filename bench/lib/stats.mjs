@@ -1,0 +1,100 @@
+// Recall, medians, and the per-series summary the report and chart use.
+import { recallAtK } from '../../scripts/lib/datasets.mjs';
+
+export const THRESHOLDS = [0.9, 0.95, 0.99];
+
+export function median(xs) {
+  const s = xs.filter((x) => x !== null && x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Recall@k of flat ids (nq·k, -1 padded) against ground truth, over the first rows answered. */
+export function recallOfFlat(ids, k, groundtruth) {
+  const rows = [];
+  for (let q = 0; q * k < ids.length; q++) rows.push(ids.slice(q * k, (q + 1) * k).filter((id) => id >= 0));
+  return recallAtK(rows, groundtruth, k);
+}
+
+/** Series label of one sweep entry: ours shows both calls; a peer's batch call is marked. */
+export function seriesName(system, mode, env) {
+  let name = system;
+  if (system === 'minivectordb') name += mode === 'batch' ? ' searchBatch' : ' search';
+  else if (mode === 'batch') name += ' (batch)';
+  return env === 'node' ? name : `${name} · ${env}`;
+}
+
+/**
+ * Folds the rounds of every job of one dataset into series:
+ * { name, system, env, mode, points: [{ ef, recall, qps, qpsRounds, recallRounds }], build, memory, snapshot }.
+ * Medians are over rounds; recall is deterministic for most systems but is medianed too.
+ */
+export function summarize(jobs) {
+  const bySeries = new Map();
+  for (const job of jobs) {
+    if (!job.result) continue;
+    for (const s of job.result.sweep) {
+      const name = seriesName(job.system, s.mode, job.env);
+      if (!bySeries.has(name)) bySeries.set(name, { name, system: job.system, env: job.env, mode: s.mode, version: job.result.version, byEf: new Map(), jobs: [] });
+      const series = bySeries.get(name);
+      if (!series.jobs.includes(job)) series.jobs.push(job);
+      const key = s.ef ?? 'exact';
+      if (!series.byEf.has(key)) series.byEf.set(key, { ef: s.ef, qps: [], recall: [] });
+      series.byEf.get(key).qps.push(s.qps);
+      series.byEf.get(key).recall.push(s.recall);
+    }
+  }
+  const out = [];
+  for (const s of bySeries.values()) {
+    const points = [...s.byEf.values()].map((p) => ({ ef: p.ef, qps: median(p.qps), recall: median(p.recall), qpsRounds: p.qps, recallRounds: p.recall }));
+    const r = s.jobs.map((j) => j.result);
+    const mb = (f) => median(r.map(f));
+    out.push({
+      name: s.name,
+      system: s.system,
+      env: s.env,
+      mode: s.mode,
+      version: s.version,
+      rounds: r.length,
+      points,
+      atRecall: Object.fromEntries(THRESHOLDS.map((t) => [t, fastestAt(points, t)])),
+      build: r.some((x) => x.build) ? { vectorsPerSecond: mb((x) => x.build?.vectorsPerSecond), rounds: r.map((x) => x.build?.vectorsPerSecond ?? null) } : null,
+      memory: {
+        peakRssDeltaBytes: mb((x) => x.memory?.peakRssDelta?.bytes),
+        peakRssDeltaBuildBytes: mb((x) => x.memory?.peakRssDeltaBuild?.bytes),
+        library: r.at(-1)?.memory?.library ?? null,
+        method: r.find((x) => x.memory?.peakRssDelta)?.memory.peakRssDelta.method ?? null,
+      },
+      snapshot: r.some((x) => x.snapshot)
+        ? {
+            saveMs: mb((x) => x.snapshot?.saveMs),
+            loadMs: mb((x) => x.snapshot?.loadMs),
+            bytes: mb((x) => x.snapshot?.bytes),
+            identicalAfterLoad: r.every((x) => x.snapshot?.identical !== false),
+          }
+        : null,
+    });
+  }
+  return out;
+}
+
+/** The fastest efSearch whose median recall reaches t (no interpolation), or null. */
+export function fastestAt(points, t) {
+  let best = null;
+  for (const p of points) if (p.recall >= t && (best === null || p.qps > best.qps)) best = { qps: p.qps, ef: p.ef, recall: p.recall };
+  return best;
+}
+
+/** Per-query JS↔wasm overhead of ours: 1/QPS(search) − 1/QPS(searchBatch), µs, per efSearch. */
+export function oursOverhead(series, env) {
+  const single = series.find((s) => s.system === 'minivectordb' && s.mode === 'single' && s.env === env);
+  const batch = series.find((s) => s.system === 'minivectordb' && s.mode === 'batch' && s.env === env);
+  if (!single || !batch) return null;
+  const perEf = single.points
+    .map((p) => {
+      const b = batch.points.find((x) => x.ef === p.ef);
+      return b ? { ef: p.ef, singleUs: 1e6 / p.qps, batchUs: 1e6 / b.qps, overheadUs: 1e6 / p.qps - 1e6 / b.qps } : null;
+    })
+    .filter(Boolean);
+  return { env, perEf, medianUs: median(perEf.map((x) => x.overheadUs)) };
+}

@@ -1,0 +1,49 @@
+// MiniVectorDB (this package) through its public API. Environment-neutral:
+// Node passes `env.tmpDir` (snapshots go to a file), the page passes nothing
+// (snapshots go to memory://).
+const toIds = (hits) => hits.map((h) => Number(h.id));
+
+export async function open(env = {}) {
+  const MiniVectorDB = env.MiniVectorDB ?? (await import('minivectordb')).MiniVectorDB;
+  let db;
+  let ef = 64;
+  let url;
+  return {
+    name: 'minivectordb',
+    version: env.version,
+    queryFormat: 'f32',
+    asyncSearch: true,
+    async build(base, { M, efConstruction, seed }) {
+      db = await MiniVectorDB.create({ dim: base.dim, metric: 'l2', M, efConstruction, seed });
+      const items = new Array(base.n);
+      for (let i = 0; i < base.n; i++) items[i] = { id: String(i), vector: base.rows[i] };
+      await db.insertMany(items);
+    },
+    setEf(value) {
+      ef = value;
+    },
+    async search(q, k) {
+      return toIds(await db.search(q, { k, efSearch: ef }));
+    },
+    async searchBatch(flat, nq, k) {
+      return (await db.searchBatch(flat, { k, efSearch: ef })).map(toIds);
+    },
+    async save(dir) {
+      // Node: a file (atomic write + fsync); browser: memory:// (no size from the public API).
+      const path = dir === undefined ? undefined : `${dir}/index.mvdb`;
+      url = path === undefined ? 'memory://minivectordb-bench' : env.fileUrl(path);
+      await db.save(url);
+      return { bytes: path === undefined ? undefined : env.fileSize(path) };
+    },
+    async load() {
+      await db.close();
+      db = await MiniVectorDB.open(url);
+    },
+    memory() {
+      return { what: 'stats().memoryBytes (index bytes in wasm memory)', bytes: db.stats().memoryBytes };
+    },
+    async close() {
+      await db?.close();
+    },
+  };
+}

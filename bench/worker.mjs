@@ -1,0 +1,39 @@
+// Child process of bench/run.mjs: runs one job (one system, one dataset, one
+// round) in a fresh Node process, so each system gets its own heap, JIT and
+// peak-memory reading, and a crashing peer cannot take the run down.
+// Receives the job as JSON on argv[2]; sends the result with process.send().
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadVectors } from './lib/data.mjs';
+import { runJob } from './lib/job.mjs';
+import { rssProbe } from './lib/memory.mjs';
+import { SYSTEMS } from './systems/index.mjs';
+
+const job = JSON.parse(process.argv[2]);
+const snapshotDir = mkdtempSync(join(tmpdir(), 'mvdb-bench-'));
+const send = (msg) => new Promise((resolve) => process.send(msg, resolve));
+
+try {
+  const data = loadVectors(job.dataDir);
+  const mod = await SYSTEMS[job.system]();
+  const system = await mod.open({
+    tmpDir: snapshotDir,
+    fileSize: (p) => statSync(p).size,
+    fileUrl: (p) => pathToFileURL(p).href,
+    version: job.ourVersion,
+  });
+  const result = await runJob(system, data, job.opts, {
+    now: () => performance.now(),
+    memory: rssProbe(),
+    snapshotDir,
+    log: (line) => process.send({ log: line }),
+  });
+  await send({ result });
+} catch (error) {
+  await send({ error: String(error?.stack ?? error) });
+} finally {
+  rmSync(snapshotDir, { recursive: true, force: true });
+}
+process.exit(0);
