@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -144,3 +145,36 @@ export async function buildTestApp(): Promise<string> {
 export async function removeBuild(site: string): Promise<void> {
   await rm(resolve(site, '..'), { recursive: true, force: true });
 }
+
+/**
+ * Registers beforeAll/afterAll hooks that build the test app, serve it,
+ * launch Chromium on it and clean up. The returned object's `browser` and
+ * `origin` are set once the hooks have run.
+ */
+export function useTestApp(): { readonly browser: Browser; readonly origin: string } {
+  let site: string | undefined;
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    site = await buildTestApp();
+    server = await serve(site);
+    browser = await launch(server.origin);
+    await gotoApp(browser.page, `${server.origin}/`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (site !== undefined) await removeBuild(site);
+  });
+  return {
+    get browser() {
+      if (browser === undefined) throw new Error('the test app is not running (beforeAll failed?)');
+      return browser;
+    },
+    get origin() {
+      if (server === undefined) throw new Error('the test app is not served (beforeAll failed?)');
+      return server.origin;
+    },
+  };
+}
+

@@ -1,27 +1,14 @@
 /** idb:// persistence in Chromium's real IndexedDB: save, reload the page, open, same answers; listSaved/removeSaved. */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildTestApp, gotoApp, hasChromium, launch, removeBuild, serve, SKIP_REASON, spec, type Browser } from './harness.js';
+import { describe, expect, test } from 'vitest';
+import { hasChromium, SKIP_REASON, spec, useTestApp } from './harness.js';
 
 type Results = { id: string; distance: number }[][];
 
 describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: IndexedDB' : `Chromium: IndexedDB (${SKIP_REASON})`, () => {
-  let site: string;
-  let server: Awaited<ReturnType<typeof serve>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    site = await buildTestApp();
-    server = await serve(site);
-    browser = await launch(server.origin);
-    await gotoApp(browser.page, `${server.origin}/`);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (site !== undefined) await removeBuild(site);
-  });
+  const app = useTestApp();
 
   test('save, reload the page, open: identical results; then removeSaved', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     const saved = await spec<{ results: Results; saved: string[] }>(page, 'idbSave', 'e2e-main');
     expect(saved.saved).toContain('idb://e2e-main');
     expect(saved.results).toHaveLength(50);
@@ -44,7 +31,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: IndexedDB' : `Chromium: I
     expect(removed.again).toBe(false);
     expect(removed.openError).toMatch(/STORAGE/);
     expect(removed.saved).toEqual(['idb://e2e-other']);
-    expect(browser.errors).toEqual([]);
-    expect(browser.offsite).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
+    expect(app.browser.offsite).toEqual([]);
   });
 });

@@ -7,29 +7,20 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildTestApp, gotoApp, hasChromium, launch, removeBuild, serve, SKIP_REASON, spec, type Browser } from './harness.js';
+import { hasChromium, SKIP_REASON, spec, useTestApp } from './harness.js';
 
 describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: default text model' : `Chromium: default text model (${SKIP_REASON})`, () => {
-  let site: string;
-  let server: Awaited<ReturnType<typeof serve>>;
-  let browser: Browser;
+  const app = useTestApp();
   let shots: string;
   beforeAll(async () => {
     shots = process.env.MVDB_SCREENSHOTS ?? (await mkdtemp(join(tmpdir(), 'mvdb-shots-')));
-    site = await buildTestApp();
-    server = await serve(site);
-    browser = await launch(server.origin);
-    await gotoApp(browser.page, `${server.origin}/`);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (site !== undefined) await removeBuild(site);
     if (shots !== undefined && process.env.MVDB_SCREENSHOTS === undefined) await rm(shots, { recursive: true, force: true });
   });
 
   test("'how do I fix my bicycle' finds 'repairing a bike' first, with no network", async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     const requests: string[] = [];
     page.on('request', (r) => requests.push(new URL(r.url()).pathname));
     const r = await spec<{ dim: number; metric: string; hits: { id: string; score: number }[] }>(page, 'text');
@@ -41,8 +32,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: default text model' : `Ch
     // The model and onnxruntime came from the local server (Vite-emitted assets).
     expect(requests.some((p) => p.endsWith('.onnx'))).toBe(true);
     expect(requests.some((p) => /ort-wasm.*\.wasm$/.test(p))).toBe(true);
-    expect(browser.offsite).toEqual([]);
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.offsite).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
 
     // Screenshot of the rendered results, decoded by the browser: not blank.
     expect(await page.textContent('#title')).toBe('search: how do I fix my bicycle');

@@ -1,6 +1,6 @@
 /** Vectors in Chromium: exact search equals an in-page brute force; HNSW recall@10 ≥ 0.95. */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildTestApp, gotoApp, hasChromium, launch, removeBuild, serve, SKIP_REASON, spec, type Browser } from './harness.js';
+import { describe, expect, test } from 'vitest';
+import { hasChromium, SKIP_REASON, spec, useTestApp } from './harness.js';
 
 interface Hit {
   id: string;
@@ -15,23 +15,10 @@ interface VectorsResult {
 }
 
 describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: vectors' : `Chromium: vectors (${SKIP_REASON})`, () => {
-  let site: string;
-  let server: Awaited<ReturnType<typeof serve>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    site = await buildTestApp();
-    server = await serve(site);
-    browser = await launch(server.origin);
-    await gotoApp(browser.page, `${server.origin}/`);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (site !== undefined) await removeBuild(site);
-  });
+  const app = useTestApp();
 
   test('2,000 random 32-d vectors: exact = brute force, HNSW recall ≥ 0.95', async () => {
-    const r = await spec<VectorsResult>(browser.page, 'vectors');
+    const r = await spec<VectorsResult>(app.browser.page, 'vectors');
     expect(r.inserted).toEqual({ inserted: 2000, updated: 0 });
     expect(r.size).toBe(2000);
     expect(r.truth).toHaveLength(50);
@@ -47,7 +34,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: vectors' : `Chromium: vec
     const recall = found / (r.truth.length * 10);
     console.log(`Chromium HNSW recall@10 on 2,000 × 32-d uniform vectors: ${recall.toFixed(3)}`);
     expect(recall).toBeGreaterThanOrEqual(0.95);
-    expect(browser.errors).toEqual([]);
-    expect(browser.offsite).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
+    expect(app.browser.offsite).toEqual([]);
   });
 });
