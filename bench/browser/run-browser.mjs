@@ -6,17 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_FLAGS } from '../../scripts/lib/chromium.mjs';
 import { startServer } from './server.mjs';
-
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export async function openBrowserRunner({ executablePath, root, log = () => {}, jobTimeoutMs = 45 * 60 * 1000 }) {
   if (!existsSync(executablePath)) throw new Error(`${executablePath} not found (bash scripts/setup-bench.sh installs Debian's chromium)`);
@@ -30,7 +21,7 @@ export async function openBrowserRunner({ executablePath, root, log = () => {}, 
       const profile = mkdtempSync(join(tmpdir(), 'mvdb-bench-chromium-'));
       let context;
       try {
-        context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS });
+        context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: [...CHROMIUM_FLAGS] });
         const page = context.pages()[0] ?? (await context.newPage());
         page.on('pageerror', (e) => log(`chromium page error: ${e.message}`));
         page.on('console', (m) => {

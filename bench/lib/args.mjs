@@ -1,4 +1,5 @@
 // Command-line options of bench/run.mjs (node:util parseArgs).
+import { CHROMIUM_PATH } from '../../scripts/lib/chromium.mjs';
 import { parseArgs } from 'node:util';
 import { SYSTEMS } from '../systems/index.mjs';
 import { defaultDatasetsDir } from './data.mjs';
@@ -68,7 +69,7 @@ export function readOptions(argv = process.argv.slice(2)) {
       'slow-max': { type: 'string', default: '20000' },
       browser: { type: 'boolean', default: false },
       'browser-only': { type: 'boolean', default: false },
-      chromium: { type: 'string', default: '/usr/bin/chromium' },
+      chromium: { type: 'string', default: CHROMIUM_PATH },
       out: { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

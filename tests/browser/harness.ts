@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/lib/chromium.mjs';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 export const hasChromium = existsSync(CHROMIUM);
 export const SKIP_REASON = `skipped: ${CHROMIUM} not found (install it: bash scripts/setup.sh, or apt-get install chromium)`;
 if (!hasChromium) console.warn(`browser tests ${SKIP_REASON}`);
@@ -89,15 +90,7 @@ export async function launch(origin: string): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 900, height: 600 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_FLAGS],
   });
   const offsite: string[] = [];
   const errors: string[] = [];
