@@ -8,18 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MiniVectorDB, Metric, SearchHit } from 'minivectordb';
+export { mulberry32 } from '../shared/prng.mjs';
+import { mulberry32 } from '../shared/prng.mjs';
 
-/** mulberry32: a tiny seeded uint32 PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal samples (Box–Muller) from a uniform PRNG. */
 export function gaussian(rng: () => number): () => number {

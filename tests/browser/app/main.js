@@ -4,17 +4,8 @@
 // exposes the specs on window.specs. The references here (PRNG, brute force)
 // share no code with the library.
 import { MiniVectorDB } from 'minivectordb';
+import { mulberry32 } from '../../shared/prng.mjs';
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n vectors with values uniform in [-1, 1). */
 function randomVectors(n, dim, seed) {
