@@ -66,7 +66,7 @@ std::vector<uint8_t> WithChecksumsFixed(const uint8_t* data, size_t size) {
 }
 
 // Checks one search result: `want` distinct labels, each admitted, in order.
-void CheckHits(const mvdb::Index& index, const std::vector<mvdb::Neighbor>& hits, uint32_t want,
+void CheckHits(const mvdb::Index& index, const mvdb::GrowableArray<mvdb::Neighbor>& hits, uint32_t want,
                const std::vector<uint32_t>* allowed) {
   FUZZ_CHECK(hits.size() == want);
   std::vector<uint32_t> labels;
@@ -116,7 +116,7 @@ void CheckLoaded(mvdb::Index& index, const uint8_t* data, size_t size, uint64_t 
   const mvdb::IndexConfig& c = index.config();
   std::vector<float> q(c.dim);
   for (uint32_t j = 0; j < c.dim; ++j) q[j] = 0.25f + 0.5f * float(j % 3);
-  std::vector<mvdb::Neighbor> hits;
+  mvdb::GrowableArray<mvdb::Neighbor> hits;
   for (uint32_t k : {1u, 5u, 40u}) {
     FUZZ_CHECK(index.Search(q.data(), k, 8, nullptr, 0, &hits).ok());
     CheckHits(index, hits, std::min(k, live), nullptr);

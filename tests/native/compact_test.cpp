@@ -94,7 +94,7 @@ TEST_P(CompactByMetric, RecallAt10AtLeast098AgainstBruteForceOverLiveVectors) {
   GrowableArray<uint32_t> remap;
   ASSERT_TRUE(f.index.Compact(&remap).ok());
   double recall_sum = 0;
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   for (uint32_t q = 0; q < kQueries; ++q) {
     const float* query = f.all.data() + static_cast<size_t>(kN + q) * kDim;
     SearchPlan plan;
@@ -177,7 +177,7 @@ TEST(Compact, EverythingDeletedLeavesAnEmptyIndexThatAcceptsInserts) {
   for (uint32_t i = 0; i < 300; ++i) EXPECT_EQ(remap[i], kNoLabel);
   EXPECT_EQ(index.size(), 0u);
   EXPECT_EQ(index.graph().entry_point(), kNoLabel);
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   ASSERT_TRUE(index.Search(data.data(), 5, 16, nullptr, 0, &got).ok());
   EXPECT_TRUE(got.empty());
   ASSERT_TRUE(index.Add(data.data(), 10).ok());

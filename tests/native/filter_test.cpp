@@ -13,6 +13,7 @@
 
 namespace {
 
+using mvdb::GrowableArray;
 using mvdb::Index;
 using mvdb::Metric;
 using mvdb::Neighbor;
@@ -40,7 +41,7 @@ class FilterTest : public ::testing::Test {
   // `got` must be the exact answer: same length as `ref`, the same sorted
   // distances, and only labels within the reference radius (robust to ties).
   template <typename Admit>
-  void ExpectExact(const std::vector<Neighbor>& got, const std::vector<RefHit>& ref, Admit admit) {
+  void ExpectExact(const GrowableArray<Neighbor>& got, const std::vector<RefHit>& ref, Admit admit) {
     ASSERT_EQ(got.size(), ref.size());
     std::set<uint32_t> seen;
     for (size_t i = 0; i < got.size(); ++i) {
@@ -64,7 +65,7 @@ TEST_F(FilterTest, SelectiveFilterIsServedExactlyByFlatScan) {
   for (uint32_t l : chosen) allowed.Set(l);
   auto admit = [&](uint32_t l) { return allowed.Test(l); };
 
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   for (uint32_t q = 0; q < kQueries; ++q) {
     SearchPlan plan;
     ASSERT_TRUE(index_.Search(Query(q), kK, kEf, allowed.words.data(), 40, &got, &plan).ok());
@@ -85,7 +86,7 @@ TEST_F(FilterTest, HalfFilterThroughGraph) {
   ASSERT_GT(count, 1024u);  // more than ef * M: the graph plan
   auto admit = [&](uint32_t l) { return allowed.Test(l); };
 
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   double recall = 0;
   for (uint32_t q = 0; q < kQueries; ++q) {
     SearchPlan plan;
@@ -103,7 +104,7 @@ TEST_F(FilterTest, FewerMatchesThanKReturnsAllMatches) {
   Bitset allowed(kN);
   const uint32_t labels[] = {0, 17, 1999, 3998, 3999};
   for (uint32_t l : labels) allowed.Set(l);
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   ASSERT_TRUE(index_.Search(Query(0), kK, kEf, allowed.words.data(), 5, &got).ok());
   ASSERT_EQ(got.size(), 5u);
   std::set<uint32_t> labels_got;
@@ -132,7 +133,7 @@ TEST_F(FilterTest, TombstonesAreNeverReturned) {
   for (uint32_t l = 0; l < kN; ++l) ASSERT_EQ(index_.IsDeleted(l), dead[l]);
   auto admit = [&](uint32_t l) { return !dead[l]; };
 
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   double recall = 0;
   for (uint32_t q = 0; q < kQueries; ++q) {
     SearchPlan plan;
@@ -162,7 +163,7 @@ TEST_F(FilterTest, MostlyDeletedFallsToExactScan) {
     ASSERT_TRUE(index_.MarkDeleted(l).ok());
   }
   auto admit = [&](uint32_t l) { return !dead[l]; };
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   for (uint32_t q = 0; q < 10; ++q) {
     SearchPlan plan;
     ASSERT_TRUE(index_.Search(Query(q), kK, kEf, nullptr, 0, &got, &plan).ok());
@@ -190,7 +191,7 @@ TEST_F(FilterTest, FilterAndTombstonesCombine) {
     live_allowed += (l % 2 == 0 && l % 5 != 0) ? 1 : 0;
   }
   auto admit = [&](uint32_t l) { return allowed.Test(l) && !dead[l]; };
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   double recall = 0;
   for (uint32_t q = 0; q < kQueries; ++q) {
     SearchPlan plan;
@@ -212,6 +213,7 @@ TEST_F(FilterTest, FilterAndTombstonesCombine) {
 // node may link to them), every new node gets layer-0 links and is found by a
 // graph search, and no tombstone is ever returned.
 TEST_F(FilterTest, InsertAfterDeletesStaysSearchable) {
+  index_.set_reuse_deleted(false);  // new labels beside the tombstones (reuse: reuse_test.cpp)
   std::vector<bool> dead(kN + 300, false);
   for (uint32_t l = 0; l < kN; l += 2) {
     ASSERT_TRUE(index_.MarkDeleted(l).ok());
@@ -221,7 +223,7 @@ TEST_F(FilterTest, InsertAfterDeletesStaysSearchable) {
   ASSERT_TRUE(index_.Add(more.data(), 300).ok());
   ASSERT_EQ(index_.live_count(), kN / 2 + 300);
   const mvdb::HnswGraph& g = index_.graph();
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   uint32_t found = 0;
   for (uint32_t l = kN; l < kN + 300; ++l) {
     uint32_t n = 0;
@@ -255,7 +257,7 @@ TEST_F(FilterTest, GraphShortfallFallsBackToFlatScan) {
   Index broken;
   uint64_t uo = 0, ul = 0;
   ASSERT_TRUE(mvdb::DeserializeSnapshot(snap.data(), snap.size(), &broken, &uo, &ul).ok());
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   for (uint32_t q = 0; q < 5; ++q) {
     SearchPlan plan;
     ASSERT_TRUE(broken.Search(Query(q), kK, kEf, nullptr, 0, &got, &plan).ok());

@@ -15,6 +15,7 @@
 namespace {
 
 using mvdb::ErrorCode;
+using mvdb::GrowableArray;
 using mvdb::Index;
 using mvdb::Metric;
 using mvdb::Neighbor;
@@ -42,7 +43,7 @@ void ExpectDistanceMatches(Metric m, const std::vector<float>& data, uint32_t di
   EXPECT_NEAR(nb.distance, ref, 1e-4 * std::max(1.0, std::fabs(ref))) << "label " << nb.label;
 }
 
-void ExpectSortedUnique(const std::vector<Neighbor>& got) {
+void ExpectSortedUnique(const GrowableArray<Neighbor>& got) {
   std::set<uint32_t> seen;
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_TRUE(seen.insert(got[i].label).second) << "duplicate label " << got[i].label;
@@ -64,7 +65,7 @@ TEST_P(HnswRecall, RecallAt10AtLeast098) {
   ASSERT_EQ(index.size(), kN);
 
   double recall_sum = 0;
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   for (uint32_t q = 0; q < kQueries; ++q) {
     const float* query = all.data() + static_cast<size_t>(kN + q) * kDim;
     SearchPlan plan;
@@ -89,7 +90,7 @@ TEST_P(HnswSelf, StoredVectorsFindThemselves) {
   const std::vector<float> data = mvdb_test::ClusteredData(3000, 16, 30, 99);
   Index index;
   Build(&index, Config(16, metric, 12, 100, 3), data);
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   uint32_t found = 0;
   for (uint32_t i = 0; i < 3000; ++i) {
     SearchPlan plan;
@@ -197,7 +198,7 @@ TEST(HnswSearch, KLargerThanLiveCountReturnsAllLive) {
   Index index;
   Build(&index, Config(8, Metric::kL2, 8, 50, 1), data);
   for (uint32_t l = 0; l < 300; l += 3) ASSERT_TRUE(index.MarkDeleted(l).ok());
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   ASSERT_TRUE(index.Search(data.data(), 1000, 16, nullptr, 0, &got).ok());
   ASSERT_EQ(got.size(), 200u);
   ExpectSortedUnique(got);
@@ -215,7 +216,7 @@ TEST(HnswSearch, EfSmallerThanKStillReturnsK) {
   const std::vector<float> data(all.begin(), all.begin() + 4000 * 16);
   Index index;
   Build(&index, Config(16, Metric::kL2, 16, 100, 2), data);
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   double recall = 0;
   for (uint32_t q = 0; q < 20; ++q) {
     const float* query = all.data() + static_cast<size_t>(4000 + q) * 16;
@@ -240,7 +241,7 @@ TEST(HnswSearch, AnyDimensionWorks) {
       Index index;
       Build(&index, Config(dim, metric, 6, 60, dim), data);
       double recall = 0;
-      std::vector<Neighbor> got;
+      GrowableArray<Neighbor> got;
       for (uint32_t q = 0; q < nq; ++q) {
         const float* query = all.data() + static_cast<size_t>(n + q) * dim;
         SearchPlan plan;
@@ -266,13 +267,15 @@ TEST(HnswSearch, EmptyIndexReturnsNothing) {
   Index index;
   ASSERT_TRUE(index.Init(Config(4, Metric::kL2)).ok());
   const float q[4] = {1, 2, 3, 4};
-  std::vector<Neighbor> got{{1.f, 1u}};
+  GrowableArray<Neighbor> got;
+  ASSERT_TRUE(got.Reserve(1).ok());
+  got.PushBackUnchecked({1.f, 1u});
   SearchPlan plan;
   ASSERT_TRUE(index.Search(q, 10, 10, nullptr, 0, &got, &plan).ok());
   EXPECT_TRUE(got.empty());
   EXPECT_EQ(plan, SearchPlan::kFlat);
   // The exact scan handles the empty case too.
-  got.push_back({1.f, 1u});
+  got.PushBackUnchecked({1.f, 1u});
   ASSERT_TRUE(index.SearchExact(q, 10, nullptr, &got).ok());
   EXPECT_TRUE(got.empty());
 }
@@ -282,7 +285,7 @@ TEST(HnswSearch, SingleAndDuplicatePoints) {
   ASSERT_TRUE(index.Init(Config(3, Metric::kL2, 4, 10, 1)).ok());
   const float p[3] = {1, 2, 3};
   ASSERT_TRUE(index.Add(p, 1).ok());
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   ASSERT_TRUE(index.Search(p, 3, 3, nullptr, 0, &got).ok());
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].label, 0u);
@@ -331,7 +334,7 @@ TEST(HnswSearch, DISABLED_DistinctPointsAmongManyDuplicatesAreFound) {
   const std::vector<float> other = mvdb_test::UniformData(600, 3, 5.0, 9.0);
   data.insert(data.end(), other.begin(), other.end());
   ASSERT_TRUE(index.Add(data.data(), 401).ok());
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   uint32_t found = 0;
   for (uint32_t i = 0; i < 200; ++i) {
     ASSERT_TRUE(index.Search(other.data() + 3 * i, 1, 8, nullptr, 0, &got).ok());

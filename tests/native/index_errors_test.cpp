@@ -13,6 +13,7 @@
 namespace {
 
 using mvdb::ErrorCode;
+using mvdb::GrowableArray;
 using mvdb::Index;
 using mvdb::IndexConfig;
 using mvdb::Metric;
@@ -113,7 +114,7 @@ TEST_F(IndexErrors, ZeroVectorWithCosine) {
   const float zero[8] = {1, 1, 1, 1, 0, 0, 0, 0};
   EXPECT_EQ(index_.Add(zero, 2).code(), ErrorCode::kInvalidArgument);
   ExpectUnchanged();
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   EXPECT_EQ(index_.Search(zero + 4, 3, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(index_.SearchExact(zero + 4, 3, nullptr, &got).code(), ErrorCode::kInvalidArgument);
   // Stored cosine vectors are unit length.
@@ -129,7 +130,7 @@ TEST_F(IndexErrors, ZeroVectorIsFineForL2AndIp) {
     Make(m);
     const float zero[4] = {0, 0, 0, 0};
     EXPECT_TRUE(index_.Add(zero, 1).ok());
-    std::vector<Neighbor> got;
+    GrowableArray<Neighbor> got;
     EXPECT_TRUE(index_.Search(zero, 3, 10, nullptr, 0, &got).ok());
     EXPECT_EQ(got.size(), 3u);
   }
@@ -143,7 +144,7 @@ TEST_F(IndexErrors, SubnormalVectorWithCosine) {
   const float v[4] = {0.f, tiny, 0.f, 0.f};
   ASSERT_TRUE(index_.Add(v, 1).ok());
   for (uint32_t j = 0; j < 4; ++j) EXPECT_EQ(index_.Vector(100)[j], j == 1 ? 1.f : 0.f);
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   ASSERT_TRUE(index_.Search(v, 1, 10, nullptr, 0, &got).ok());  // subnormal query too
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].label, 100u);
@@ -157,7 +158,7 @@ TEST_F(IndexErrors, SubnormalVectorWithCosine) {
 
 TEST_F(IndexErrors, SearchArguments) {
   Make(Metric::kL2);
-  std::vector<Neighbor> got;
+  GrowableArray<Neighbor> got;
   const float q[4] = {0.1f, 0.2f, 0.3f, 0.4f};
   EXPECT_EQ(index_.Search(q, 0, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(index_.Search(q, mvdb::kMaxK + 1, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);

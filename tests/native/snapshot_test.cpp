@@ -15,6 +15,7 @@
 namespace {
 
 using mvdb::ErrorCode;
+using mvdb::GrowableArray;
 using mvdb::Index;
 using mvdb::Metric;
 using mvdb::Neighbor;
@@ -104,7 +105,7 @@ TEST(Snapshot, EmptyIndexRoundTrips) {
       // The reloaded empty index accepts inserts and searches.
       const std::vector<float> v = mvdb_test::UniformData(7 * 3, 1);
       ASSERT_TRUE(reloaded.Add(v.data(), 3).ok());
-      std::vector<Neighbor> got;
+      GrowableArray<Neighbor> got;
       ASSERT_TRUE(reloaded.Search(v.data(), 5, 10, nullptr, 0, &got).ok());
       EXPECT_EQ(got.size(), 3u);
     }
@@ -126,7 +127,7 @@ TEST(Snapshot, ReloadedIndexAnswersIdentically) {
     ASSERT_EQ(std::memcmp(reloaded.Vector(l), index.Vector(l), 12 * sizeof(float)), 0);
   }
   const std::vector<float> queries = mvdb_test::ClusteredData(40, 12, 15, 404 + 1);
-  std::vector<Neighbor> a, b;
+  GrowableArray<Neighbor> a, b;
   for (uint32_t q = 0; q < 40; ++q) {
     const float* query = queries.data() + q * 12;
     mvdb::SearchPlan pa, pb;

@@ -116,7 +116,7 @@ inline std::vector<RefHit> BruteForce(mvdb::Metric m, const std::vector<float>& 
 }
 
 /// |got ∩ truth| / |truth| over labels (1 when truth is empty).
-inline double Recall(const std::vector<mvdb::Neighbor>& got, const std::vector<RefHit>& truth) {
+inline double Recall(const mvdb::GrowableArray<mvdb::Neighbor>& got, const std::vector<RefHit>& truth) {
   if (truth.empty()) return 1.0;
   std::set<uint32_t> t;
   for (const RefHit& h : truth) t.insert(h.label);

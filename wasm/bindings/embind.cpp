@@ -36,8 +36,15 @@ class WasmIndex {
     return Report(index_.Init(c));
   }
 
-  /// Inserts n vectors (n * dim float32 at `vectors`) as labels size()..size()+n-1.
-  int32_t add(uintptr_t vectors, uint32_t n) { return Report(index_.Add(reinterpret_cast<const float*>(vectors), n)); }
+  /// Inserts n vectors (n * dim float32 at `vectors`); the label of each
+  /// (a reused tombstone's or a new one, see mvdb::Index::Add) goes to
+  /// out_labels (n uint32). Returns 0 or -code.
+  int32_t add(uintptr_t vectors, uint32_t n, uintptr_t out_labels) {
+    return Report(index_.Add(reinterpret_cast<const float*>(vectors), n, reinterpret_cast<uint32_t*>(out_labels)));
+  }
+
+  /// Whether add() reuses tombstoned slots (default true).
+  void setReuseDeleted(bool on) { index_.set_reuse_deleted(on); }
 
   int32_t markDeleted(uint32_t label) { return Report(index_.MarkDeleted(label)); }
 
@@ -125,6 +132,7 @@ class WasmIndex {
     uint64_t off = 0, ulen = 0;
     Status st = mvdb::DeserializeSnapshot(reinterpret_cast<const uint8_t*>(data), len, &loaded, &off, &ulen);
     if (!st.ok()) return Fail(st);
+    loaded.set_reuse_deleted(index_.reuse_deleted());
     index_ = std::move(loaded);
     user_offset_ = static_cast<uint32_t>(off);
     user_size_ = static_cast<uint32_t>(ulen);
@@ -152,7 +160,7 @@ class WasmIndex {
   }
 
   mvdb::Index index_;
-  std::vector<mvdb::Neighbor> hits_;
+  mvdb::GrowableArray<mvdb::Neighbor> hits_;
   mvdb::GrowableArray<uint8_t> snapshot_;
   mvdb::GrowableArray<uint32_t> remap_;
   uint32_t user_offset_ = 0;
@@ -167,6 +175,7 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .constructor<>()
       .function("init", &WasmIndex::init)
       .function("add", &WasmIndex::add)
+      .function("setReuseDeleted", &WasmIndex::setReuseDeleted)
       .function("markDeleted", &WasmIndex::markDeleted)
       .function("compact", &WasmIndex::compact)
       .function("remapAddress", &WasmIndex::remapAddress)

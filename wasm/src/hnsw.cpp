@@ -15,9 +15,7 @@ bool Farther(const Neighbor& a, const Neighbor& b) { return b < a; }
 }  // namespace
 
 HnswGraph::HnswGraph(uint32_t M, uint32_t ef_construction, uint64_t seed)
-    : M_(M), M0_(2 * M), ef_construction_(ef_construction), mL_(1.0 / std::log(static_cast<double>(M))), rng_(seed) {
-  batch_.resize(M0_);
-}
+    : M_(M), M0_(2 * M), ef_construction_(ef_construction), mL_(1.0 / std::log(static_cast<double>(M))), rng_(seed) {}
 
 HnswGraph::~HnswGraph() {
   for (uint64_t i = 0; i < upper_.size(); ++i) std::free(upper_[i]);
@@ -40,6 +38,11 @@ HnswGraph& HnswGraph::operator=(HnswGraph&& o) noexcept {
   levels_ = std::move(o.levels_);
   upper_ = std::move(o.upper_);  // moved-from array is empty: o frees nothing
   visited_ = std::move(o.visited_);
+  candidates_ = std::move(o.candidates_);
+  results_ = std::move(o.results_);
+  selected_ = std::move(o.selected_);
+  prune_ = std::move(o.prune_);
+  kept_ = std::move(o.kept_);
   batch_ = std::move(o.batch_);
   upper_words_ = o.upper_words_;
   o.size_ = 0;
@@ -53,8 +56,16 @@ Status HnswGraph::Reserve(uint32_t n) {
   MVDB_RETURN_IF_ERROR(links0_.Reserve(uint64_t{n} * (1 + M0_)));
   MVDB_RETURN_IF_ERROR(levels_.Reserve(n));
   MVDB_RETURN_IF_ERROR(upper_.Reserve(n));
+  MVDB_RETURN_IF_ERROR(candidates_.Reserve(uint64_t{n} + 1));
+  MVDB_RETURN_IF_ERROR(results_.Reserve(uint64_t{ef_construction_} + 1));
+  MVDB_RETURN_IF_ERROR(selected_.Reserve(uint64_t{ef_construction_} + 1));
+  MVDB_RETURN_IF_ERROR(prune_.Reserve(2 * uint64_t{M0_} + 1));
+  MVDB_RETURN_IF_ERROR(kept_.Reserve(2 * uint64_t{M0_} + 1));
+  MVDB_RETURN_IF_ERROR(batch_.Resize(M0_));
   return visited_.Reserve(n);
 }
+
+Status HnswGraph::ReserveSearch(uint32_t ef) { return results_.Reserve(uint64_t{ef} + 1); }
 
 uint32_t HnswGraph::DrawLevel() {
   const double level = std::floor(-std::log(rng_.NextUnitOpenClosed()) * mL_);
@@ -121,12 +132,14 @@ Neighbor HnswGraph::GreedyDescend(const Space& space, const float* query, Neighb
 template <typename Space>
 void HnswGraph::SearchLayer(const Space& space, const float* query, Neighbor entry, uint32_t ef,
                             uint32_t layer, const LabelFilter& filter) {
+  // Capacities: candidates_ holds each visited node at most once (<= size_,
+  // reserved by Reserve); results_ at most ef + 1 (ReserveSearch / Reserve).
   visited_.NewEpoch();
-  candidates_.clear();
-  results_.clear();
+  candidates_.Clear();
+  results_.Clear();
   visited_.TestAndSet(entry.label);
-  candidates_.push_back(entry);
-  if (filter.Admits(entry.label)) results_.push_back(entry);
+  candidates_.PushBackUnchecked(entry);
+  if (filter.Admits(entry.label)) results_.PushBackUnchecked(entry);
   float bound = results_.empty() ? std::numeric_limits<float>::infinity() : entry.distance;
 
   while (!candidates_.empty()) {
@@ -136,7 +149,7 @@ void HnswGraph::SearchLayer(const Space& space, const float* query, Neighbor ent
     // nodes), keep expanding so that admitted nodes are still found.
     if (c.distance > bound && results_.size() >= ef) break;
     std::pop_heap(candidates_.begin(), candidates_.end(), Farther);
-    candidates_.pop_back();
+    candidates_.PopBack();
 
     uint32_t n = 0;
     const uint32_t* links = Links(c.label, layer, &n);
@@ -153,14 +166,14 @@ void HnswGraph::SearchLayer(const Space& space, const float* query, Neighbor ent
       const uint32_t next = batch_[i].label;
       const float d = batch_[i].distance;
       if (results_.size() < ef || d < bound) {
-        candidates_.push_back({d, next});
+        candidates_.PushBackUnchecked({d, next});
         std::push_heap(candidates_.begin(), candidates_.end(), Farther);
         if (filter.Admits(next)) {
-          results_.push_back({d, next});
+          results_.PushBackUnchecked({d, next});
           std::push_heap(results_.begin(), results_.end());
           if (results_.size() > ef) {
             std::pop_heap(results_.begin(), results_.end());
-            results_.pop_back();
+            results_.PopBack();
           }
           bound = results_.front().distance;
         }
@@ -170,10 +183,10 @@ void HnswGraph::SearchLayer(const Space& space, const float* query, Neighbor ent
 }
 
 template <typename Space>
-void HnswGraph::SelectNeighborsHeuristic(const Space& space, std::vector<Neighbor>* candidates, uint32_t m) {
+void HnswGraph::SelectNeighborsHeuristic(const Space& space, GrowableArray<Neighbor>* candidates, uint32_t m) {
   std::sort(candidates->begin(), candidates->end());
   if (candidates->size() <= m) return;
-  kept_.clear();
+  kept_.Clear();
   for (const Neighbor& c : *candidates) {
     if (kept_.size() >= m) break;
     // Keep c only if it is closer to the base node than to every neighbour
@@ -185,23 +198,27 @@ void HnswGraph::SelectNeighborsHeuristic(const Space& space, std::vector<Neighbo
         break;
       }
     }
-    if (diverse) kept_.push_back(c);
+    if (diverse) kept_.PushBackUnchecked(c);
   }
-  candidates->swap(kept_);
+  // Copied back, not swapped: each scratch array keeps the capacity Reserve gave it.
+  candidates->Clear();
+  for (const Neighbor& c : kept_) candidates->PushBackUnchecked(c);
 }
 
 template <typename Space>
 void HnswGraph::Connect(const Space& space, uint32_t target, uint32_t source, uint32_t layer) {
   uint32_t* block = LinkBlock(target, layer);
   const uint32_t max_links = MaxLinks(layer);
+  for (uint32_t i = 0; i < block[0]; ++i)
+    if (block[1 + i] == source) return;  // only when relinking a reused slot
   if (block[0] < max_links) {
     block[1 + block[0]] = source;
     ++block[0];
     return;
   }
-  prune_.clear();
-  for (uint32_t i = 0; i < block[0]; ++i) prune_.push_back({space.Between(target, block[1 + i]), block[1 + i]});
-  prune_.push_back({space.Between(target, source), source});
+  prune_.Clear();
+  for (uint32_t i = 0; i < block[0]; ++i) prune_.PushBackUnchecked({space.Between(target, block[1 + i]), block[1 + i]});
+  prune_.PushBackUnchecked({space.Between(target, source), source});
   SelectNeighborsHeuristic(space, &prune_, max_links);
   block[0] = static_cast<uint32_t>(prune_.size());
   for (uint32_t i = 0; i < max_links; ++i) block[1 + i] = i < prune_.size() ? prune_[i].label : 0;
@@ -226,7 +243,16 @@ Status HnswGraph::InsertT(const Space& space) {
     max_level_ = static_cast<int32_t>(level);
     return Status::Ok();
   }
+  LinkT(space, label, level);
+  if (static_cast<int32_t>(level) > max_level_) {
+    entry_point_ = label;
+    max_level_ = static_cast<int32_t>(level);
+  }
+  return Status::Ok();
+}
 
+template <typename Space>
+void HnswGraph::LinkT(const Space& space, uint32_t label, uint32_t level) {
   const float* query = space.store->Get(label);
   Neighbor cur{space.ToLabel(query, entry_point_), entry_point_};
   cur = GreedyDescend(space, query, cur, max_level_, static_cast<int32_t>(level));
@@ -239,41 +265,80 @@ Status HnswGraph::InsertT(const Space& space) {
   for (int32_t layer = std::min<int32_t>(static_cast<int32_t>(level), max_level_); layer >= 0; --layer) {
     const uint32_t lc = static_cast<uint32_t>(layer);
     SearchLayer(space, query, cur, ef_construction_, lc, all);
-    selected_.assign(results_.begin(), results_.end());
+    selected_.Clear();
+    for (const Neighbor& r : results_)
+      if (r.label != label) selected_.PushBackUnchecked(r);  // a reused slot finds itself
     std::sort(selected_.begin(), selected_.end());
-    const Neighbor nearest = selected_.empty() ? cur : selected_.front();
+    const Neighbor nearest = selected_.empty() ? cur : selected_[0];
     SelectNeighborsHeuristic(space, &selected_, M_);
 
     uint32_t* block = LinkBlock(label, lc);
     block[0] = static_cast<uint32_t>(selected_.size());
-    for (size_t i = 0; i < selected_.size(); ++i) block[1 + i] = selected_[i].label;
+    for (uint64_t i = 0; i < selected_.size(); ++i) block[1 + i] = selected_[i].label;
     for (const Neighbor& nb : selected_) Connect(space, nb.label, label, lc);
     cur = nearest;
   }
-  if (static_cast<int32_t>(level) > max_level_) {
-    entry_point_ = label;
-    max_level_ = static_cast<int32_t>(level);
-  }
-  return Status::Ok();
 }
 
-void HnswGraph::Search(const VectorStore& store, Metric metric, const float* query, uint32_t k, uint32_t ef,
-                       const LabelFilter& filter, std::vector<Neighbor>* out) {
-  WithSpace(store, metric, [&](const auto& space) { SearchT(space, query, k, ef, filter, out); });
+void HnswGraph::UnlinkForReuse(const VectorStore& store, Metric metric, uint32_t label) {
+  WithSpace(store, metric, [&](const auto& space) { UnlinkT(space, label); });
 }
 
 template <typename Space>
-void HnswGraph::SearchT(const Space& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
-                        std::vector<Neighbor>* out) {
-  out->clear();
-  if (size_ == 0 || entry_point_ == kNoLabel || k == 0) return;
+void HnswGraph::UnlinkT(const Space& space, uint32_t label) {
+  for (uint32_t layer = 0; layer <= Level(label); ++layer) {
+    const uint32_t* own = LinkBlock(label, layer);
+    for (uint32_t i = 0; i < own[0]; ++i) {
+      const uint32_t nb = own[1 + i];
+      if (nb == label) continue;
+      uint32_t* block = LinkBlock(nb, layer);
+      bool links_back = false;
+      for (uint32_t j = 0; j < block[0] && !links_back; ++j) links_back = block[1 + j] == label;
+      if (!links_back) continue;
+      // Candidates: nb's other links and label's links, each once, never nb
+      // itself; at most 2 * M0 (prune_ reserved for that).
+      visited_.NewEpoch();
+      visited_.TestAndSet(nb);
+      visited_.TestAndSet(label);
+      prune_.Clear();
+      for (const uint32_t* list : {static_cast<const uint32_t*>(block), own}) {
+        for (uint32_t j = 0; j < list[0]; ++j) {
+          const uint32_t c = list[1 + j];
+          if (!visited_.TestAndSet(c)) prune_.PushBackUnchecked({space.Between(nb, c), c});
+        }
+      }
+      SelectNeighborsHeuristic(space, &prune_, MaxLinks(layer));
+      block[0] = static_cast<uint32_t>(prune_.size());
+      for (uint32_t j = 0; j < MaxLinks(layer); ++j) block[1 + j] = j < prune_.size() ? prune_[j].label : 0;
+    }
+  }
+}
+
+void HnswGraph::RelinkReused(const VectorStore& store, Metric metric, uint32_t label) {
+  if (size_ <= 1) return;  // alone in the graph: nothing to link to
+  WithSpace(store, metric, [&](const auto& space) { LinkT(space, label, Level(label)); });
+}
+
+Status HnswGraph::Search(const VectorStore& store, Metric metric, const float* query, uint32_t k, uint32_t ef,
+                         const LabelFilter& filter, GrowableArray<Neighbor>* out) {
+  return WithSpace(store, metric, [&](const auto& space) { return SearchT(space, query, k, ef, filter, out); });
+}
+
+template <typename Space>
+Status HnswGraph::SearchT(const Space& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
+                          GrowableArray<Neighbor>* out) {
+  out->Clear();
+  if (size_ == 0 || entry_point_ == kNoLabel || k == 0) return Status::Ok();
   ef = std::max(ef, k);
+  MVDB_RETURN_IF_ERROR(ReserveSearch(ef));
+  MVDB_RETURN_IF_ERROR(out->Reserve(uint64_t{ef} + 1));
   Neighbor cur{space.ToLabel(query, entry_point_), entry_point_};
   cur = GreedyDescend(space, query, cur, max_level_, 0);
   SearchLayer(space, query, cur, ef, 0, filter);
-  out->assign(results_.begin(), results_.end());
+  for (const Neighbor& r : results_) out->PushBackUnchecked(r);
   std::sort(out->begin(), out->end());
-  if (out->size() > k) out->resize(k);
+  if (out->size() > k) MVDB_RETURN_IF_ERROR(out->Resize(k));  // shrinking: cannot fail
+  return Status::Ok();
 }
 
 }  // namespace mvdb

@@ -327,7 +327,8 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   // 6. Everything checked: allocate and copy.
   VectorStore store(c.dim);
   MVDB_RETURN_IF_ERROR(store.Reserve(count));
-  std::vector<float> row(c.dim);
+  GrowableArray<float> row;
+  MVDB_RETURN_IF_ERROR(row.Resize(c.dim));
   for (uint32_t i = 0; i < count; ++i) {
     const uint8_t* src = data + vecs.offset + uint64_t{i} * c.dim * 4;
     for (uint32_t j = 0; j < c.dim; ++j) row[j] = LoadF32(src + 4 * uint64_t{j});
@@ -350,7 +351,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   MVDB_RETURN_IF_ERROR(deleted.Resize(count));
   for (uint32_t i = 0; i < count; ++i) deleted[i] = (tbits[i >> 3] >> (i & 7)) & 1u;
 
-  *index = Index::FromParts(c, std::move(store), std::move(graph), std::move(deleted), deleted_count);
+  MVDB_RETURN_IF_ERROR(Index::FromParts(c, std::move(store), std::move(graph), std::move(deleted), deleted_count, index));
   *user_offset = user.present ? user.offset : 0;
   *user_len = user.present ? user.length : 0;
   return Status::Ok();

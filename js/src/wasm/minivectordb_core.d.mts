@@ -7,7 +7,9 @@
  */
 export interface WasmIndex {
   init(dim: number, metric: number, M: number, efConstruction: number, efSearch: number, seed: number): number;
-  add(vectors: number, n: number): number;
+  /** Writes the n assigned labels (uint32) at outLabels. */
+  add(vectors: number, n: number, outLabels: number): number;
+  setReuseDeleted(on: boolean): void;
   markDeleted(label: number): number;
   compact(): number;
   remapAddress(): number;

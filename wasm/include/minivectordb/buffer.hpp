@@ -81,6 +81,14 @@ class GrowableArray {
   uint64_t size() const { return size_; }
   uint64_t capacity() const { return capacity_; }
   uint64_t capacity_bytes() const { return capacity_ * sizeof(T); }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  bool empty() const { return size_ == 0; }
+  T& front() { return data_[0]; }
+  const T& front() const { return data_[0]; }
+  T& back() { return data_[size_ - 1]; }
   T& operator[](uint64_t i) { return data_[i]; }
   const T& operator[](uint64_t i) const { return data_[i]; }
 

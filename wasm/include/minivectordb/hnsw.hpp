@@ -14,6 +14,12 @@
 //  - Algorithm 5 (K-NN-SEARCH) with ef = max(efSearch, k).
 // Layer 0 allows M_max0 = 2*M links per node, upper layers M_max = M.
 //
+// Slot reuse (UnlinkForReuse + RelinkReused) follows hnswlib's
+// replaceDeleted / updatePoint + repairConnectionsForUpdate (hnswalg.h):
+// the node keeps its label and level, the neighbours that linked back to it
+// get their lists rebuilt from their own and its links, and the node is then
+// linked anew from a search for its new vector.
+//
 // Only links live here; vectors are read from a VectorStore through the
 // metric's distance kernel (templates, so distances are inlined).
 #pragma once
@@ -79,18 +85,47 @@ class HnswGraph {
   int32_t max_level() const { return max_level_; }
   uint64_t rng_state() const { return rng_.state(); }
 
-  /// Makes room for `n` nodes in total (links, levels, visited marks).
+  /// Makes room for `n` nodes in total (links, levels, visited marks) and
+  /// for the construction scratch of a graph of n nodes, so that Insert can
+  /// fail only on an upper-layer link block and slot reuse never fails.
   Status Reserve(uint32_t n);
+
+  /// Makes room for the search scratch of a query with candidate list `ef`.
+  /// Errors: kOutOfMemory (nothing else changes).
+  Status ReserveSearch(uint32_t ef);
 
   /// Inserts node `label` == size(); its vector must already be in `space`.
   /// Tombstoned labels take part like any node (they keep routing until a
   /// compaction removes them). Fails only with kOutOfMemory (graph unchanged).
   Status Insert(const VectorStore& store, Metric metric);
 
+  /// Slot reuse, step 1 of 2, called while `label` still holds its old
+  /// vector (a tombstone being reused): every neighbour n of `label` (on
+  /// each of its layers) whose own list links back to it drops that link,
+  /// and its list is re-selected with the heuristic from its remaining links
+  /// plus `label`'s links (the candidates hnswlib's updatePoint draws from,
+  /// one hop instead of two). `label` keeps its own links, so it still routes
+  /// the search of RelinkReused. Nodes that link to `label` without a link
+  /// back are not found (there are no reverse lists): their link now leads
+  /// to the new vector, a valid if longer edge that the heuristic prunes when
+  /// their list next overflows. Never allocates (scratch sized by Reserve).
+  void UnlinkForReuse(const VectorStore& store, Metric metric, uint32_t label);
+
+  /// Slot reuse, step 2 of 2, after the store holds the new vector of
+  /// `label`: on each layer of its (kept) level, from the top down, a
+  /// SEARCH-LAYER for the new vector (efConstruction, `label` itself
+  /// excluded from the results) chooses its links with the heuristic, and
+  /// each chosen neighbour links back (Connect; a link already present is
+  /// not added twice). The entry point and max level stay as they are: the
+  /// level was drawn independently of the vector, so keeping it keeps the
+  /// level distribution of the graph. Never allocates.
+  void RelinkReused(const VectorStore& store, Metric metric, uint32_t label);
+
   /// K-NN search (Algorithm 5). Writes up to k neighbours admitted by
   /// `filter`, nearest first, into `out`. ef is raised to at least k.
-  void Search(const VectorStore& store, Metric metric, const float* query, uint32_t k, uint32_t ef,
-              const LabelFilter& filter, std::vector<Neighbor>* out);
+  /// Errors: kOutOfMemory (scratch or `out` cannot grow; `out` emptied).
+  Status Search(const VectorStore& store, Metric metric, const float* query, uint32_t k, uint32_t ef,
+                const LabelFilter& filter, GrowableArray<Neighbor>* out);
 
   /// Neighbours of `label` on `layer` (layer <= Level(label)): count in *n,
   /// labels at the returned pointer.
@@ -123,17 +158,24 @@ class HnswGraph {
   template <typename Space>
   Status InsertT(const Space& space);
   template <typename Space>
-  void SearchT(const Space& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
-               std::vector<Neighbor>* out);
+  void UnlinkT(const Space& space, uint32_t label);
+  // Links `label` (its vector in the store, its level set) on layers
+  // min(level, max_level_) .. 0, searching from the entry point; nodes in
+  // the result sets equal to `label` are skipped (slot reuse).
+  template <typename Space>
+  void LinkT(const Space& space, uint32_t label, uint32_t level);
+  template <typename Space>
+  Status SearchT(const Space& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
+                 GrowableArray<Neighbor>* out);
   template <typename Space>
   void SearchLayer(const Space& space, const float* query, Neighbor entry, uint32_t ef, uint32_t layer,
                    const LabelFilter& filter);
   // Algorithm 4: keeps at most `m` of `candidates` (distances to the base
   // node), in place, preferring diverse directions.
   template <typename Space>
-  void SelectNeighborsHeuristic(const Space& space, std::vector<Neighbor>* candidates, uint32_t m);
-  // Adds `source` to the list of `target` on `layer`, shrinking with the
-  // heuristic when the list is full.
+  void SelectNeighborsHeuristic(const Space& space, GrowableArray<Neighbor>* candidates, uint32_t m);
+  // Adds `source` to the list of `target` on `layer` (unless already there),
+  // shrinking with the heuristic when the list is full.
   template <typename Space>
   void Connect(const Space& space, uint32_t target, uint32_t source, uint32_t layer);
   // Greedy descent through layers [top, bottom) towards `query`.
@@ -154,14 +196,16 @@ class HnswGraph {
   GrowableArray<uint8_t> levels_;   // level per node
   GrowableArray<uint32_t*> upper_;  // per node: level * (1 + M_) words, or null
 
-  // Scratch reused across calls (no allocation per query once warmed up).
+  // Scratch reused across calls, sized up front by Reserve / ReserveSearch
+  // (GrowableArray: running out of memory is a Status, never an abort, and
+  // nothing grows while links are being changed).
   VisitedSet visited_;
-  std::vector<Neighbor> candidates_;  // min-heap via greater-than comparator
-  std::vector<Neighbor> results_;     // max-heap
-  std::vector<Neighbor> selected_;  // neighbours chosen for the node being inserted
-  std::vector<Neighbor> prune_;     // an overflowing list being shrunk
-  std::vector<Neighbor> kept_;      // heuristic output
-  std::vector<Neighbor> batch_;     // unvisited neighbours of one node (M0 slots)
+  GrowableArray<Neighbor> candidates_;  // min-heap via greater-than comparator; <= size_ entries
+  GrowableArray<Neighbor> results_;     // max-heap; <= ef + 1 entries
+  GrowableArray<Neighbor> selected_;    // neighbours chosen for the node being inserted; <= efConstruction + 1
+  GrowableArray<Neighbor> prune_;       // a list being re-selected; <= 2 * M0 entries
+  GrowableArray<Neighbor> kept_;        // heuristic output; <= 2 * M0 entries
+  GrowableArray<Neighbor> batch_;       // unvisited neighbours of one node; M0 entries
   uint64_t upper_words_ = 0;        // words held by all upper-layer blocks
 };
 

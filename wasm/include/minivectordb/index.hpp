@@ -45,22 +45,41 @@ class Index {
   Status Init(const IndexConfig& config);
 
   const IndexConfig& config() const { return config_; }
-  /// Number of labels ever assigned (live + deleted).
+  /// Number of labels (nodes) held: live + deleted. With slot reuse on, it
+  /// only grows when an insert finds no tombstone to reuse, so it stays at
+  /// the peak live count under churn.
   uint32_t size() const { return store_.size(); }
   uint32_t deleted_count() const { return deleted_count_; }
   uint32_t live_count() const { return size() - deleted_count_; }
   bool IsDeleted(uint32_t label) const { return deleted_[label] != 0; }
 
-  /// Appends n vectors (n * dim floats, row-major) with labels size() ..
-  /// size()+n-1, normalised first for kCosine. All-or-nothing: every vector
-  /// is checked (finite values; non-zero norm for cosine) and memory for all
-  /// n is reserved before the first is inserted.
+  /// Inserts n vectors (n * dim floats, row-major), normalised first for
+  /// kCosine, and writes the label of vector i to labels[i] (labels may be
+  /// null). With slot reuse on (the default) and t tombstones, the last
+  /// r = min(n, t) vectors take the r lowest tombstoned labels, ascending
+  /// (each slot is overwritten and re-linked: HnswGraph::UnlinkForReuse /
+  /// RelinkReused; it keeps its level), and the first n - r get new labels
+  /// size() .. size()+n-r-1. Without tombstones (or with reuse off) labels
+  /// are size() .. size()+n-1.
+  /// All-or-nothing: every vector is checked (finite values; non-zero norm
+  /// for cosine) and memory for all n is reserved before the first is
+  /// inserted; on a late kOutOfMemory (an upper-layer link block, only
+  /// possible for a new label, and new labels go first) the new labels this
+  /// call assigned are tombstoned and no slot was reused, so live labels and
+  /// results are as before.
   /// Errors: kInvalidArgument (NaN/Inf, zero vector with cosine), kOutOfMemory.
-  Status Add(const float* vectors, uint32_t n);
+  Status Add(const float* vectors, uint32_t n, uint32_t* labels = nullptr);
 
   /// Tombstones `label`: it stays in the graph for traversal but is never
-  /// returned. Errors: kNotFound if out of range or already deleted.
+  /// returned, and a later Add may reuse its slot. Errors: kNotFound if out
+  /// of range or already deleted.
   Status MarkDeleted(uint32_t label);
+
+  /// Whether Add reuses tombstoned slots (default true; hnswlib's
+  /// allow_replace_deleted). Off: labels only grow and tombstones stay until
+  /// Compact. A runtime setting, not saved in snapshots.
+  void set_reuse_deleted(bool on) { reuse_deleted_ = on; }
+  bool reuse_deleted() const { return reuse_deleted_; }
 
   /// Reclaims the space of tombstoned labels by rebuilding: a fresh index
   /// with the same config (and seed) into which the live vectors are
@@ -84,12 +103,13 @@ class Index {
   /// otherwise the graph walk, falling back to the flat scan when the walk
   /// finds fewer than min(k, matching) results. So the result always holds
   /// min(k, matching) labels. Distances are lower-is-closer (see Metric).
-  /// Errors: kInvalidArgument (k or ef out of range, NaN query, zero query with cosine).
+  /// Errors: kInvalidArgument (k or ef out of range, NaN query, zero query
+  /// with cosine), kOutOfMemory (scratch or `out` for k / ef results).
   Status Search(const float* query, uint32_t k, uint32_t ef, const uint32_t* allowed, uint32_t allowed_count,
-                std::vector<Neighbor>* out, SearchPlan* plan = nullptr);
+                GrowableArray<Neighbor>* out, SearchPlan* plan = nullptr);
 
   /// Exact search over every admitted label (the reference for tests).
-  Status SearchExact(const float* query, uint32_t k, const uint32_t* allowed, std::vector<Neighbor>* out);
+  Status SearchExact(const float* query, uint32_t k, const uint32_t* allowed, GrowableArray<Neighbor>* out);
 
   /// Stored vector of `label` (dim floats; unit-normalised for cosine).
   const float* Vector(uint32_t label) const { return store_.Get(label); }
@@ -101,28 +121,41 @@ class Index {
   const HnswGraph& graph() const { return graph_; }
   const uint8_t* deleted_flags() const { return deleted_.data(); }
 
-  /// Builds an index from validated snapshot parts (snapshot.cpp).
-  static Index FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
-                         GrowableArray<uint8_t>&& deleted, uint32_t deleted_count);
+  /// Builds *out from validated snapshot parts (snapshot.cpp); the free
+  /// slots are derived from the tombstones. Errors: kOutOfMemory (*out unchanged).
+  static Status FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
+                          GrowableArray<uint8_t>&& deleted, uint32_t deleted_count, Index* out);
 
  private:
   // Validates and (for cosine) normalises a query into query_.
   Status PrepareQuery(const float* query, uint32_t k);
   // Exact top-k of query_ over labels admitted by `filter`, nearest first.
-  void FlatScan(uint32_t k, const LabelFilter& filter, std::vector<Neighbor>* out) const;
+  // Errors: kOutOfMemory (`out` cannot hold min(k, size()) results).
+  Status FlatScan(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const;
   LabelFilter MakeFilter(const uint32_t* allowed) const;
   // Appends one prepared vector (finite; unit-norm for cosine) as label
   // size() and links it; room must be reserved. On kOutOfMemory (an
   // upper-layer link block) the index is exactly as before.
   Status AppendPrepared(const float* v);
+  // Overwrites tombstoned `label` with a prepared vector, re-links it and
+  // makes it live. Never fails (no allocation).
+  void ReusePrepared(uint32_t label, const float* v);
+  // Tombstones a live label and offers its slot for reuse (free_ has room:
+  // its capacity is kept >= size()).
+  void Tombstone(uint32_t label);
 
   IndexConfig config_;
   VectorStore store_;
   HnswGraph graph_;
   GrowableArray<uint8_t> deleted_;  // one byte per label, 1 = tombstone
   uint32_t deleted_count_ = 0;
-  std::vector<float> query_;        // normalised query scratch
-  std::vector<float> row_;          // normalised insert scratch
+  // The tombstoned labels as a min-heap (the lowest is reused first, so the
+  // order depends only on the tombstone set: after a snapshot load, rebuilt
+  // from the flags, inserts go where they would have gone). Capacity >= size().
+  GrowableArray<uint32_t> free_;
+  bool reuse_deleted_ = true;
+  GrowableArray<float> query_;      // normalised query scratch
+  GrowableArray<float> row_;        // normalised insert scratch
 };
 
 }  // namespace mvdb

@@ -1,0 +1,254 @@
+// Slot reuse (Index::Add taking tombstoned labels; HnswGraph::UnlinkForReuse
+// and RelinkReused): under churn the node count stays at the live peak,
+// recall@10 against the brute-force reference of test_data.hpp over the
+// live vectors stays >= 0.95, a deleted vector is never returned (every
+// returned distance is the distance to the label's current vector), the
+// entry point can be reused, snapshots round-trip the free slots, and
+// compaction still works after churn.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "minivectordb/index.hpp"
+#include "minivectordb/snapshot.hpp"
+#include "snapshot_util.hpp"
+#include "test_data.hpp"
+
+namespace {
+
+using mvdb::GrowableArray;
+using mvdb::Index;
+using mvdb::kNoLabel;
+using mvdb::Metric;
+using mvdb::Neighbor;
+using mvdb_test::BruteForce;
+using mvdb_test::Config;
+
+constexpr uint32_t kN = 3000;
+constexpr uint32_t kDim = 24;
+constexpr uint32_t kK = 10;
+constexpr uint32_t kEf = 64;
+constexpr uint32_t kQueries = 100;
+
+// The index under test beside a plain model of it: the current vector of
+// every label (as inserted) and whether it is live.
+struct Model {
+  std::vector<float> rows;  // label -> current vector
+  std::vector<bool> live;
+
+  void Put(uint32_t label, const float* v) {
+    if (label >= live.size()) {
+      rows.resize(static_cast<size_t>(label + 1) * kDim);
+      live.resize(label + 1, false);
+    }
+    std::copy(v, v + kDim, rows.begin() + static_cast<std::ptrdiff_t>(label) * kDim);
+    live[label] = true;
+  }
+};
+
+// Inserts `count` rows of `data` into both; returns the labels assigned.
+std::vector<uint32_t> Insert(Index* index, Model* model, const float* data, uint32_t count) {
+  std::vector<uint32_t> labels(count, kNoLabel);
+  EXPECT_TRUE(index->Add(data, count, labels.data()).ok());
+  for (uint32_t i = 0; i < count; ++i) model->Put(labels[i], data + static_cast<size_t>(i) * kDim);
+  return labels;
+}
+
+// Mean recall@10 over `queries` against brute force over the live labels;
+// also checks that only live labels come back and that each returned
+// distance is the distance to that label's current vector.
+double CheckedRecall(Index* index, const Model& model, const std::vector<float>& queries, Metric metric) {
+  const auto admit = [&](uint32_t l) { return static_cast<bool>(model.live[l]); };
+  GrowableArray<Neighbor> got;
+  double recall = 0;
+  const uint32_t nq = static_cast<uint32_t>(queries.size() / kDim);
+  for (uint32_t q = 0; q < nq; ++q) {
+    const float* query = queries.data() + static_cast<size_t>(q) * kDim;
+    EXPECT_TRUE(index->Search(query, kK, kEf, nullptr, 0, &got).ok());
+    for (const Neighbor& nb : got) {
+      EXPECT_TRUE(model.live[nb.label]) << "deleted label " << nb.label << " returned";
+      const double want = mvdb_test::RefDistance(metric, query, model.rows.data() + static_cast<size_t>(nb.label) * kDim, kDim);
+      EXPECT_NEAR(nb.distance, want, 1e-3 * (1 + std::abs(want))) << "label " << nb.label << " answered with a stale vector";
+    }
+    recall += mvdb_test::Recall(got, BruteForce(metric, model.rows, kDim, query, kK, admit));
+  }
+  return recall / nq;
+}
+
+class ReuseByMetric : public ::testing::TestWithParam<Metric> {};
+
+// Insert kN, then 6 rounds of: delete 30% of the live labels at random,
+// insert as many new vectors. The node count never grows past kN, every
+// tombstone is reused, and recall stays >= 0.95.
+TEST_P(ReuseByMetric, ChurnKeepsNodeCountAndRecall) {
+  const Metric metric = GetParam();
+  constexpr uint32_t kRounds = 6;
+  const uint32_t per_round = kN * 3 / 10;
+  const std::vector<float> all = mvdb_test::ClusteredData(kN + kRounds * per_round + kQueries, kDim, 30, 808, 0.5);
+  const std::vector<float> queries(all.end() - static_cast<std::ptrdiff_t>(kQueries) * kDim, all.end());
+  Index index;
+  ASSERT_TRUE(index.Init(Config(kDim, metric, 12, 100, 5)).ok());
+  Model model;
+  Insert(&index, &model, all.data(), kN);
+  mvdb_test::Gaussian g(77);
+  const float* next = all.data() + static_cast<size_t>(kN) * kDim;
+  for (uint32_t round = 0; round < kRounds; ++round) {
+    std::vector<uint32_t> live;
+    for (uint32_t l = 0; l < model.live.size(); ++l)
+      if (model.live[l]) live.push_back(l);
+    for (uint32_t i = 0; i < per_round; ++i) {  // partial Fisher-Yates: per_round distinct labels
+      const uint32_t j = i + static_cast<uint32_t>(g.Bits() % (live.size() - i));
+      std::swap(live[i], live[j]);
+      ASSERT_TRUE(index.MarkDeleted(live[i]).ok());
+      model.live[live[i]] = false;
+    }
+    // While the tombstones wait, they are never returned.
+    EXPECT_GE(CheckedRecall(&index, model, queries, metric), 0.95) << "round " << round << " with tombstones";
+    const std::vector<uint32_t> labels = Insert(&index, &model, next, per_round);
+    next += static_cast<size_t>(per_round) * kDim;
+    std::vector<uint32_t> freed(live.begin(), live.begin() + per_round);
+    std::sort(freed.begin(), freed.end());
+    EXPECT_EQ(labels, freed) << "the lowest tombstones are reused, ascending";
+    EXPECT_EQ(index.size(), kN) << "round " << round;
+    EXPECT_EQ(index.deleted_count(), 0u);
+    EXPECT_GE(CheckedRecall(&index, model, queries, metric), 0.95) << "round " << round;
+  }
+  // Every reused vector is found as its own nearest neighbour.
+  GrowableArray<Neighbor> got;
+  uint32_t self = 0;
+  for (uint32_t l = 0; l < kN; ++l) {
+    ASSERT_TRUE(index.Search(model.rows.data() + static_cast<size_t>(l) * kDim, 1, kEf, nullptr, 0, &got).ok());
+    self += (got.size() == 1 && got[0].label == l) ? 1 : 0;
+  }
+  EXPECT_GE(self, kN * 99 / 100);
+}
+
+INSTANTIATE_TEST_SUITE_P(Metrics, ReuseByMetric, ::testing::Values(Metric::kL2, Metric::kCosine),
+                         [](const auto& info) { return info.param == Metric::kL2 ? "l2" : "cosine"; });
+
+// Reuse off: labels only grow, tombstones stay; on again: they are taken.
+TEST(Reuse, CanBeTurnedOff) {
+  const std::vector<float> data = mvdb_test::ClusteredData(400, kDim, 8, 9);
+  Index index;
+  ASSERT_TRUE(index.Init(Config(kDim, Metric::kL2, 8, 50)).ok());
+  Model model;
+  Insert(&index, &model, data.data(), 200);
+  ASSERT_TRUE(index.MarkDeleted(3).ok());
+  ASSERT_TRUE(index.MarkDeleted(150).ok());
+  index.set_reuse_deleted(false);
+  EXPECT_EQ(Insert(&index, &model, data.data() + 200 * kDim, 2), (std::vector<uint32_t>{200, 201}));
+  index.set_reuse_deleted(true);
+  // 3 vectors, 2 tombstones: one new label first, then the tombstones, lowest first.
+  EXPECT_EQ(Insert(&index, &model, data.data() + 202 * kDim, 3), (std::vector<uint32_t>{202, 3, 150}));
+  EXPECT_EQ(index.deleted_count(), 0u);
+  EXPECT_EQ(index.size(), 203u);
+}
+
+// The entry point (the only node on the top layer) is deleted and reused;
+// so is a lone node, and every node of a small graph in turn.
+TEST(Reuse, EntryPointAndSmallGraphs) {
+  const std::vector<float> data = mvdb_test::ClusteredData(900, kDim, 10, 31);
+  Index lone;
+  ASSERT_TRUE(lone.Init(Config(kDim, Metric::kL2)).ok());
+  Model m1;
+  Insert(&lone, &m1, data.data(), 1);
+  ASSERT_TRUE(lone.MarkDeleted(0).ok());
+  EXPECT_EQ(Insert(&lone, &m1, data.data() + kDim, 1), std::vector<uint32_t>{0});
+  GrowableArray<Neighbor> got;
+  ASSERT_TRUE(lone.Search(data.data() + kDim, 1, 8, nullptr, 0, &got).ok());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].distance, 0.f);
+
+  Index index;
+  ASSERT_TRUE(index.Init(Config(kDim, Metric::kL2, 4, 40, 3)).ok());
+  Model model;
+  Insert(&index, &model, data.data(), 300);
+  for (uint32_t round = 0; round < 2; ++round) {
+    const uint32_t entry = index.graph().entry_point();
+    ASSERT_TRUE(index.MarkDeleted(entry).ok());
+    model.live[entry] = false;
+    const float* v = data.data() + static_cast<size_t>(300 + round) * kDim;
+    EXPECT_EQ(Insert(&index, &model, v, 1), std::vector<uint32_t>{entry});
+    EXPECT_EQ(index.graph().entry_point(), entry);  // the slot keeps its level
+  }
+  // Replace every node once, one at a time.
+  for (uint32_t l = 0; l < 300; ++l) {
+    ASSERT_TRUE(index.MarkDeleted(l).ok());
+    model.live[l] = false;
+    Insert(&index, &model, data.data() + static_cast<size_t>(302 + l) * kDim, 1);
+  }
+  EXPECT_EQ(index.size(), 300u);
+  const std::vector<float> queries(data.end() - 50 * kDim, data.end());
+  EXPECT_GE(CheckedRecall(&index, model, queries, Metric::kL2), 0.95);
+  // No node links to itself, and every link is in range on its layer.
+  const mvdb::HnswGraph& g = index.graph();
+  for (uint32_t l = 0; l < 300; ++l) {
+    for (uint32_t layer = 0; layer <= g.Level(l); ++layer) {
+      uint32_t n = 0;
+      const uint32_t* links = g.Links(l, layer, &n);
+      for (uint32_t i = 0; i < n; ++i) {
+        EXPECT_NE(links[i], l) << "self link at " << l;
+        ASSERT_LT(links[i], 300u);
+        EXPECT_GE(g.Level(links[i]), layer);
+      }
+    }
+  }
+}
+
+// After churn with tombstones pending, a snapshot round trip keeps the free
+// slots: the loaded and the original index answer alike and assign the same
+// labels to the next inserts; both compact to the same index.
+TEST(Reuse, SnapshotKeepsFreeSlotsAndCompactWorks) {
+  const std::vector<float> data = mvdb_test::ClusteredData(2600, kDim, 20, 64);
+  Index index;
+  ASSERT_TRUE(index.Init(Config(kDim, Metric::kL2, 8, 60)).ok());
+  Model model;
+  Insert(&index, &model, data.data(), 2000);
+  mvdb_test::Gaussian g(5);
+  for (uint32_t l = 0; l < 2000; ++l) {
+    if (g.Uniform01() < 0.3) {
+      ASSERT_TRUE(index.MarkDeleted(l).ok());
+      model.live[l] = false;
+    }
+  }
+  Insert(&index, &model, data.data() + 2000 * kDim, 300);  // reuses 300 of ~600 tombstones
+  ASSERT_GT(index.deleted_count(), 0u);
+
+  const std::vector<uint8_t> bytes = mvdb_test::Serialize(index);
+  Index loaded;
+  uint64_t off = 0, len = 0;
+  ASSERT_TRUE(mvdb::DeserializeSnapshot(bytes.data(), bytes.size(), &loaded, &off, &len).ok());
+  EXPECT_EQ(mvdb_test::Serialize(loaded), bytes);
+
+  Model m2 = model;
+  const float* more = data.data() + 2300 * kDim;
+  EXPECT_EQ(Insert(&index, &model, more, 250), Insert(&loaded, &m2, more, 250));
+  EXPECT_EQ(mvdb_test::Serialize(loaded), mvdb_test::Serialize(index));
+  const std::vector<float> queries(data.end() - 50 * kDim, data.end());
+  GrowableArray<Neighbor> a, b;
+  for (uint32_t q = 0; q < 50; ++q) {
+    ASSERT_TRUE(index.Search(queries.data() + q * kDim, kK, kEf, nullptr, 0, &a).ok());
+    ASSERT_TRUE(loaded.Search(queries.data() + q * kDim, kK, kEf, nullptr, 0, &b).ok());
+    ASSERT_EQ(a.size(), b.size());
+    for (uint64_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].label, b[i].label);
+  }
+  EXPECT_GE(CheckedRecall(&index, model, queries, Metric::kL2), 0.95);
+
+  // Compaction after churn: only live vectors stay, in label order.
+  GrowableArray<uint32_t> remap;
+  const uint32_t live = index.live_count();
+  ASSERT_TRUE(index.Compact(&remap).ok());
+  EXPECT_EQ(index.size(), live);
+  Model compacted;
+  for (uint32_t old = 0; old < remap.size(); ++old) {
+    if (remap[old] == kNoLabel) continue;
+    ASSERT_TRUE(model.live[old]);
+    ASSERT_EQ(std::memcmp(index.Vector(remap[old]), model.rows.data() + static_cast<size_t>(old) * kDim, kDim * 4), 0);
+    compacted.Put(remap[old], model.rows.data() + static_cast<size_t>(old) * kDim);
+  }
+  EXPECT_GE(CheckedRecall(&index, compacted, queries, Metric::kL2), 0.95);
+}
+
+}  // namespace
