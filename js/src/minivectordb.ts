@@ -22,12 +22,12 @@ import type {
   Stats,
   StoredRecord,
 } from './types.js';
-import { checkId, checkInt, checkKnownKeys, checkObject, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
+import { checkBool, checkId, checkInt, checkKnownKeys, checkObject, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
 import { CoreIndex, METRIC_IDS, NO_LABEL, type LabelBitset } from './wasm/core-index.js';
 import { loadCore } from './wasm/load.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
-const OPEN_KEYS = ['autosave', 'embedder', 'logger', 'logLevel', 'wasm'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
+const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'logger', 'logLevel', 'wasm'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 /** Longest autosave delay accepted, in milliseconds (one hour). */
 const MAX_DEBOUNCE_MS = 3_600_000;
@@ -120,9 +120,8 @@ export class MiniVectorDB {
     if (!Object.hasOwn(METRIC_IDS, metric)) {
       throw new InvalidArgumentError(`metric must be 'l2', 'cosine' or 'ip', got ${describe(metric)}`);
     }
-    if (options.storeText !== undefined && typeof options.storeText !== 'boolean') {
-      throw new InvalidArgumentError(`storeText must be a boolean, got ${describe(options.storeText)}`);
-    }
+    const storeText = checkBool(options.storeText, 'storeText', false);
+    const reuseDeleted = checkBool(options.reuseDeleted, 'reuseDeleted', true);
     const params = {
       metric: METRIC_IDS[metric],
       M: checkInt(options.M ?? 16, 'M', 2, 1024),
@@ -142,8 +141,9 @@ export class MiniVectorDB {
       throw new DimensionMismatchError(dim, text.info.dim, `embedder ${text.info.model}`);
     }
     const core = CoreIndex.create(mod, { dim, ...params });
+    core.setReuseDeleted(reuseDeleted);
     logger.debug(`created ${metric} index, dim ${dim}, M ${params.M}, storage ${storage}`);
-    return new MiniVectorDB({ core, records: new RecordTable(), storage, logger, autosaveMs, text, storeText: options.storeText ?? false });
+    return new MiniVectorDB({ core, records: new RecordTable(), storage, logger, autosaveMs, text, storeText });
   }
 
   /**
@@ -158,10 +158,12 @@ export class MiniVectorDB {
     if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
     const logger = gateLogger(options.logger, options.logLevel);
     const autosaveMs = autosaveDelay(options.autosave);
+    const reuseDeleted = checkBool(options.reuseDeleted, 'reuseDeleted', true);
     const bytes = await (await openStorage(url)).read();
     const mod = await loadCore(options.wasm, logger);
     const { index, user } = CoreIndex.load(mod, bytes);
     try {
+      index.setReuseDeleted(reuseDeleted);
       const { table: records, settings } = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
       const saved = readTextSettings(settings);
       const override = options.embedder as EmbedderConfig | undefined;
@@ -205,6 +207,7 @@ export class MiniVectorDB {
     return {
       count: this.#records.size,
       deleted: core.deletedCount,
+      slots: core.size,
       deletedRatio: core.size === 0 ? 0 : core.deletedCount / core.size,
       dim: c.dim,
       metric: this.#metric,
@@ -283,18 +286,23 @@ export class MiniVectorDB {
       }
 
       // All items are valid: insert every vector (records are mapped only
-      // once all chunks are in, so a failure leaves no visible trace).
-      const first = core.size;
+      // once all chunks are in, so a failure leaves no visible trace). The
+      // core may put them in reused tombstone slots. An upsert is a new
+      // vector plus a tombstone on the old one, not an in-place update
+      // (hnswlib's updatePoint): the old vector survives until every new one
+      // is in, and its slot goes to the next insert.
+      const labels = new Uint32Array(n);
       let done = 0;
       try {
         while (done < n) {
           const m = Math.min(INSERT_CHUNK, n - done);
-          core.add(vectors.subarray(done * dim, (done + m) * dim), m);
+          labels.set(core.add(vectors.subarray(done * dim, (done + m) * dim), m), done);
           done += m;
           onProgress?.(done, n, 'insert');
         }
       } catch (e) {
-        for (let label = first; label < core.size; label++) if (!core.isDeleted(label)) core.markDeleted(label);
+        // A failed chunk undid itself in the core; earlier chunks are undone here.
+        for (let i = 0; i < done; i++) core.markDeleted(labels[i]!);
         throw e;
       }
       let updated = 0;
@@ -305,7 +313,7 @@ export class MiniVectorDB {
           core.markDeleted(old);
           updated++;
         }
-        this.#records.set(first + i, ids[i]!, metas[i], this.#storeText ? texts[i] : undefined);
+        this.#records.set(labels[i]!, ids[i]!, metas[i], this.#storeText ? texts[i] : undefined);
       }
       this.#changed();
       return { inserted: n - updated, updated };
@@ -427,6 +435,8 @@ export class MiniVectorDB {
    * Reclaims the space of deleted and replaced records. Deletes and upserts
    * leave tombstones: their vectors and graph nodes stay in memory (counted by
    * `stats().deleted`) and keep routing searches, but are never returned.
+   * With `reuseDeleted` (the default) the next inserts take their slots, so
+   * compaction is only needed to shrink after deletes that no inserts follow.
    * `compact()` rebuilds the index from the live records only — same
    * configuration and seed, vectors re-inserted in their insertion order — so
    * the result equals a database into which just the live records had been
@@ -580,11 +590,9 @@ export class MiniVectorDB {
     checkKnownKeys(options, SEARCH_KEYS, 'search options');
     const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
     const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, MAX_K);
-    if (options.exact !== undefined && typeof options.exact !== 'boolean') {
-      throw new InvalidArgumentError(`exact must be a boolean, got ${describe(options.exact)}`);
-    }
+    const exact = checkBool(options.exact, 'exact', false);
     const allowed = options.filter === undefined ? undefined : this.#filters.bitset(options.filter, this.#records, core.size);
-    return { k, ef, exact: options.exact ?? false, allowed };
+    return { k, ef, exact, allowed };
   }
 
   #searchMany(core: CoreIndex, queries: Float32Array, nq: number, options: SearchOptions): SearchHit[][] {

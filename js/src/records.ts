@@ -1,9 +1,11 @@
 /**
  * RecordTable: string ids ↔ dense internal labels, and metadata (and the
  * original text, when kept) per label.
- * Labels come from the core (0, 1, 2, … in insertion order); a replaced or
- * deleted record's label becomes a tombstone and is never mapped again, until
- * a compaction renumbers every live label ({@link RecordTable.remap}).
+ * Labels come from the core (0, 1, 2, … for new slots); a replaced or
+ * deleted record's label becomes a tombstone, unmapped here, until an insert
+ * reuses its slot (the core picks the label; {@link RecordTable.set} maps the
+ * new record there) or a compaction renumbers every live label
+ * ({@link RecordTable.remap}).
  *
  * Serialised with MessagePack into the snapshot's USER section as
  * `{ format: 1, ids: (string|null)[], metadata: (object|null)[], texts?: (string|null)[], settings? }`,

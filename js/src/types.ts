@@ -117,6 +117,17 @@ export interface CreateOptions {
   /** Seed (uint32) of the level generator: the same seed and inserts give the same graph. @defaultValue `1` */
   seed?: number;
   /**
+   * Let inserts reuse the slots of deleted and replaced records (as hnswlib's
+   * `allow_replace_deleted`): a new vector overwrites the lowest tombstone's
+   * slot, the neighbours that linked to the old node are re-linked and the
+   * new one is linked from a fresh search, so memory stays at the peak
+   * number of live records under churn. `false`: tombstones stay (routing
+   * searches, never returned) until {@link MiniVectorDB.compact}. Not saved
+   * in snapshots; `open()` takes it again.
+   * @defaultValue `true`
+   */
+  reuseDeleted?: boolean;
+  /**
    * Where {@link MiniVectorDB.save} writes: `'memory://name'` (process memory), `'file:///abs/path.mvdb'` (Node)
    * or `'idb://name'` (IndexedDB, browsers).
    * @defaultValue `'memory://'` followed by a unique name
@@ -161,6 +172,8 @@ export interface OpenOptions {
   embedder?: EmbedderConfig;
   /** Save back to the opened URL after changes; see {@link CreateOptions.autosave}. */
   autosave?: AutosaveOptions | boolean;
+  /** See {@link CreateOptions.reuseDeleted}. @defaultValue `true` */
+  reuseDeleted?: boolean;
   logger?: Logger;
   logLevel?: LogLevel;
   wasm?: WasmSource;
@@ -235,8 +248,10 @@ export interface StoredRecord {
 export interface Stats {
   /** Live records. */
   count: number;
-  /** Tombstoned labels still held by the index (deleted or replaced records); {@link MiniVectorDB.compact} reclaims them. */
+  /** Tombstoned labels still held by the index (deleted or replaced records); the next inserts reuse them (see {@link CreateOptions.reuseDeleted}), {@link MiniVectorDB.compact} reclaims them. */
   deleted: number;
+  /** Nodes (vector slots) held by the index: `count` + `deleted`. With `reuseDeleted` it grows only when an insert finds no tombstone, so under churn it stays at the peak of `count`. */
+  slots: number;
   /** `deleted` / (`count` + `deleted`): the fraction of the index's vectors and graph nodes held by tombstones, in [0, 1] (0 when empty). */
   deletedRatio: number;
   dim: number;

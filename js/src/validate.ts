@@ -31,6 +31,13 @@ export function checkInt(value: unknown, name: string, min: number, max: number)
   return value;
 }
 
+/** An optional boolean option: `fallback` when undefined. @throws InvalidArgumentError naming it otherwise. */
+export function checkBool(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
 /** A record id: a non-empty string. */
 export function checkId(id: unknown, what = 'id'): string {
   if (typeof id !== 'string' || id.length === 0) {

@@ -95,11 +95,22 @@ export class CoreIndex {
     return this.raw.isDeleted(label);
   }
 
-  /** Appends n vectors (n·dim float32, row-major) as labels size … size+n−1. All-or-nothing. */
-  add(vectors: Float32Array, n: number): void {
-    const ptr = this.scratch(vectors.byteLength);
+  /**
+   * Inserts n vectors (n·dim float32, row-major). All-or-nothing.
+   * @returns the label of each: reused tombstones' (the lowest, when reuse is
+   *   on) or new ones (see `Index::Add` in `wasm/include/minivectordb/index.hpp`).
+   */
+  add(vectors: Float32Array, n: number): Uint32Array {
+    const ptr = this.scratch(vectors.byteLength + n * 4);
+    const labelsPtr = ptr + vectors.byteLength;
     this.mod.HEAPF32.set(vectors, ptr >>> 2);
-    this.check(this.raw.add(ptr, n));
+    this.check(this.raw.add(ptr, n, labelsPtr));
+    return this.mod.HEAPU32.slice(labelsPtr >>> 2, (labelsPtr >>> 2) + n);
+  }
+
+  /** Whether add() reuses tombstoned slots (the core's default: true). */
+  setReuseDeleted(on: boolean): void {
+    this.raw.setReuseDeleted(on);
   }
 
   markDeleted(label: number): void {
