@@ -74,6 +74,62 @@ export function equalityHints(filter: unknown): EqualityHint[] {
   return out;
 }
 
+/** One bound of a range: `value` and whether it is included ($gte/$lte) or not ($gt/$lt). */
+export interface RangeBound {
+  value: number | string;
+  inclusive: boolean;
+}
+
+/**
+ * A range every match must meet: some value at `path` of `type` (the value
+ * itself or an element of an array there) is above `lower` and some is below
+ * `upper` (at least one bound is set). With both bounds the two may be
+ * different elements of one array, as in MongoDB.
+ */
+export interface RangeHint {
+  path: string;
+  type: 'number' | 'string';
+  lower?: RangeBound;
+  upper?: RangeBound;
+}
+
+/**
+ * The range conjuncts of a filter already checked by {@link compileFilter}:
+ * `$gt`, `$gte`, `$lt`, `$lte` in `path: { … }` at the top level or under a
+ * top-level `$and`, one hint per path and operand type (the tighter bound
+ * kept when both `$gt` and `$gte`, or `$lt` and `$lte`, are given). Every
+ * record matching the filter meets each hint.
+ */
+export function rangeHints(filter: unknown): RangeHint[] {
+  const out: RangeHint[] = [];
+  const walk = (f: Record<string, unknown>): void => {
+    for (const key of Object.keys(f)) {
+      const v = f[key];
+      if (key === '$and') for (const sub of v as Record<string, unknown>[]) walk(sub);
+      if (key.startsWith('$') || !isPlainObject(v)) continue;
+      const byType = new Map<string, RangeHint>();
+      for (const [op, lowerSide] of [['$gt', true], ['$gte', true], ['$lt', false], ['$lte', false]] as const) {
+        if (!Object.hasOwn(v, op)) continue;
+        const value = v[op] as number | string;
+        const type = typeof value as 'number' | 'string';
+        const hint = byType.get(type) ?? { path: key, type };
+        byType.set(type, hint);
+        const bound = { value, inclusive: op.length === 4 };
+        const side = lowerSide ? 'lower' : 'upper';
+        const have = hint[side];
+        const tighter =
+          have === undefined ||
+          (lowerSide ? value > have.value : value < have.value) ||
+          (value === have.value && !bound.inclusive);
+        if (tighter) hint[side] = bound;
+      }
+      out.push(...byType.values());
+    }
+  };
+  walk(filter as Record<string, unknown>);
+  return out;
+}
+
 /** The getter of a dot path (checked when the filter was compiled): the value there, or undefined. */
 export function pathGetter(path: string): (meta: Metadata | undefined) => Found {
   const get = compilePath(path, 'filter');

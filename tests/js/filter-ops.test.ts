@@ -8,77 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { InvalidArgumentError, MiniVectorDB, type Filter, type Metadata } from 'minivectordb';
 import { bruteForceKnn, caught, checkExactTopK, clusteredData, fingerprint, mulberry32, randomVectors, recallAtK } from './helpers.js';
-
-// ---------------------------------------------------------------------------
-// Reference: a direct interpreter of the documented semantics, written
-// without reference to js/src/filter.ts (no compilation, no shared helpers).
-
-interface Resolved {
-  found: boolean;
-  value?: unknown;
-}
-
-function refResolve(meta: Metadata | undefined, path: string): Resolved {
-  let cur: unknown = meta ?? {};
-  for (const seg of path.split('.')) {
-    if (Array.isArray(cur)) {
-      const i = Number(seg);
-      if (!/^[0-9]+$/.test(seg) || String(i) !== seg || i >= cur.length) return { found: false };
-      cur = cur[i];
-    } else if (cur !== null && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, seg)) {
-      cur = (cur as Record<string, unknown>)[seg];
-    } else {
-      return { found: false };
-    }
-  }
-  return { found: true, value: cur };
-}
-
-/** The value itself and, for an array, each of its elements. */
-function candidates(r: Resolved): unknown[] {
-  if (!r.found) return [];
-  return Array.isArray(r.value) ? [r.value, ...r.value] : [r.value];
-}
-
-function refOp(op: string, arg: unknown, r: Resolved): boolean {
-  const c = candidates(r);
-  const sameType = (x: unknown): boolean => typeof x === typeof arg;
-  switch (op) {
-    case '$eq':
-      return c.some((x) => x === arg);
-    case '$ne':
-      return !refOp('$eq', arg, r);
-    case '$in':
-      return (arg as unknown[]).some((a) => refOp('$eq', a, r));
-    case '$nin':
-      return !refOp('$in', arg, r);
-    case '$gt':
-      return c.some((x) => sameType(x) && (x as number) > (arg as number));
-    case '$gte':
-      return c.some((x) => sameType(x) && (x as number) >= (arg as number));
-    case '$lt':
-      return c.some((x) => sameType(x) && (x as number) < (arg as number));
-    case '$lte':
-      return c.some((x) => sameType(x) && (x as number) <= (arg as number));
-    case '$exists':
-      return r.found === arg;
-    case '$not':
-      return !Object.entries(arg as object).every(([o, a]) => refOp(o, a, r));
-    default:
-      throw new Error(`reference: unknown operator ${op}`);
-  }
-}
-
-function refMatch(meta: Metadata | undefined, f: Filter): boolean {
-  return Object.entries(f).every(([key, v]) => {
-    if (key === '$and') return (v as Filter[]).every((s) => refMatch(meta, s));
-    if (key === '$or') return (v as Filter[]).some((s) => refMatch(meta, s));
-    if (key === '$not') return !refMatch(meta, v as Filter);
-    const r = refResolve(meta, key);
-    if (v !== null && typeof v === 'object') return Object.entries(v).every(([o, a]) => refOp(o, a, r));
-    return refOp('$eq', v, r);
-  });
-}
+import { refMatch } from './filter-reference.js';
 
 // ---------------------------------------------------------------------------
 // A small table with hand-computed answers.
@@ -458,11 +388,11 @@ describe('malformed filters → InvalidArgumentError naming the position; nothin
 });
 
 // ---------------------------------------------------------------------------
-// Equality filters are answered from lazy per-path indexes after a path's
+// Equality and range filters are answered from lazy per-path indexes after a path's
 // second use; every write must drop them. A model of the database (id →
 // vector, metadata) is the reference after each write.
 
-describe('filters stay right across writes (equality indexes are rebuilt)', () => {
+describe('filters stay right across writes (equality and range indexes are rebuilt)', () => {
   test('40 rounds of random writes, each followed by repeated filtered counts and searches', async () => {
     const rng = mulberry32(4711);
     const dim = 6;
@@ -489,6 +419,8 @@ describe('filters stay right across writes (equality indexes are rebuilt)', () =
       { $and: [{ cat: { $eq: 'd' } }, { tags: { $in: ['y', 'z'] } }] },
       { flag: true, cat: { $ne: 'a' } },
       { n: 7 },
+      { n: { $gte: 20, $lt: 60 } },
+      { score: { $gt: 5 }, cat: { $lte: 'e' } },
     ];
     const ids = (): string[] => [...model.keys()];
     const pick = (): string => ids()[Math.floor(rng() * model.size)]!;
