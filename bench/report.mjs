@@ -42,6 +42,34 @@ export function summaryTable(ds) {
   return rows.join('\n');
 }
 
+const pct = (s) => (s === null ? 'none (unfiltered)' : `${s * 100}%`);
+
+/** The filtered-search table of one dataset (see lib/filtered.mjs), or '' when it did not run. */
+export function filteredTable(ds) {
+  const f = ds.filtered;
+  if (!f || f.rows.length === 0) return '';
+  const rows = [
+    `Filtered search at efSearch ${f.ef} (first ${f.nq} queries, medians of ${f.rounds} round(s)); recall@${ds.k} against a brute force over the matching items:`,
+    '',
+    `| system | matching | recall@${ds.k} | QPS | QPS ÷ unfiltered QPS |`,
+    `|---|---|---|---|---|`,
+  ];
+  for (const r of f.rows) {
+    rows.push(`| ${r.system} | ${pct(r.selectivity)} (${int(r.matching)}) | ${r.recall === null ? '—' : r.recall.toFixed(4)} | ${int(r.qps)} | ${r.ratio.toFixed(2)} |`);
+  }
+  const ours = (s) => f.rows.find((r) => r.system === 'minivectordb' && r.selectivity === s);
+  const peers = [...new Set(f.rows.map((r) => r.system))].filter((x) => x !== 'minivectordb');
+  for (const p of peers) {
+    const cells = [0.01, 0.1, 0.5].map((s) => {
+      const other = f.rows.find((r) => r.system === p && r.selectivity === s);
+      return `${pct(s)}: ${ratio(ours(s)?.qps, other?.qps)}`;
+    });
+    rows.push('', `ours ÷ ${p}, filtered QPS: ${cells.join(', ')}`);
+  }
+  for (const x of f.failures) rows.push('', `- ${x.name} failed in filtered round ${x.round}: ${x.reason}`);
+  return rows.join('\n');
+}
+
 function overheadLines(ds) {
   return ds.overhead
     .filter(Boolean)
@@ -69,7 +97,8 @@ function sweepTable(ds) {
 
 export function datasetHeader(ds) {
   if (ds.error) return `### ${ds.name} — not run`;
-  return `### ${ds.name} — ${ds.n.toLocaleString('en-US')} × ${ds.dim}, ${ds.nq.toLocaleString('en-US')} queries, recall@${ds.k}; medians of ${ds.rounds} round(s)`;
+  const rounds = ds.series.length ? `; medians of ${ds.rounds} round(s)` : '';
+  return `### ${ds.name} — ${ds.n.toLocaleString('en-US')} × ${ds.dim}, ${ds.nq.toLocaleString('en-US')} queries, recall@${ds.k}${rounds}`;
 }
 
 function browserVsNode(ds) {
@@ -98,8 +127,10 @@ export function notesFor(ds) {
 export function stdoutReport(run) {
   const parts = [];
   for (const ds of run.datasets) {
-    parts.push(datasetHeader(ds), '', summaryTable(ds), '');
+    parts.push(datasetHeader(ds), '');
+    if (ds.series.length) parts.push(summaryTable(ds), '');
     for (const n of notesFor(ds)) parts.push(`- ${n}`);
+    if (filteredTable(ds)) parts.push('', filteredTable(ds));
     parts.push('');
   }
   parts.push(legend(run));
@@ -119,9 +150,11 @@ function legend(run) {
 export function markdownReport(run) {
   const parts = [`# MiniVectorDB benchmark — ${run.startedAt}`, '', machineLine(run), ''];
   for (const ds of run.datasets) {
-    parts.push(datasetHeader(ds), '', summaryTable(ds), '');
+    parts.push(datasetHeader(ds), '');
+    if (ds.series.length) parts.push(summaryTable(ds), '');
     for (const n of notesFor(ds)) parts.push(`- ${n}`);
-    parts.push('', `![recall vs QPS](${ds.chart})`, '', '<details><summary>efSearch sweep (median recall / QPS)</summary>', '', sweepTable(ds), '', '</details>', '');
+    if (filteredTable(ds)) parts.push('', filteredTable(ds), '');
+    if (ds.series.length) parts.push('', `![recall vs QPS](${ds.chart})`, '', '<details><summary>efSearch sweep (median recall / QPS)</summary>', '', sweepTable(ds), '', '</details>', '');
   }
   parts.push(legend(run), '');
   return parts.join('\n');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadVectors } from './lib/data.mjs';
 import { runJob } from './lib/job.mjs';
+import { runFilteredJob } from './lib/filtered.mjs';
 import { rssProbe } from './lib/memory.mjs';
 import { SYSTEMS } from './systems/index.mjs';
 
@@ -24,7 +25,8 @@ try {
     fileUrl: (p) => pathToFileURL(p).href,
     version: job.ourVersion,
   });
-  const result = await runJob(system, data, job.opts, {
+  const run = job.opts.kind === 'filtered' ? runFilteredJob : runJob;
+  const result = await run(system, data, job.opts, {
     now: () => performance.now(),
     memory: rssProbe(),
     snapshotDir,

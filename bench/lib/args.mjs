@@ -35,6 +35,14 @@ Options:
                       least N ms (default 300; with --quick: 100)
   --slow-max N        systems known to be slow (mememo) run only on datasets of
                       at most N vectors unless named in --systems (default 20000)
+  --filter-ef N       efSearch of the filtered benchmark (default 64): recall@k and
+                      QPS with 1%, 10% and 50% of the items matching, against a
+                      brute force over the matching items, and QPS ÷ unfiltered
+                      QPS at that efSearch; ours, hnswlib-node, hnswlib-wasm
+  --filter-queries N  queries of the filtered benchmark (the first N; default 200)
+  --filter-rounds N   its rounds (default 3; with --quick: 1)
+  --skip-filtered     leave the filtered benchmark out
+  --filtered-only     run only the filtered benchmark
   --browser           also run the search benchmark in headless Chromium
                       (/usr/bin/chromium via playwright-core) for: minivectordb,
                       hnswlib-wasm
@@ -67,6 +75,11 @@ export function readOptions(argv = process.argv.slice(2)) {
       k: { type: 'string', default: '10' },
       'min-time-ms': { type: 'string' },
       'slow-max': { type: 'string', default: '20000' },
+      'filter-ef': { type: 'string', default: '64' },
+      'filter-queries': { type: 'string', default: '200' },
+      'filter-rounds': { type: 'string' },
+      'skip-filtered': { type: 'boolean', default: false },
+      'filtered-only': { type: 'boolean', default: false },
       browser: { type: 'boolean', default: false },
       'browser-only': { type: 'boolean', default: false },
       chromium: { type: 'string', default: CHROMIUM_PATH },
@@ -94,6 +107,11 @@ export function readOptions(argv = process.argv.slice(2)) {
     k: positiveInt('k', values.k),
     minMs: positiveInt('min-time-ms', values['min-time-ms'] ?? (quick ? '100' : '300')),
     slowMax: positiveInt('slow-max', values['slow-max']),
+    filterEf: positiveInt('filter-ef', values['filter-ef']),
+    filterQueries: positiveInt('filter-queries', values['filter-queries']),
+    filterRounds: positiveInt('filter-rounds', values['filter-rounds'] ?? (quick ? '1' : '3')),
+    filtered: !values['skip-filtered'] && !values['browser-only'],
+    mainBench: !values['filtered-only'],
     browser: values.browser || values['browser-only'],
     nodeBench: !values['browser-only'],
     chromium: values.chromium,

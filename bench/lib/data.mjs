@@ -37,7 +37,7 @@ export function loadVectors(dir) {
   return { base, query };
 }
 
-function writeIvecs(path, gt) {
+export function writeIvecs(path, gt) {
   const row = 4 + 4 * gt.dim;
   const buf = Buffer.alloc(gt.n * row);
   for (let i = 0; i < gt.n; i++) {

@@ -6,6 +6,7 @@ import { checkDatasetDir, datasetDir, groundTruth, loadVectors } from './data.mj
 import { roundsFor } from './args.mjs';
 import { runNodeJob } from './node-job.mjs';
 import { oursOverhead, recallOfFlat, summarize } from './stats.mjs';
+import { benchFiltered } from './filtered.mjs';
 import { BROWSER_SYSTEMS, SYSTEMS } from '../systems/index.mjs';
 import { packageVersion } from '../systems/pkg.mjs';
 
@@ -77,7 +78,7 @@ export async function benchDataset({ name, di, opts, browser, version: ourVersio
     } else withRecall(out.result, opts.k, groundtruth);
     jobs.push({ system, env, round: r, ...out });
   };
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < (opts.mainBench ? rounds : 0); r++) {
     if (opts.nodeBench) {
       for (const system of rotate(systems, r)) {
         if (dead.has(`${system}@node`)) continue;
@@ -100,6 +101,7 @@ export async function benchDataset({ name, di, opts, browser, version: ourVersio
     }
   }
 
+  const filtered = opts.filtered ? await benchFiltered({ dir, base, query, opts, systems, ourVersion, log }) : null;
   const series = byOrder(summarize(jobs));
   const ran = new Set(series.map((s) => `${s.system}@${s.env}`));
   const failures = [];
@@ -121,6 +123,7 @@ export async function benchDataset({ name, di, opts, browser, version: ourVersio
     chart,
     series,
     overhead: [oursOverhead(series, 'node'), oursOverhead(series, 'chromium')].filter(Boolean),
+    filtered,
     failures,
     partialFailures: partial,
     skipped,

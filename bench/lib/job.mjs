@@ -4,7 +4,7 @@
 // worker and in the Chromium page; `hooks` supplies the clock, memory
 // probes and the snapshot folder.
 
-function prepareRows(set, format) {
+export function prepareRows(set, format) {
   const rows = new Array(set.n);
   for (let i = 0; i < set.n; i++) {
     const v = set.data.subarray(i * set.dim, (i + 1) * set.dim);
@@ -13,7 +13,7 @@ function prepareRows(set, format) {
   return rows;
 }
 
-function flatIds(lists, k) {
+export function flatIds(lists, k) {
   const out = new Array(lists.length * k).fill(-1);
   lists.forEach((ids, q) => {
     for (let j = 0; j < Math.min(k, ids.length); j++) out[q * k + j] = Number(ids[j]);
@@ -68,7 +68,7 @@ async function timedPasses(pass, nq, minMs, now) {
 
 const warmCount = (nq) => Math.min(nq, Math.max(10, Math.ceil(nq / 10)));
 
-async function sweepSingle(system, queries, k, minMs, warmMs, now) {
+export async function sweepSingle(system, queries, k, minMs, warmMs, now) {
   if (system.exact) {
     // Exact search is slow: warm up on a few queries, then time one pass cut
     // short once minMs have passed and 20 queries are done; recall is over those.

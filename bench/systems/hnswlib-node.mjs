@@ -14,6 +14,7 @@ export async function open() {
   let index;
   let dim;
   let path;
+  let admit; // filter callback while a filtered benchmark runs
   return {
     name: 'hnswlib-node',
     version,
@@ -25,11 +26,15 @@ export async function open() {
       index.initIndex({ maxElements: base.n, m: M, efConstruction, randomSeed: seed });
       for (let i = 0; i < base.n; i++) index.addPoint(base.arrays[i], i);
     },
+    /** `{ ranks, limit }`: only labels with rank < limit, through hnswlib's filter callback; null: all. */
+    setFilter(spec) {
+      admit = spec === null ? undefined : (label) => spec.ranks[label] < spec.limit;
+    },
     setEf(ef) {
       index.setEf(ef);
     },
     search(q, k) {
-      return index.searchKnn(q, k).neighbors;
+      return index.searchKnn(q, k, admit).neighbors;
     },
     save(dir) {
       path = join(dir, 'hnswlib-node.bin');

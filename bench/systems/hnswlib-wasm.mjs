@@ -28,6 +28,7 @@ export async function open(env = {}) {
   let index;
   let n = 0;
   const file = 'bench-index.bin';
+  let admit; // filter callback while a filtered benchmark runs
   const system = {
     name: 'hnswlib-wasm',
     version,
@@ -40,11 +41,15 @@ export async function open(env = {}) {
       index.addPoints(base.rows, labels, false);
       n = base.n;
     },
+    /** `{ ranks, limit }`: only labels with rank < limit, through hnswlib's filter callback; null: all. */
+    setFilter(spec) {
+      admit = spec === null ? undefined : (label) => spec.ranks[label] < spec.limit;
+    },
     setEf(ef) {
       index.setEfSearch(ef);
     },
     search(q, k) {
-      return index.searchKnn(q, k, undefined).neighbors;
+      return index.searchKnn(q, k, admit).neighbors;
     },
     memory() {
       return { what: 'wasm linear memory (HEAPU8.byteLength)', bytes: lib.HEAPU8.byteLength };

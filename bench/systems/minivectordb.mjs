@@ -8,6 +8,7 @@ export async function open(env = {}) {
   let db;
   let ef = 64;
   let url;
+  let filter; // { bucket: { $lt: limit } } while a filtered benchmark runs
   return {
     name: 'minivectordb',
     version: env.version,
@@ -16,17 +17,21 @@ export async function open(env = {}) {
     async build(base, { M, efConstruction, seed }) {
       db = await MiniVectorDB.create({ dim: base.dim, metric: 'l2', M, efConstruction, seed });
       const items = new Array(base.n);
-      for (let i = 0; i < base.n; i++) items[i] = { id: String(i), vector: base.rows[i] };
+      for (let i = 0; i < base.n; i++) items[i] = base.ranks ? { id: String(i), vector: base.rows[i], metadata: { bucket: base.ranks[i] } } : { id: String(i), vector: base.rows[i] };
       await db.insertMany(items);
     },
     setEf(value) {
       ef = value;
     },
+    /** `{ limit }`: only items with bucket < limit (a range filter on metadata); null: all. */
+    setFilter(spec) {
+      filter = spec === null ? undefined : { bucket: { $lt: spec.limit } };
+    },
     async search(q, k) {
-      return toIds(await db.search(q, { k, efSearch: ef }));
+      return toIds(await db.search(q, { k, efSearch: ef, filter }));
     },
     async searchBatch(flat, nq, k) {
-      return (await db.searchBatch(flat, { k, efSearch: ef })).map(toIds);
+      return (await db.searchBatch(flat, { k, efSearch: ef, filter })).map(toIds);
     },
     async save(dir) {
       // Node: a file (atomic write + fsync); browser: memory:// (no size from the public API).

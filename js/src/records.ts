@@ -24,6 +24,12 @@ export class RecordTable {
   private metadata: (Metadata | undefined)[] = [];
   private texts: (string | undefined)[] = [];
   private byId = new Map<string, number>();
+  private changes = 0;
+
+  /** Counts every change to the table (set, setMetadata, remove, remap): equal versions, equal contents. */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Number of live records. */
   get size(): number {
@@ -45,6 +51,7 @@ export class RecordTable {
 
   /** Maps `id` to `label` (replacing an earlier label of the same id). */
   set(label: number, id: string, meta: Metadata | undefined, text?: string): void {
+    this.changes++;
     const old = this.byId.get(id);
     if (old !== undefined) this.unmap(old);
     this.ids[label] = id;
@@ -55,6 +62,7 @@ export class RecordTable {
 
   /** Replaces the metadata of a live label. */
   setMetadata(label: number, meta: Metadata | undefined): void {
+    this.changes++;
     this.metadata[label] = meta;
   }
 
@@ -62,6 +70,7 @@ export class RecordTable {
   remove(id: string): number | undefined {
     const label = this.byId.get(id);
     if (label !== undefined) {
+      this.changes++;
       this.byId.delete(id);
       this.unmap(label);
     }
@@ -98,6 +107,7 @@ export class RecordTable {
       texts[label] = this.texts[old];
       byId.set(id, label);
     }
+    this.changes++;
     this.ids = ids;
     this.metadata = metadata;
     this.texts = texts;

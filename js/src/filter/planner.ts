@@ -20,9 +20,16 @@
  * Measured on 100k records (dim 64, Node 20): a search filtered on an
  * equality matching 1% took 3.0 ms with the scan and 0.35 ms with the index.
  * Filters without an equality or range conjunct (`$or`, `$ne`, `$exists`) always scan.
+ *
+ * The last few bitsets are cached by the filter's JSON text and the record
+ * table's version (any write changes it), so a run of searches with one
+ * filter — the usual pattern — evaluates it once: the per-query cost of a
+ * filter is then a bitset copy into WebAssembly memory, and the walk tests
+ * one bit per visited node (no JS callback per node, as hnswlib's filter
+ * functions need).
  * @internal
  */
-import { compileFilter, equalityHints, pathGetter, rangeHints, type Scalar } from '../filter.js';
+import { compileFilter, equalityHints, pathGetter, rangeHints, type FilterPredicate, type Scalar } from '../filter.js';
 import type { RecordTable } from '../records.js';
 import type { LabelBitset } from '../wasm/core-index.js';
 import { buildRangeIndex, rangeCandidates, type RangeIndex } from './range-index.js';
@@ -31,6 +38,8 @@ import { buildRangeIndex, rangeCandidates, type RangeIndex } from './range-index
 const MAX_INDEXES = 16;
 /** A path gets an index on its n-th use without a write in between. */
 const BUILD_ON_USE = 2;
+/** Bitsets kept for repeated filters (each n/8 bytes for n labels). */
+const CACHED_BITSETS = 8;
 
 type Postings = Map<Scalar, number[]>;
 
@@ -39,29 +48,45 @@ export class FilterPlanner {
   #ranges = new Map<string, RangeIndex>();
   /** Uses per path since the last write: `=path` for equality, `<path` for ranges. */
   #uses = new Map<string, number>();
+  /** Recent bitsets by filter JSON, oldest first (Map order), valid for one table version and label count. */
+  #cache = new Map<string, { version: number; labelCount: number; bitset: LabelBitset }>();
 
   /** Drops every index; call before records are added or their metadata replaced (deletes may skip it). */
   invalidate(): void {
     if (this.#indexes.size > 0) this.#indexes.clear();
     if (this.#ranges.size > 0) this.#ranges.clear();
     if (this.#uses.size > 0) this.#uses.clear();
+    if (this.#cache.size > 0) this.#cache.clear();
   }
 
   /**
    * Bitset (bit i of word i/32) of the live labels below `labelCount` matching `filter`, and their count.
+   * The result may be shared with later calls (cached): do not modify it.
    * @throws InvalidArgumentError on a malformed filter.
    */
   bitset(filter: unknown, records: RecordTable, labelCount: number): LabelBitset {
+    const test = compileFilter(filter); // checks the filter before anything else (and before JSON.stringify)
+    const key = JSON.stringify(filter);
+    const hit = this.#cache.get(key);
+    if (hit !== undefined && hit.version === records.version && hit.labelCount === labelCount) {
+      this.#cache.delete(key); // most recently used goes last
+      this.#cache.set(key, hit);
+      return hit.bitset;
+    }
     const words = new Uint32Array(Math.max(1, Math.ceil(labelCount / 32)));
     let count = 0;
-    this.#select(filter, records, (label) => {
+    this.#select(filter, test, records, (label) => {
       const bit = 1 << (label & 31);
       if ((words[label >>> 5]! & bit) === 0) {
         words[label >>> 5]! |= bit;
         count++;
       }
     });
-    return { words, count };
+    const bitset = { words, count };
+    this.#cache.delete(key);
+    if (this.#cache.size >= CACHED_BITSETS) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(key, { version: records.version, labelCount, bitset });
+    return bitset;
   }
 
   /**
@@ -71,7 +96,7 @@ export class FilterPlanner {
   labels(filter: unknown, records: RecordTable): number[] {
     const out: number[] = [];
     let sorted = true;
-    this.#select(filter, records, (label) => {
+    this.#select(filter, compileFilter(filter), records, (label) => {
       if (out.length > 0 && label <= out[out.length - 1]!) sorted = false;
       out.push(label);
     });
@@ -81,8 +106,7 @@ export class FilterPlanner {
   }
 
   /** Calls `visit` for each live label matching `filter` (a label may come twice when several index values list it). */
-  #select(filter: unknown, records: RecordTable, visit: (label: number) => void): void {
-    const test = compileFilter(filter); // checks the filter before anything else
+  #select(filter: unknown, test: FilterPredicate, records: RecordTable, visit: (label: number) => void): void {
     const candidates = this.#candidates(filter, records);
     if (candidates === undefined) {
       records.forEachLive((label, meta) => {

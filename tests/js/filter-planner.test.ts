@@ -1,11 +1,12 @@
 /**
- * Range indexes of the filter planner ($gt $gte $lt $lte answered from
+ * The filter planner (internal): range indexes ($gt $gte $lt $lte answered from
  * sorted values): on random metadata (numbers, numeric strings, arrays of
  * several numbers, nulls, missing fields, nested paths) and random range
  * filters, the labels and bitsets equal the reference interpreter
  * (filter-reference.ts) on every use — before the index exists, when it is
  * built, and when it answers without scanning the records — and after
- * deletes (no rebuild) and inserts (rebuilt). A unit test of the internal
+ * deletes (no rebuild) and inserts (rebuilt); and its bitset cache (reused
+ * for a repeated filter, never across a write). A unit test of the internal
  * planner (imported from js/src), since whether an index answered is not
  * observable through the public API.
  */
@@ -117,5 +118,37 @@ describe('range indexes of the filter planner vs the reference interpreter', () 
     for (const f of filters.slice(0, 40)) {
       for (let use = 1; use <= 3; use++) expect(planner.labels(f, records)).toEqual(reference(f));
     }
+  });
+});
+
+describe('bitset cache of the filter planner', () => {
+  test('a repeated filter reuses its bitset until any write; answers always equal the reference', () => {
+    const rng = mulberry32(99);
+    const records = new RecordTable();
+    const meta: (Metadata | undefined)[] = [];
+    for (let label = 0; label < 500; label++) {
+      meta.push(randomMeta(rng));
+      records.set(label, `r${label}`, meta[label]);
+    }
+    const planner = new FilterPlanner();
+    const f: Filter = { x: { $gte: 30, $lt: 70 } };
+    const want = (): number => meta.filter((m, label) => records.idOf(label) !== undefined && refMatch(m, f)).length;
+    const a = planner.bitset(f, records, meta.length);
+    expect(a.count).toBe(want());
+    expect(planner.bitset({ x: { $gte: 30, $lt: 70 } }, records, meta.length)).toBe(a); // same JSON: cached
+    expect(planner.bitset(f, records, meta.length + 1)).not.toBe(a); // another label count
+    records.remove('r0');
+    records.remove('r1');
+    const b = planner.bitset(f, records, meta.length);
+    expect(b).not.toBe(a);
+    expect(b.count).toBe(want());
+    meta[2] = { x: 50 };
+    records.setMetadata(2, meta[2]);
+    expect(planner.bitset(f, records, meta.length).count).toBe(want());
+    // A malformed filter is still rejected, cached or not.
+    expect(() => planner.bitset({ x: { $gte: Number.NaN } }, records, meta.length)).toThrow(/finite number/);
+    // Eviction: many distinct filters, then the first one again, still right.
+    for (let i = 0; i < 20; i++) planner.bitset({ x: { $gt: i } }, records, meta.length);
+    expect(planner.bitset(f, records, meta.length).count).toBe(want());
   });
 });
