@@ -1,8 +1,9 @@
 /**
  * The 4 GB ceiling of wasm32: inserting until WebAssembly memory is exhausted
  * raises OutOfMemoryError, and the database keeps working with everything
- * inserted before (size, get, exact and graph search, delete). compact() at
- * the ceiling (it needs the old and the new index at once) also fails cleanly.
+ * inserted before (size, get, exact and graph search, delete). A search with
+ * a huge efSearch and compact() at the ceiling (it needs the old and the new
+ * index at once) also fail cleanly.
  *
  * Vectors of the largest dimension (65,536 floats = 256 KiB each) fill 4 GB
  * with ~16k inserts; M = 2 and efConstruction = 1 keep each insert to a few
@@ -68,6 +69,19 @@ test('inserting past 4 GB raises OutOfMemoryError; everything inserted before st
     for (let j = 1; j < 5; j++) expect(graph[j]!.distance).toBeGreaterThanOrEqual(graph[j - 1]!.distance);
     for (const h of graph) expect(Number(h.id.slice(1))).toBeLessThan(inserted);
   }
+
+  // A search whose scratch is sized by efSearch (2^20 candidates: 8 MB of
+  // result heap, more than the few MB left) reports OutOfMemoryError instead
+  // of aborting the instance; if the memory happens to be there it simply
+  // answers. Either way the database keeps working.
+  fill(probe, 0, 1);
+  try {
+    const wide = await db.search(probe, { k: 3, efSearch: 1 << 20 });
+    expect(wide[0]).toMatchObject({ id: 'v1', distance: 0 });
+  } catch (e) {
+    expect(e).toBeInstanceOf(OutOfMemoryError);
+  }
+  expect((await db.search(probe, { k: 1, exact: true }))[0]).toMatchObject({ id: 'v1', distance: 0 });
 
   // compact() needs a second copy of the index: at the ceiling it fails cleanly too.
   expect(await db.delete('v0')).toBe(true);

@@ -11,7 +11,9 @@
 //  - Algorithm 4 (SELECT-NEIGHBORS-HEURISTIC, without extendCandidates and
 //    keepPrunedConnections, as hnswlib) both for the new node and when an
 //    existing neighbour list overflows;
-//  - Algorithm 5 (K-NN-SEARCH) with ef = max(efSearch, k).
+//  - Algorithm 5 (K-NN-SEARCH) with ef = max(efSearch, k); with a filter,
+//    layer 0 is walked over the admitted nodes with two-hop neighbour lists
+//    (ACORN-1, Patel et al., SIGMOD 2024; see GatherAdmitted).
 // Layer 0 allows M_max0 = 2*M links per node, upper layers M_max = M.
 //
 // Slot reuse (UnlinkForReuse + RelinkReused) follows hnswlib's
@@ -25,7 +27,6 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
 #include "minivectordb/buffer.hpp"
 #include "minivectordb/random.hpp"
@@ -170,6 +171,14 @@ class HnswGraph {
   template <typename Space>
   void SearchLayer(const Space& space, const float* query, Neighbor entry, uint32_t ef, uint32_t layer,
                    const LabelFilter& filter);
+  // Filtered search (an allow-bitset is set): writes into batch_ the
+  // unvisited admitted nodes among `links` (n labels on `layer`; at most M0)
+  // and, while fewer than M, through the filtered-out ones among their own
+  // links (two hops); returns how many. The walk then measures and queues admitted nodes
+  // only, so its cost follows the matching subgraph rather than 1/selectivity
+  // (ACORN-1: Patel et al., "ACORN: Performant and Predicate-Agnostic Search
+  // Over Vector Embeddings and Structured Data", SIGMOD 2024, arXiv:2403.04871).
+  uint32_t GatherAdmitted(const uint32_t* links, uint32_t n, uint32_t layer, const LabelFilter& filter);
   // Algorithm 4: keeps at most `m` of `candidates` (distances to the base
   // node), in place, preferring diverse directions.
   template <typename Space>

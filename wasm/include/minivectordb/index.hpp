@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
 #include "minivectordb/buffer.hpp"
 #include "minivectordb/distance.hpp"
