@@ -64,6 +64,7 @@ function withNotes(sections: [string, number][], notes: readonly Note[]): [strin
 async function build(model: ModelChoice, notes: Note[]): Promise<void> {
   demo.state = 'building';
   demo.progressShown = true;
+  ui.searchMeta.textContent = 'Search opens when the index is ready (a first visit only: it is then saved in this browser).';
   const view = { title: `Building the index with ${modelName(model)}`, phase: 'downloading the corpus', done: 0, total: 0, fraction: 0, rate: NaN };
   showProgress(view);
   const corpus = await fetchCorpus((loaded, total) => showProgress({ ...view, phase: `downloading the corpus: ${fmt.bytes(loaded)}${total ? ` of ${fmt.bytes(total)}` : ''}` }));

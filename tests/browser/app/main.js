@@ -4,6 +4,7 @@
 // exposes the specs on window.specs. The references here (PRNG, brute force)
 // share no code with the library.
 import { MiniVectorDB } from 'minivectordb';
+import { imageStats } from '../../shared/image-stats.mjs';
 import { mulberry32 } from '../../shared/prng.mjs';
 
 
@@ -118,23 +119,7 @@ window.specs = {
     return out;
   },
 
-  /** Decodes a PNG (base64) with the browser: size, distinct colours, share of non-background pixels. */
-  async imageStats(base64) {
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(bitmap, 0, 0);
-    const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    const colours = new Set();
-    let differing = 0;
-    for (let i = 0; i < px.length; i += 4) {
-      const rgb = (px[i] << 16) | (px[i + 1] << 8) | px[i + 2];
-      colours.add(rgb);
-      if (rgb !== ((px[0] << 16) | (px[1] << 8) | px[2])) differing++;
-    }
-    return { width: bitmap.width, height: bitmap.height, colours: colours.size, nonBackground: differing / (px.length / 4) };
-  },
+  imageStats,
 };
 document.getElementById('title').textContent = 'ready';
 window.specsReady = true;
