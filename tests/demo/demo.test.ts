@@ -15,24 +15,10 @@ import { buildDemoSite } from '../../scripts/demo/build-site.mjs';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
 import { imageStats } from '../shared/image-stats.mjs';
 import { hasChromium, launch, root, SKIP_REASON, type Browser } from '../browser/harness.js';
+import type { DemoStatus } from '../../web-demo/src/status.js';
 import { startModelServer, tempDir, TINY_BERT, type ModelServer } from '../js/embed/helpers.js';
 
-interface Demo {
-  state: string;
-  source?: 'built' | 'restored';
-  embedded: number;
-  progressShown: boolean;
-  progressUpdates: number;
-  progress?: { done: number; total: number; fraction: number; rate: number };
-  restoreMs?: number;
-  buildMs?: number;
-  model: string;
-  dim?: number;
-  count?: number;
-  snapshotBytes?: number;
-  lastSearch?: { query: string; section: string; ms: number; hits: { id: string; name: string; section: string; score: number }[] };
-  error?: string;
-}
+type Demo = DemoStatus;
 
 const SHOTS = join(root, 'build', 'demo-screenshots');
 const TINY_ID = 'test-org/tiny-bert';

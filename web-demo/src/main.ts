@@ -12,6 +12,7 @@ import * as fmt from './format.js';
 import { DEFAULT_HOST, embedderOption, modelName, snapshotUrl, type ModelChoice } from './model.js';
 import { loadState, saveState, type Note, type SavedState } from './saved-state.js';
 import { snapshotBytes } from './snapshot-size.js';
+import type { DemoStatus } from './status.js';
 import { hideProgress, renderHits, renderSections, setControls, showProgress, ui } from './view.js';
 
 /** Items per insertMany call while building (each call reports its own embed and insert progress). */
@@ -24,25 +25,6 @@ const K = 10;
 const NOTES_SECTION = 'my notes';
 /** efConstruction of the demo's index: half the library default, for a faster first visit at this size. */
 const EF_CONSTRUCTION = 100;
-
-interface DemoStatus {
-  state: 'loading' | 'building' | 'ready' | 'error';
-  source?: 'built' | 'restored';
-  /** Texts this page sent to be embedded (corpus and notes; queries not counted). */
-  embedded: number;
-  progressShown: boolean;
-  progressUpdates: number;
-  progress?: { done: number; total: number; fraction: number; rate: number };
-  restoreMs?: number;
-  buildMs?: number;
-  model: string;
-  dim?: number;
-  count?: number;
-  snapshotBytes?: number;
-  searches: number;
-  lastSearch?: { query: string; section: string; ms: number; hits: { id: string; name: string; section: string; score: number }[] };
-  error?: string;
-}
 
 const demo: DemoStatus = { state: 'loading', embedded: 0, progressShown: false, progressUpdates: 0, model: 'wordnet-256', searches: 0 };
 (window as unknown as { __demo: DemoStatus }).__demo = demo;
