@@ -111,6 +111,27 @@ describe('options that cannot cross, and the lifecycle', () => {
     await caught(() => MiniVectorDB.createInWorker({ dim: 2, colour: 'red' } as never), InvalidArgumentError);
   });
 
+  test('texts: the default model embeds in the worker as on the main thread (progress in both phases)', async () => {
+    const docs = [
+      { id: 'bike', text: 'repairing a bike' },
+      { id: 'bread', text: 'baking bread' },
+      { id: 'tax', text: 'filing income taxes' },
+    ];
+    await using worker = await MiniVectorDB.createInWorker({ storeText: true });
+    const main = await MiniVectorDB.create({ storeText: true });
+    const phases = new Set<string>();
+    await worker.insertMany(docs, { onProgress: (_d, _t, phase) => phases.add(phase) });
+    await main.insertMany(docs);
+    expect([...phases].sort()).toEqual(['embed', 'insert']);
+    const w = await worker.search('how do I fix my bicycle', { k: 3 });
+    const m = await main.search('how do I fix my bicycle', { k: 3 });
+    expect(w.map((h) => [h.id, h.text])).toEqual(m.map((h) => [h.id, h.text]));
+    w.forEach((h, i) => expect(h.score).toBeCloseTo(m[i]!.score, 5));
+    expect(w[0]!.id).toBe('bike');
+    expect((await worker.searchBatch(['baking bread'], { k: 1 }))[0]![0]!.id).toBe('bread');
+    await main.close();
+  });
+
   test('close() is idempotent, waits for pending calls, then every call throws ClosedError', async () => {
     const db = await MiniVectorDB.createInWorker({ dim: 2 });
     const pending = db.insertMany([{ id: 'a', vector: [1, 0] }]);

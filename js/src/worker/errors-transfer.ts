@@ -3,7 +3,7 @@
  * transfer handler keeps only `name`, `message` and `stack`, so a
  * `DimensionMismatchError` thrown in the worker would arrive as a plain
  * `Error`. This wraps that handler (on both sides): a {@link MiniVectorDBError}
- * travels as its class name, code and own fields and is re-created on the
+ * travels as a key of its class, its code and own fields and is re-created on the
  * other side as an instance of the same class; every other thrown value is
  * left to Comlink's handler.
  */
@@ -20,17 +20,21 @@ import {
   type ErrorCode,
 } from '../errors.js';
 
-/** Every class of the catalogue, by `name` (subclasses before their bases is irrelevant: lookup is by exact name). */
-const CLASSES: Record<string, { prototype: MiniVectorDBError }> = {
-  MiniVectorDBError,
-  InvalidArgumentError,
-  DimensionMismatchError,
-  OutOfMemoryError,
-  SnapshotError,
-  StorageError,
-  ClosedError,
-  ModelLoadError,
-};
+/**
+ * Every class of the catalogue under a stable key, most derived first (the
+ * first `instanceof` match names the class: constructor names are mangled
+ * by minifiers, differently in the page's and the worker's bundles).
+ */
+const CLASSES: [string, { prototype: MiniVectorDBError; name: string }][] = [
+  ['ModelLoadError', ModelLoadError],
+  ['DimensionMismatchError', DimensionMismatchError],
+  ['InvalidArgumentError', InvalidArgumentError],
+  ['OutOfMemoryError', OutOfMemoryError],
+  ['SnapshotError', SnapshotError],
+  ['StorageError', StorageError],
+  ['ClosedError', ClosedError],
+  ['MiniVectorDBError', MiniVectorDBError],
+];
 
 /** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, …). */
 const FIELDS = ['expected', 'actual', 'file', 'source', 'status'] as const;
@@ -38,7 +42,8 @@ const FIELDS = ['expected', 'actual', 'file', 'source', 'status'] as const;
 /** A {@link MiniVectorDBError} as structured-cloneable data. */
 interface WireError {
   mvdbError: true;
-  name: string;
+  /** Key of the class in {@link CLASSES}. */
+  kind: string;
   code: ErrorCode;
   message: string;
   stack: string | undefined;
@@ -51,7 +56,8 @@ type ThrowValue = { value: unknown };
 function toWire(e: MiniVectorDBError): WireError {
   const fields: Record<string, unknown> = {};
   for (const f of FIELDS) if (Object.hasOwn(e, f)) fields[f] = (e as unknown as Record<string, unknown>)[f];
-  return { mvdbError: true, name: e.name, code: e.code, message: e.message, stack: e.stack, fields };
+  const kind = CLASSES.find(([, cls]) => e instanceof (cls as unknown as typeof MiniVectorDBError))![0];
+  return { mvdbError: true, kind, code: e.code, message: e.message, stack: e.stack, fields };
 }
 
 /**
@@ -59,11 +65,11 @@ function toWire(e: MiniVectorDBError): WireError {
  * the stack is the worker's (where it was thrown).
  */
 function fromWire(w: WireError): MiniVectorDBError {
-  const cls = Object.hasOwn(CLASSES, w.name) ? CLASSES[w.name]! : MiniVectorDBError;
+  const cls = CLASSES.find(([kind]) => kind === w.kind)?.[1] ?? MiniVectorDBError;
   const e = new Error(w.message);
   Object.setPrototypeOf(e, cls.prototype);
   Object.defineProperties(e, {
-    name: { value: w.name, writable: true, configurable: true },
+    name: { value: cls.name, writable: true, configurable: true }, // as a local instance's (the constructor sets new.target.name)
     code: { value: w.code, enumerable: true },
     ...Object.fromEntries(Object.entries(w.fields).map(([k, v]) => [k, { value: v, enumerable: true }])),
   });

@@ -58,6 +58,11 @@ function sendableOptions(options: CreateInWorkerOptions | OpenInWorkerOptions, w
   return rest;
 }
 
+/** Marks `buffers` to be moved with `value` (Comlink keys them by the value, so a string or number goes unmarked). */
+function moved<T>(value: T, buffers: ArrayBuffer[]): T {
+  return buffers.length === 0 ? value : transfer(value, buffers);
+}
+
 /** A postMessage that failed to clone an argument becomes an InvalidArgumentError, as a bad argument does on the main thread. */
 function cloneError(e: unknown, method: string): unknown {
   if (e instanceof Error && e.name === 'DataCloneError') {
@@ -146,9 +151,9 @@ export class WorkerMiniVectorDB {
       const packed = Array.isArray(items) ? packItems(items) : { items, transfer: [] };
       // Comlink proxies only top-level arguments: the callback goes as its own.
       const onProgress = (options as { onProgress?: unknown } | undefined)?.onProgress;
-      if (typeof onProgress !== 'function') return r.insertMany(transfer(packed.items as InsertItem[], packed.transfer), options);
+      if (typeof onProgress !== 'function') return r.insertMany(moved(packed.items as InsertItem[], packed.transfer), options);
       const { onProgress: _callback, ...rest } = options!;
-      return r.insertMany(transfer(packed.items as InsertItem[], packed.transfer), rest, proxy(onProgress as ProgressCallback));
+      return r.insertMany(moved(packed.items as InsertItem[], packed.transfer), rest, proxy(onProgress as ProgressCallback));
     });
   }
 
@@ -156,7 +161,7 @@ export class WorkerMiniVectorDB {
   search(query: Query, options?: SearchOptions): Promise<SearchHit[]> {
     return this.#call('search', (r) => {
       const { values, transfer: buffers } = packVectors([query]);
-      return r.search(transfer(values[0] as Query, buffers), options);
+      return r.search(moved(values[0] as Query, buffers), options);
     });
   }
 
@@ -165,10 +170,10 @@ export class WorkerMiniVectorDB {
     return this.#call('searchBatch', (r) => {
       if (!Array.isArray(queries)) {
         const { values, transfer: buffers } = packVectors([queries]);
-        return r.searchBatch(transfer(values[0] as Float32Array, buffers), options);
+        return r.searchBatch(moved(values[0] as Float32Array, buffers), options);
       }
       const { values, transfer: buffers } = packVectors(queries as readonly Query[]);
-      return r.searchBatch(transfer(values, buffers), options);
+      return r.searchBatch(moved(values, buffers), options);
     });
   }
 

@@ -1,35 +1,18 @@
 // The page the Chromium tests drive: it imports the built package (bundled by
 // Vite, so the .wasm, the onnxruntime files and the default model are found
 // through new URL(…, import.meta.url) the way users' apps find them) and
-// exposes the specs on window.specs. The references here (PRNG, brute force)
+// exposes the specs on window.specs (those of the database in a worker come
+// from worker-specs.js). The references (reference.js: PRNG, brute force)
 // share no code with the library.
 import { MiniVectorDB } from 'minivectordb';
-import { mulberry32 } from '../../shared/prng.mjs';
-
-
-/** n vectors with values uniform in [-1, 1). */
-function randomVectors(n, dim, seed) {
-  const rng = mulberry32(seed);
-  return Array.from({ length: n }, () => Float32Array.from({ length: dim }, () => rng() * 2 - 1));
-}
-
-/** Exact top-k by squared L2 in float64: [{ index, distance }], ties by index. */
-function bruteForce(data, q, k) {
-  const all = data.map((v, index) => {
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += (v[i] - q[i]) ** 2;
-    return { index, distance: s };
-  });
-  all.sort((a, b) => a.distance - b.distance || a.index - b.index);
-  return all.slice(0, k);
-}
+import { bruteForce, hitsOf, randomVectors } from './reference.js';
+import { workerSpecs } from './worker-specs.js';
 
 const DIM = 32;
 const N = 2000;
 const K = 10;
 const data = () => randomVectors(N, DIM, 7);
 const queries = () => randomVectors(50, DIM, 8);
-const hitsOf = (hits) => hits.map((h) => ({ id: h.id, distance: h.distance }));
 
 function render(title, rows) {
   document.getElementById('title').textContent = title;
@@ -136,5 +119,6 @@ window.specs = {
     return { width: bitmap.width, height: bitmap.height, colours: colours.size, nonBackground: differing / (px.length / 4) };
   },
 };
+Object.assign(window.specs, workerSpecs);
 document.getElementById('title').textContent = 'ready';
 window.specsReady = true;
