@@ -132,6 +132,20 @@ describe('options that cannot cross, and the lifecycle', () => {
     await main.close();
   });
 
+  test('a worker_threads Worker started by the caller (the package’s minivectordb/worker entry), passed as { worker }', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const { createRequire } = await import('node:module');
+    const entry = createRequire(import.meta.url).resolve('minivectordb/package.json').replace(/package\.json$/, 'dist/worker/worker-entry.js');
+    const thread = new Worker(entry);
+    const db = await MiniVectorDB.createInWorker({ dim: DIM, worker: thread as never });
+    await db.insertMany(items.slice(0, 200));
+    const hits = await db.search(queries[0]!, { k: 5, exact: true });
+    expect(checkExactTopK(hits, bruteForceKnn(data.slice(0, 200), queries[0]!, 6, 'l2'), 5, (i) => `v${i}`)).toBeUndefined();
+    const exited = new Promise((ok) => thread.once('exit', ok));
+    await db.close();
+    expect(typeof (await exited)).toBe('number'); // close() terminated it
+  });
+
   test('close() is idempotent, waits for pending calls, then every call throws ClosedError', async () => {
     const db = await MiniVectorDB.createInWorker({ dim: 2 });
     const pending = db.insertMany([{ id: 'a', vector: [1, 0] }]);

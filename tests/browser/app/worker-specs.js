@@ -75,6 +75,19 @@ export const workerSpecs = {
     return out;
   },
 
+  /** A worker started by the page (self-hosted script importing minivectordb/worker), passed as { worker }. */
+  async ownWorker() {
+    const worker = new Worker(new URL('./db-worker.js', import.meta.url), { type: 'module' });
+    const db = await MiniVectorDB.createInWorker({ dim: DIM, worker });
+    await db.insertMany(items());
+    const hits = [];
+    for (const q of queries()) hits.push(hitsOf(await db.search(q, { k: K, exact: true })));
+    const error = await failure(() => db.search([1, 2]), DimensionMismatchError);
+    await db.close();
+    const truth = queries().map((q) => bruteForce(data(), q, K).map((h) => ({ id: `w${h.index}`, distance: h.distance })));
+    return { hits, truth, error };
+  },
+
   /** Typed errors thrown in the worker, re-created on this thread. */
   async workerErrors() {
     const db = await MiniVectorDB.createInWorker({ dim: 4 });
