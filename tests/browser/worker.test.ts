@@ -109,16 +109,17 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: database in a module Work
 
   test('idb:// saved in a worker, page reloaded: opened in a worker and on the page, same answers', async () => {
     const { page } = app.browser;
-    const saved = await spec<{ results: Hits[]; saved: string[] }>(page, 'workerIdbSave', 'e2e-worker');
+    const saved = await spec<{ results: Hits[]; saved: string[] }>(page, 'idbSave', 'e2e-worker', true);
     expect(saved.saved).toContain('idb://e2e-worker');
-    expect(saved.results.flat().some((h) => h.id === 'w3')).toBe(false);
+    expect(saved.results.flat().some((h) => h.id === 'v3')).toBe(false);
     await page.reload();
     await page.waitForFunction('window.specsReady === true');
-    const opened = await spec<{ worker: Hits[]; main: Hits[]; count: number; deleted: boolean }>(page, 'workerIdbOpen', 'e2e-worker');
-    expect(opened.count).toBe(1499);
-    expect(opened.deleted).toBe(false);
-    expect(opened.worker).toEqual(saved.results);
-    expect(opened.main).toEqual(saved.results);
+    for (const inWorker of [true, false]) {
+      const opened = await spec<{ results: Hits[]; size: number; hasDeleted: boolean }>(page, 'idbOpen', 'e2e-worker', inWorker);
+      expect(opened.size).toBe(1999);
+      expect(opened.hasDeleted).toBe(false);
+      expect(opened.results).toEqual(saved.results);
+    }
   });
 
   test('the page keeps running while the worker inserts 20,000 vectors (and does not on the main thread)', async () => {

@@ -5,7 +5,7 @@
 // from worker-specs.js). The references (reference.js: PRNG, brute force)
 // share no code with the library.
 import { MiniVectorDB } from 'minivectordb';
-import { bruteForce, hitsOf, randomVectors } from './reference.js';
+import { bruteForce, DOCS, hitsOf, randomVectors } from './reference.js';
 import { workerSpecs } from './worker-specs.js';
 
 const DIM = 32;
@@ -47,9 +47,10 @@ window.specs = {
     return out;
   },
 
-  /** Builds a database at idb://name, saves it, returns its answers. */
-  async idbSave(name) {
-    const db = await MiniVectorDB.create({ dim: DIM, metric: 'l2', storage: `idb://${name}` });
+  /** Builds a database at idb://name (on the page, or in a worker), saves it, returns its answers. */
+  async idbSave(name, inWorker = false) {
+    const options = { dim: DIM, metric: 'l2', storage: `idb://${name}` };
+    const db = inWorker ? await MiniVectorDB.createInWorker(options) : await MiniVectorDB.create(options);
     await insertData(db);
     await db.delete('v3');
     await db.save();
@@ -59,12 +60,12 @@ window.specs = {
     return { results, saved: await MiniVectorDB.listSaved('idb://') };
   },
 
-  /** Opens idb://name (after a reload) and returns its answers. */
-  async idbOpen(name) {
-    const db = await MiniVectorDB.open(`idb://${name}`);
+  /** Opens idb://name (after a reload; on the page, or in a worker) and returns its answers. */
+  async idbOpen(name, inWorker = false) {
+    const db = inWorker ? await MiniVectorDB.openInWorker(`idb://${name}`) : await MiniVectorDB.open(`idb://${name}`);
     const results = [];
     for (const q of queries()) results.push(hitsOf(await db.search(q, { k: K })));
-    const out = { results, size: db.size, hasDeleted: (await db.get('v3')) !== undefined, saved: await MiniVectorDB.listSaved('idb://') };
+    const out = { results, size: await db.count(), hasDeleted: (await db.get('v3')) !== undefined, saved: await MiniVectorDB.listSaved('idb://') };
     await db.close();
     return out;
   },
@@ -85,13 +86,7 @@ window.specs = {
   /** The default text model, no options at all. */
   async text() {
     const db = await MiniVectorDB.create();
-    const docs = [
-      { id: 'bike', text: 'repairing a bike' },
-      { id: 'bread', text: 'baking bread' },
-      { id: 'tax', text: 'filing income taxes' },
-      { id: 'garden', text: 'planting tomatoes in the garden' },
-      { id: 'music', text: 'learning to play the piano' },
-    ];
+    const docs = DOCS;
     await db.insertMany(docs);
     const hits = await db.search('how do I fix my bicycle', { k: docs.length });
     const text = Object.fromEntries(docs.map((d) => [d.id, d.text]));

@@ -20,3 +20,12 @@ export function bruteForce(data, q, k) {
 
 /** Hits reduced to what tests compare. */
 export const hitsOf = (hits) => hits.map((h) => ({ id: h.id, distance: h.distance }));
+
+/** Short texts for the default model; 'how do I fix my bicycle' should rank 'bike' first. */
+export const DOCS = [
+  { id: 'bike', text: 'repairing a bike' },
+  { id: 'bread', text: 'baking bread' },
+  { id: 'tax', text: 'filing income taxes' },
+  { id: 'garden', text: 'planting tomatoes in the garden' },
+  { id: 'music', text: 'learning to play the piano' },
+];

@@ -1,21 +1,14 @@
 // Specs of the database in a module Worker (MiniVectorDB.createInWorker):
 // the same operations on a main-thread instance are the reference, plus the
 // brute force of reference.js.
-import { DimensionMismatchError, InvalidArgumentError, MiniVectorDB, MiniVectorDBError, StorageError, ClosedError } from 'minivectordb';
-import { bruteForce, hitsOf, randomVectors } from './reference.js';
+import { ClosedError, DimensionMismatchError, InvalidArgumentError, MiniVectorDB, MiniVectorDBError, StorageError } from 'minivectordb';
+import { bruteForce, DOCS, hitsOf, randomVectors } from './reference.js';
 
 const DIM = 32;
 const K = 10;
 const data = () => randomVectors(1500, DIM, 31);
 const queries = () => randomVectors(30, DIM, 32);
 const items = () => data().map((vector, i) => ({ id: `w${i}`, vector, metadata: { odd: i % 2 === 1 } }));
-const DOCS = [
-  { id: 'bike', text: 'repairing a bike' },
-  { id: 'bread', text: 'baking bread' },
-  { id: 'tax', text: 'filing income taxes' },
-  { id: 'garden', text: 'planting tomatoes in the garden' },
-  { id: 'music', text: 'learning to play the piano' },
-];
 const scored = (hits) => hits.map((h) => ({ id: h.id, score: h.score }));
 
 /** Runs the same calls on `db`; returns every answer. */
@@ -106,33 +99,6 @@ export const workerSpecs = {
     };
     await db.close();
     out.closed = await failure(() => db.search([1, 0, 0, 0]), ClosedError);
-    return out;
-  },
-
-  /** Saves idb://name from a worker; returns its answers. */
-  async workerIdbSave(name) {
-    const db = await MiniVectorDB.createInWorker({ dim: DIM, storage: `idb://${name}` });
-    await db.insertMany(items());
-    await db.delete('w3');
-    await db.save();
-    const results = [];
-    for (const q of queries()) results.push(hitsOf(await db.search(q, { k: K })));
-    await db.close();
-    return { results, saved: await MiniVectorDB.listSaved('idb://') };
-  },
-
-  /** Opens idb://name in a worker and on this thread; returns both answers. */
-  async workerIdbOpen(name) {
-    const inWorker = await MiniVectorDB.openInWorker(`idb://${name}`);
-    const onPage = await MiniVectorDB.open(`idb://${name}`);
-    const worker = [];
-    const main = [];
-    for (const q of queries()) {
-      worker.push(hitsOf(await inWorker.search(q, { k: K })));
-      main.push(hitsOf(await onPage.search(q, { k: K })));
-    }
-    const out = { worker, main, count: await inWorker.count(), deleted: (await inWorker.get('w3')) !== undefined };
-    await Promise.all([inWorker.close(), onPage.close()]);
     return out;
   },
 
