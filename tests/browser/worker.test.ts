@@ -98,6 +98,9 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: database in a module Work
       expect(r[key]!.name, key).toBe(r[key]!.localName);
     }
     expect(r.nan!.message).toMatch(/non-finite/);
+    // A worker script that does not load rejects (instead of hanging) with a MiniVectorDBError.
+    expect(r.missingWorker).toMatchObject({ threw: true, code: 'INTERNAL', isClass: true });
+    expect(r.missingWorker!.message).toMatch(/database worker failed/);
     expect(r.count).toBe(1); // failed calls changed nothing
   });
 

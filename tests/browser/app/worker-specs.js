@@ -95,6 +95,7 @@ export const workerSpecs = {
       openMissing: await failure(() => MiniVectorDB.openInWorker('idb://never-saved'), StorageError),
       logger: await failure(() => MiniVectorDB.createInWorker({ dim: 2, logger: console }), InvalidArgumentError),
       badOption: await failure(() => MiniVectorDB.createInWorker({ dim: 2, colour: 'red' }), InvalidArgumentError),
+      missingWorker: await failure(() => MiniVectorDB.createInWorker({ dim: 2, worker: '/no-such-worker.js' }), MiniVectorDBError),
       count: await db.count(),
     };
     await db.close();
