@@ -65,11 +65,11 @@ function toWire(e: MiniVectorDBError): WireError {
  * the stack is the worker's (where it was thrown).
  */
 function fromWire(w: WireError): MiniVectorDBError {
-  const cls = CLASSES.find(([kind]) => kind === w.kind)?.[1] ?? MiniVectorDBError;
+  const [kind, cls] = CLASSES.find(([key]) => key === w.kind) ?? ['MiniVectorDBError', MiniVectorDBError];
   const e = new Error(w.message);
   Object.setPrototypeOf(e, cls.prototype);
   Object.defineProperties(e, {
-    name: { value: cls.name, writable: true, configurable: true }, // as a local instance's (the constructor sets new.target.name)
+    name: { value: kind, writable: true, configurable: true, enumerable: true }, // as a local instance's (each class sets its name literally)
     code: { value: w.code, enumerable: true },
     ...Object.fromEntries(Object.entries(w.fields).map(([k, v]) => [k, { value: v, enumerable: true }])),
   });

@@ -33,7 +33,7 @@ async function failure(fn, cls) {
     await fn();
     return { threw: false };
   } catch (e) {
-    return { threw: true, name: e.name, localName: cls.name, code: e.code, isClass: e instanceof cls, isBase: e instanceof MiniVectorDBError, expected: e.expected, actual: e.actual, message: e.message };
+    return { threw: true, name: e.name, code: e.code, isClass: e instanceof cls, isBase: e instanceof MiniVectorDBError, expected: e.expected, actual: e.actual, message: e.message };
   }
 }
 
