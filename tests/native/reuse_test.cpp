@@ -199,7 +199,8 @@ TEST(Reuse, EntryPointAndSmallGraphs) {
 
 // After churn with tombstones pending, a snapshot round trip keeps the free
 // slots: the loaded and the original index answer alike and assign the same
-// labels to the next inserts; both compact to the same index.
+// labels to the next inserts; compaction after churn keeps exactly the live
+// vectors and the recall.
 TEST(Reuse, SnapshotKeepsFreeSlotsAndCompactWorks) {
   const std::vector<float> data = mvdb_test::ClusteredData(2600, kDim, 20, 64);
   Index index;
