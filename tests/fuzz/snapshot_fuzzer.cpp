@@ -139,17 +139,27 @@ void CheckLoaded(mvdb::Index& index, const uint8_t* data, size_t size, uint64_t 
     CheckHits(index, hits, std::min(k, matching), &allowed);
   }
 
-  // The loaded graph accepts a new vector, which is then its own nearest
-  // neighbour in an exact search, and a deletion.
+  // The loaded graph accepts a new vector, found at distance ~0 by an exact
+  // search (l2, cosine), and a deletion.
   if (n < 4096 && uint64_t{c.dim} * c.M <= (1u << 16)) {
     std::vector<float> v(c.dim);
     for (uint32_t j = 0; j < c.dim; ++j) v[j] = 1.0f + float(j % 5);
-    FUZZ_CHECK(index.Add(v.data(), 1).ok());
-    FUZZ_CHECK(index.size() == n + 1 && index.live_count() == live + 1);
+    // With tombstones it reuses the lowest one's slot (re-linking through
+    // the loaded graph), else it takes label n.
+    uint32_t lowest = mvdb::kNoLabel;
+    for (uint32_t i = 0; i < n && lowest == mvdb::kNoLabel; ++i)
+      if (index.IsDeleted(i)) lowest = i;
+    uint32_t label = mvdb::kNoLabel;
+    FUZZ_CHECK(index.Add(v.data(), 1, &label).ok());
+    FUZZ_CHECK(label == (lowest != mvdb::kNoLabel ? lowest : n));
+    FUZZ_CHECK(index.size() == (lowest != mvdb::kNoLabel ? n : n + 1) && index.live_count() == live + 1);
     FUZZ_CHECK(index.Search(q.data(), 3, 8, nullptr, 0, &hits).ok());
     CheckHits(index, hits, std::min(3u, live + 1), nullptr);
-    FUZZ_CHECK(index.MarkDeleted(n).ok());
-    FUZZ_CHECK(!index.MarkDeleted(n).ok());
+    FUZZ_CHECK(index.SearchExact(v.data(), 1, nullptr, &hits).ok());
+    // Its own distance is 0 (l2; cosine: 1 - 1), so nothing is nearer (ip has no such bound).
+    FUZZ_CHECK(hits.size() == 1 && (c.metric == mvdb::Metric::kIP || hits[0].distance <= 1e-3f));
+    FUZZ_CHECK(index.MarkDeleted(label).ok());
+    FUZZ_CHECK(!index.MarkDeleted(label).ok());
     FUZZ_CHECK(index.live_count() == live);
   }
 }

@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
