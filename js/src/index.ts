@@ -41,6 +41,7 @@ export type {
   MetadataValue,
   Metric,
   OpenOptions,
+  Quantization,
   SearchHit,
   SearchOptions,
   Stats,

@@ -22,11 +22,11 @@ import type {
   Stats,
   StoredRecord,
 } from './types.js';
-import { checkId, checkInt, checkKnownKeys, checkObject, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
-import { CoreIndex, METRIC_IDS, NO_LABEL, type LabelBitset } from './wasm/core-index.js';
+import { checkBoolean, checkId, checkInt, checkKnownKeys, checkObject, checkQuantization, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
+import { CoreIndex, METRIC_IDS, NO_LABEL, QUANTIZATION_NAMES, type LabelBitset } from './wasm/core-index.js';
 import { loadCore } from './wasm/load.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
 const OPEN_KEYS = ['autosave', 'embedder', 'logger', 'logLevel', 'wasm'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 /** Longest autosave delay accepted, in milliseconds (one hour). */
@@ -120,15 +120,14 @@ export class MiniVectorDB {
     if (!Object.hasOwn(METRIC_IDS, metric)) {
       throw new InvalidArgumentError(`metric must be 'l2', 'cosine' or 'ip', got ${describe(metric)}`);
     }
-    if (options.storeText !== undefined && typeof options.storeText !== 'boolean') {
-      throw new InvalidArgumentError(`storeText must be a boolean, got ${describe(options.storeText)}`);
-    }
+    const storeText = checkBoolean(options.storeText, 'storeText', false);
     const params = {
       metric: METRIC_IDS[metric],
       M: checkInt(options.M ?? 16, 'M', 2, 1024),
       efConstruction: checkInt(options.efConstruction ?? 200, 'efConstruction', 1, MAX_K),
       efSearch: checkInt(options.efSearch ?? 64, 'efSearch', 1, MAX_K),
       seed: checkInt(options.seed ?? 1, 'seed', 0, 0xffffffff),
+      ...checkQuantization(options),
     };
     const storage = options.storage ?? `memory://db-${++memoryCounter}`;
     if (!isStorageUrl(storage)) await openStorage(String(storage)); // throws StorageError with the reason
@@ -143,7 +142,7 @@ export class MiniVectorDB {
     }
     const core = CoreIndex.create(mod, { dim, ...params });
     logger.debug(`created ${metric} index, dim ${dim}, M ${params.M}, storage ${storage}`);
-    return new MiniVectorDB({ core, records: new RecordTable(), storage, logger, autosaveMs, text, storeText: options.storeText ?? false });
+    return new MiniVectorDB({ core, records: new RecordTable(), storage, logger, autosaveMs, text, storeText });
   }
 
   /**
@@ -211,6 +210,11 @@ export class MiniVectorDB {
       M: c.M,
       efConstruction: c.efConstruction,
       efSearch: c.efSearch,
+      quantization: QUANTIZATION_NAMES[c.quantization]!,
+      rerank: c.rerank,
+      keepFloat: c.keepFloat,
+      bytesPerVector: core.bytesPerVector(),
+      clippedFraction: core.clippedFraction(),
       memoryBytes: core.memoryBytes(),
     };
   }

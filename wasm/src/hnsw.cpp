@@ -1,6 +1,8 @@
 // HNSW graph construction and search; see hnsw.hpp for the algorithm sources.
 #include "minivectordb/hnsw.hpp"
 
+#include "minivectordb/code_store.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -98,7 +100,7 @@ Status HnswGraph::AppendNodeForRestore(uint32_t level) {
 }
 
 template <typename Space>
-Neighbor HnswGraph::GreedyDescend(const Space& space, const float* query, Neighbor cur, int32_t top,
+Neighbor HnswGraph::GreedyDescend(const Space& space, typename Space::Query query, Neighbor cur, int32_t top,
                                   int32_t bottom) const {
   for (int32_t layer = top; layer > bottom; --layer) {
     bool changed = true;
@@ -119,7 +121,7 @@ Neighbor HnswGraph::GreedyDescend(const Space& space, const float* query, Neighb
 }
 
 template <typename Space>
-void HnswGraph::SearchLayer(const Space& space, const float* query, Neighbor entry, uint32_t ef,
+void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef,
                             uint32_t layer, const LabelFilter& filter) {
   visited_.NewEpoch();
   candidates_.clear();
@@ -227,7 +229,7 @@ Status HnswGraph::InsertT(const Space& space) {
     return Status::Ok();
   }
 
-  const float* query = space.store->Get(label);
+  const typename Space::Query query = space.QueryOf(label);
   Neighbor cur{space.ToLabel(query, entry_point_), entry_point_};
   cur = GreedyDescend(space, query, cur, max_level_, static_cast<int32_t>(level));
 
@@ -263,7 +265,7 @@ void HnswGraph::Search(const VectorStore& store, Metric metric, const float* que
 }
 
 template <typename Space>
-void HnswGraph::SearchT(const Space& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
+void HnswGraph::SearchT(const Space& space, typename Space::Query query, uint32_t k, uint32_t ef, const LabelFilter& filter,
                         std::vector<Neighbor>* out) {
   out->clear();
   if (size_ == 0 || entry_point_ == kNoLabel || k == 0) return;
@@ -275,5 +277,16 @@ void HnswGraph::SearchT(const Space& space, const float* query, uint32_t k, uint
   std::sort(out->begin(), out->end());
   if (out->size() > k) out->resize(k);
 }
+
+// The spaces the index uses (see the declaration in hnsw.hpp).
+#define MVDB_INSTANTIATE_SPACE(S)                                                                       \
+  template Status HnswGraph::InsertT<S>(const S&);                                                      \
+  template void HnswGraph::SearchT<S>(const S&, S::Query, uint32_t, uint32_t, const LabelFilter&, \
+                                      std::vector<Neighbor>*);
+MVDB_INSTANTIATE_SPACE(VectorSpace<L2Kernel>)
+MVDB_INSTANTIATE_SPACE(VectorSpace<InnerProductKernel>)
+MVDB_INSTANTIATE_SPACE(CodeSpace<L2I8Kernel>)
+MVDB_INSTANTIATE_SPACE(CodeSpace<InnerProductI8Kernel>)
+#undef MVDB_INSTANTIATE_SPACE
 
 }  // namespace mvdb

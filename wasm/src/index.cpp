@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 namespace mvdb {
 namespace {
@@ -33,6 +34,11 @@ Status ValidateConfig(const IndexConfig& c) {
   if (c.ef_search < 1 || c.ef_search > kMaxEf)
     return InvalidArgument("efSearch must be in [1, " + std::to_string(kMaxEf) + "], got " +
                            std::to_string(c.ef_search));
+  if (!IsValidQuantization(static_cast<uint32_t>(c.quantization)))
+    return InvalidArgument("quantization must be 0 (none) or 1 (int8), got " +
+                           std::to_string(static_cast<uint32_t>(c.quantization)));
+  if (c.rerank < 1 || c.rerank > kMaxRerank)
+    return InvalidArgument("rerank must be in [1, " + std::to_string(kMaxRerank) + "], got " + std::to_string(c.rerank));
   return Status::Ok();
 }
 
@@ -43,6 +49,9 @@ Status Index::Init(const IndexConfig& config) {
   graph_ = HnswGraph(config.M, config.ef_construction, config.seed);
   deleted_ = GrowableArray<uint8_t>();
   deleted_count_ = 0;
+  quant_ = quantized() ? ScalarQuantizer(config.dim, config.metric) : ScalarQuantizer();
+  codes_ = CodeStore(quantized() ? config.dim : 0);
+  has_floats_ = true;
   return Status::Ok();
 }
 
@@ -66,7 +75,8 @@ Status Index::Add(const float* vectors, uint32_t n) {
     }
   }
   const uint32_t total = size() + n;
-  MVDB_RETURN_IF_ERROR(store_.Reserve(total));
+  if (has_floats_) MVDB_RETURN_IF_ERROR(store_.Reserve(total));
+  if (quantized()) MVDB_RETURN_IF_ERROR(codes_.Reserve(total));
   MVDB_RETURN_IF_ERROR(graph_.Reserve(total));
   MVDB_RETURN_IF_ERROR(deleted_.Reserve(total));
   row_.resize(dim);
@@ -79,25 +89,56 @@ Status Index::Add(const float* vectors, uint32_t n) {
       NormalizeInPlace(row_.data(), dim);
       v = row_.data();
     }
-    Status st = AppendPrepared(v);
+    Status st = AppendPrepared(v, nullptr);
     if (!st.ok()) {
       // Only an upper-layer link block can fail to allocate here (all else
       // was reserved). Tombstone what this call already linked, so that seen
       // from outside (live labels, search results) the index is unchanged.
       for (uint32_t l = first; l < first + i; ++l) deleted_[l] = 1;
       deleted_count_ += i;
+      RefitIfLearning();
       return st;
     }
   }
+  RefitIfLearning();
   return Status::Ok();
 }
 
-Status Index::AppendPrepared(const float* v) {
-  store_.AppendUnchecked(v);
+void Index::RefitIfLearning() {
+  if (!quantized() || quant_.frozen()) return;
+  // Before freezing every row is float32, so the fit sees all of them.
+  const uint32_t n = size();
+  quant_.Fit(n, [&](uint32_t label) { return store_.Get(label); });
+  for (uint32_t label = 0; label < n; ++label) quant_.Encode(store_.Get(label), codes_.GetMutable(label), false);
+  if (n < kFitTarget) return;
+  quant_.Freeze();
+  if (!config_.keep_float) {
+    store_ = VectorStore(config_.dim);  // frees the float32 rows
+    has_floats_ = false;
+  }
+}
+
+Status Index::AppendPrepared(const float* v, const int8_t* code) {
+  if (has_floats_) store_.AppendUnchecked(v);
+  if (quantized()) {
+    if (code == nullptr) {
+      qcode_.resize(config_.dim);
+      // Before the fit is frozen these codes are provisional (RefitIfLearning
+      // re-encodes them), so clipping is only counted afterwards.
+      quant_.Encode(v, qcode_.data(), quant_.frozen());
+      code = qcode_.data();
+    }
+    codes_.AppendUnchecked(code);
+  }
   deleted_.PushBackUnchecked(0);
-  Status st = graph_.Insert(store_, config_.metric);
+  // The graph is built over float32 rows while they exist (the most accurate
+  // neighbours), else over the codes.
+  Status st = has_floats_ ? graph_.Insert(store_, config_.metric)
+                          : WithCodeSpace(codes_, quant_.step2(), config_.metric,
+                                          [&](const auto& space) { return graph_.InsertT(space); });
   if (!st.ok()) {  // the graph rolled back its own node; drop the vector
-    store_.PopBack();
+    if (has_floats_) store_.PopBack();
+    if (quantized()) codes_.PopBack();
     deleted_.PopBack();
   }
   return st;
@@ -113,7 +154,14 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
   Index fresh;
   MVDB_RETURN_IF_ERROR(fresh.Init(config_));
   const uint32_t live = live_count();
-  MVDB_RETURN_IF_ERROR(fresh.store_.Reserve(live));
+  if (!has_floats_) {
+    // No float32 rows to refit on: keep the quantizer, copy the codes.
+    fresh.quant_ = quant_;
+    fresh.has_floats_ = false;
+    fresh.store_ = VectorStore(config_.dim);
+  }
+  if (fresh.has_floats_) MVDB_RETURN_IF_ERROR(fresh.store_.Reserve(live));
+  if (quantized()) MVDB_RETURN_IF_ERROR(fresh.codes_.Reserve(live));
   MVDB_RETURN_IF_ERROR(fresh.graph_.Reserve(live));
   MVDB_RETURN_IF_ERROR(fresh.deleted_.Reserve(live));
   for (uint32_t label = 0; label < n; ++label) {
@@ -122,8 +170,13 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
       continue;
     }
     (*remap)[label] = fresh.size();
-    MVDB_RETURN_IF_ERROR(fresh.AppendPrepared(Vector(label)));  // `fresh` is dropped: *this unchanged
+    // `fresh` is dropped on failure: *this unchanged.
+    MVDB_RETURN_IF_ERROR(fresh.AppendPrepared(has_floats_ ? Vector(label) : nullptr,
+                                              has_floats_ ? nullptr : codes_.Get(label)));
   }
+  // Drift policy: with float32 rows the compacted index refits on all its
+  // live vectors (learning again, frozen once kFitTarget are stored).
+  fresh.RefitIfLearning();
   *this = std::move(fresh);
   return Status::Ok();
 }
@@ -145,16 +198,20 @@ Status Index::PrepareQuery(const float* query, uint32_t k) {
   query_.assign(query, query + dim);
   if (config_.metric == Metric::kCosine && !NormalizeInPlace(query_.data(), dim))
     return InvalidArgument("query has zero norm; cosine needs a non-zero vector");
+  if (quantized()) {
+    qcode_.resize(dim);
+    quant_.Encode(query_.data(), qcode_.data(), false);  // once per search
+  }
   return Status::Ok();
 }
 
 void Index::FlatScan(uint32_t k, const LabelFilter& filter, std::vector<Neighbor>* out) const {
   out->clear();
-  WithSpace(store_, config_.metric, [&](const auto& s) {
+  auto scan = [&](const auto& s, typename std::decay_t<decltype(s)>::Query query) {
     const uint32_t n = size();
     for (uint32_t label = 0; label < n; ++label) {
       if (!filter.Admits(label)) continue;
-      const Neighbor cand{s.ToLabel(query_.data(), label), label};
+      const Neighbor cand{s.ToLabel(query, label), label};
       if (out->size() < k) {
         out->push_back(cand);
         std::push_heap(out->begin(), out->end());
@@ -164,7 +221,12 @@ void Index::FlatScan(uint32_t k, const LabelFilter& filter, std::vector<Neighbor
         std::push_heap(out->begin(), out->end());
       }
     }
-  });
+  };
+  if (has_floats_) {
+    WithSpace(store_, config_.metric, [&](const auto& s) { scan(s, query_.data()); });
+  } else {
+    WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](const auto& s) { scan(s, qcode_.data()); });
+  }
   std::sort_heap(out->begin(), out->end());
 }
 
@@ -194,7 +256,11 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
     FlatScan(k, filter, out);
     return Status::Ok();
   }
-  graph_.Search(store_, config_.metric, query_.data(), k, ef, filter, out);
+  if (quantized()) {
+    SearchQuantized(k, ef, filter, out);
+  } else {
+    graph_.Search(store_, config_.metric, query_.data(), k, ef, filter, out);
+  }
   if (plan != nullptr) *plan = SearchPlan::kGraph;
   if (out->size() < want) {
     // The walk could not reach enough admitted labels (a very selective
@@ -205,6 +271,20 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
   return Status::Ok();
 }
 
+void Index::SearchQuantized(uint32_t k, uint32_t ef, const LabelFilter& filter, std::vector<Neighbor>* out) {
+  // Candidates for re-ranking: rerank·k, but no more than the walk keeps
+  // anyway (ef), so re-ranking never widens the walk itself.
+  const uint32_t want = has_floats_ ? std::max(k, static_cast<uint32_t>(std::min<uint64_t>(uint64_t{config_.rerank} * k, ef))) : k;
+  WithCodeSpace(codes_, quant_.step2(), config_.metric,
+                [&](const auto& space) { graph_.SearchT(space, qcode_.data(), want, ef, filter, out); });
+  if (!has_floats_) return;  // distances stay the dequantized ones
+  WithSpace(store_, config_.metric, [&](const auto& s) {
+    for (Neighbor& n : *out) n.distance = s.ToLabel(query_.data(), n.label);
+  });
+  std::sort(out->begin(), out->end());
+  if (out->size() > k) out->resize(k);
+}
+
 Status Index::SearchExact(const float* query, uint32_t k, const uint32_t* allowed, std::vector<Neighbor>* out) {
   MVDB_RETURN_IF_ERROR(PrepareQuery(query, k));
   FlatScan(k, MakeFilter(allowed), out);
@@ -212,8 +292,21 @@ Status Index::SearchExact(const float* query, uint32_t k, const uint32_t* allowe
 }
 
 uint64_t Index::MemoryBytes() const {
-  return store_.MemoryBytes() + graph_.MemoryBytes() + deleted_.capacity_bytes() +
-         (query_.capacity() + row_.capacity()) * sizeof(float);
+  return store_.MemoryBytes() + codes_.MemoryBytes() + graph_.MemoryBytes() + deleted_.capacity_bytes() +
+         (query_.capacity() + row_.capacity()) * sizeof(float) + qcode_.capacity() +
+         uint64_t{quant_.dim()} * sizeof(float);
+}
+
+uint32_t Index::BytesPerVector() const {
+  return (has_floats_ ? 4 * config_.dim : 0) + (quantized() ? config_.dim : 0);
+}
+
+void Index::CopyVector(uint32_t label, float* out) const {
+  if (has_floats_) {
+    std::copy(store_.Get(label), store_.Get(label) + config_.dim, out);
+  } else {
+    quant_.Decode(codes_.Get(label), out);
+  }
 }
 
 Index Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
@@ -224,6 +317,16 @@ Index Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph
   index.graph_ = std::move(graph);
   index.deleted_ = std::move(deleted);
   index.deleted_count_ = deleted_count;
+  return index;
+}
+
+Index Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
+                       GrowableArray<uint8_t>&& deleted, uint32_t deleted_count, ScalarQuantizer&& quant,
+                       CodeStore&& codes, bool has_floats) {
+  Index index = FromParts(config, std::move(store), std::move(graph), std::move(deleted), deleted_count);
+  index.quant_ = std::move(quant);
+  index.codes_ = std::move(codes);
+  index.has_floats_ = has_floats;
   return index;
 }
 

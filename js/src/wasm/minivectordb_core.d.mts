@@ -6,7 +6,17 @@
  * @internal
  */
 export interface WasmIndex {
-  init(dim: number, metric: number, M: number, efConstruction: number, efSearch: number, seed: number): number;
+  init(
+    dim: number,
+    metric: number,
+    M: number,
+    efConstruction: number,
+    efSearch: number,
+    seed: number,
+    quantization: number,
+    rerank: number,
+    keepFloat: boolean,
+  ): number;
   add(vectors: number, n: number): number;
   markDeleted(label: number): number;
   compact(): number;
@@ -36,6 +46,12 @@ export interface WasmIndex {
   efConstruction(): number;
   efSearch(): number;
   seed(): number;
+  quantization(): number;
+  rerank(): number;
+  keepFloat(): boolean;
+  hasFloats(): boolean;
+  bytesPerVector(): number;
+  clippedFraction(): number;
   memoryBytes(): number;
   serialize(user: number, userLength: number): number;
   snapshotAddress(): number;

@@ -51,7 +51,11 @@ class VectorStore {
 /// distance is closer.
 template <typename Kernel>
 struct VectorSpace {
+  using Query = const float*;
   const VectorStore* store = nullptr;
+
+  /// The stored row of `label` as a query (used while inserting it).
+  Query QueryOf(uint32_t label) const { return store->Get(label); }
 
   /// Distance between an external query (dim floats) and stored `label`.
   float ToLabel(const float* query, uint32_t label) const {
