@@ -95,7 +95,7 @@ TEST(Quantizer, RoundTripErrorIsAtMostHalfAStepAndDistancesFollow) {
     q.Decode(codes.data() + dim, b.data());
     const float got = m == Metric::kL2 ? mvdb::L2I8Kernel::Distance(codes.data(), codes.data() + dim, dim, q.step2())
                                        : mvdb::InnerProductI8Kernel::Distance(codes.data(), codes.data() + dim, dim, q.step2());
-    EXPECT_NEAR(got, mvdb_test::RefDistance(m, a.data(), b.data(), dim), 1e-3 * std::max(1.0, std::fabs(got)));
+    EXPECT_NEAR(got, mvdb_test::RefDistance(m, a.data(), b.data(), dim), 1e-3 * std::max(1.0, std::fabs(static_cast<double>(got))));
   }
 }
 
@@ -141,8 +141,10 @@ class Int8Recall : public ::testing::TestWithParam<Metric> {};
 TEST_P(Int8Recall, AtLeast095AgainstFloatBruteForceWithAndWithoutFloat32) {
   const Metric m = GetParam();
   const uint32_t dim = 32, n = 4000;
-  const std::vector<float> data = mvdb_test::ClusteredData(n, dim, 20, 31);
-  const std::vector<float> queries = mvdb_test::ClusteredData(100, dim, 20, 31 + 1);
+  // Queries from the same mixture as the data (as in hnsw_test.cpp).
+  const std::vector<float> all = mvdb_test::ClusteredData(n + 100, dim, 40, 123, 1.0);
+  const std::vector<float> data(all.begin(), all.begin() + uint64_t{n} * dim);
+  const std::vector<float> queries(all.begin() + uint64_t{n} * dim, all.end());
   for (bool keep : {true, false}) {
     Index index;
     ASSERT_TRUE(index.Init(Int8Config(dim, m, keep)).ok());
