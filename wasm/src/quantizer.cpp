@@ -22,7 +22,9 @@ void ScalarQuantizer::SetRange(const std::vector<float>& lo, const std::vector<f
   const double levels = metric_ == Metric::kL2 ? 254.0 : 127.0;
   const double step = widest / levels;
   // All-equal data (or a single vector): any positive step encodes it exactly.
-  step_ = step > 0.0 && step < std::numeric_limits<float>::max() ? static_cast<float>(step) : 1.f;
+  // Capped so that step² (the kernels' factor) stays finite; values beyond
+  // ±127 steps are then clipped (and counted once frozen).
+  step_ = step > 0.0 ? static_cast<float>(std::min(step, kMaxStep)) : 1.f;
   if (!(step_ > 0.f)) step_ = std::numeric_limits<float>::min();  // a subnormal range
 }
 

@@ -362,7 +362,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
     const uint8_t* qp = data + quant.offset;
     const float step = LoadF32(qp);
     const uint32_t frozen_field = LoadU32(qp + 4);
-    if (!(std::isfinite(step) && step > 0.f)) return SnapshotCorrupt("QNT8 step must be finite and positive");
+    if (!(step > 0.f && step <= kMaxStep)) return SnapshotCorrupt("QNT8 step must be in (0, " + std::to_string(kMaxStep) + "]");
     if (frozen_field > 1) return SnapshotCorrupt("QNT8 frozen flag must be 0 or 1");
     frozen = frozen_field == 1;
     if (LoadU64(qp + 8) > LoadU64(qp + 16)) return SnapshotCorrupt("QNT8 clipped count exceeds the encoded count");

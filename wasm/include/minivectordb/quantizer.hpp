@@ -40,6 +40,8 @@ inline bool IsValidQuantization(uint32_t q) { return q <= 1; }
 
 /// Vectors seen before the quantizer freezes (the first 1,024: one JS chunk).
 constexpr uint32_t kFitTarget = 1024;
+/// Largest step: step² must stay a finite float (sqrt(FLT_MAX) ≈ 1.8e19).
+constexpr double kMaxStep = 1.8e19;
 
 class ScalarQuantizer {
  public:
