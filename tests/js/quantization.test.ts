@@ -92,6 +92,17 @@ describe.each(['l2', 'cosine', 'ip'] as Metric[])('clustered data, %s', (metric)
     const hits = await db.searchBatch(queries, { k: K });
     return hits.reduce((s, h, q) => s + recallAtK(h.map((x) => x.id), truth[q]!), 0) / queries.length;
   };
+  /** save → open gives the same stats and answers. */
+  const expectRoundTrip = async (db: MiniVectorDB, url: string): Promise<void> => {
+    await db.save(url);
+    const again = await MiniVectorDB.open(url);
+    try {
+      expect(statsWithoutMemory(again)).toEqual(statsWithoutMemory(db));
+      expect(await again.searchBatch(queries, { k: K })).toEqual(await db.searchBatch(queries, { k: K }));
+    } finally {
+      await again.close();
+    }
+  };
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
     tmp = await tempDir();
@@ -104,15 +115,7 @@ describe.each(['l2', 'cosine', 'ip'] as Metric[])('clustered data, %s', (metric)
     const db = await open({});
     try {
       expect(await recallOf(db)).toBeGreaterThanOrEqual(0.95);
-      const url = tmp.url(`f-${metric}.mvdb`);
-      await db.save(url);
-      const again = await MiniVectorDB.open(url);
-      try {
-        expect(statsWithoutMemory(again)).toEqual(statsWithoutMemory(db));
-        expect(await again.searchBatch(queries, { k: K })).toEqual(await db.searchBatch(queries, { k: K }));
-      } finally {
-        await again.close();
-      }
+      await expectRoundTrip(db, tmp.url(`f-${metric}.mvdb`));
     } finally {
       await db.close();
     }
@@ -134,15 +137,7 @@ describe.each(['l2', 'cosine', 'ip'] as Metric[])('clustered data, %s', (metric)
       let maxAbs = 0;
       for (const v of data.vectors) for (const x of v) maxAbs = Math.max(maxAbs, Math.abs(x));
       for (let j = 0; j < DIM; j++) expect(Math.abs(got[j]! - ref[j]!)).toBeLessThanOrEqual(metric === 'cosine' ? 0.01 : (2 * maxAbs) / 254);
-      const url = tmp.url(`q-${metric}.mvdb`);
-      await db.save(url);
-      const again = await MiniVectorDB.open(url);
-      try {
-        expect(statsWithoutMemory(again)).toEqual(statsWithoutMemory(db));
-        expect(await again.searchBatch(queries, { k: K })).toEqual(await db.searchBatch(queries, { k: K }));
-      } finally {
-        await again.close();
-      }
+      await expectRoundTrip(db, tmp.url(`q-${metric}.mvdb`));
     } finally {
       await db.close();
       await float.close();
