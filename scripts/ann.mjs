@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The main job: an ANN run on real data through the public API.
+// The ANN job (npm run ann): an ANN run on real data through the public API.
 // Builds an HNSW index, reports build time, recall@k and QPS per efSearch,
 // saves a snapshot, reopens it and checks the answers are identical.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { MiniVectorDB } from 'minivectordb';
 import { bruteForceL2, loadDataset, recallAtK } from './lib/datasets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const HELP = `Usage: npm start -- [options]     (or: node scripts/ann.mjs [options])
+const HELP = `Usage: npm run ann -- [options]     (or: node scripts/ann.mjs [options])
 
 Runs the ANN job: loads base/query vectors (fvecs or u8bin) and groundtruth.ivecs
 from a folder, builds an HNSW index with MiniVectorDB, prints build time and

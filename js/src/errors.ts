@@ -22,17 +22,20 @@ export type ErrorCode =
 
 /** Base class of every error thrown by MiniVectorDB. */
 export class MiniVectorDBError extends Error {
+  /** `'MiniVectorDBError'`, set literally so minified bundles keep it. */
+  override name = 'MiniVectorDBError';
   /** Stable code, e.g. `'DIMENSION_MISMATCH'`. */
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
   }
 }
 
 /** A bad argument: NaN/±Infinity in a vector, k < 1, empty or non-string id, unknown option key, bad metric… */
 export class InvalidArgumentError extends MiniVectorDBError {
+  /** `'InvalidArgumentError'`, set literally so minified bundles keep it. */
+  override name = 'InvalidArgumentError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('INVALID_ARGUMENT', message, options);
   }
@@ -40,6 +43,8 @@ export class InvalidArgumentError extends MiniVectorDBError {
 
 /** A vector whose length differs from the database dimension. */
 export class DimensionMismatchError extends MiniVectorDBError {
+  /** `'DimensionMismatchError'`, set literally so minified bundles keep it. */
+  override name = 'DimensionMismatchError';
   /** Dimension of the database. */
   readonly expected: number;
   /** Length of the offending vector. */
@@ -53,6 +58,8 @@ export class DimensionMismatchError extends MiniVectorDBError {
 
 /** WebAssembly linear memory (at most 4 GB) is exhausted. The database keeps everything inserted before. */
 export class OutOfMemoryError extends MiniVectorDBError {
+  /** `'OutOfMemoryError'`, set literally so minified bundles keep it. */
+  override name = 'OutOfMemoryError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('OUT_OF_MEMORY', message, options);
   }
@@ -60,6 +67,8 @@ export class OutOfMemoryError extends MiniVectorDBError {
 
 /** A snapshot that cannot be read: bad magic, unsupported version, checksum mismatch, truncation, lying lengths. */
 export class SnapshotError extends MiniVectorDBError {
+  /** `'SnapshotError'`, set literally so minified bundles keep it. */
+  override name = 'SnapshotError';
   constructor(message: string, code: 'SNAPSHOT_CORRUPT' | 'SNAPSHOT_VERSION' = 'SNAPSHOT_CORRUPT', options?: { cause?: unknown }) {
     super(code, message, options);
   }
@@ -67,6 +76,8 @@ export class SnapshotError extends MiniVectorDBError {
 
 /** Reading or writing a storage URL failed (missing file, permission, unsupported scheme). */
 export class StorageError extends MiniVectorDBError {
+  /** `'StorageError'`, set literally so minified bundles keep it. */
+  override name = 'StorageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORAGE', message, options);
   }
@@ -74,6 +85,8 @@ export class StorageError extends MiniVectorDBError {
 
 /** The database was closed; every call after `close()` throws this. */
 export class ClosedError extends MiniVectorDBError {
+  /** `'ClosedError'`, set literally so minified bundles keep it. */
+  override name = 'ClosedError';
   constructor(method: string) {
     super('CLOSED', `cannot call ${method}(): the database is closed`);
   }

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { MiniVectorDB } from './minivectordb.js';
+export type { WorkerMiniVectorDB } from './worker/proxy.js';
 export {
   ClosedError,
   DimensionMismatchError,
@@ -30,6 +31,7 @@ export type {
 } from './embed/index.js';
 export type {
   AutosaveOptions,
+  CreateInWorkerOptions,
   CreateOptions,
   Filter,
   FilterOperators,
@@ -40,6 +42,7 @@ export type {
   Metadata,
   MetadataValue,
   Metric,
+  OpenInWorkerOptions,
   OpenOptions,
   Quantization,
   SearchHit,
@@ -47,4 +50,5 @@ export type {
   Stats,
   StoredRecord,
   WasmSource,
+  WorkerOptions,
 } from './types.js';

@@ -10,12 +10,14 @@ import { RecordTable } from './records.js';
 import { readTextSettings, TextEmbedding, type TextSettings } from './text.js';
 import { isStorageUrl, listStorage, openStorage } from './storage/index.js';
 import type {
+  CreateInWorkerOptions,
   CreateOptions,
   Filter,
   InsertItem,
   InsertManyOptions,
   InsertManyResult,
   Metric,
+  OpenInWorkerOptions,
   OpenOptions,
   SearchHit,
   SearchOptions,
@@ -25,6 +27,7 @@ import type {
 import { checkBoolean, checkId, checkInt, checkKnownKeys, checkObject, checkQuantization, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
 import { CoreIndex, METRIC_IDS, NO_LABEL, QUANTIZATION_NAMES, type LabelBitset } from './wasm/core-index.js';
 import { loadCore } from './wasm/load.js';
+import { WorkerMiniVectorDB } from './worker/proxy.js';
 
 const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
 const OPEN_KEYS = ['autosave', 'embedder', 'logger', 'logLevel', 'wasm'] as const;
@@ -180,6 +183,37 @@ export class MiniVectorDB {
       index.dispose();
       throw e;
     }
+  }
+
+  /**
+   * Creates an empty database inside a module Web Worker (in Node, a
+   * `worker_threads` worker), so embedding, inserting and searching never
+   * block the calling thread. The returned {@link WorkerMiniVectorDB}'s
+   * methods mirror this class's and all return Promises; typed errors arrive
+   * with the same class and `code`. `close()` also terminates the worker.
+   * @param options - those of {@link MiniVectorDB.create} (structured-cloneable
+   *   ones: no `logger` instance, no custom `Embedder` object), plus `worker`
+   *   (see {@link WorkerOptions}).
+   * @throws InvalidArgumentError on a bad option or one that cannot be sent to a worker; otherwise as {@link MiniVectorDB.create}.
+   * @throws MiniVectorDBError (`'INTERNAL'`) when the worker cannot be started or dies.
+   * @example
+   * ```ts
+   * const db = await MiniVectorDB.createInWorker({ dim: 384, metric: 'cosine', storage: 'idb://notes' });
+   * await db.insertMany(items, { onProgress: (done, total, phase) => bar.set(done / total) });
+   * ```
+   */
+  static createInWorker(options: CreateInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
+    return WorkerMiniVectorDB.create(options);
+  }
+
+  /**
+   * Opens a saved snapshot inside a worker; see {@link MiniVectorDB.createInWorker}
+   * and {@link MiniVectorDB.open}. `idb://` snapshots saved on the page open in
+   * the worker and vice versa (same origin, same IndexedDB).
+   * @throws StorageError, SnapshotError — as {@link MiniVectorDB.open}.
+   */
+  static openInWorker(url: string, options: OpenInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
+    return WorkerMiniVectorDB.open(url, options);
   }
 
   /** Number of live records. */

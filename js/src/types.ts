@@ -291,3 +291,29 @@ export interface Stats {
   /** Bytes held in WebAssembly memory by this index (vectors, graph, tombstones, scratch). */
   memoryBytes: number;
 }
+
+/** Where {@link MiniVectorDB.createInWorker} and {@link MiniVectorDB.openInWorker} run the database. */
+export interface WorkerOptions {
+  /**
+   * The worker to run the database in. By default the library starts a
+   * module Web Worker on its own `dist/worker/worker-entry.js` (found by
+   * Vite and webpack 5 through `new Worker(new URL(…, import.meta.url))`;
+   * in Node, a `worker_threads` worker). Give a `Worker` you started (for a
+   * Content-Security-Policy or a self-hosted copy: a module worker whose
+   * script is `import 'minivectordb/worker'`), or that script's URL (same
+   * origin). One worker holds one database; `close()` terminates it.
+   * @defaultValue the packaged worker
+   */
+  worker?: Worker | URL | string;
+}
+
+/**
+ * Options of {@link MiniVectorDB.createInWorker}: those of
+ * {@link CreateOptions} that can be structured-cloned, plus {@link WorkerOptions}.
+ * A `logger` or a custom {@link Embedder} object cannot cross to the worker
+ * (InvalidArgumentError); with `logLevel` the worker logs to its own console.
+ */
+export type CreateInWorkerOptions = CreateOptions & WorkerOptions;
+
+/** Options of {@link MiniVectorDB.openInWorker}; see {@link CreateInWorkerOptions}. */
+export type OpenInWorkerOptions = OpenOptions & WorkerOptions;

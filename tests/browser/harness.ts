@@ -5,14 +5,13 @@
  * server is aborted and recorded, so the tests prove the page works offline.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/lib/chromium.mjs';
+import { serveStatic } from '../../scripts/lib/static-server.mjs';
 
 export const CHROMIUM = CHROMIUM_PATH;
 export const hasChromium = existsSync(CHROMIUM);
@@ -20,16 +19,6 @@ export const SKIP_REASON = `skipped: ${CHROMIUM} not found (install it: bash scr
 if (!hasChromium) console.warn(`browser tests ${SKIP_REASON}`);
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.onnx': 'application/octet-stream',
-  '.css': 'text/css',
-};
 
 /** Builds the Vite app in `appDir` into a new temp folder; `alias` maps bare names to files. */
 export async function viteBuild(appDir: string, alias: Record<string, string> = {}): Promise<string> {
@@ -47,30 +36,8 @@ export async function viteBuild(appDir: string, alias: Record<string, string> = 
 }
 
 /** Serves `dir` on 127.0.0.1 (random port). */
-export async function serve(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
-  const base = resolve(dir);
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-      const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
-      if (!file.startsWith(base + sep) || !(await stat(file).catch(() => undefined))?.isFile()) {
-        res.writeHead(404).end('not found');
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(await readFile(file));
-    })().catch((e: unknown) => res.writeHead(500).end(String(e)));
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
+export function serve(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
+  return serveStatic(dir);
 }
 
 export interface Browser {
@@ -82,21 +49,22 @@ export interface Browser {
   close: () => Promise<void>;
 }
 
-/** Chromium with a fresh profile; only `origin` is reachable. */
-export async function launch(origin: string): Promise<Browser> {
+/** Chromium with a fresh profile; only `origin` (and the origins in `options.allow`) are reachable. */
+export async function launch(origin: string, options: { allow?: string[]; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+  const reachable = [origin, ...(options.allow ?? [])].map((o) => `${o}/`);
   const { chromium } = await import('playwright-core');
   const profile = await mkdtemp(join(tmpdir(), 'mvdb-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 900, height: 600 },
+    viewport: options.viewport ?? { width: 900, height: 600 },
     args: [...CHROMIUM_FLAGS],
   });
   const offsite: string[] = [];
   const errors: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    if (reachable.some((o) => url.startsWith(o)) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     offsite.push(url);
     return route.abort('internetdisconnected');
   });
@@ -127,11 +95,12 @@ export function spec<T>(page: Browser['page'], name: string, ...args: unknown[])
   return page.evaluate(`window.specs[${JSON.stringify(name)}](...${JSON.stringify(args)})`) as Promise<T>;
 }
 
-/** The test page of tests/browser/app, built against the package's built ESM (dist/index.js). */
+/** The test page of tests/browser/app, built against the package's built ESM (dist/index.js, dist/worker/worker-entry.js). */
 export async function buildTestApp(): Promise<string> {
   const entry = join(root, 'dist', 'index.js');
   if (!existsSync(entry)) throw new Error('dist/index.js is missing: run node scripts/build.mjs first');
-  return viteBuild(join(root, 'tests', 'browser', 'app'), { minivectordb: entry });
+  // The subpath first: an alias also matches 'minivectordb/…'.
+  return viteBuild(join(root, 'tests', 'browser', 'app'), { 'minivectordb/worker': join(root, 'dist', 'worker', 'worker-entry.js'), minivectordb: entry });
 }
 
 /** Removes a folder made by viteBuild (its parent temp folder). */

@@ -1,4 +1,4 @@
-/** The packed package installed into fresh projects: Node ESM and CommonJS, vectors, file:// snapshots, the default text model. */
+/** The packed package installed into fresh projects: Node ESM and CommonJS, vectors, file:// snapshots, the default text model, a worker_threads worker. */
 import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ interface Out {
   sameAfterOpen: boolean;
   textHits: string[];
   textInfo: { dim: number; metric: string };
+  sameInWorker: boolean;
+  workerError: string;
   resolved: string;
 }
 
@@ -28,14 +30,14 @@ describe('installed package in Node', () => {
 
   test('the tarball holds the built package and no sources', () => {
     const files = spawnSync('tar', ['tzf', inject('tarball')], { encoding: 'utf8' }).stdout.split('\n');
-    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/wasm/minivectordb_core.wasm', 'dist/models/wordnet-256/onnx/model.onnx', 'dist/models/wordnet-256/tokenizer.json']) {
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/worker/worker-entry.js', 'dist/index.d.ts', 'dist/wasm/minivectordb_core.wasm', 'dist/models/wordnet-256/onnx/model.onnx', 'dist/models/wordnet-256/tokenizer.json']) {
       expect(files).toContain(`package/${f}`);
     }
     expect(files.filter((f) => /^package\/(js|wasm|tests|scripts|bench)\//.test(f))).toEqual([]);
   });
 
   for (const [kind, script] of [['ESM import', 'esm.mjs'], ['CommonJS require', 'cjs.cjs']] as const) {
-    test(`${kind}: create, insert, search, save to file://, open, text model`, () => {
+    test(`${kind}: create, insert, search, save to file://, open, text model, openInWorker`, () => {
       const r = spawnSync(process.execPath, [script], { cwd: dir, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
@@ -49,6 +51,8 @@ describe('installed package in Node', () => {
       expect(out.saved).toEqual([out.url]);
       expect(out.textInfo).toEqual({ dim: 256, metric: 'cosine' });
       expect(out.textHits[0]).toBe('bike');
+      expect(out.sameInWorker).toBe(true);
+      expect(out.workerError).toBe('true:DIMENSION_MISMATCH:16:3');
     });
   }
 });

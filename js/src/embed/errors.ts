@@ -11,6 +11,8 @@ import { StorageError } from '../errors.js';
  * runtime rejects. Nothing broken is ever cached.
  */
 export class ModelLoadError extends StorageError {
+  /** `'ModelLoadError'`, set literally so minified bundles keep it. */
+  override name = 'ModelLoadError';
   /** File inside the model folder, e.g. `'onnx/model.onnx'`. */
   readonly file: string;
   /** Where it was read from (URL or path). */

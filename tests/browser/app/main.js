@@ -1,35 +1,19 @@
 // The page the Chromium tests drive: it imports the built package (bundled by
 // Vite, so the .wasm, the onnxruntime files and the default model are found
 // through new URL(…, import.meta.url) the way users' apps find them) and
-// exposes the specs on window.specs. The references here (PRNG, brute force)
+// exposes the specs on window.specs (those of the database in a worker come
+// from worker-specs.js). The references (reference.js: PRNG, brute force)
 // share no code with the library.
 import { MiniVectorDB } from 'minivectordb';
-import { mulberry32 } from '../../shared/prng.mjs';
-
-
-/** n vectors with values uniform in [-1, 1). */
-function randomVectors(n, dim, seed) {
-  const rng = mulberry32(seed);
-  return Array.from({ length: n }, () => Float32Array.from({ length: dim }, () => rng() * 2 - 1));
-}
-
-/** Exact top-k by squared L2 in float64: [{ index, distance }], ties by index. */
-function bruteForce(data, q, k) {
-  const all = data.map((v, index) => {
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += (v[i] - q[i]) ** 2;
-    return { index, distance: s };
-  });
-  all.sort((a, b) => a.distance - b.distance || a.index - b.index);
-  return all.slice(0, k);
-}
+import { imageStats } from '../../shared/image-stats.mjs';
+import { bruteForce, DOCS, hitsOf, randomVectors } from './reference.js';
+import { workerSpecs } from './worker-specs.js';
 
 const DIM = 32;
 const N = 2000;
 const K = 10;
 const data = () => randomVectors(N, DIM, 7);
 const queries = () => randomVectors(50, DIM, 8);
-const hitsOf = (hits) => hits.map((h) => ({ id: h.id, distance: h.distance }));
 
 function render(title, rows) {
   document.getElementById('title').textContent = title;
@@ -64,9 +48,10 @@ window.specs = {
     return out;
   },
 
-  /** Builds a database at idb://name, saves it, returns its answers. */
-  async idbSave(name) {
-    const db = await MiniVectorDB.create({ dim: DIM, metric: 'l2', storage: `idb://${name}` });
+  /** Builds a database at idb://name (on the page, or in a worker), saves it, returns its answers. */
+  async idbSave(name, inWorker = false) {
+    const options = { dim: DIM, metric: 'l2', storage: `idb://${name}` };
+    const db = inWorker ? await MiniVectorDB.createInWorker(options) : await MiniVectorDB.create(options);
     await insertData(db);
     await db.delete('v3');
     await db.save();
@@ -76,12 +61,12 @@ window.specs = {
     return { results, saved: await MiniVectorDB.listSaved('idb://') };
   },
 
-  /** Opens idb://name (after a reload) and returns its answers. */
-  async idbOpen(name) {
-    const db = await MiniVectorDB.open(`idb://${name}`);
+  /** Opens idb://name (after a reload; on the page, or in a worker) and returns its answers. */
+  async idbOpen(name, inWorker = false) {
+    const db = inWorker ? await MiniVectorDB.openInWorker(`idb://${name}`) : await MiniVectorDB.open(`idb://${name}`);
     const results = [];
     for (const q of queries()) results.push(hitsOf(await db.search(q, { k: K })));
-    const out = { results, size: db.size, hasDeleted: (await db.get('v3')) !== undefined, saved: await MiniVectorDB.listSaved('idb://') };
+    const out = { results, size: await db.count(), hasDeleted: (await db.get('v3')) !== undefined, saved: await MiniVectorDB.listSaved('idb://') };
     await db.close();
     return out;
   },
@@ -102,13 +87,7 @@ window.specs = {
   /** The default text model, no options at all. */
   async text() {
     const db = await MiniVectorDB.create();
-    const docs = [
-      { id: 'bike', text: 'repairing a bike' },
-      { id: 'bread', text: 'baking bread' },
-      { id: 'tax', text: 'filing income taxes' },
-      { id: 'garden', text: 'planting tomatoes in the garden' },
-      { id: 'music', text: 'learning to play the piano' },
-    ];
+    const docs = DOCS;
     await db.insertMany(docs);
     const hits = await db.search('how do I fix my bicycle', { k: docs.length });
     const text = Object.fromEntries(docs.map((d) => [d.id, d.text]));
@@ -118,23 +97,8 @@ window.specs = {
     return out;
   },
 
-  /** Decodes a PNG (base64) with the browser: size, distinct colours, share of non-background pixels. */
-  async imageStats(base64) {
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(bitmap, 0, 0);
-    const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    const colours = new Set();
-    let differing = 0;
-    for (let i = 0; i < px.length; i += 4) {
-      const rgb = (px[i] << 16) | (px[i + 1] << 8) | px[i + 2];
-      colours.add(rgb);
-      if (rgb !== ((px[0] << 16) | (px[1] << 8) | px[2])) differing++;
-    }
-    return { width: bitmap.width, height: bitmap.height, colours: colours.size, nonBackground: differing / (px.length / 4) };
-  },
+  imageStats,
 };
+Object.assign(window.specs, workerSpecs);
 document.getElementById('title').textContent = 'ready';
 window.specsReady = true;

@@ -130,6 +130,7 @@ export async function startModelServer(
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
+    res.setHeader('access-control-allow-origin', '*'); // as the hub does, so pages on other origins can fetch
     const cdn = path.startsWith('/cdn/');
     const m = /^\/(?:cdn\/)?([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
     const folder = m ? models[m[1]!] : undefined;

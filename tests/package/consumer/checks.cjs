@@ -1,5 +1,5 @@
 // Runs inside a fresh consumer project against the INSTALLED package (ESM or
-// CommonJS entry passes its MiniVectorDB in). The reference (PRNG, brute
+// CommonJS entry passes its MiniVectorDB and DimensionMismatchError in). The reference (PRNG, brute
 // force) shares no code with the library. Prints one JSON line.
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -25,7 +25,7 @@ function bruteForceIds(data, q, k) {
     .map((h) => `v${h.i}`);
 }
 
-async function run(MiniVectorDB) {
+async function run(MiniVectorDB, DimensionMismatchError) {
   const rng = mulberry32(11);
   const dim = 16;
   const data = Array.from({ length: 500 }, () => Float32Array.from({ length: dim }, () => rng() * 2 - 1));
@@ -60,7 +60,22 @@ async function run(MiniVectorDB) {
     const textInfo = { dim: text.dim, metric: text.metric };
     await text.close();
 
+    // The same database in a worker_threads worker (createInWorker), opened
+    // from the file saved above: the same filtered answers.
+    const inWorker = await MiniVectorDB.openInWorker(url);
+    const workerHits = [];
+    for (const q of queries) workerHits.push(await inWorker.search(q, { k: 5, filter: { even: true } }));
+    let workerError = '';
+    try {
+      await inWorker.search([1, 2, 3]);
+    } catch (e) {
+      workerError = `${e instanceof DimensionMismatchError}:${e.code}:${e.expected}:${e.actual}`;
+    }
+    await inWorker.close();
+
     return {
+      sameInWorker: JSON.stringify(workerHits) === JSON.stringify(hnsw),
+      workerError,
       size,
       saved,
       url,

@@ -1,7 +1,7 @@
-const { MiniVectorDB } = require('minivectordb');
+const { DimensionMismatchError, MiniVectorDB } = require('minivectordb');
 const { run } = require('./checks.cjs');
 
-run(MiniVectorDB)
+run(MiniVectorDB, DimensionMismatchError)
   .then((out) => {
     out.resolved = require.resolve('minivectordb');
     process.stdout.write(JSON.stringify(out));
