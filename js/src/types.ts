@@ -254,7 +254,11 @@ export interface SearchHit {
 /** A stored record as returned by {@link MiniVectorDB.get}. */
 export interface StoredRecord {
   id: string;
-  /** The stored vector (a copy; unit-normalised when the metric is `cosine`). */
+  /**
+   * The stored vector (a copy; unit-normalised when the metric is `cosine`).
+   * With `quantization: 'int8'` and `keepFloat: false`, the dequantized int8
+   * codes (each value within half a quantization step of the inserted one).
+   */
   vector: Float32Array;
   metadata: Metadata | undefined;
   /** The record's text, when the database keeps texts (`storeText`). */
