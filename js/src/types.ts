@@ -124,8 +124,8 @@ export interface CreateOptions {
    * int8 code (1 byte) per value, x ≈ offset + step·code; the offsets (l2:
    * per-dimension centre; ip/cosine: 0) and the step shared by all
    * dimensions are learned from the first 1,024 vectors (refitted after each
-   * insert until then, and on {@link MiniVectorDB.compact} while float32
-   * vectors are kept); later values outside that range are clamped and
+   * insert until then, and when {@link MiniVectorDB.compact} rebuilds while
+   * float32 vectors are kept); later values outside that range are clamped and
    * counted in `stats().clippedFraction`. Searches walk the graph over the
    * codes with integer SIMD128 kernels and re-rank with float32.
    * @defaultValue `'none'` (float32)
