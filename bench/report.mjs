@@ -114,8 +114,19 @@ function browserVsNode(ds) {
   return lines;
 }
 
+/** Vector storage per vector of the systems that report it (ours: stats().bytesPerVector). */
+function vectorBytesLine(ds) {
+  const seen = new Map();
+  for (const s of ds.series) {
+    const b = s.memory?.library?.bytesPerVector;
+    if (b !== undefined && !seen.has(s.system)) seen.set(s.system, b);
+  }
+  if (seen.size === 0) return [];
+  return [`Vector storage per vector (stats().bytesPerVector, graph links excluded): ${[...seen].map(([n, b]) => `${n} ${b} B`).join(', ')}`];
+}
+
 export function notesFor(ds) {
-  const notes = [...overheadLines(ds), ...browserVsNode(ds)];
+  const notes = [...overheadLines(ds), ...browserVsNode(ds), ...vectorBytesLine(ds)];
   if (ds.error) notes.push(`dataset not run: ${ds.error}`);
   for (const f of ds.failures) notes.push(`${f.name} (${f.env}) did not run: ${f.reason}`);
   for (const f of ds.partialFailures ?? []) notes.push(`${f.name} (${f.env}) failed in round ${f.round}: ${f.reason}`);

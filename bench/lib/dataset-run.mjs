@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { checkDatasetDir, datasetDir, groundTruth, loadVectors } from './data.mjs';
 import { roundsFor } from './args.mjs';
 import { runNodeJob } from './node-job.mjs';
-import { oursOverhead, recallOfFlat, summarize } from './stats.mjs';
+import { isOurs, oursOverhead, recallOfFlat, summarize } from './stats.mjs';
 import { benchFiltered } from './filtered.mjs';
 import { BROWSER_SYSTEMS, SYSTEMS } from '../systems/index.mjs';
 import { packageVersion } from '../systems/pkg.mjs';
@@ -89,7 +89,7 @@ export async function benchDataset({ name, di, opts, browser, version: ourVersio
     for (const system of rotate(browserSystems, r)) {
       if (dead.has(`${system}@chromium`)) continue;
       log(`${dsName} round ${r + 1}/${rounds}: ${system} (chromium)`);
-      const version = system === 'minivectordb' ? ourVersion : packageVersion(system);
+      const version = isOurs(system) ? ourVersion : packageVersion(system);
       const spec = { system, dataId, n: base.n, nq: query.n, dim: base.dim, version, opts: { ...jobOpts, batch: true } };
       let out;
       try {

@@ -16,10 +16,13 @@ export function recallOfFlat(ids, k, groundtruth) {
   return recallAtK(rows, groundtruth, k);
 }
 
+/** Ours and its variants (minivectordb-int8). */
+export const isOurs = (system) => system === 'minivectordb' || system.startsWith('minivectordb-');
+
 /** Series label of one sweep entry: ours shows both calls; a peer's batch call is marked. */
 export function seriesName(system, mode, env) {
   let name = system;
-  if (system === 'minivectordb') name += mode === 'batch' ? ' searchBatch' : ' search';
+  if (isOurs(system)) name += mode === 'batch' ? ' searchBatch' : ' search';
   else if (mode === 'batch') name += ' (batch)';
   return env === 'node' ? name : `${name} · ${env}`;
 }

@@ -2,6 +2,7 @@
 // lazily so that a peer that failed to install only fails its own jobs.
 export const SYSTEMS = {
   minivectordb: () => import('./minivectordb.mjs'),
+  'minivectordb-int8': () => import('./minivectordb-int8.mjs'),
   'hnswlib-wasm': () => import('./hnswlib-wasm.mjs'),
   'hnswlib-node': () => import('./hnswlib-node.mjs'),
   usearch: () => import('./usearch.mjs'),

@@ -1,21 +1,24 @@
 // MiniVectorDB (this package) through its public API. Environment-neutral:
 // Node passes `env.tmpDir` (snapshots go to a file), the page passes nothing
-// (snapshots go to memory://).
+// (snapshots go to memory://). `openVariant` serves the variants with other
+// create options (minivectordb-int8.mjs).
 const toIds = (hits) => hits.map((h) => Number(h.id));
 
-export async function open(env = {}) {
+export const open = (env) => openVariant('minivectordb', {}, env);
+
+export async function openVariant(name, createOptions, env = {}) {
   const MiniVectorDB = env.MiniVectorDB ?? (await import('minivectordb')).MiniVectorDB;
   let db;
   let ef = 64;
   let url;
   let filter; // { bucket: { $lt: limit } } while a filtered benchmark runs
   return {
-    name: 'minivectordb',
+    name,
     version: env.version,
     queryFormat: 'f32',
     asyncSearch: true,
     async build(base, { M, efConstruction, seed }) {
-      db = await MiniVectorDB.create({ dim: base.dim, metric: 'l2', M, efConstruction, seed });
+      db = await MiniVectorDB.create({ dim: base.dim, metric: 'l2', M, efConstruction, seed, ...createOptions });
       const items = new Array(base.n);
       for (let i = 0; i < base.n; i++) items[i] = base.ranks ? { id: String(i), vector: base.rows[i], metadata: { bucket: base.ranks[i] } } : { id: String(i), vector: base.rows[i] };
       await db.insertMany(items);
@@ -45,7 +48,8 @@ export async function open(env = {}) {
       db = await MiniVectorDB.open(url);
     },
     memory() {
-      return { what: 'stats().memoryBytes (index bytes in wasm memory)', bytes: db.stats().memoryBytes };
+      const s = db.stats();
+      return { what: 'stats().memoryBytes (index bytes in wasm memory)', bytes: s.memoryBytes, bytesPerVector: s.bytesPerVector };
     },
     async close() {
       await db?.close();

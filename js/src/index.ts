@@ -44,6 +44,7 @@ export type {
   Metric,
   OpenInWorkerOptions,
   OpenOptions,
+  Quantization,
   SearchHit,
   SearchOptions,
   Stats,

@@ -24,12 +24,12 @@ import type {
   Stats,
   StoredRecord,
 } from './types.js';
-import { checkBool, checkId, checkInt, checkKnownKeys, checkObject, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
-import { CoreIndex, METRIC_IDS, NO_LABEL, type LabelBitset } from './wasm/core-index.js';
+import { checkBoolean, checkId, checkInt, checkKnownKeys, checkObject, checkQuantization, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
+import { CoreIndex, METRIC_IDS, NO_LABEL, QUANTIZATION_NAMES, type LabelBitset } from './wasm/core-index.js';
 import { loadCore } from './wasm/load.js';
 import { WorkerMiniVectorDB } from './worker/proxy.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
 const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'logger', 'logLevel', 'wasm'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 /** Longest autosave delay accepted, in milliseconds (one hour). */
@@ -123,14 +123,15 @@ export class MiniVectorDB {
     if (!Object.hasOwn(METRIC_IDS, metric)) {
       throw new InvalidArgumentError(`metric must be 'l2', 'cosine' or 'ip', got ${describe(metric)}`);
     }
-    const storeText = checkBool(options.storeText, 'storeText', false);
-    const reuseDeleted = checkBool(options.reuseDeleted, 'reuseDeleted', true);
+    const storeText = checkBoolean(options.storeText, 'storeText', false);
+    const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
     const params = {
       metric: METRIC_IDS[metric],
       M: checkInt(options.M ?? 16, 'M', 2, 1024),
       efConstruction: checkInt(options.efConstruction ?? 200, 'efConstruction', 1, MAX_K),
       efSearch: checkInt(options.efSearch ?? 64, 'efSearch', 1, MAX_K),
       seed: checkInt(options.seed ?? 1, 'seed', 0, 0xffffffff),
+      ...checkQuantization(options),
     };
     const storage = options.storage ?? `memory://db-${++memoryCounter}`;
     if (!isStorageUrl(storage)) await openStorage(String(storage)); // throws StorageError with the reason
@@ -161,7 +162,7 @@ export class MiniVectorDB {
     if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
     const logger = gateLogger(options.logger, options.logLevel);
     const autosaveMs = autosaveDelay(options.autosave);
-    const reuseDeleted = checkBool(options.reuseDeleted, 'reuseDeleted', true);
+    const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
     const bytes = await (await openStorage(url)).read();
     const mod = await loadCore(options.wasm, logger);
     const { index, user } = CoreIndex.load(mod, bytes);
@@ -248,6 +249,11 @@ export class MiniVectorDB {
       M: c.M,
       efConstruction: c.efConstruction,
       efSearch: c.efSearch,
+      quantization: QUANTIZATION_NAMES[c.quantization]!,
+      rerank: c.rerank,
+      keepFloat: c.keepFloat,
+      bytesPerVector: core.bytesPerVector(),
+      clippedFraction: core.clippedFraction(),
       memoryBytes: core.memoryBytes(),
     };
   }
@@ -624,7 +630,7 @@ export class MiniVectorDB {
     checkKnownKeys(options, SEARCH_KEYS, 'search options');
     const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
     const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, MAX_K);
-    const exact = checkBool(options.exact, 'exact', false);
+    const exact = checkBoolean(options.exact, 'exact', false);
     const allowed = options.filter === undefined ? undefined : this.#filters.bitset(options.filter, this.#records, core.size);
     return { k, ef, exact, allowed };
   }

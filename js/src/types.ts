@@ -14,6 +14,9 @@ import type { Logger, LogLevel } from './logger.js';
 /** Distance metric: `'l2'` (squared Euclidean), `'cosine'`, or `'ip'` (inner product). */
 export type Metric = 'l2' | 'cosine' | 'ip';
 
+/** Vector storage: `'none'` (float32) or `'int8'` (scalar quantization); see {@link CreateOptions.quantization}. */
+export type Quantization = 'none' | 'int8';
+
 /** A JSON-like value that can be stored in metadata. */
 export type MetadataValue = string | number | boolean | null | MetadataValue[] | { [key: string]: MetadataValue };
 
@@ -123,10 +126,38 @@ export interface CreateOptions {
    * new one is linked from a fresh search, so memory stays at the peak
    * number of live records under churn. `false`: tombstones stay (routing
    * searches, never returned) until {@link MiniVectorDB.compact}. Not saved
-   * in snapshots; `open()` takes it again.
+   * in snapshots; `open()` takes it again. No effect yet with
+   * `quantization: 'int8'` (its slots are not reused).
    * @defaultValue `true`
    */
   reuseDeleted?: boolean;
+  /**
+   * Vector storage for the graph walk. `'int8'`: scalar quantization, one
+   * int8 code (1 byte) per value, x ≈ offset + step·code; the offsets (l2:
+   * per-dimension centre; ip/cosine: 0) and the step shared by all
+   * dimensions are learned from the first 1,024 vectors (refitted after each
+   * insert until then, and when {@link MiniVectorDB.compact} rebuilds while
+   * float32 vectors are kept); later values outside that range are clamped and
+   * counted in `stats().clippedFraction`. Searches walk the graph over the
+   * codes with integer SIMD128 kernels and re-rank with float32.
+   * @defaultValue `'none'` (float32)
+   */
+  quantization?: Quantization;
+  /**
+   * With `'int8'`: the walk hands min(efSearch, rerank·k) candidates (at
+   * least k) to the float32 re-ranking. Integer in [1, 1024].
+   * @defaultValue `4`
+   */
+  rerank?: number;
+  /**
+   * With `'int8'`: keep the float32 vectors (re-ranking, exact search,
+   * `get()`, compaction refits). `false` drops them once the quantizer is
+   * fitted (1,024 vectors): memory per vector falls from 5·dim to dim bytes,
+   * but distances, `get()` vectors and exact search are then the dequantized
+   * ones (no re-ranking), and compaction keeps the quantizer.
+   * @defaultValue `true`
+   */
+  keepFloat?: boolean;
   /**
    * Where {@link MiniVectorDB.save} writes: `'memory://name'` (process memory), `'file:///abs/path.mvdb'` (Node)
    * or `'idb://name'` (IndexedDB, browsers).
@@ -237,7 +268,11 @@ export interface SearchHit {
 /** A stored record as returned by {@link MiniVectorDB.get}. */
 export interface StoredRecord {
   id: string;
-  /** The stored vector (a copy; unit-normalised when the metric is `cosine`). */
+  /**
+   * The stored vector (a copy; unit-normalised when the metric is `cosine`).
+   * With `quantization: 'int8'` and `keepFloat: false`, the dequantized int8
+   * codes (each value within half a quantization step of the inserted one).
+   */
   vector: Float32Array;
   metadata: Metadata | undefined;
   /** The record's text, when the database keeps texts (`storeText`). */
@@ -259,6 +294,20 @@ export interface Stats {
   M: number;
   efConstruction: number;
   efSearch: number;
+  /** Vector storage; see {@link CreateOptions.quantization}. */
+  quantization: Quantization;
+  /** Re-ranking factor; see {@link CreateOptions.rerank} (stored but unused without quantization). */
+  rerank: number;
+  /** See {@link CreateOptions.keepFloat}. */
+  keepFloat: boolean;
+  /**
+   * Bytes of vector storage per stored vector (graph links excluded): 4·dim
+   * for float32 rows while held, plus dim for int8 codes. E.g. dim 128:
+   * 512 (`'none'`), 640 (`'int8'`), 128 (`'int8'` with `keepFloat: false`).
+   */
+  bytesPerVector: number;
+  /** Fraction of int8-encoded values (after the quantizer was fitted) clamped to its range, in [0, 1]; 0 without quantization. */
+  clippedFraction: number;
   /** Bytes held in WebAssembly memory by this index (vectors, graph, tombstones, scratch). */
   memoryBytes: number;
 }

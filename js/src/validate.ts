@@ -4,7 +4,8 @@
  * @internal
  */
 import { DimensionMismatchError, InvalidArgumentError } from './errors.js';
-import type { Metadata } from './types.js';
+import type { CreateOptions, Metadata } from './types.js';
+import { QUANTIZATION_IDS } from './wasm/core-index.js';
 
 /** Rejects keys of `options` that are not in `allowed` (a misspelt option must not be ignored silently). */
 export function checkKnownKeys(options: object, allowed: readonly string[], what: string): void {
@@ -31,11 +32,25 @@ export function checkInt(value: unknown, name: string, min: number, max: number)
   return value;
 }
 
-/** An optional boolean option: `fallback` when undefined. @throws InvalidArgumentError naming it otherwise. */
-export function checkBool(value: unknown, name: string, fallback: boolean): boolean {
+/** A boolean, or `fallback` when undefined. */
+export function checkBoolean(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new InvalidArgumentError(`${name} must be a boolean, got ${describe(value)}`);
   return value;
+}
+
+/** Largest re-ranking factor (the core's kMaxRerank). */
+const MAX_RERANK = 1024;
+
+/** The core's quantization settings from `quantization`, `rerank`, `keepFloat` (defaults: none, 4, true). */
+export function checkQuantization(o: CreateOptions): { quantization: number; rerank: number; keepFloat: boolean } {
+  const q = o.quantization ?? 'none';
+  if (q !== 'none' && q !== 'int8') throw new InvalidArgumentError(`quantization must be 'none' or 'int8', got ${describe(q)}`);
+  return {
+    quantization: QUANTIZATION_IDS[q],
+    rerank: checkInt(o.rerank ?? 4, 'rerank', 1, MAX_RERANK),
+    keepFloat: checkBoolean(o.keepFloat, 'keepFloat', true),
+  };
 }
 
 /** A record id: a non-empty string. */

@@ -1,6 +1,9 @@
 // Writes the seed corpus of snapshot_fuzzer: small real snapshots made through
 // the core API (every metric, several dims and M, empty and one-node indexes,
-// tombstones, multi-level graphs, with and without a USER section).
+// tombstones, multi-level graphs, with and without a USER section; int8
+// quantization with float32, while learning without, and frozen without).
+// The legacy 1.0 fixtures (tests/fixtures/snapshots/) exceed the fuzzer's
+// -max_len and are replayed by the native tests instead.
 // Usage: make_snapshot_seeds <output directory>
 #include <cstdint>
 #include <cstdio>
@@ -21,6 +24,9 @@ struct Seed {
   uint32_t count;
   uint32_t delete_every;  // 0: none; d: labels i with i % d == 0
   const char* user;       // USER payload, or null
+  mvdb::Quantization quantization = mvdb::Quantization::kNone;
+  bool keep_float = true;
+  uint32_t keep_after_compact = 0;  // > 0: delete all but this many, then compact
 };
 
 bool Write(const std::string& path, const mvdb::GrowableArray<uint8_t>& bytes) {
@@ -46,6 +52,11 @@ int main(int argc, char** argv) {
       {"levels-l2", 2, mvdb::Metric::kL2, 2, 64, 0, "user bytes"},
       {"mixed-l2", 5, mvdb::Metric::kL2, 6, 100, 7, "x"},
       {"wide-cosine", 33, mvdb::Metric::kCosine, 3, 9, 3, nullptr},
+      {"int8-l2", 4, mvdb::Metric::kL2, 4, 30, 5, "x", mvdb::Quantization::kInt8},
+      {"int8-ip-learning-nofloat", 3, mvdb::Metric::kIP, 3, 20, 0, nullptr, mvdb::Quantization::kInt8, false},
+      // 1,100 vectors freeze the quantizer and drop float32; compaction keeps
+      // 40 (codes copied, no VECS section) so the seed stays small.
+      {"int8-cosine-frozen-nofloat", 6, mvdb::Metric::kCosine, 2, 1100, 0, "u", mvdb::Quantization::kInt8, false, 40},
   };
   uint64_t state = 0x9E3779B97F4A7C15ull;
   auto next = [&state]() {  // xorshift64*: deterministic values in [-1, 1)
@@ -62,6 +73,8 @@ int main(int argc, char** argv) {
     c.ef_construction = 16;
     c.ef_search = 8;
     c.seed = 7;
+    c.quantization = s.quantization;
+    c.keep_float = s.keep_float;
     mvdb::Index index;
     mvdb::Status st = index.Init(c);
     std::vector<float> v(s.dim);
@@ -71,6 +84,11 @@ int main(int argc, char** argv) {
       st = index.Add(v.data(), 1);
     }
     for (uint32_t i = 0; s.delete_every != 0 && i < s.count && st.ok(); i += s.delete_every) st = index.MarkDeleted(i);
+    if (s.keep_after_compact > 0) {
+      for (uint32_t i = s.keep_after_compact; i < s.count && st.ok(); ++i) st = index.MarkDeleted(i);
+      mvdb::GrowableArray<uint32_t> remap;
+      if (st.ok()) st = index.Compact(&remap);
+    }
     mvdb::GrowableArray<uint8_t> bytes;
     const std::string user = s.user == nullptr ? "" : s.user;
     if (st.ok()) st = mvdb::SerializeSnapshot(index, reinterpret_cast<const uint8_t*>(user.data()), user.size(), &bytes);

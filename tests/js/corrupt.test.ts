@@ -92,9 +92,9 @@ describe('corrupt snapshots', () => {
   test('an unsupported major version (with a valid header checksum) → SNAPSHOT_VERSION', async () => {
     const bad = good.slice();
     const view = new DataView(bad.buffer);
-    expect(view.getUint16(8, true)).toBe(1);
+    expect(view.getUint16(8, true)).toBe(2); // format 2.0 (1.0 is still read: tests/js/legacy-snapshots.test.ts)
     expect(crc32(bad.subarray(0, 20))).toBe(view.getUint32(20, true)); // our CRC agrees with the file
-    view.setUint16(8, 2, true);
+    view.setUint16(8, 3, true);
     view.setUint32(20, crc32(bad.subarray(0, 20)), true);
     const err = await openBytes(bad);
     expect(err.code).toBe('SNAPSHOT_VERSION');

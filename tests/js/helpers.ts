@@ -190,6 +190,12 @@ export function checkExactTopK(
   return undefined;
 }
 
+/** stats() without memoryBytes, which counts allocated capacity (growth by doubling vs. exact allocation on load) and so is not part of the persisted state. */
+export function statsWithoutMemory(db: MiniVectorDB): object {
+  const { memoryBytes: _ignored, ...rest } = db.stats();
+  return rest;
+}
+
 /** A fresh temporary directory (removed by the returned cleanup). */
 export async function tempDir(): Promise<{ dir: string; url: (name: string) => string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mvdb-test-'));

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MiniVectorDB, type Metric, type SearchHit } from 'minivectordb';
-import { clusteredData, distanceTolerance, refDistance, tempDir } from './helpers.js';
+import { clusteredData, distanceTolerance, refDistance, statsWithoutMemory, tempDir } from './helpers.js';
 
 const DIM = 20;
 const N = 2500;
@@ -18,13 +18,6 @@ function expectBitEqual(a: SearchHit[][], b: SearchHit[][]): void {
       expect(b[i]![j]!.metadata).toEqual(a[i]![j]!.metadata);
     }
   }
-}
-
-function statsWithoutMemory(db: MiniVectorDB): object {
-  // memoryBytes counts allocated capacity (growth by doubling vs. exact
-  // allocation on load), so it is not part of the persisted state.
-  const { memoryBytes: _ignored, ...rest } = db.stats();
-  return rest;
 }
 
 describe.each(['l2', 'cosine', 'ip'] as Metric[])('persistence (%s)', (metric) => {

@@ -93,7 +93,7 @@ TEST_F(SnapshotCorruption, HeaderChecksum) {
 }
 
 TEST_F(SnapshotCorruption, UnsupportedMajorVersion) {
-  for (uint16_t major : {uint16_t{0}, uint16_t{2}, uint16_t{0xFFFF}}) {
+  for (uint16_t major : {uint16_t{0}, uint16_t{3}, uint16_t{0xFFFF}}) {
     std::vector<uint8_t> b = good_;
     mvdb_test::PutU16(&b, 8, major);
     FixHeaderCrc(&b);
@@ -293,18 +293,19 @@ TEST_F(CraftedSnapshot, ConfigurationFields) {
 }
 
 TEST_F(CraftedSnapshot, ConfSectionLength) {
-  // CONF of 52 or 60 bytes (lengths and CRC consistent).
-  for (int delta : {-4, 4}) {
+  // CONF of 68 or 76 bytes, and the 1.0 length 56 in a 2.0 file (lengths
+  // and CRC consistent).
+  for (int delta : {-4, 4, -16}) {
     const Section s = Sec("CONF");
     std::vector<uint8_t> b = good_;
     if (delta < 0) {
-      b.erase(b.begin() + static_cast<std::ptrdiff_t>(s.payload + 52), b.begin() + static_cast<std::ptrdiff_t>(s.payload + 56));
+      b.erase(b.begin() + static_cast<std::ptrdiff_t>(s.payload + 72 + delta), b.begin() + static_cast<std::ptrdiff_t>(s.payload + 72));
     } else {
-      b.insert(b.begin() + static_cast<std::ptrdiff_t>(s.payload + 56), 4, 0);
+      b.insert(b.begin() + static_cast<std::ptrdiff_t>(s.payload + 72), 4, 0);
     }
-    PutU64(&b, s.header + 8, 56 + delta);
+    PutU64(&b, s.header + 8, 72 + delta);
     FixSectionCrc(&b, "CONF");
-    ExpectRejected(b, ErrorCode::kSnapshotCorrupt, "CONF length " + std::to_string(56 + delta));
+    ExpectRejected(b, ErrorCode::kSnapshotCorrupt, "CONF length " + std::to_string(72 + delta));
   }
 }
 

@@ -189,7 +189,7 @@ TEST(Snapshot, LayoutMatchesDocumentation) {
   EXPECT_EQ(secs[4].payload + secs[4].length, s.size());
 
   const uint64_t c = secs[0].payload;
-  ASSERT_EQ(secs[0].length, 56u);
+  ASSERT_EQ(secs[0].length, 72u);
   EXPECT_EQ(GetU32(s, c + 0), dim);
   EXPECT_EQ(GetU32(s, c + 4), 2u);  // cosine
   EXPECT_EQ(GetU32(s, c + 8), M);
@@ -202,6 +202,10 @@ TEST(Snapshot, LayoutMatchesDocumentation) {
   EXPECT_EQ(GetU32(s, c + 36), 0u);
   EXPECT_EQ(GetU64(s, c + 40), 5150u);
   EXPECT_EQ(GetU64(s, c + 48), g.rng_state());
+  EXPECT_EQ(GetU32(s, c + 56), 0u);  // quantization none
+  EXPECT_EQ(GetU32(s, c + 60), 4u);  // rerank (default)
+  EXPECT_EQ(GetU32(s, c + 64), 1u);  // flags: keep float32
+  EXPECT_EQ(GetU32(s, c + 68), 0u);
 
   ASSERT_EQ(secs[1].length, uint64_t{n} * dim * 4);
   EXPECT_EQ(std::memcmp(s.data() + secs[1].payload, index.Vector(0), secs[1].length), 0);  // little-endian host

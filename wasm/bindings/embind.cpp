@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
@@ -21,10 +22,13 @@ using mvdb::Status;
 
 class WasmIndex {
  public:
-  /// Creates an empty index. Returns 0 or -code.
+  /// Creates an empty index. quantization: 0 none, 1 int8; rerank and
+  /// keepFloat as in mvdb::IndexConfig. Returns 0 or -code.
   int32_t init(uint32_t dim, uint32_t metric, uint32_t M, uint32_t ef_construction, uint32_t ef_search,
-               uint32_t seed) {
+               uint32_t seed, uint32_t quantization, uint32_t rerank, bool keep_float) {
     if (!mvdb::IsValidMetric(metric)) return Fail(mvdb::InvalidArgument("unknown metric " + std::to_string(metric)));
+    if (!mvdb::IsValidQuantization(quantization))
+      return Fail(mvdb::InvalidArgument("unknown quantization " + std::to_string(quantization)));
     mvdb::IndexConfig c;
     c.dim = dim;
     c.metric = static_cast<mvdb::Metric>(metric);
@@ -32,6 +36,9 @@ class WasmIndex {
     c.ef_construction = ef_construction;
     c.ef_search = ef_search;
     c.seed = seed;
+    c.quantization = static_cast<mvdb::Quantization>(quantization);
+    c.rerank = rerank;
+    c.keep_float = keep_float;
     return Report(index_.Init(c));
   }
 
@@ -95,9 +102,15 @@ class WasmIndex {
     return static_cast<int32_t>(CopyOut(0, out_labels, out_distances));
   }
 
-  /// Address of the stored vector of `label` (dim float32), or 0 if out of range.
-  uintptr_t vectorAddress(uint32_t label) const {
-    return label < index_.size() ? reinterpret_cast<uintptr_t>(index_.Vector(label)) : 0;
+  /// Address of the vector of `label` (dim float32: the stored row, or the
+  /// dequantized codes once float32 rows are dropped), valid until the next
+  /// call; 0 if out of range.
+  uintptr_t vectorAddress(uint32_t label) {
+    if (label >= index_.size()) return 0;
+    if (index_.has_floats()) return reinterpret_cast<uintptr_t>(index_.Vector(label));
+    decoded_.resize(index_.config().dim);
+    index_.CopyVector(label, decoded_.data());
+    return reinterpret_cast<uintptr_t>(decoded_.data());
   }
   bool isDeleted(uint32_t label) const { return label < index_.size() && index_.IsDeleted(label); }
 
@@ -109,6 +122,19 @@ class WasmIndex {
   uint32_t efConstruction() const { return index_.config().ef_construction; }
   uint32_t efSearch() const { return index_.config().ef_search; }
   uint32_t seed() const { return static_cast<uint32_t>(index_.config().seed); }
+  uint32_t quantization() const { return static_cast<uint32_t>(index_.config().quantization); }
+  uint32_t rerank() const { return index_.config().rerank; }
+  bool keepFloat() const { return index_.config().keep_float; }
+  /// Whether float32 rows are currently stored.
+  bool hasFloats() const { return index_.has_floats(); }
+  /// Bytes of vector storage per label (mvdb::Index::BytesPerVector).
+  uint32_t bytesPerVector() const { return index_.BytesPerVector(); }
+  /// Fraction of int8-encoded values (after the quantizer froze) that were
+  /// clipped to its range, in [0, 1]; 0 without quantization.
+  double clippedFraction() const {
+    const mvdb::ScalarQuantizer& q = index_.quantizer();
+    return q.encoded_values() == 0 ? 0.0 : static_cast<double>(q.clipped_values()) / static_cast<double>(q.encoded_values());
+  }
   /// Bytes held by the index (double: may exceed 2^31).
   double memoryBytes() const { return static_cast<double>(index_.MemoryBytes() + snapshot_.capacity_bytes()); }
 
@@ -160,6 +186,7 @@ class WasmIndex {
 
   mvdb::Index index_;
   mvdb::GrowableArray<mvdb::Neighbor> hits_;
+  std::vector<float> decoded_;
   mvdb::GrowableArray<uint8_t> snapshot_;
   mvdb::GrowableArray<uint32_t> remap_;
   uint32_t user_offset_ = 0;
@@ -193,6 +220,12 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("efConstruction", &WasmIndex::efConstruction)
       .function("efSearch", &WasmIndex::efSearch)
       .function("seed", &WasmIndex::seed)
+      .function("quantization", &WasmIndex::quantization)
+      .function("rerank", &WasmIndex::rerank)
+      .function("keepFloat", &WasmIndex::keepFloat)
+      .function("hasFloats", &WasmIndex::hasFloats)
+      .function("bytesPerVector", &WasmIndex::bytesPerVector)
+      .function("clippedFraction", &WasmIndex::clippedFraction)
       .function("memoryBytes", &WasmIndex::memoryBytes)
       .function("serialize", &WasmIndex::serialize)
       .function("snapshotAddress", &WasmIndex::snapshotAddress)

@@ -1,6 +1,8 @@
 // HNSW graph construction and search; see hnsw.hpp for the algorithm sources.
 #include "minivectordb/hnsw.hpp"
 
+#include "minivectordb/code_store.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -109,7 +111,7 @@ Status HnswGraph::AppendNodeForRestore(uint32_t level) {
 }
 
 template <typename Space>
-Neighbor HnswGraph::GreedyDescend(const Space& space, const float* query, Neighbor cur, int32_t top,
+Neighbor HnswGraph::GreedyDescend(const Space& space, typename Space::Query query, Neighbor cur, int32_t top,
                                   int32_t bottom) const {
   for (int32_t layer = top; layer > bottom; --layer) {
     bool changed = true;
@@ -130,7 +132,7 @@ Neighbor HnswGraph::GreedyDescend(const Space& space, const float* query, Neighb
 }
 
 template <typename Space>
-void HnswGraph::SearchLayer(const Space& space, const float* query, Neighbor entry, uint32_t ef,
+void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef,
                             uint32_t layer, const LabelFilter& filter) {
   // Capacities: candidates_ holds each visited node at most once (<= size_,
   // reserved by Reserve); results_ at most ef + 1 (ReserveSearch / Reserve).
@@ -281,7 +283,7 @@ Status HnswGraph::InsertT(const Space& space) {
 
 template <typename Space>
 void HnswGraph::LinkT(const Space& space, uint32_t label, uint32_t level) {
-  const float* query = space.store->Get(label);
+  const typename Space::Query query = space.QueryOf(label);
   Neighbor cur{space.ToLabel(query, entry_point_), entry_point_};
   cur = GreedyDescend(space, query, cur, max_level_, static_cast<int32_t>(level));
 
@@ -353,8 +355,8 @@ Status HnswGraph::Search(const VectorStore& store, Metric metric, const float* q
 }
 
 template <typename Space>
-Status HnswGraph::SearchT(const Space& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
-                          GrowableArray<Neighbor>* out) {
+Status HnswGraph::SearchT(const Space& space, typename Space::Query query, uint32_t k, uint32_t ef,
+                          const LabelFilter& filter, GrowableArray<Neighbor>* out) {
   out->Clear();
   if (size_ == 0 || entry_point_ == kNoLabel || k == 0) return Status::Ok();
   ef = std::max(ef, k);
@@ -368,5 +370,16 @@ Status HnswGraph::SearchT(const Space& space, const float* query, uint32_t k, ui
   if (out->size() > k) MVDB_RETURN_IF_ERROR(out->Resize(k));  // shrinking: cannot fail
   return Status::Ok();
 }
+
+// The spaces the index uses (see the declaration in hnsw.hpp).
+#define MVDB_INSTANTIATE_SPACE(S)                                                                       \
+  template Status HnswGraph::InsertT<S>(const S&);                                                      \
+  template Status HnswGraph::SearchT<S>(const S&, S::Query, uint32_t, uint32_t, const LabelFilter&, \
+                                        GrowableArray<Neighbor>*);
+MVDB_INSTANTIATE_SPACE(VectorSpace<L2Kernel>)
+MVDB_INSTANTIATE_SPACE(VectorSpace<InnerProductKernel>)
+MVDB_INSTANTIATE_SPACE(CodeSpace<L2I8Kernel>)
+MVDB_INSTANTIATE_SPACE(CodeSpace<InnerProductI8Kernel>)
+#undef MVDB_INSTANTIATE_SPACE
 
 }  // namespace mvdb

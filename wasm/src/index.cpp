@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <type_traits>
 
 namespace mvdb {
 namespace {
@@ -34,6 +35,11 @@ Status ValidateConfig(const IndexConfig& c) {
   if (c.ef_search < 1 || c.ef_search > kMaxEf)
     return InvalidArgument("efSearch must be in [1, " + std::to_string(kMaxEf) + "], got " +
                            std::to_string(c.ef_search));
+  if (!IsValidQuantization(static_cast<uint32_t>(c.quantization)))
+    return InvalidArgument("quantization must be 0 (none) or 1 (int8), got " +
+                           std::to_string(static_cast<uint32_t>(c.quantization)));
+  if (c.rerank < 1 || c.rerank > kMaxRerank)
+    return InvalidArgument("rerank must be in [1, " + std::to_string(kMaxRerank) + "], got " + std::to_string(c.rerank));
   return Status::Ok();
 }
 
@@ -45,6 +51,9 @@ Status Index::Init(const IndexConfig& config) {
   deleted_ = GrowableArray<uint8_t>();
   deleted_count_ = 0;
   free_ = GrowableArray<uint32_t>();
+  quant_ = quantized() ? ScalarQuantizer(config.dim, config.metric) : ScalarQuantizer();
+  codes_ = CodeStore(quantized() ? config.dim : 0);
+  has_floats_ = true;
   MVDB_RETURN_IF_ERROR(query_.Resize(config.dim));
   return row_.Resize(config.dim);
 }
@@ -52,7 +61,7 @@ Status Index::Init(const IndexConfig& config) {
 Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
   if (n == 0) return Status::Ok();
   const uint32_t dim = config_.dim;
-  const uint32_t reused = reuse_deleted_ ? std::min<uint32_t>(n, static_cast<uint32_t>(free_.size())) : 0;
+  const uint32_t reused = reuse_deleted_ && !quantized() ? std::min<uint32_t>(n, static_cast<uint32_t>(free_.size())) : 0;
   const uint32_t appended = n - reused;
   if (uint64_t{size()} + appended >= kNoLabel)
     return OutOfMemory("label space exhausted: " + std::to_string(size()) + " + " + std::to_string(appended) +
@@ -71,7 +80,8 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
     }
   }
   const uint32_t total = size() + appended;
-  MVDB_RETURN_IF_ERROR(store_.Reserve(total));
+  if (has_floats_) MVDB_RETURN_IF_ERROR(store_.Reserve(total));
+  if (quantized()) MVDB_RETURN_IF_ERROR(codes_.Reserve(total));
   MVDB_RETURN_IF_ERROR(graph_.Reserve(total));
   MVDB_RETURN_IF_ERROR(deleted_.Reserve(total));
   MVDB_RETURN_IF_ERROR(free_.Reserve(total));
@@ -89,11 +99,12 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
     }
     uint32_t label = size();
     if (i < appended) {
-      Status st = AppendPrepared(v);
+      Status st = AppendPrepared(v, nullptr);
       if (!st.ok()) {
         // Tombstone what this call already linked, so that seen from outside
         // (live labels, search results) the index is unchanged.
         for (uint32_t l = first; l < first + i; ++l) Tombstone(l);
+        RefitIfLearning();
         return st;
       }
     } else {
@@ -104,15 +115,45 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
     }
     if (labels != nullptr) labels[i] = label;
   }
+  RefitIfLearning();
   return Status::Ok();
 }
 
-Status Index::AppendPrepared(const float* v) {
-  store_.AppendUnchecked(v);
+void Index::RefitIfLearning() {
+  if (!quantized() || quant_.frozen()) return;
+  // Before freezing every row is float32, so the fit sees all of them.
+  const uint32_t n = size();
+  quant_.Fit(n, [&](uint32_t label) { return store_.Get(label); });
+  for (uint32_t label = 0; label < n; ++label) quant_.Encode(store_.Get(label), codes_.GetMutable(label), false);
+  if (n < kFitTarget) return;
+  quant_.Freeze();
+  if (!config_.keep_float) {
+    store_ = VectorStore(config_.dim);  // frees the float32 rows
+    has_floats_ = false;
+  }
+}
+
+Status Index::AppendPrepared(const float* v, const int8_t* code) {
+  if (has_floats_) store_.AppendUnchecked(v);
+  if (quantized()) {
+    if (code == nullptr) {
+      qcode_.resize(config_.dim);
+      // Before the fit is frozen these codes are provisional (RefitIfLearning
+      // re-encodes them), so clipping is only counted afterwards.
+      quant_.Encode(v, qcode_.data(), quant_.frozen());
+      code = qcode_.data();
+    }
+    codes_.AppendUnchecked(code);
+  }
   deleted_.PushBackUnchecked(0);
-  Status st = graph_.Insert(store_, config_.metric);
+  // The graph is built over float32 rows while they exist (the most accurate
+  // neighbours), else over the codes.
+  Status st = has_floats_ ? graph_.Insert(store_, config_.metric)
+                          : WithCodeSpace(codes_, quant_.step2(), config_.metric,
+                                          [&](const auto& space) { return graph_.InsertT(space); });
   if (!st.ok()) {  // the graph rolled back its own node; drop the vector
-    store_.PopBack();
+    if (has_floats_) store_.PopBack();
+    if (quantized()) codes_.PopBack();
     deleted_.PopBack();
   }
   return st;
@@ -143,7 +184,14 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
   Index fresh;
   MVDB_RETURN_IF_ERROR(fresh.Init(config_));
   const uint32_t live = live_count();
-  MVDB_RETURN_IF_ERROR(fresh.store_.Reserve(live));
+  if (!has_floats_) {
+    // No float32 rows to refit on: keep the quantizer, copy the codes.
+    fresh.quant_ = quant_;
+    fresh.has_floats_ = false;
+    fresh.store_ = VectorStore(config_.dim);
+  }
+  if (fresh.has_floats_) MVDB_RETURN_IF_ERROR(fresh.store_.Reserve(live));
+  if (quantized()) MVDB_RETURN_IF_ERROR(fresh.codes_.Reserve(live));
   MVDB_RETURN_IF_ERROR(fresh.graph_.Reserve(live));
   MVDB_RETURN_IF_ERROR(fresh.deleted_.Reserve(live));
   MVDB_RETURN_IF_ERROR(fresh.free_.Reserve(live));
@@ -153,9 +201,14 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
       continue;
     }
     (*remap)[label] = fresh.size();
-    MVDB_RETURN_IF_ERROR(fresh.AppendPrepared(Vector(label)));  // `fresh` is dropped: *this unchanged
+    // `fresh` is dropped on failure: *this unchanged.
+    MVDB_RETURN_IF_ERROR(fresh.AppendPrepared(has_floats_ ? Vector(label) : nullptr,
+                                              has_floats_ ? nullptr : codes_.Get(label)));
   }
   fresh.reuse_deleted_ = reuse_deleted_;
+  // Drift policy: with float32 rows the compacted index refits on all its
+  // live vectors (learning again, frozen once kFitTarget are stored).
+  fresh.RefitIfLearning();
   *this = std::move(fresh);
   return Status::Ok();
 }
@@ -177,17 +230,21 @@ Status Index::PrepareQuery(const float* query, uint32_t k) {
   std::copy(query, query + dim, query_.data());
   if (config_.metric == Metric::kCosine && !NormalizeInPlace(query_.data(), dim))
     return InvalidArgument("query has zero norm; cosine needs a non-zero vector");
+  if (quantized()) {
+    qcode_.resize(dim);
+    quant_.Encode(query_.data(), qcode_.data(), false);  // once per search
+  }
   return Status::Ok();
 }
 
 Status Index::FlatScan(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const {
   out->Clear();
   MVDB_RETURN_IF_ERROR(out->Reserve(uint64_t{std::min(k, size())} + 1));
-  WithSpace(store_, config_.metric, [&](const auto& s) {
+  auto scan = [&](const auto& s, typename std::decay_t<decltype(s)>::Query query) {
     const uint32_t n = size();
     for (uint32_t label = 0; label < n; ++label) {
       if (!filter.Admits(label)) continue;
-      const Neighbor cand{s.ToLabel(query_.data(), label), label};
+      const Neighbor cand{s.ToLabel(query, label), label};
       if (out->size() < k) {
         out->PushBackUnchecked(cand);
         std::push_heap(out->begin(), out->end());
@@ -197,7 +254,12 @@ Status Index::FlatScan(uint32_t k, const LabelFilter& filter, GrowableArray<Neig
         std::push_heap(out->begin(), out->end());
       }
     }
-  });
+  };
+  if (has_floats_) {
+    WithSpace(store_, config_.metric, [&](const auto& s) { scan(s, query_.data()); });
+  } else {
+    WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](const auto& s) { scan(s, qcode_.data()); });
+  }
   std::sort_heap(out->begin(), out->end());
   return Status::Ok();
 }
@@ -225,7 +287,11 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
   // A graph walk computes roughly ef * M distances; when no more labels than
   // that can match, the exact scan is as cheap and always complete.
   if (uint64_t{matching} <= uint64_t{ef} * config_.M) return FlatScan(k, filter, out);
-  MVDB_RETURN_IF_ERROR(graph_.Search(store_, config_.metric, query_.data(), k, ef, filter, out));
+  if (quantized()) {
+    MVDB_RETURN_IF_ERROR(SearchQuantized(k, ef, filter, out));
+  } else {
+    MVDB_RETURN_IF_ERROR(graph_.Search(store_, config_.metric, query_.data(), k, ef, filter, out));
+  }
   if (plan != nullptr) *plan = SearchPlan::kGraph;
   if (out->size() < want) {
     // The walk could not reach enough admitted labels (a very selective
@@ -236,32 +302,75 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
   return Status::Ok();
 }
 
+Status Index::SearchQuantized(uint32_t k, uint32_t ef, const LabelFilter& filter, GrowableArray<Neighbor>* out) {
+  // Candidates for re-ranking: rerank·k, but no more than the walk keeps
+  // anyway (ef), so re-ranking never widens the walk itself.
+  const uint32_t want = has_floats_ ? std::max(k, static_cast<uint32_t>(std::min<uint64_t>(uint64_t{config_.rerank} * k, ef))) : k;
+  MVDB_RETURN_IF_ERROR(WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](const auto& space) {
+    return graph_.SearchT(space, qcode_.data(), want, ef, filter, out);
+  }));
+  if (!has_floats_) return Status::Ok();  // distances stay the dequantized ones
+  WithSpace(store_, config_.metric, [&](const auto& s) {
+    for (Neighbor& n : *out) n.distance = s.ToLabel(query_.data(), n.label);
+  });
+  std::sort(out->begin(), out->end());
+  if (out->size() > k) MVDB_RETURN_IF_ERROR(out->Resize(k));  // shrinking: cannot fail
+  return Status::Ok();
+}
+
 Status Index::SearchExact(const float* query, uint32_t k, const uint32_t* allowed, GrowableArray<Neighbor>* out) {
   MVDB_RETURN_IF_ERROR(PrepareQuery(query, k));
   return FlatScan(k, MakeFilter(allowed), out);
 }
 
 uint64_t Index::MemoryBytes() const {
-  return store_.MemoryBytes() + graph_.MemoryBytes() + deleted_.capacity_bytes() + free_.capacity_bytes() +
-         query_.capacity_bytes() + row_.capacity_bytes();
+  return store_.MemoryBytes() + codes_.MemoryBytes() + graph_.MemoryBytes() + deleted_.capacity_bytes() +
+         free_.capacity_bytes() + query_.capacity_bytes() + row_.capacity_bytes() + qcode_.capacity() +
+         uint64_t{quant_.dim()} * sizeof(float);
 }
 
-Status Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
-                        GrowableArray<uint8_t>&& deleted, uint32_t deleted_count, Index* out) {
+uint32_t Index::BytesPerVector() const {
+  return (has_floats_ ? 4 * config_.dim : 0) + (quantized() ? config_.dim : 0);
+}
+
+void Index::CopyVector(uint32_t label, float* out) const {
+  if (has_floats_) {
+    std::copy(store_.Get(label), store_.Get(label) + config_.dim, out);
+  } else {
+    quant_.Decode(codes_.Get(label), out);
+  }
+}
+
+Index Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
+                       GrowableArray<uint8_t>&& deleted, uint32_t deleted_count) {
   Index index;
   index.config_ = config;
-  MVDB_RETURN_IF_ERROR(index.query_.Resize(config.dim));
-  MVDB_RETURN_IF_ERROR(index.row_.Resize(config.dim));
-  // The free slots are exactly the tombstones; ascending order is a min-heap.
-  MVDB_RETURN_IF_ERROR(index.free_.Reserve(store.size()));
-  for (uint32_t label = 0; label < store.size(); ++label)
-    if (deleted[label] != 0) index.free_.PushBackUnchecked(label);
   index.store_ = std::move(store);
   index.graph_ = std::move(graph);
   index.deleted_ = std::move(deleted);
   index.deleted_count_ = deleted_count;
-  *out = std::move(index);
+  return index;
+}
+
+Status Index::FinishRestore() {
+  MVDB_RETURN_IF_ERROR(query_.Resize(config_.dim));
+  MVDB_RETURN_IF_ERROR(row_.Resize(config_.dim));
+  // The free slots are exactly the tombstones; ascending order is a min-heap.
+  free_.Clear();
+  MVDB_RETURN_IF_ERROR(free_.Reserve(size()));
+  for (uint32_t label = 0; label < size(); ++label)
+    if (deleted_[label] != 0) free_.PushBackUnchecked(label);
   return Status::Ok();
+}
+
+Index Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
+                       GrowableArray<uint8_t>&& deleted, uint32_t deleted_count, ScalarQuantizer&& quant,
+                       CodeStore&& codes, bool has_floats) {
+  Index index = FromParts(config, std::move(store), std::move(graph), std::move(deleted), deleted_count);
+  index.quant_ = std::move(quant);
+  index.codes_ = std::move(codes);
+  index.has_floats_ = has_floats;
+  return index;
 }
 
 }  // namespace mvdb

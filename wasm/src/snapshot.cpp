@@ -12,7 +12,9 @@ namespace {
 constexpr uint8_t kMagic[8] = {'M', 'V', 'D', 'B', 'S', 'N', 'A', 'P'};
 constexpr uint64_t kFileHeaderBytes = 24;
 constexpr uint64_t kSectionHeaderBytes = 16;
-constexpr uint64_t kConfBytes = 56;
+constexpr uint64_t kConfBytesV1 = 56;
+constexpr uint64_t kConfBytes = 72;
+constexpr uint64_t kQuantFixedBytes = 24;
 
 constexpr uint32_t Tag(char a, char b, char c, char d) {
   return uint32_t(uint8_t(a)) | uint32_t(uint8_t(b)) << 8 | uint32_t(uint8_t(c)) << 16 | uint32_t(uint8_t(d)) << 24;
@@ -22,6 +24,8 @@ constexpr uint32_t kTagVecs = Tag('V', 'E', 'C', 'S');
 constexpr uint32_t kTagGrph = Tag('G', 'R', 'P', 'H');
 constexpr uint32_t kTagTomb = Tag('T', 'O', 'M', 'B');
 constexpr uint32_t kTagUser = Tag('U', 'S', 'E', 'R');
+constexpr uint32_t kTagQuant = Tag('Q', 'N', 'T', '8');
+constexpr uint32_t kTagCode = Tag('C', 'O', 'D', 'E');
 
 std::string TagName(uint32_t tag) {
   std::string s;
@@ -95,17 +99,73 @@ struct SectionRef {
 };
 
 struct Layout {
-  uint64_t vecs, levels, layer0, upper, tomb;
+  uint64_t vecs, levels, layer0, upper, tomb, quant, codes;
 };
 
 Layout ComputeLayout(uint32_t count, uint32_t dim, uint32_t M, uint64_t upper_words) {
   Layout l;
   l.vecs = uint64_t{count} * dim * 4;
+  l.quant = kQuantFixedBytes + uint64_t{dim} * 4;
+  l.codes = uint64_t{count} * dim;
   l.levels = count;
   l.layer0 = uint64_t{count} * (1 + 2 * uint64_t{M}) * 4;
   l.upper = upper_words * 4;
   l.tomb = (uint64_t{count} + 7) / 8;
   return l;
+}
+
+// Fields of CONF that the loader needs beyond the IndexConfig.
+struct ConfFields {
+  IndexConfig config;
+  uint32_t count = 0, deleted_count = 0, entry = kNoLabel;
+  int32_t max_level = -1;
+  uint64_t rng_state = 0;
+};
+
+// The 56 bytes that CONF v1.0 and v2.0 share.
+Status ParseConfCommon(const uint8_t* p, ConfFields* f) {
+  IndexConfig& c = f->config;
+  c.dim = LoadU32(p);
+  const uint32_t metric = LoadU32(p + 4);
+  c.M = LoadU32(p + 8);
+  c.ef_construction = LoadU32(p + 12);
+  c.ef_search = LoadU32(p + 16);
+  f->count = LoadU32(p + 20);
+  f->deleted_count = LoadU32(p + 24);
+  f->entry = LoadU32(p + 28);
+  f->max_level = static_cast<int32_t>(LoadU32(p + 32));
+  if (LoadU32(p + 36) != 0) return SnapshotCorrupt("CONF reserved field must be 0");
+  c.seed = LoadU64(p + 40);
+  f->rng_state = LoadU64(p + 48);
+  if (!IsValidMetric(metric)) return SnapshotCorrupt("unknown metric " + std::to_string(metric));
+  c.metric = static_cast<Metric>(metric);
+  return Status::Ok();
+}
+
+// Upgrade of format 1.0 (usearch's fix_pre_2_10_metadata is the model): its
+// 56-byte CONF predates quantization, so the index is float32-only with the
+// defaults of the fields 2.0 added. Its sections are otherwise read as 2.0's.
+Status UpgradeConfV1(const uint8_t* p, ConfFields* f) {
+  MVDB_RETURN_IF_ERROR(ParseConfCommon(p, f));
+  f->config.quantization = Quantization::kNone;
+  f->config.rerank = IndexConfig{}.rerank;
+  f->config.keep_float = true;
+  return Status::Ok();
+}
+
+// CONF 2.0: the 1.0 fields, then u32 quantization, u32 rerank, u32 flags
+// (bit 0: keep float32), u32 reserved.
+Status ParseConfV2(const uint8_t* p, ConfFields* f) {
+  MVDB_RETURN_IF_ERROR(ParseConfCommon(p, f));
+  const uint32_t q = LoadU32(p + 56);
+  if (!IsValidQuantization(q)) return SnapshotCorrupt("unknown quantization " + std::to_string(q));
+  f->config.quantization = static_cast<Quantization>(q);
+  f->config.rerank = LoadU32(p + 60);
+  const uint32_t flags = LoadU32(p + 64);
+  if (flags > 1) return SnapshotCorrupt("CONF flags must be 0 or 1, got " + std::to_string(flags));
+  f->config.keep_float = flags == 1;
+  if (LoadU32(p + 68) != 0) return SnapshotCorrupt("CONF reserved field must be 0");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -124,9 +184,10 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
   uint64_t upper_words = 0;
   for (uint32_t i = 0; i < count; ++i) upper_words += uint64_t{g.Level(i)} * (1 + c.M);
   const Layout l = ComputeLayout(count, c.dim, c.M, upper_words);
-  const uint32_t sections = 4 + (user_len > 0 ? 1 : 0);
-  const uint64_t total = kFileHeaderBytes + sections * kSectionHeaderBytes + kConfBytes + l.vecs + l.levels +
-                         l.layer0 + l.upper + l.tomb + user_len;
+  const bool floats = index.has_floats(), quantized = index.quantized();
+  const uint32_t sections = 3 + (floats ? 1 : 0) + (quantized ? 2 : 0) + (user_len > 0 ? 1 : 0);
+  const uint64_t total = kFileHeaderBytes + sections * kSectionHeaderBytes + kConfBytes + (floats ? l.vecs : 0) +
+                         (quantized ? l.quant + l.codes : 0) + l.levels + l.layer0 + l.upper + l.tomb + user_len;
   const uint64_t start = out->size();
   MVDB_RETURN_IF_ERROR(out->Reserve(start + total));
   Writer w(out);
@@ -151,14 +212,33 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
   w.U32(0);
   w.U64(c.seed);
   w.U64(g.rng_state());
+  w.U32(static_cast<uint32_t>(c.quantization));
+  w.U32(c.rerank);
+  w.U32(c.keep_float ? 1 : 0);
+  w.U32(0);
   w.EndSection(h);
 
-  h = w.BeginSection(kTagVecs, l.vecs);
-  for (uint32_t i = 0; i < count; ++i) {
-    const float* v = index.Vector(i);
-    for (uint32_t j = 0; j < c.dim; ++j) w.F32(v[j]);
+  if (floats) {
+    h = w.BeginSection(kTagVecs, l.vecs);
+    for (uint32_t i = 0; i < count; ++i) {
+      const float* v = index.Vector(i);
+      for (uint32_t j = 0; j < c.dim; ++j) w.F32(v[j]);
+    }
+    w.EndSection(h);
   }
-  w.EndSection(h);
+  if (quantized) {
+    const ScalarQuantizer& q = index.quantizer();
+    h = w.BeginSection(kTagQuant, l.quant);
+    w.F32(q.step());
+    w.U32(q.frozen() ? 1 : 0);
+    w.U64(q.clipped_values());
+    w.U64(q.encoded_values());
+    for (uint32_t j = 0; j < c.dim; ++j) w.F32(q.offsets()[j]);
+    w.EndSection(h);
+    h = w.BeginSection(kTagCode, l.codes);
+    if (count > 0) w.Bytes(reinterpret_cast<const uint8_t*>(index.codes().Get(0)), l.codes);
+    w.EndSection(h);
+  }
 
   h = w.BeginSection(kTagGrph, l.levels + l.layer0 + l.upper);
   for (uint32_t i = 0; i < count; ++i) w.U8(static_cast<uint8_t>(g.Level(i)));
@@ -201,16 +281,16 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   if (std::memcmp(data, kMagic, 8) != 0) return SnapshotCorrupt("not a MiniVectorDB snapshot: magic bytes mismatch");
   const uint16_t major = LoadU16(data + 8), minor = LoadU16(data + 10);
   if (Crc32(data, 20) != LoadU32(data + 20)) return SnapshotCorrupt("header checksum mismatch");
-  if (major != kSnapshotMajor)
+  if (major != kSnapshotMajor && major != 1)
     return SnapshotVersion("unsupported snapshot version " + std::to_string(major) + "." + std::to_string(minor) +
-                           "; this build reads major version " + std::to_string(kSnapshotMajor));
+                           "; this build reads major versions 1 and " + std::to_string(kSnapshotMajor));
   if (LoadU32(data + 16) != 0) return SnapshotCorrupt("header flags must be 0, got " + std::to_string(LoadU32(data + 16)));
   const uint32_t sections = LoadU32(data + 12);
   if (sections > kMaxSections)
     return SnapshotCorrupt("section count " + std::to_string(sections) + " exceeds " + std::to_string(kMaxSections));
 
   // 2. Walk every section: lengths within the file, checksums, no duplicates.
-  SectionRef conf, vecs, grph, tomb, user;
+  SectionRef conf, vecs, grph, tomb, user, quant, code;
   uint64_t pos = kFileHeaderBytes;
   for (uint32_t s = 0; s < sections; ++s) {
     if (len - pos < kSectionHeaderBytes)
@@ -225,7 +305,8 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
     if (SectionCrc(section) != LoadU32(section + 4))
       return SnapshotCorrupt("checksum mismatch in section " + TagName(tag));
     SectionRef* ref = tag == kTagConf ? &conf : tag == kTagVecs ? &vecs : tag == kTagGrph ? &grph
-                    : tag == kTagTomb ? &tomb : tag == kTagUser ? &user : nullptr;
+                    : tag == kTagTomb ? &tomb : tag == kTagUser ? &user
+                    : major > 1 && tag == kTagQuant ? &quant : major > 1 && tag == kTagCode ? &code : nullptr;
     if (ref != nullptr) {
       if (ref->present) return SnapshotCorrupt("duplicate section " + TagName(tag));
       *ref = SectionRef{pos, plen, true};
@@ -233,31 +314,21 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
     pos += plen;
   }
   if (pos != len) return SnapshotCorrupt(std::to_string(len - pos) + " unexpected trailing bytes after the last section");
-  for (const auto& [ref, name] : {std::pair<SectionRef*, const char*>{&conf, "CONF"}, {&vecs, "VECS"},
-                                  {&grph, "GRPH"}, {&tomb, "TOMB"}}) {
+  for (const auto& [ref, name] : {std::pair<SectionRef*, const char*>{&conf, "CONF"}, {&grph, "GRPH"}, {&tomb, "TOMB"}}) {
     if (!ref->present) return SnapshotCorrupt(std::string("missing section ") + name);
   }
-  if (conf.length != kConfBytes)
+  const uint64_t conf_bytes = major == 1 ? kConfBytesV1 : kConfBytes;
+  if (conf.length != conf_bytes)
     return SnapshotCorrupt("CONF section is " + std::to_string(conf.length) + " bytes, expected " +
-                           std::to_string(kConfBytes));
+                           std::to_string(conf_bytes));
 
-  // 3. Configuration.
-  const uint8_t* p = data + conf.offset;
-  IndexConfig c;
-  c.dim = LoadU32(p);
-  const uint32_t metric = LoadU32(p + 4);
-  c.M = LoadU32(p + 8);
-  c.ef_construction = LoadU32(p + 12);
-  c.ef_search = LoadU32(p + 16);
-  const uint32_t count = LoadU32(p + 20);
-  const uint32_t deleted_count = LoadU32(p + 24);
-  const uint32_t entry = LoadU32(p + 28);
-  const int32_t max_level = static_cast<int32_t>(LoadU32(p + 32));
-  if (LoadU32(p + 36) != 0) return SnapshotCorrupt("CONF reserved field must be 0");
-  c.seed = LoadU64(p + 40);
-  const uint64_t rng_state = LoadU64(p + 48);
-  if (!IsValidMetric(metric)) return SnapshotCorrupt("unknown metric " + std::to_string(metric));
-  c.metric = static_cast<Metric>(metric);
+  // 3. Configuration (format 1.0 through its upgrade function).
+  ConfFields f;
+  MVDB_RETURN_IF_ERROR(major == 1 ? UpgradeConfV1(data + conf.offset, &f) : ParseConfV2(data + conf.offset, &f));
+  const IndexConfig& c = f.config;
+  const uint32_t count = f.count, deleted_count = f.deleted_count, entry = f.entry;
+  const int32_t max_level = f.max_level;
+  const uint64_t rng_state = f.rng_state;
   Status valid = ValidateConfig(c);
   if (!valid.ok()) return SnapshotCorrupt("bad configuration: " + valid.message());
   if (count == kNoLabel) return SnapshotCorrupt("node count out of range");
@@ -277,7 +348,37 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
     if (levels[i] > top) top = levels[i];
   }
   const Layout l = ComputeLayout(count, c.dim, c.M, upper_words);
-  if (vecs.length != l.vecs)
+  // Which vector sections must exist: QNT8 + CODE exactly for int8; VECS
+  // unless int8 dropped its float32 rows (keepFloat false, quantizer frozen).
+  const bool quantized = c.quantization == Quantization::kInt8;
+  if (quant.present != quantized || code.present != quantized)
+    return SnapshotCorrupt(quantized ? "int8 index without its QNT8 and CODE sections"
+                                     : "QNT8/CODE sections in an index without quantization");
+  bool frozen = false;
+  if (quantized) {
+    if (quant.length != l.quant)
+      return SnapshotCorrupt("QNT8 section is " + std::to_string(quant.length) + " bytes, expected " +
+                             std::to_string(l.quant));
+    const uint8_t* qp = data + quant.offset;
+    const float step = LoadF32(qp);
+    const uint32_t frozen_field = LoadU32(qp + 4);
+    if (!(step > 0.f && step <= kMaxStep)) return SnapshotCorrupt("QNT8 step must be in (0, " + std::to_string(kMaxStep) + "]");
+    if (frozen_field > 1) return SnapshotCorrupt("QNT8 frozen flag must be 0 or 1");
+    frozen = frozen_field == 1;
+    if (LoadU64(qp + 8) > LoadU64(qp + 16)) return SnapshotCorrupt("QNT8 clipped count exceeds the encoded count");
+    for (uint32_t j = 0; j < c.dim; ++j)
+      if (!std::isfinite(LoadF32(qp + kQuantFixedBytes + 4 * uint64_t{j})))
+        return SnapshotCorrupt("QNT8 offset " + std::to_string(j) + " is not finite");
+    if (code.length != l.codes)
+      return SnapshotCorrupt("CODE section is " + std::to_string(code.length) + " bytes, expected " +
+                             std::to_string(l.codes));
+    for (uint64_t i = 0; i < l.codes; ++i)
+      if (data[code.offset + i] == 0x80) return SnapshotCorrupt("CODE holds -128, outside [-127, 127]");
+  }
+  const bool has_floats = !(quantized && frozen && !c.keep_float);
+  if (vecs.present != has_floats)
+    return SnapshotCorrupt(has_floats ? "missing section VECS" : "VECS present although keepFloat is off");
+  if (has_floats && vecs.length != l.vecs)
     return SnapshotCorrupt("VECS section is " + std::to_string(vecs.length) + " bytes, expected " +
                            std::to_string(l.vecs) + " for " + std::to_string(count) + " x " + std::to_string(c.dim));
   if (grph.length != l.levels + l.layer0 + l.upper)
@@ -319,17 +420,17 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   if (tomb_set != deleted_count)
     return SnapshotCorrupt("TOMB has " + std::to_string(tomb_set) + " deleted labels, CONF says " +
                            std::to_string(deleted_count));
-  for (uint64_t i = 0; i < uint64_t{count} * c.dim; ++i) {
+  for (uint64_t i = 0; has_floats && i < uint64_t{count} * c.dim; ++i) {
     if (!std::isfinite(LoadF32(data + vecs.offset + 4 * i)))
       return SnapshotCorrupt("vector " + std::to_string(i / c.dim) + " holds a non-finite value");
   }
 
   // 6. Everything checked: allocate and copy.
   VectorStore store(c.dim);
-  MVDB_RETURN_IF_ERROR(store.Reserve(count));
+  MVDB_RETURN_IF_ERROR(store.Reserve(has_floats ? count : 0));
   GrowableArray<float> row;
   MVDB_RETURN_IF_ERROR(row.Resize(c.dim));
-  for (uint32_t i = 0; i < count; ++i) {
+  for (uint32_t i = 0; has_floats && i < count; ++i) {
     const uint8_t* src = data + vecs.offset + uint64_t{i} * c.dim * 4;
     for (uint32_t j = 0; j < c.dim; ++j) row[j] = LoadF32(src + 4 * uint64_t{j});
     store.AppendUnchecked(row.data());
@@ -351,7 +452,24 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   MVDB_RETURN_IF_ERROR(deleted.Resize(count));
   for (uint32_t i = 0; i < count; ++i) deleted[i] = (tbits[i >> 3] >> (i & 7)) & 1u;
 
-  MVDB_RETURN_IF_ERROR(Index::FromParts(c, std::move(store), std::move(graph), std::move(deleted), deleted_count, index));
+  ScalarQuantizer quantizer;
+  CodeStore codes;
+  if (quantized) {
+    const uint8_t* qp = data + quant.offset;
+    GrowableArray<float> offsets;
+    MVDB_RETURN_IF_ERROR(offsets.Resize(c.dim));
+    for (uint32_t j = 0; j < c.dim; ++j) offsets[j] = LoadF32(qp + kQuantFixedBytes + 4 * uint64_t{j});
+    quantizer = ScalarQuantizer(c.dim, c.metric);
+    quantizer.Restore(LoadF32(qp), offsets.data(), frozen, LoadU64(qp + 8), LoadU64(qp + 16));
+    codes = CodeStore(c.dim);
+    MVDB_RETURN_IF_ERROR(codes.Reserve(count));
+    for (uint32_t i = 0; i < count; ++i)
+      codes.AppendUnchecked(reinterpret_cast<const int8_t*>(data + code.offset + uint64_t{i} * c.dim));
+  }
+  Index loaded = Index::FromParts(c, std::move(store), std::move(graph), std::move(deleted), deleted_count,
+                                  std::move(quantizer), std::move(codes), has_floats);
+  MVDB_RETURN_IF_ERROR(loaded.FinishRestore());
+  *index = std::move(loaded);
   *user_offset = user.present ? user.offset : 0;
   *user_len = user.present ? user.length : 0;
   return Status::Ok();

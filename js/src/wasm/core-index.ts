@@ -7,10 +7,15 @@
  * @internal
  */
 import { errorFromCore, OutOfMemoryError } from '../errors.js';
+import type { Quantization } from '../types.js';
 import type { CoreModule, WasmIndex } from './minivectordb_core.mjs';
 
 /** Numeric metric ids of the core (`wasm/include/minivectordb/distance.hpp`). */
 export const METRIC_IDS = { l2: 0, ip: 1, cosine: 2 } as const;
+/** Numeric quantization ids of the core (`wasm/include/minivectordb/quantizer.hpp`). */
+export const QUANTIZATION_IDS = { none: 0, int8: 1 } as const;
+/** Names of the quantization ids. */
+export const QUANTIZATION_NAMES: Record<number, Quantization> = { 0: 'none', 1: 'int8' };
 
 export interface CoreConfig {
   dim: number;
@@ -19,6 +24,9 @@ export interface CoreConfig {
   efConstruction: number;
   efSearch: number;
   seed: number;
+  quantization: number;
+  rerank: number;
+  keepFloat: boolean;
 }
 
 /** Entry of a compaction remap for a label that had no successor (a tombstone). */
@@ -50,7 +58,7 @@ export class CoreIndex {
   static create(mod: CoreModule, c: CoreConfig): CoreIndex {
     const index = new CoreIndex(mod, new mod.WasmIndex());
     try {
-      index.check(index.raw.init(c.dim, c.metric, c.M, c.efConstruction, c.efSearch, c.seed));
+      index.check(index.raw.init(c.dim, c.metric, c.M, c.efConstruction, c.efSearch, c.seed, c.quantization, c.rerank, c.keepFloat));
     } catch (e) {
       index.dispose();
       throw e;
@@ -86,7 +94,25 @@ export class CoreIndex {
   }
   config(): CoreConfig {
     const r = this.raw;
-    return { dim: r.dim(), metric: r.metric(), M: r.M(), efConstruction: r.efConstruction(), efSearch: r.efSearch(), seed: r.seed() >>> 0 };
+    return {
+      dim: r.dim(),
+      metric: r.metric(),
+      M: r.M(),
+      efConstruction: r.efConstruction(),
+      efSearch: r.efSearch(),
+      seed: r.seed() >>> 0,
+      quantization: r.quantization(),
+      rerank: r.rerank(),
+      keepFloat: r.keepFloat(),
+    };
+  }
+  /** Bytes of vector storage per label: 4·dim (float32 rows, when held) + dim (int8 codes). */
+  bytesPerVector(): number {
+    return this.raw.bytesPerVector() >>> 0;
+  }
+  /** Fraction of int8-encoded values clipped to the frozen quantizer's range, in [0, 1]. */
+  clippedFraction(): number {
+    return this.raw.clippedFraction();
   }
   memoryBytes(): number {
     return this.raw.memoryBytes() + this.scratchBytes;

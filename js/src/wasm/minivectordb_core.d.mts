@@ -6,7 +6,17 @@
  * @internal
  */
 export interface WasmIndex {
-  init(dim: number, metric: number, M: number, efConstruction: number, efSearch: number, seed: number): number;
+  init(
+    dim: number,
+    metric: number,
+    M: number,
+    efConstruction: number,
+    efSearch: number,
+    seed: number,
+    quantization: number,
+    rerank: number,
+    keepFloat: boolean,
+  ): number;
   /** Writes the n assigned labels (uint32) at outLabels. */
   add(vectors: number, n: number, outLabels: number): number;
   setReuseDeleted(on: boolean): void;
@@ -38,6 +48,12 @@ export interface WasmIndex {
   efConstruction(): number;
   efSearch(): number;
   seed(): number;
+  quantization(): number;
+  rerank(): number;
+  keepFloat(): boolean;
+  hasFloats(): boolean;
+  bytesPerVector(): number;
+  clippedFraction(): number;
   memoryBytes(): number;
   serialize(user: number, userLength: number): number;
   snapshotAddress(): number;

@@ -128,6 +128,16 @@ class HnswGraph {
   Status Search(const VectorStore& store, Metric metric, const float* query, uint32_t k, uint32_t ef,
                 const LabelFilter& filter, GrowableArray<Neighbor>* out);
 
+  /// Insert and Search over any vector space: VectorSpace (float32 rows,
+  /// vector_store.hpp) or CodeSpace (int8 codes, code_store.hpp); a Space
+  /// gives Query, QueryOf(label), ToLabel(query, label), Between(a, b).
+  /// Instantiated in hnsw.cpp for those four spaces.
+  template <typename Space>
+  Status InsertT(const Space& space);
+  template <typename Space>
+  Status SearchT(const Space& space, typename Space::Query query, uint32_t k, uint32_t ef, const LabelFilter& filter,
+                 GrowableArray<Neighbor>* out);
+
   /// Neighbours of `label` on `layer` (layer <= Level(label)): count in *n,
   /// labels at the returned pointer.
   const uint32_t* Links(uint32_t label, uint32_t layer, uint32_t* n) const;
@@ -157,8 +167,6 @@ class HnswGraph {
   // deleted nodes excluded from `results`. Fills results_ (max-heap) with up
   // to ef nearest nodes to `query` on `layer`, starting from `entry`.
   template <typename Space>
-  Status InsertT(const Space& space);
-  template <typename Space>
   void UnlinkT(const Space& space, uint32_t label);
   // Links `label` (its vector in the store, its level set) on layers
   // min(level, max_level_) .. 0, searching from the entry point; nodes in
@@ -166,10 +174,7 @@ class HnswGraph {
   template <typename Space>
   void LinkT(const Space& space, uint32_t label, uint32_t level);
   template <typename Space>
-  Status SearchT(const Space& space, const float* query, uint32_t k, uint32_t ef, const LabelFilter& filter,
-                 GrowableArray<Neighbor>* out);
-  template <typename Space>
-  void SearchLayer(const Space& space, const float* query, Neighbor entry, uint32_t ef, uint32_t layer,
+  void SearchLayer(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef, uint32_t layer,
                    const LabelFilter& filter);
   // Filtered search (an allow-bitset is set): writes into batch_ the
   // unvisited admitted nodes among `links` (n labels on `layer`; at most M0)
@@ -189,7 +194,8 @@ class HnswGraph {
   void Connect(const Space& space, uint32_t target, uint32_t source, uint32_t layer);
   // Greedy descent through layers [top, bottom) towards `query`.
   template <typename Space>
-  Neighbor GreedyDescend(const Space& space, const float* query, Neighbor cur, int32_t top, int32_t bottom) const;
+  Neighbor GreedyDescend(const Space& space, typename Space::Query query, Neighbor cur, int32_t top,
+                         int32_t bottom) const;
 
   uint32_t M_ = 16;
   uint32_t M0_ = 32;

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "minivectordb/buffer.hpp"
+#include "minivectordb/code_store.hpp"
 #include "minivectordb/distance.hpp"
 #include "minivectordb/hnsw.hpp"
+#include "minivectordb/quantizer.hpp"
 #include "minivectordb/status.hpp"
 #include "minivectordb/vector_store.hpp"
 
@@ -21,12 +24,23 @@ struct IndexConfig {
   uint32_t ef_construction = 200;  ///< HNSW candidate list size while inserting, >= 1
   uint32_t ef_search = 64;         ///< default candidate list size while searching, >= 1
   uint64_t seed = 1;               ///< seed of the level PRNG
+  /// Vector storage: kInt8 keeps int8 codes (quantizer.hpp) that the graph
+  /// is searched over, then re-ranks with float32.
+  Quantization quantization = Quantization::kNone;
+  /// kInt8: the graph walk returns min(ef, rerank·k) candidates (at least k)
+  /// whose float32 distances pick the final k. 1 .. kMaxRerank.
+  uint32_t rerank = 4;
+  /// kInt8: keep the float32 rows (for re-ranking, exact search and get()).
+  /// When false they are dropped once the quantizer freezes (kFitTarget
+  /// vectors); distances and vectors are then the dequantized ones.
+  bool keep_float = true;
 };
 
 constexpr uint32_t kMaxDim = 65536;
 constexpr uint32_t kMaxM = 1024;
 constexpr uint32_t kMaxEf = 1u << 20;
 constexpr uint32_t kMaxK = 1u << 20;
+constexpr uint32_t kMaxRerank = 1024;
 
 /// Checks ranges of every field; InvalidArgument names the field.
 Status ValidateConfig(const IndexConfig& c);
@@ -47,7 +61,7 @@ class Index {
   /// Number of labels (nodes) held: live + deleted. With slot reuse on, it
   /// only grows when an insert finds no tombstone to reuse, so it stays at
   /// the peak live count under churn.
-  uint32_t size() const { return store_.size(); }
+  uint32_t size() const { return static_cast<uint32_t>(deleted_.size()); }
   uint32_t deleted_count() const { return deleted_count_; }
   uint32_t live_count() const { return size() - deleted_count_; }
   bool IsDeleted(uint32_t label) const { return deleted_[label] != 0; }
@@ -76,7 +90,9 @@ class Index {
 
   /// Whether Add reuses tombstoned slots (default true; hnswlib's
   /// allow_replace_deleted). Off: labels only grow and tombstones stay until
-  /// Compact. A runtime setting, not saved in snapshots.
+  /// Compact. A runtime setting, not saved in snapshots. kInt8 indexes do
+  /// not reuse slots yet (their codes and the quantizer's learning phase
+  /// would need re-encoding): for them it has no effect.
   void set_reuse_deleted(bool on) { reuse_deleted_ = on; }
   bool reuse_deleted() const { return reuse_deleted_; }
 
@@ -111,7 +127,20 @@ class Index {
   Status SearchExact(const float* query, uint32_t k, const uint32_t* allowed, GrowableArray<Neighbor>* out);
 
   /// Stored vector of `label` (dim floats; unit-normalised for cosine).
+  /// Only while has_floats(); see DecodedVector otherwise.
   const float* Vector(uint32_t label) const { return store_.Get(label); }
+  /// Writes the dim floats of `label` to `out`: the stored float32 row when
+  /// kept, else the dequantized int8 codes.
+  void CopyVector(uint32_t label, float* out) const;
+
+  /// True while float32 rows are stored (always without quantization).
+  bool has_floats() const { return has_floats_; }
+  bool quantized() const { return config_.quantization == Quantization::kInt8; }
+  const ScalarQuantizer& quantizer() const { return quant_; }
+  const CodeStore& codes() const { return codes_; }
+  /// Bytes of vector storage per label: 4·dim for float32 rows (when kept)
+  /// plus dim for int8 codes. Graph links are not included.
+  uint32_t BytesPerVector() const;
 
   /// Bytes held by vectors, graph, tombstones and scratch buffers.
   uint64_t MemoryBytes() const;
@@ -120,10 +149,18 @@ class Index {
   const HnswGraph& graph() const { return graph_; }
   const uint8_t* deleted_flags() const { return deleted_.data(); }
 
-  /// Builds *out from validated snapshot parts (snapshot.cpp); the free
-  /// slots are derived from the tombstones. Errors: kOutOfMemory (*out unchanged).
-  static Status FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
-                          GrowableArray<uint8_t>&& deleted, uint32_t deleted_count, Index* out);
+  /// Builds an index from validated snapshot parts (snapshot.cpp); call
+  /// FinishRestore on it before use.
+  static Index FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
+                         GrowableArray<uint8_t>&& deleted, uint32_t deleted_count);
+  /// Same, for kInt8: `store` is empty when !has_floats.
+  static Index FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,
+                         GrowableArray<uint8_t>&& deleted, uint32_t deleted_count, ScalarQuantizer&& quant,
+                         CodeStore&& codes, bool has_floats);
+  /// Allocates what a restored index needs beyond its parts: the free slots
+  /// for reuse (exactly the tombstones) and the query scratch.
+  /// Errors: kOutOfMemory.
+  Status FinishRestore();
 
  private:
   // Validates and (for cosine) normalises a query into query_.
@@ -135,13 +172,21 @@ class Index {
   // Appends one prepared vector (finite; unit-norm for cosine) as label
   // size() and links it; room must be reserved. On kOutOfMemory (an
   // upper-layer link block) the index is exactly as before.
-  Status AppendPrepared(const float* v);
+  // `code`: its int8 codes when already known (compaction without floats),
+  // else null (encoded from v). v is null when !has_floats_.
+  Status AppendPrepared(const float* v, const int8_t* code);
   // Overwrites tombstoned `label` with a prepared vector, re-links it and
-  // makes it live. Never fails (no allocation).
+  // makes it live. Never fails (no allocation). Float32 indexes only.
   void ReusePrepared(uint32_t label, const float* v);
   // Tombstones a live label and offers its slot for reuse (free_ has room:
   // its capacity is kept >= size()).
   void Tombstone(uint32_t label);
+  // kInt8, before the quantizer freezes: refits on every stored row and
+  // re-encodes them; freezes (and drops floats without keep_float) once
+  // kFitTarget rows are stored.
+  void RefitIfLearning();
+  // Graph walk over codes, then float32 re-ranking when kept.
+  Status SearchQuantized(uint32_t k, uint32_t ef, const LabelFilter& filter, GrowableArray<Neighbor>* out);
 
   IndexConfig config_;
   VectorStore store_;
@@ -155,6 +200,10 @@ class Index {
   bool reuse_deleted_ = true;
   GrowableArray<float> query_;      // normalised query scratch
   GrowableArray<float> row_;        // normalised insert scratch
+  ScalarQuantizer quant_;           // kInt8 only
+  CodeStore codes_;                 // kInt8 only: one code row per label
+  bool has_floats_ = true;          // store_ holds one row per label
+  std::vector<int8_t> qcode_;       // quantized query / insert scratch
 };
 
 }  // namespace mvdb

@@ -12,23 +12,33 @@
 //    16  u32   flags (0)
 //    20  u32   CRC-32 of bytes 0..19
 //   Then `section count` sections, each:
-//     0  u32   tag (four ASCII bytes: 'CONF', 'VECS', 'GRPH', 'TOMB', 'USER')
+//     0  u32   tag (four ASCII bytes: 'CONF', 'VECS', 'QNT8', 'CODE', 'GRPH',
+//              'TOMB', 'USER')
 //     4  u32   CRC-32 of the tag, the length field and the payload, in
 //              that order (so a flipped tag or length is caught too)
 //     8  u64   payload length in bytes
 //    16  ...   payload
 //   The file ends right after the last section.
 //
-//   CONF (56 bytes): u32 dim, u32 metric, u32 M, u32 efConstruction,
+//   CONF (72 bytes): u32 dim, u32 metric, u32 M, u32 efConstruction,
 //     u32 efSearch, u32 count, u32 deleted count, u32 entry point
 //     (0xFFFFFFFF when empty), i32 max level (-1 when empty), u32 reserved (0),
-//     u64 seed, u64 PRNG state.
-//   VECS: count * dim float32 (IEEE 754 bits), label order.
+//     u64 seed, u64 PRNG state, u32 quantization (0 none, 1 int8), u32 rerank,
+//     u32 flags (bit 0: keep float32), u32 reserved (0).
+//   VECS: count * dim float32 (IEEE 754 bits), label order. Absent only for
+//     int8 with keepFloat off once the quantizer is frozen.
+//   QNT8 (int8 only, 24 + 4 * dim bytes): f32 step, u32 frozen (0/1),
+//     u64 clipped values, u64 encoded values, dim f32 offsets (quantizer.hpp).
+//   CODE (int8 only): count * dim int8 codes in [-127, 127], label order.
 //   GRPH: count u8 levels; count * (1 + 2M) u32 layer-0 blocks
 //     [n, link_0 .. link_{2M-1}]; then for each label with level L > 0, in
 //     label order, L blocks of (1 + M) u32 for layers 1..L. Unused slots are 0.
 //   TOMB: ceil(count / 8) bytes, bit i (LSB first) set = label i deleted.
 //   USER: opaque bytes (optional).
+//
+// Versions: 2.0 (this layout; written) and 1.0 (read through the explicit
+// upgrade UpgradeConfV1 in snapshot.cpp: a 56-byte CONF without the last four
+// fields, no QNT8/CODE; fixtures in tests/fixtures/snapshots/v1.0-*.mvdb).
 //
 // Loading walks and checksums every section before allocating anything, then
 // checks every length against the configuration and every link against the
@@ -42,7 +52,7 @@
 
 namespace mvdb {
 
-constexpr uint16_t kSnapshotMajor = 1;
+constexpr uint16_t kSnapshotMajor = 2;
 constexpr uint16_t kSnapshotMinor = 0;
 constexpr uint32_t kMaxSections = 64;
 

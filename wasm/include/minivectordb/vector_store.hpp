@@ -5,37 +5,42 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "minivectordb/buffer.hpp"
 #include "minivectordb/distance.hpp"
 
 namespace mvdb {
 
-class VectorStore {
+/// Rows of `dim` values of type T (float32 vectors, int8 codes), stored row
+/// after row in one contiguous buffer (label i at data + i * dim). Capacity
+/// doubles on demand.
+template <typename T>
+class RowStore {
  public:
-  VectorStore() = default;
-  explicit VectorStore(uint32_t dim) : dim_(dim) {}
+  RowStore() = default;
+  explicit RowStore(uint32_t dim) : dim_(dim) {}
 
   uint32_t dim() const { return dim_; }
-  /// Number of stored vectors (labels 0 .. size()-1).
+  /// Number of stored rows (labels 0 .. size()-1).
   uint32_t size() const { return size_; }
 
-  /// Makes room for `n` vectors in total. kOutOfMemory leaves the store unchanged.
+  /// Makes room for `n` rows in total. kOutOfMemory leaves the store unchanged.
   Status Reserve(uint32_t n) { return data_.Reserve(uint64_t{n} * dim_); }
 
-  /// Appends one vector of dim() floats; room must have been reserved.
+  /// Appends one row of dim() values; room must have been reserved.
   /// Returns its label.
-  uint32_t AppendUnchecked(const float* v) {
-    std::memcpy(data_.data() + uint64_t{size_} * dim_, v, sizeof(float) * dim_);
+  uint32_t AppendUnchecked(const T* v) {
+    std::memcpy(data_.data() + uint64_t{size_} * dim_, v, sizeof(T) * dim_);
     return size_++;
   }
 
-  /// Drops the last vector (undo of AppendUnchecked).
+  /// Drops the last row (undo of AppendUnchecked).
   void PopBack() { --size_; }
 
-  /// Pointer to the dim() floats of `label` (label < size()).
-  const float* Get(uint32_t label) const { return data_.data() + uint64_t{label} * dim_; }
-  float* GetMutable(uint32_t label) { return data_.data() + uint64_t{label} * dim_; }
+  /// Pointer to the dim() values of `label` (label < size()).
+  const T* Get(uint32_t label) const { return data_.data() + uint64_t{label} * dim_; }
+  T* GetMutable(uint32_t label) { return data_.data() + uint64_t{label} * dim_; }
 
   /// Bytes held by the buffer (capacity, not just size).
   uint64_t MemoryBytes() const { return data_.capacity_bytes(); }
@@ -43,15 +48,22 @@ class VectorStore {
  private:
   uint32_t dim_ = 0;
   uint32_t size_ = 0;
-  GrowableArray<float> data_;
+  GrowableArray<T> data_;
 };
+
+/// float32 vectors; int8 codes are a CodeStore (code_store.hpp).
+using VectorStore = RowStore<float>;
 
 /// The vectors of an index seen through a distance kernel (L2Kernel or
 /// InnerProductKernel): what the graph needs to measure distances. Lower
 /// distance is closer.
 template <typename Kernel>
 struct VectorSpace {
+  using Query = const float*;
   const VectorStore* store = nullptr;
+
+  /// The stored row of `label` as a query (used while inserting it).
+  Query QueryOf(uint32_t label) const { return store->Get(label); }
 
   /// Distance between an external query (dim floats) and stored `label`.
   float ToLabel(const float* query, uint32_t label) const {

@@ -1,0 +1,121 @@
+// Integer kernels over int8 codes (see quantizer.hpp): squared L2 and dot
+// product, exact in integer arithmetic.
+//
+// Codes lie in [-127, 127] (the quantizer never writes -128), so for any
+// d <= kMaxDim (65536):
+//  - L2Sq: each squared difference is at most 254^2 = 64,516 and the total
+//    at most 65,536 * 64,516 < 2^32: the sum fits a uint32;
+//  - Dot:  |sum| <= 65,536 * 127^2 < 2^31: the sum fits an int32.
+// In the SIMD128 kernel each int32 lane holds at most a quarter of the total,
+// so no lane overflows either.
+//
+// As in distance.hpp, scalar::* is always compiled (reference and fallback)
+// and simd128::* is selected at compile time. The SIMD128 loop widens 16
+// int8 codes to two i16x8 halves (i16x8.extend_{low,high}_i8x16), subtracts
+// (L2) and multiplies-and-adds adjacent pairs into i32x4 with i32x4.dot_i16x8
+// (the widening multiply-add); a scalar tail handles d % 16.
+#pragma once
+
+#include <cstdint>
+
+#include "minivectordb/simd128.hpp"
+
+namespace mvdb {
+
+namespace scalar {
+
+/// Sum over i of (a_i - b_i)^2, a and b holding d int8 codes.
+inline uint32_t L2SqI8(const int8_t* a, const int8_t* b, uint32_t d) {
+  uint32_t s = 0;
+  for (uint32_t i = 0; i < d; ++i) {
+    const int32_t t = int32_t{a[i]} - int32_t{b[i]};
+    s += static_cast<uint32_t>(t * t);
+  }
+  return s;
+}
+
+/// Sum over i of a_i * b_i, a and b holding d int8 codes.
+inline int32_t DotI8(const int8_t* a, const int8_t* b, uint32_t d) {
+  int32_t s = 0;
+  for (uint32_t i = 0; i < d; ++i) s += int32_t{a[i]} * int32_t{b[i]};
+  return s;
+}
+
+}  // namespace scalar
+
+#if MVDB_HAVE_SIMD128
+namespace simd128 {
+
+/// Sum of the four int32 lanes, as uint32 (the L2 total may exceed 2^31).
+inline uint32_t HorizontalSumU32(v128_t v) {
+  return static_cast<uint32_t>(wasm_i32x4_extract_lane(v, 0)) + static_cast<uint32_t>(wasm_i32x4_extract_lane(v, 1)) +
+         static_cast<uint32_t>(wasm_i32x4_extract_lane(v, 2)) + static_cast<uint32_t>(wasm_i32x4_extract_lane(v, 3));
+}
+
+/// Squared L2 of int8 codes, SIMD128. Integer adds have one cycle of latency
+/// and no rounding, so two accumulators (one per i16x8 half) are enough.
+inline uint32_t L2SqI8(const int8_t* a, const int8_t* b, uint32_t d) {
+  v128_t acc0 = wasm_i32x4_splat(0), acc1 = acc0;
+  uint32_t i = 0;
+  for (; i + 16 <= d; i += 16) {
+    const v128_t va = wasm_v128_load(a + i), vb = wasm_v128_load(b + i);
+    // |a - b| <= 254 fits an int16; dot_i16x8 squares and adds lane pairs.
+    const v128_t lo = wasm_i16x8_sub(wasm_i16x8_extend_low_i8x16(va), wasm_i16x8_extend_low_i8x16(vb));
+    const v128_t hi = wasm_i16x8_sub(wasm_i16x8_extend_high_i8x16(va), wasm_i16x8_extend_high_i8x16(vb));
+    acc0 = wasm_i32x4_add(acc0, wasm_i32x4_dot_i16x8(lo, lo));
+    acc1 = wasm_i32x4_add(acc1, wasm_i32x4_dot_i16x8(hi, hi));
+  }
+  uint32_t s = HorizontalSumU32(acc0) + HorizontalSumU32(acc1);
+  return s + scalar::L2SqI8(a + i, b + i, d - i);
+}
+
+/// Dot product of int8 codes, SIMD128 (see L2SqI8).
+inline int32_t DotI8(const int8_t* a, const int8_t* b, uint32_t d) {
+  v128_t acc0 = wasm_i32x4_splat(0), acc1 = acc0;
+  uint32_t i = 0;
+  for (; i + 16 <= d; i += 16) {
+    const v128_t va = wasm_v128_load(a + i), vb = wasm_v128_load(b + i);
+    acc0 = wasm_i32x4_add(acc0, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(va), wasm_i16x8_extend_low_i8x16(vb)));
+    acc1 = wasm_i32x4_add(acc1, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(va), wasm_i16x8_extend_high_i8x16(vb)));
+  }
+  const int32_t s = static_cast<int32_t>(HorizontalSumU32(wasm_i32x4_add(acc0, acc1)));
+  return s + scalar::DotI8(a + i, b + i, d - i);
+}
+
+}  // namespace simd128
+#endif  // MVDB_HAVE_SIMD128
+
+/// Squared L2 of int8 codes with the best kernel compiled in.
+inline uint32_t L2SqI8(const int8_t* a, const int8_t* b, uint32_t d) {
+#if MVDB_HAVE_SIMD128
+  return simd128::L2SqI8(a, b, d);
+#else
+  return scalar::L2SqI8(a, b, d);
+#endif
+}
+
+/// Dot product of int8 codes with the best kernel compiled in.
+inline int32_t DotI8(const int8_t* a, const int8_t* b, uint32_t d) {
+#if MVDB_HAVE_SIMD128
+  return simd128::DotI8(a, b, d);
+#else
+  return scalar::DotI8(a, b, d);
+#endif
+}
+
+/// Compile-time int8 kernels in distance units, given step² of the
+/// quantizer (x ≈ offset + step·code, see quantizer.hpp):
+///  - l2: step² · Σ(a−b)² (per-dimension offsets cancel);
+///  - ip / cosine: 1 − step² · Σ a·b (offsets are 0 for these metrics).
+struct L2I8Kernel {
+  static float Distance(const int8_t* a, const int8_t* b, uint32_t d, float step2) {
+    return step2 * static_cast<float>(L2SqI8(a, b, d));
+  }
+};
+struct InnerProductI8Kernel {
+  static float Distance(const int8_t* a, const int8_t* b, uint32_t d, float step2) {
+    return 1.f - step2 * static_cast<float>(DotI8(a, b, d));
+  }
+};
+
+}  // namespace mvdb
