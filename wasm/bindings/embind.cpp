@@ -108,7 +108,7 @@ class WasmIndex {
   uintptr_t vectorAddress(uint32_t label) {
     if (label >= index_.size()) return 0;
     if (index_.has_floats()) return reinterpret_cast<uintptr_t>(index_.Vector(label));
-    decoded_.resize(index_.config().dim);
+    if (!decoded_.Resize(index_.config().dim).ok()) return 0;  // out of memory: the caller reports it
     index_.CopyVector(label, decoded_.data());
     return reinterpret_cast<uintptr_t>(decoded_.data());
   }
@@ -186,7 +186,7 @@ class WasmIndex {
 
   mvdb::Index index_;
   mvdb::GrowableArray<mvdb::Neighbor> hits_;
-  std::vector<float> decoded_;
+  mvdb::GrowableArray<float> decoded_;  // dim float32: a dequantized vector for vectorAddress()
   mvdb::GrowableArray<uint8_t> snapshot_;
   mvdb::GrowableArray<uint32_t> remap_;
   uint32_t user_offset_ = 0;

@@ -55,6 +55,9 @@ Status Index::Init(const IndexConfig& config) {
   codes_ = CodeStore(quantized() ? config.dim : 0);
   has_floats_ = true;
   MVDB_RETURN_IF_ERROR(query_.Resize(config.dim));
+  // dim int8 of scratch for a quantized query or insert, sized once here so
+  // that no later call allocates it.
+  MVDB_RETURN_IF_ERROR(qcode_.Resize(quantized() ? config.dim : 0));
   return row_.Resize(config.dim);
 }
 
@@ -137,7 +140,6 @@ Status Index::AppendPrepared(const float* v, const int8_t* code) {
   if (has_floats_) store_.AppendUnchecked(v);
   if (quantized()) {
     if (code == nullptr) {
-      qcode_.resize(config_.dim);
       // Before the fit is frozen these codes are provisional (RefitIfLearning
       // re-encodes them), so clipping is only counted afterwards.
       quant_.Encode(v, qcode_.data(), quant_.frozen());
@@ -231,7 +233,6 @@ Status Index::PrepareQuery(const float* query, uint32_t k) {
   if (config_.metric == Metric::kCosine && !NormalizeInPlace(query_.data(), dim))
     return InvalidArgument("query has zero norm; cosine needs a non-zero vector");
   if (quantized()) {
-    qcode_.resize(dim);
     quant_.Encode(query_.data(), qcode_.data(), false);  // once per search
   }
   return Status::Ok();
@@ -325,7 +326,7 @@ Status Index::SearchExact(const float* query, uint32_t k, const uint32_t* allowe
 
 uint64_t Index::MemoryBytes() const {
   return store_.MemoryBytes() + codes_.MemoryBytes() + graph_.MemoryBytes() + deleted_.capacity_bytes() +
-         free_.capacity_bytes() + query_.capacity_bytes() + row_.capacity_bytes() + qcode_.capacity() +
+         free_.capacity_bytes() + query_.capacity_bytes() + row_.capacity_bytes() + qcode_.capacity_bytes() +
          uint64_t{quant_.dim()} * sizeof(float);
 }
 
@@ -355,6 +356,7 @@ Index Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph
 Status Index::FinishRestore() {
   MVDB_RETURN_IF_ERROR(query_.Resize(config_.dim));
   MVDB_RETURN_IF_ERROR(row_.Resize(config_.dim));
+  MVDB_RETURN_IF_ERROR(qcode_.Resize(quantized() ? config_.dim : 0));
   // The free slots are exactly the tombstones; ascending order is a min-heap.
   free_.Clear();
   MVDB_RETURN_IF_ERROR(free_.Reserve(size()));

@@ -159,9 +159,14 @@ export class CoreIndex {
     }
   }
 
-  /** Copy of the stored vector of `label` (dim float32). */
+  /**
+   * Copy of the stored vector of `label` (dim float32; dequantized when the
+   * float32 rows were dropped).
+   * @throws OutOfMemoryError — no room for the dequantized copy.
+   */
   vector(label: number): Float32Array {
     const ptr = this.raw.vectorAddress(label) >>> 0;
+    if (ptr === 0) throw new OutOfMemoryError(`no memory to read the vector of label ${label}`);
     return this.mod.HEAPF32.slice(ptr >>> 2, (ptr >>> 2) + this.dim);
   }
 

@@ -203,7 +203,7 @@ class Index {
   ScalarQuantizer quant_;           // kInt8 only
   CodeStore codes_;                 // kInt8 only: one code row per label
   bool has_floats_ = true;          // store_ holds one row per label
-  std::vector<int8_t> qcode_;       // quantized query / insert scratch
+  GrowableArray<int8_t> qcode_;     // quantized query / insert scratch (dim int8 when quantized)
 };
 
 }  // namespace mvdb
