@@ -145,21 +145,34 @@ void CheckLoaded(mvdb::Index& index, const uint8_t* data, size_t size, uint64_t 
     std::vector<float> v(c.dim);
     for (uint32_t j = 0; j < c.dim; ++j) v[j] = 1.0f + float(j % 5);
     // With tombstones it reuses the lowest one's slot (re-linking through
-    // the loaded graph), else it takes label n (int8 indexes never reuse).
+    // the loaded graph: float32 rows, or int8 codes once they were dropped),
+    // else it takes label n.
     uint32_t lowest = mvdb::kNoLabel;
-    for (uint32_t i = 0; i < n && lowest == mvdb::kNoLabel && !index.quantized(); ++i)
+    for (uint32_t i = 0; i < n && lowest == mvdb::kNoLabel; ++i)
       if (index.IsDeleted(i)) lowest = i;
     uint32_t label = mvdb::kNoLabel;
     FUZZ_CHECK(index.Add(v.data(), 1, &label).ok());
     FUZZ_CHECK(label == (lowest != mvdb::kNoLabel ? lowest : n));
     FUZZ_CHECK(index.size() == (lowest != mvdb::kNoLabel ? n : n + 1) && index.live_count() == live + 1);
+    if (index.quantized()) {
+      // The slot's codes (new or reused) are v encoded with the quantizer
+      // the index holds now (refitted and re-encoded while it learns).
+      std::vector<float> prepared = v;
+      if (c.metric == mvdb::Metric::kCosine) mvdb::NormalizeInPlace(prepared.data(), c.dim);
+      mvdb::ScalarQuantizer quant = index.quantizer();
+      std::vector<int8_t> want(c.dim);
+      quant.Encode(prepared.data(), want.data(), false);
+      FUZZ_CHECK(std::equal(want.begin(), want.end(), index.codes().Get(label)));
+    }
     FUZZ_CHECK(index.Search(q.data(), 3, 8, nullptr, 0, &hits).ok());
     CheckHits(index, hits, std::min(3u, live + 1), nullptr);
     FUZZ_CHECK(index.SearchExact(v.data(), 1, nullptr, &hits).ok());
-    // Its own distance is 0 (l2; cosine: 1 - 1), so nothing is nearer (ip has
-    // no such bound; without float32 rows the exact scan sees int8 codes).
-    FUZZ_CHECK(hits.size() == 1 &&
-               (c.metric == mvdb::Metric::kIP || !index.has_floats() || hits[0].distance <= 1e-3f));
+    // Its own distance is 0 (l2, also over int8 codes: the query encodes to
+    // the same codes; cosine with float32 rows: 1 - 1), so nothing is nearer
+    // (ip has no such bound, nor cosine over int8 codes).
+    FUZZ_CHECK(hits.size() == 1 && (c.metric == mvdb::Metric::kIP ||
+                                    (c.metric == mvdb::Metric::kCosine && !index.has_floats()) ||
+                                    hits[0].distance <= 1e-3f));
     FUZZ_CHECK(index.MarkDeleted(label).ok());
     FUZZ_CHECK(!index.MarkDeleted(label).ok());
     FUZZ_CHECK(index.live_count() == live);

@@ -4,11 +4,16 @@
 // live vectors stays >= 0.95, a deleted vector is never returned (every
 // returned distance is the distance to the label's current vector), the
 // entry point can be reused, snapshots round-trip the free slots, and
-// compaction still works after churn.
+// compaction still works after churn. The same for int8 indexes with and
+// without float32 rows (reused codes re-encoded, also while the quantizer
+// learns; recall >= 0.95 / >= 0.90).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "minivectordb/index.hpp"
@@ -23,6 +28,7 @@ using mvdb::Index;
 using mvdb::kNoLabel;
 using mvdb::Metric;
 using mvdb::Neighbor;
+using mvdb::Quantization;
 using mvdb_test::BruteForce;
 using mvdb_test::Config;
 
@@ -250,6 +256,207 @@ TEST(Reuse, SnapshotKeepsFreeSlotsAndCompactWorks) {
     compacted.Put(remap[old], model.rows.data() + static_cast<size_t>(old) * kDim);
   }
   EXPECT_GE(CheckedRecall(&index, compacted, queries, Metric::kL2), 0.95);
+}
+
+
+// --- int8 -------------------------------------------------------------------
+
+mvdb::IndexConfig Int8Config(Metric metric, bool keep_float, uint32_t M = 12, uint32_t ef_construction = 100) {
+  mvdb::IndexConfig c = Config(kDim, metric, M, ef_construction, 5);
+  c.quantization = Quantization::kInt8;
+  c.keep_float = keep_float;
+  return c;
+}
+
+// Without float32 rows, distances are the int8 kernel's: the query and the
+// vector are each within step/2 per dimension of their float values.
+// Checks that every returned label is live, that its codes decode to within
+// step/2 of its current vector (not a stale one), and that the distance is
+// within the quantization bound of the float distance; returns recall@10
+// against brute force over the live float vectors.
+double CheckedRecallCodes(Index* index, const Model& model, const std::vector<float>& queries, Metric metric) {
+  const auto admit = [&](uint32_t l) { return static_cast<bool>(model.live[l]); };
+  const double step = index->quantizer().step();
+  GrowableArray<Neighbor> got;
+  std::vector<float> decoded(kDim);
+  double recall = 0;
+  const uint32_t nq = static_cast<uint32_t>(queries.size() / kDim);
+  for (uint32_t q = 0; q < nq; ++q) {
+    const float* query = queries.data() + static_cast<size_t>(q) * kDim;
+    EXPECT_TRUE(index->Search(query, kK, kEf, nullptr, 0, &got).ok());
+    for (const Neighbor& nb : got) {
+      EXPECT_TRUE(model.live[nb.label]) << "deleted label " << nb.label << " returned";
+      const float* row = model.rows.data() + static_cast<size_t>(nb.label) * kDim;
+      std::vector<float> stored(row, row + kDim);  // as the index stores it
+      if (metric == Metric::kCosine) mvdb::NormalizeInPlace(stored.data(), kDim);
+      index->CopyVector(nb.label, decoded.data());
+      for (uint32_t j = 0; j < kDim; ++j)
+        EXPECT_NEAR(decoded[j], stored[j], step * 0.5 + 1e-5) << "label " << nb.label << " holds stale codes";
+      const double want = mvdb_test::RefDistance(metric, query, row, kDim);
+      if (metric == Metric::kL2) {
+        EXPECT_NEAR(std::sqrt(nb.distance), std::sqrt(want), step * std::sqrt(double{kDim}) + 1e-4);
+      } else {  // unit vectors: |Δ dot| <= step·(|q|₁ + |v|₁)/2 + dim·step²/4
+        EXPECT_NEAR(nb.distance, want, step * std::sqrt(double{kDim}) + kDim * step * step / 4 + 1e-4);
+      }
+    }
+    recall += mvdb_test::Recall(got, BruteForce(metric, model.rows, kDim, query, kK, admit));
+  }
+  return recall / nq;
+}
+
+double LiveRecall(Index* index, const Model& model, const std::vector<float>& queries, Metric metric) {
+  return index->has_floats() ? CheckedRecall(index, model, queries, metric)
+                             : CheckedRecallCodes(index, model, queries, metric);
+}
+
+// Every slot's codes equal its current vector encoded with the index's
+// quantizer (normalised first for cosine).
+void ExpectCodesMatch(const Index& index, const Model& model, Metric metric) {
+  mvdb::ScalarQuantizer quant = index.quantizer();
+  std::vector<float> v(kDim);
+  std::vector<int8_t> want(kDim);
+  for (uint32_t l = 0; l < index.size(); ++l) {
+    if (!model.live[l]) continue;
+    std::copy(model.rows.begin() + static_cast<std::ptrdiff_t>(l) * kDim,
+              model.rows.begin() + static_cast<std::ptrdiff_t>(l + 1) * kDim, v.begin());
+    if (metric == Metric::kCosine) mvdb::NormalizeInPlace(v.data(), kDim);
+    quant.Encode(v.data(), want.data(), false);
+    ASSERT_EQ(std::memcmp(index.codes().Get(l), want.data(), kDim), 0) << "label " << l;
+  }
+}
+
+struct Int8Case {
+  Metric metric;
+  bool keep_float;
+};
+
+class Int8Reuse : public ::testing::TestWithParam<Int8Case> {};
+
+// As ChurnKeepsNodeCountAndRecall, on an int8 index: the node count stays at
+// the live peak, every reused slot holds the new vector's codes, recall@10
+// stays >= 0.95 with float32 rows (re-ranked) and >= 0.90 without, and a
+// snapshot after churn answers identically and reuses the same slots.
+TEST_P(Int8Reuse, ChurnKeepsNodeCountRecallAndSnapshots) {
+  const Metric metric = GetParam().metric;
+  const bool keep = GetParam().keep_float;
+  const double floor = keep ? 0.95 : 0.90;
+  constexpr uint32_t kRounds = 5;
+  const uint32_t per_round = kN * 3 / 10;
+  const std::vector<float> all = mvdb_test::ClusteredData(kN + (kRounds + 1) * per_round + kQueries, kDim, 30, 808, 0.5);
+  const std::vector<float> queries(all.end() - static_cast<std::ptrdiff_t>(kQueries) * kDim, all.end());
+  Index index;
+  ASSERT_TRUE(index.Init(Int8Config(metric, keep)).ok());
+  Model model;
+  Insert(&index, &model, all.data(), kN);
+  ASSERT_TRUE(index.quantizer().frozen());
+  ASSERT_EQ(index.has_floats(), keep);
+  mvdb_test::Gaussian g(91);
+  const float* next = all.data() + static_cast<size_t>(kN) * kDim;
+  for (uint32_t round = 0; round <= kRounds; ++round) {
+    std::vector<uint32_t> live;
+    for (uint32_t l = 0; l < model.live.size(); ++l)
+      if (model.live[l]) live.push_back(l);
+    for (uint32_t i = 0; i < per_round; ++i) {
+      const uint32_t j = i + static_cast<uint32_t>(g.Bits() % (live.size() - i));
+      std::swap(live[i], live[j]);
+      ASSERT_TRUE(index.MarkDeleted(live[i]).ok());
+      model.live[live[i]] = false;
+    }
+    if (round == kRounds) break;  // the last round's tombstones go into the snapshot
+    EXPECT_GE(LiveRecall(&index, model, queries, metric), floor) << "round " << round << " with tombstones";
+    const std::vector<uint32_t> labels = Insert(&index, &model, next, per_round);
+    next += static_cast<size_t>(per_round) * kDim;
+    std::vector<uint32_t> freed(live.begin(), live.begin() + per_round);
+    std::sort(freed.begin(), freed.end());
+    EXPECT_EQ(labels, freed) << "the lowest tombstones are reused, ascending";
+    EXPECT_EQ(index.size(), kN) << "round " << round;
+    EXPECT_EQ(index.deleted_count(), 0u);
+    ExpectCodesMatch(index, model, metric);
+    const double recall = LiveRecall(&index, model, queries, metric);
+    EXPECT_GE(recall, floor) << "round " << round;
+    if (round + 1 == kRounds) std::printf("[ int8 reuse ] keepFloat %d metric %d: recall@10 %.4f\n", keep, static_cast<int>(metric), recall);
+  }
+
+  // Snapshot with tombstones pending: bit-identical, same answers, and the
+  // next inserts take the same slots in both.
+  const std::vector<uint8_t> bytes = mvdb_test::Serialize(index);
+  Index loaded;
+  uint64_t off = 0, len = 0;
+  ASSERT_TRUE(mvdb::DeserializeSnapshot(bytes.data(), bytes.size(), &loaded, &off, &len).ok());
+  EXPECT_EQ(mvdb_test::Serialize(loaded), bytes);
+  GrowableArray<Neighbor> a, b;
+  const auto same_answers = [&]() {
+    for (uint32_t q = 0; q < kQueries; ++q) {
+      ASSERT_TRUE(index.Search(queries.data() + q * kDim, kK, kEf, nullptr, 0, &a).ok());
+      ASSERT_TRUE(loaded.Search(queries.data() + q * kDim, kK, kEf, nullptr, 0, &b).ok());
+      ASSERT_EQ(a.size(), b.size());
+      for (uint64_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].label, b[i].label);
+        EXPECT_EQ(a[i].distance, b[i].distance);
+      }
+    }
+  };
+  same_answers();
+  Model m2 = model;
+  EXPECT_EQ(Insert(&index, &model, next, per_round), Insert(&loaded, &m2, next, per_round));
+  EXPECT_EQ(index.size(), kN);
+  EXPECT_EQ(mvdb_test::Serialize(loaded), mvdb_test::Serialize(index));
+  same_answers();
+  EXPECT_GE(LiveRecall(&loaded, m2, queries, metric), floor);
+}
+
+INSTANTIATE_TEST_SUITE_P(KeepFloat, Int8Reuse,
+                         ::testing::Values(Int8Case{Metric::kL2, true}, Int8Case{Metric::kL2, false},
+                                           Int8Case{Metric::kCosine, true}, Int8Case{Metric::kCosine, false}),
+                         [](const auto& info) {
+                           return std::string(info.param.metric == Metric::kL2 ? "l2" : "cosine") +
+                                  (info.param.keep_float ? "_keepFloat" : "_codesOnly");
+                         });
+
+// Slots reused while the quantizer still learns are re-encoded with every
+// refit like the others: after the batch that freezes it (and drops the
+// float32 rows), every live slot's codes are its current vector's under the
+// frozen quantizer, and the slots are then reused over the codes.
+TEST(Int8Reuse, SlotsReusedWhileLearningAreReencodedOnRefit) {
+  const std::vector<float> data = mvdb_test::ClusteredData(1700, kDim, 12, 17, 0.5);
+  Index index;
+  ASSERT_TRUE(index.Init(Int8Config(Metric::kL2, false, 8, 60)).ok());
+  Model model;
+  Insert(&index, &model, data.data(), 600);
+  for (uint32_t l = 0; l < 600; l += 3) {
+    ASSERT_TRUE(index.MarkDeleted(l).ok());
+    model.live[l] = false;
+  }
+  // 200 tombstones: 50 new labels, then all 200 slots reused; still learning.
+  std::vector<uint32_t> labels = Insert(&index, &model, data.data() + 600 * kDim, 250);
+  EXPECT_EQ(labels[50], 0u);
+  EXPECT_EQ(index.size(), 650u);
+  ASSERT_FALSE(index.quantizer().frozen());
+  ASSERT_TRUE(index.has_floats());
+  ExpectCodesMatch(index, model, Metric::kL2);
+  for (uint32_t l = 1; l < 650; l += 5) {
+    ASSERT_TRUE(index.MarkDeleted(l).ok());
+    model.live[l] = false;
+  }
+  // 130 tombstones: 380 new labels reach kFitTarget; the refit re-encodes
+  // the reused slots too, then freezes and drops the float32 rows.
+  labels = Insert(&index, &model, data.data() + 850 * kDim, 510);
+  EXPECT_EQ(index.size(), 1030u);
+  ASSERT_TRUE(index.quantizer().frozen());
+  ASSERT_FALSE(index.has_floats());
+  ExpectCodesMatch(index, model, Metric::kL2);
+  // Reuse over the codes (the graph is now walked in code space).
+  for (uint32_t l = 2; l < 1030; l += 4) {
+    ASSERT_TRUE(index.MarkDeleted(l).ok());
+    model.live[l] = false;
+  }
+  const uint32_t tombstones = index.deleted_count();
+  Insert(&index, &model, data.data() + 1360 * kDim, tombstones);
+  EXPECT_EQ(index.size(), 1030u);
+  EXPECT_EQ(index.deleted_count(), 0u);
+  ExpectCodesMatch(index, model, Metric::kL2);
+  const std::vector<float> queries(data.end() - 40 * kDim, data.end());
+  EXPECT_GE(LiveRecall(&index, model, queries, Metric::kL2), 0.90);
 }
 
 }  // namespace

@@ -311,11 +311,11 @@ void HnswGraph::LinkT(const Space& space, uint32_t label, uint32_t level) {
 }
 
 void HnswGraph::UnlinkForReuse(const VectorStore& store, Metric metric, uint32_t label) {
-  WithSpace(store, metric, [&](const auto& space) { UnlinkT(space, label); });
+  WithSpace(store, metric, [&](const auto& space) { UnlinkForReuseT(space, label); });
 }
 
 template <typename Space>
-void HnswGraph::UnlinkT(const Space& space, uint32_t label) {
+void HnswGraph::UnlinkForReuseT(const Space& space, uint32_t label) {
   for (uint32_t layer = 0; layer <= Level(label); ++layer) {
     const uint32_t* own = LinkBlock(label, layer);
     for (uint32_t i = 0; i < own[0]; ++i) {
@@ -345,8 +345,13 @@ void HnswGraph::UnlinkT(const Space& space, uint32_t label) {
 }
 
 void HnswGraph::RelinkReused(const VectorStore& store, Metric metric, uint32_t label) {
+  WithSpace(store, metric, [&](const auto& space) { RelinkReusedT(space, label); });
+}
+
+template <typename Space>
+void HnswGraph::RelinkReusedT(const Space& space, uint32_t label) {
   if (size_ <= 1) return;  // alone in the graph: nothing to link to
-  WithSpace(store, metric, [&](const auto& space) { LinkT(space, label, Level(label)); });
+  LinkT(space, label, Level(label));
 }
 
 Status HnswGraph::Search(const VectorStore& store, Metric metric, const float* query, uint32_t k, uint32_t ef,
@@ -374,6 +379,8 @@ Status HnswGraph::SearchT(const Space& space, typename Space::Query query, uint3
 // The spaces the index uses (see the declaration in hnsw.hpp).
 #define MVDB_INSTANTIATE_SPACE(S)                                                                       \
   template Status HnswGraph::InsertT<S>(const S&);                                                      \
+  template void HnswGraph::UnlinkForReuseT<S>(const S&, uint32_t);                                      \
+  template void HnswGraph::RelinkReusedT<S>(const S&, uint32_t);                                        \
   template Status HnswGraph::SearchT<S>(const S&, S::Query, uint32_t, uint32_t, const LabelFilter&, \
                                         GrowableArray<Neighbor>*);
 MVDB_INSTANTIATE_SPACE(VectorSpace<L2Kernel>)

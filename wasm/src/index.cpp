@@ -64,7 +64,7 @@ Status Index::Init(const IndexConfig& config) {
 Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
   if (n == 0) return Status::Ok();
   const uint32_t dim = config_.dim;
-  const uint32_t reused = reuse_deleted_ && !quantized() ? std::min<uint32_t>(n, static_cast<uint32_t>(free_.size())) : 0;
+  const uint32_t reused = reuse_deleted_ ? std::min<uint32_t>(n, static_cast<uint32_t>(free_.size())) : 0;
   const uint32_t appended = n - reused;
   if (uint64_t{size()} + appended >= kNoLabel)
     return OutOfMemory("label space exhausted: " + std::to_string(size()) + " + " + std::to_string(appended) +
@@ -150,9 +150,7 @@ Status Index::AppendPrepared(const float* v, const int8_t* code) {
   deleted_.PushBackUnchecked(0);
   // The graph is built over float32 rows while they exist (the most accurate
   // neighbours), else over the codes.
-  Status st = has_floats_ ? graph_.Insert(store_, config_.metric)
-                          : WithCodeSpace(codes_, quant_.step2(), config_.metric,
-                                          [&](const auto& space) { return graph_.InsertT(space); });
+  Status st = WithGraphSpace([&](const auto& space) { return graph_.InsertT(space); });
   if (!st.ok()) {  // the graph rolled back its own node; drop the vector
     if (has_floats_) store_.PopBack();
     if (quantized()) codes_.PopBack();
@@ -162,9 +160,12 @@ Status Index::AppendPrepared(const float* v, const int8_t* code) {
 }
 
 void Index::ReusePrepared(uint32_t label, const float* v) {
-  graph_.UnlinkForReuse(store_, config_.metric, label);  // reads the old vector's neighbourhood
-  std::copy(v, v + config_.dim, store_.GetMutable(label));
-  graph_.RelinkReused(store_, config_.metric, label);
+  // Reads the old vector's neighbourhood, in the graph's space.
+  WithGraphSpace([&](const auto& space) { graph_.UnlinkForReuseT(space, label); });
+  if (has_floats_) std::copy(v, v + config_.dim, store_.GetMutable(label));
+  // As in AppendPrepared: clipping is only counted once the fit is frozen.
+  if (quantized()) quant_.Encode(v, codes_.GetMutable(label), quant_.frozen());
+  WithGraphSpace([&](const auto& space) { graph_.RelinkReusedT(space, label); });
   deleted_[label] = 0;
   --deleted_count_;
 }

@@ -122,6 +122,14 @@ class HnswGraph {
   /// level distribution of the graph. Never allocates.
   void RelinkReused(const VectorStore& store, Metric metric, uint32_t label);
 
+  /// UnlinkForReuse and RelinkReused over any space (VectorSpace or
+  /// CodeSpace, as InsertT): an int8 index without float32 rows re-links
+  /// over its codes. Never allocate.
+  template <typename Space>
+  void UnlinkForReuseT(const Space& space, uint32_t label);
+  template <typename Space>
+  void RelinkReusedT(const Space& space, uint32_t label);
+
   /// K-NN search (Algorithm 5). Writes up to k neighbours admitted by
   /// `filter`, nearest first, into `out`. ef is raised to at least k.
   /// Errors: kOutOfMemory (scratch or `out` cannot grow; `out` emptied).
@@ -166,8 +174,6 @@ class HnswGraph {
   // Algorithm 2, used for construction: no admission filter for traversal,
   // deleted nodes excluded from `results`. Fills results_ (max-heap) with up
   // to ef nearest nodes to `query` on `layer`, starting from `entry`.
-  template <typename Space>
-  void UnlinkT(const Space& space, uint32_t label);
   // Links `label` (its vector in the store, its level set) on layers
   // min(level, max_level_) .. 0, searching from the entry point; nodes in
   // the result sets equal to `label` are skipped (slot reuse).

@@ -90,9 +90,10 @@ class Index {
 
   /// Whether Add reuses tombstoned slots (default true; hnswlib's
   /// allow_replace_deleted). Off: labels only grow and tombstones stay until
-  /// Compact. A runtime setting, not saved in snapshots. kInt8 indexes do
-  /// not reuse slots yet (their codes and the quantizer's learning phase
-  /// would need re-encoding): for them it has no effect.
+  /// Compact. A runtime setting, not saved in snapshots. With kInt8 a
+  /// reused slot gets its float32 row (when kept) and its codes overwritten,
+  /// and is re-linked in the space the graph is built in (float32 rows, or
+  /// the codes once they were dropped).
   void set_reuse_deleted(bool on) { reuse_deleted_ = on; }
   bool reuse_deleted() const { return reuse_deleted_; }
 
@@ -175,14 +176,24 @@ class Index {
   // `code`: its int8 codes when already known (compaction without floats),
   // else null (encoded from v). v is null when !has_floats_.
   Status AppendPrepared(const float* v, const int8_t* code);
-  // Overwrites tombstoned `label` with a prepared vector, re-links it and
-  // makes it live. Never fails (no allocation). Float32 indexes only.
+  // Overwrites tombstoned `label` with a prepared vector (its float32 row
+  // when stored, its int8 codes when quantized: encoded with the current
+  // quantizer, provisional while it learns), re-links it and makes it live.
+  // Never fails (no allocation).
   void ReusePrepared(uint32_t label, const float* v);
+  // Calls fn(space) with the space the graph is built in: the float32 rows
+  // while stored, else the int8 codes.
+  template <typename Fn>
+  decltype(auto) WithGraphSpace(Fn&& fn) const {
+    if (has_floats_) return WithSpace(store_, config_.metric, fn);
+    return WithCodeSpace(codes_, quant_.step2(), config_.metric, fn);
+  }
   // Tombstones a live label and offers its slot for reuse (free_ has room:
   // its capacity is kept >= size()).
   void Tombstone(uint32_t label);
-  // kInt8, before the quantizer freezes: refits on every stored row and
-  // re-encodes them; freezes (and drops floats without keep_float) once
+  // kInt8, before the quantizer freezes: refits on every stored row (live,
+  // tombstoned and reused slots alike: each holds its current vector) and
+  // re-encodes them all; freezes (and drops floats without keep_float) once
   // kFitTarget rows are stored.
   void RefitIfLearning();
   // Graph walk over codes, then float32 re-ranking when kept.
