@@ -126,8 +126,8 @@ export interface CreateOptions {
    * new one is linked from a fresh search, so memory stays at the peak
    * number of live records under churn. `false`: tombstones stay (routing
    * searches, never returned) until {@link MiniVectorDB.compact}. Not saved
-   * in snapshots; `open()` takes it again. No effect yet with
-   * `quantization: 'int8'` (its slots are not reused).
+   * in snapshots; `open()` takes it again. With `quantization: 'int8'` the
+   * slot's int8 codes (and float32 vector, when kept) are overwritten.
    * @defaultValue `true`
    */
   reuseDeleted?: boolean;
