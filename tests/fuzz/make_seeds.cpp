@@ -1,7 +1,8 @@
 // Writes the seed corpus of snapshot_fuzzer: small real snapshots made through
 // the core API (every metric, several dims and M, empty and one-node indexes,
 // tombstones, multi-level graphs, with and without a USER section; int8
-// quantization with float32, while learning without, and frozen without).
+// quantization with float32, while learning without, and frozen without,
+// also with tombstones).
 // The legacy 1.0 fixtures (tests/fixtures/snapshots/) exceed the fuzzer's
 // -max_len and are replayed by the native tests instead.
 // Usage: make_snapshot_seeds <output directory>
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
       // 1,100 vectors freeze the quantizer and drop float32; compaction keeps
       // 40 (codes copied, no VECS section) so the seed stays small.
       {"int8-cosine-frozen-nofloat", 6, mvdb::Metric::kCosine, 2, 1100, 0, "u", mvdb::Quantization::kInt8, false, 40},
+      // The same over l2 with tombstones left after the compaction: the
+      // harness's insert reuses a slot over the codes.
+      {"int8-l2-frozen-nofloat-deleted", 5, mvdb::Metric::kL2, 3, 1100, 4, nullptr, mvdb::Quantization::kInt8, false, 40},
   };
   uint64_t state = 0x9E3779B97F4A7C15ull;
   auto next = [&state]() {  // xorshift64*: deterministic values in [-1, 1)
@@ -83,12 +87,12 @@ int main(int argc, char** argv) {
       v[0] += 1.5f;  // never a zero vector (cosine)
       st = index.Add(v.data(), 1);
     }
-    for (uint32_t i = 0; s.delete_every != 0 && i < s.count && st.ok(); i += s.delete_every) st = index.MarkDeleted(i);
     if (s.keep_after_compact > 0) {
       for (uint32_t i = s.keep_after_compact; i < s.count && st.ok(); ++i) st = index.MarkDeleted(i);
       mvdb::GrowableArray<uint32_t> remap;
       if (st.ok()) st = index.Compact(&remap);
     }
+    for (uint32_t i = 0; s.delete_every != 0 && i < index.size() && st.ok(); i += s.delete_every) st = index.MarkDeleted(i);
     mvdb::GrowableArray<uint8_t> bytes;
     const std::string user = s.user == nullptr ? "" : s.user;
     if (st.ok()) st = mvdb::SerializeSnapshot(index, reinterpret_cast<const uint8_t*>(user.data()), user.size(), &bytes);
