@@ -62,9 +62,33 @@ std::vector<uint32_t> Insert(Index* index, Model* model, const float* data, uint
   return labels;
 }
 
-// Mean recall@10 over `queries` against brute force over the live labels;
-// also checks that only live labels come back and that each returned
-// distance is the distance to that label's current vector.
+// Checks that the hit `nb` for `query` is its label's current vector: with
+// float32 rows its distance is the float one; without (int8 codes only) the
+// codes decode to within step/2 per dimension of the vector as stored
+// (normalised for cosine) and the distance is within the quantization bound
+// of the float one (query and vector each off by <= step/2 per dimension).
+void ExpectCurrent(const Index& index, const Neighbor& nb, const float* row, const float* query, Metric metric) {
+  const double want = mvdb_test::RefDistance(metric, query, row, kDim);
+  if (index.has_floats()) {
+    EXPECT_NEAR(nb.distance, want, 1e-3 * (1 + std::abs(want))) << "label " << nb.label << " answered with a stale vector";
+    return;
+  }
+  const double step = index.quantizer().step();
+  std::vector<float> stored(row, row + kDim), decoded(kDim);
+  if (metric == Metric::kCosine) mvdb::NormalizeInPlace(stored.data(), kDim);
+  index.CopyVector(nb.label, decoded.data());
+  for (uint32_t j = 0; j < kDim; ++j)
+    EXPECT_NEAR(decoded[j], stored[j], step * 0.5 + 1e-5) << "label " << nb.label << " holds stale codes";
+  if (metric == Metric::kL2) {
+    EXPECT_NEAR(std::sqrt(nb.distance), std::sqrt(want), step * std::sqrt(double{kDim}) + 1e-4);
+  } else {  // unit vectors: |Δ dot| <= step·(|q|₁ + |v|₁)/2 + dim·step²/4
+    EXPECT_NEAR(nb.distance, want, step * std::sqrt(double{kDim}) + kDim * step * step / 4 + 1e-4);
+  }
+}
+
+// Mean recall@10 over `queries` against brute force over the live labels
+// (their float vectors); also checks that only live labels come back, each
+// with its current vector (ExpectCurrent).
 double CheckedRecall(Index* index, const Model& model, const std::vector<float>& queries, Metric metric) {
   const auto admit = [&](uint32_t l) { return static_cast<bool>(model.live[l]); };
   GrowableArray<Neighbor> got;
@@ -75,12 +99,38 @@ double CheckedRecall(Index* index, const Model& model, const std::vector<float>&
     EXPECT_TRUE(index->Search(query, kK, kEf, nullptr, 0, &got).ok());
     for (const Neighbor& nb : got) {
       EXPECT_TRUE(model.live[nb.label]) << "deleted label " << nb.label << " returned";
-      const double want = mvdb_test::RefDistance(metric, query, model.rows.data() + static_cast<size_t>(nb.label) * kDim, kDim);
-      EXPECT_NEAR(nb.distance, want, 1e-3 * (1 + std::abs(want))) << "label " << nb.label << " answered with a stale vector";
+      ExpectCurrent(*index, nb, model.rows.data() + static_cast<size_t>(nb.label) * kDim, query, metric);
     }
     recall += mvdb_test::Recall(got, BruteForce(metric, model.rows, kDim, query, kK, admit));
   }
   return recall / nq;
+}
+
+// Tombstones `count` distinct live labels drawn with `g` (partial
+// Fisher-Yates); returns them ascending.
+std::vector<uint32_t> DeleteRandom(Index* index, Model* model, mvdb_test::Gaussian* g, uint32_t count) {
+  std::vector<uint32_t> live;
+  for (uint32_t l = 0; l < model->live.size(); ++l)
+    if (model->live[l]) live.push_back(l);
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t j = i + static_cast<uint32_t>(g->Bits() % (live.size() - i));
+    std::swap(live[i], live[j]);
+    EXPECT_TRUE(index->MarkDeleted(live[i]).ok());
+    model->live[live[i]] = false;
+  }
+  live.resize(count);
+  std::sort(live.begin(), live.end());
+  return live;
+}
+
+// Inserts freed.size() rows of `data`: they must take exactly the freed
+// slots (the lowest tombstones, ascending), leaving `size` nodes and no
+// tombstone.
+void RefillChecked(Index* index, Model* model, const float* data, const std::vector<uint32_t>& freed, uint32_t size) {
+  const std::vector<uint32_t> labels = Insert(index, model, data, static_cast<uint32_t>(freed.size()));
+  EXPECT_EQ(labels, freed) << "the lowest tombstones are reused, ascending";
+  EXPECT_EQ(index->size(), size);
+  EXPECT_EQ(index->deleted_count(), 0u);
 }
 
 class ReuseByMetric : public ::testing::TestWithParam<Metric> {};
@@ -101,24 +151,11 @@ TEST_P(ReuseByMetric, ChurnKeepsNodeCountAndRecall) {
   mvdb_test::Gaussian g(77);
   const float* next = all.data() + static_cast<size_t>(kN) * kDim;
   for (uint32_t round = 0; round < kRounds; ++round) {
-    std::vector<uint32_t> live;
-    for (uint32_t l = 0; l < model.live.size(); ++l)
-      if (model.live[l]) live.push_back(l);
-    for (uint32_t i = 0; i < per_round; ++i) {  // partial Fisher-Yates: per_round distinct labels
-      const uint32_t j = i + static_cast<uint32_t>(g.Bits() % (live.size() - i));
-      std::swap(live[i], live[j]);
-      ASSERT_TRUE(index.MarkDeleted(live[i]).ok());
-      model.live[live[i]] = false;
-    }
+    const std::vector<uint32_t> freed = DeleteRandom(&index, &model, &g, per_round);
     // While the tombstones wait, they are never returned.
     EXPECT_GE(CheckedRecall(&index, model, queries, metric), 0.95) << "round " << round << " with tombstones";
-    const std::vector<uint32_t> labels = Insert(&index, &model, next, per_round);
+    RefillChecked(&index, &model, next, freed, kN);
     next += static_cast<size_t>(per_round) * kDim;
-    std::vector<uint32_t> freed(live.begin(), live.begin() + per_round);
-    std::sort(freed.begin(), freed.end());
-    EXPECT_EQ(labels, freed) << "the lowest tombstones are reused, ascending";
-    EXPECT_EQ(index.size(), kN) << "round " << round;
-    EXPECT_EQ(index.deleted_count(), 0u);
     EXPECT_GE(CheckedRecall(&index, model, queries, metric), 0.95) << "round " << round;
   }
   // Every reused vector is found as its own nearest neighbour.
@@ -268,47 +305,6 @@ mvdb::IndexConfig Int8Config(Metric metric, bool keep_float, uint32_t M = 12, ui
   return c;
 }
 
-// Without float32 rows, distances are the int8 kernel's: the query and the
-// vector are each within step/2 per dimension of their float values.
-// Checks that every returned label is live, that its codes decode to within
-// step/2 of its current vector (not a stale one), and that the distance is
-// within the quantization bound of the float distance; returns recall@10
-// against brute force over the live float vectors.
-double CheckedRecallCodes(Index* index, const Model& model, const std::vector<float>& queries, Metric metric) {
-  const auto admit = [&](uint32_t l) { return static_cast<bool>(model.live[l]); };
-  const double step = index->quantizer().step();
-  GrowableArray<Neighbor> got;
-  std::vector<float> decoded(kDim);
-  double recall = 0;
-  const uint32_t nq = static_cast<uint32_t>(queries.size() / kDim);
-  for (uint32_t q = 0; q < nq; ++q) {
-    const float* query = queries.data() + static_cast<size_t>(q) * kDim;
-    EXPECT_TRUE(index->Search(query, kK, kEf, nullptr, 0, &got).ok());
-    for (const Neighbor& nb : got) {
-      EXPECT_TRUE(model.live[nb.label]) << "deleted label " << nb.label << " returned";
-      const float* row = model.rows.data() + static_cast<size_t>(nb.label) * kDim;
-      std::vector<float> stored(row, row + kDim);  // as the index stores it
-      if (metric == Metric::kCosine) mvdb::NormalizeInPlace(stored.data(), kDim);
-      index->CopyVector(nb.label, decoded.data());
-      for (uint32_t j = 0; j < kDim; ++j)
-        EXPECT_NEAR(decoded[j], stored[j], step * 0.5 + 1e-5) << "label " << nb.label << " holds stale codes";
-      const double want = mvdb_test::RefDistance(metric, query, row, kDim);
-      if (metric == Metric::kL2) {
-        EXPECT_NEAR(std::sqrt(nb.distance), std::sqrt(want), step * std::sqrt(double{kDim}) + 1e-4);
-      } else {  // unit vectors: |Δ dot| <= step·(|q|₁ + |v|₁)/2 + dim·step²/4
-        EXPECT_NEAR(nb.distance, want, step * std::sqrt(double{kDim}) + kDim * step * step / 4 + 1e-4);
-      }
-    }
-    recall += mvdb_test::Recall(got, BruteForce(metric, model.rows, kDim, query, kK, admit));
-  }
-  return recall / nq;
-}
-
-double LiveRecall(Index* index, const Model& model, const std::vector<float>& queries, Metric metric) {
-  return index->has_floats() ? CheckedRecall(index, model, queries, metric)
-                             : CheckedRecallCodes(index, model, queries, metric);
-}
-
 // Every slot's codes equal its current vector encoded with the index's
 // quantizer (normalised first for cosine).
 void ExpectCodesMatch(const Index& index, const Model& model, Metric metric) {
@@ -353,26 +349,13 @@ TEST_P(Int8Reuse, ChurnKeepsNodeCountRecallAndSnapshots) {
   mvdb_test::Gaussian g(91);
   const float* next = all.data() + static_cast<size_t>(kN) * kDim;
   for (uint32_t round = 0; round <= kRounds; ++round) {
-    std::vector<uint32_t> live;
-    for (uint32_t l = 0; l < model.live.size(); ++l)
-      if (model.live[l]) live.push_back(l);
-    for (uint32_t i = 0; i < per_round; ++i) {
-      const uint32_t j = i + static_cast<uint32_t>(g.Bits() % (live.size() - i));
-      std::swap(live[i], live[j]);
-      ASSERT_TRUE(index.MarkDeleted(live[i]).ok());
-      model.live[live[i]] = false;
-    }
+    const std::vector<uint32_t> freed = DeleteRandom(&index, &model, &g, per_round);
     if (round == kRounds) break;  // the last round's tombstones go into the snapshot
-    EXPECT_GE(LiveRecall(&index, model, queries, metric), floor) << "round " << round << " with tombstones";
-    const std::vector<uint32_t> labels = Insert(&index, &model, next, per_round);
+    EXPECT_GE(CheckedRecall(&index, model, queries, metric), floor) << "round " << round << " with tombstones";
+    RefillChecked(&index, &model, next, freed, kN);
     next += static_cast<size_t>(per_round) * kDim;
-    std::vector<uint32_t> freed(live.begin(), live.begin() + per_round);
-    std::sort(freed.begin(), freed.end());
-    EXPECT_EQ(labels, freed) << "the lowest tombstones are reused, ascending";
-    EXPECT_EQ(index.size(), kN) << "round " << round;
-    EXPECT_EQ(index.deleted_count(), 0u);
     ExpectCodesMatch(index, model, metric);
-    const double recall = LiveRecall(&index, model, queries, metric);
+    const double recall = CheckedRecall(&index, model, queries, metric);
     EXPECT_GE(recall, floor) << "round " << round;
     if (round + 1 == kRounds) std::printf("[ int8 reuse ] keepFloat %d metric %d: recall@10 %.4f\n", keep, static_cast<int>(metric), recall);
   }
@@ -402,7 +385,7 @@ TEST_P(Int8Reuse, ChurnKeepsNodeCountRecallAndSnapshots) {
   EXPECT_EQ(index.size(), kN);
   EXPECT_EQ(mvdb_test::Serialize(loaded), mvdb_test::Serialize(index));
   same_answers();
-  EXPECT_GE(LiveRecall(&loaded, m2, queries, metric), floor);
+  EXPECT_GE(CheckedRecall(&loaded, m2, queries, metric), floor);
 }
 
 INSTANTIATE_TEST_SUITE_P(KeepFloat, Int8Reuse,
@@ -412,6 +395,14 @@ INSTANTIATE_TEST_SUITE_P(KeepFloat, Int8Reuse,
                            return std::string(info.param.metric == Metric::kL2 ? "l2" : "cosine") +
                                   (info.param.keep_float ? "_keepFloat" : "_codesOnly");
                          });
+
+// Tombstones labels first, first + stride, ... below end.
+void DeleteEvery(Index* index, Model* model, uint32_t first, uint32_t stride, uint32_t end) {
+  for (uint32_t l = first; l < end; l += stride) {
+    EXPECT_TRUE(index->MarkDeleted(l).ok());
+    model->live[l] = false;
+  }
+}
 
 // Slots reused while the quantizer still learns are re-encoded with every
 // refit like the others: after the batch that freezes it (and drops the
@@ -423,10 +414,7 @@ TEST(Int8Reuse, SlotsReusedWhileLearningAreReencodedOnRefit) {
   ASSERT_TRUE(index.Init(Int8Config(Metric::kL2, false, 8, 60)).ok());
   Model model;
   Insert(&index, &model, data.data(), 600);
-  for (uint32_t l = 0; l < 600; l += 3) {
-    ASSERT_TRUE(index.MarkDeleted(l).ok());
-    model.live[l] = false;
-  }
+  DeleteEvery(&index, &model, 0, 3, 600);
   // 200 tombstones: 50 new labels, then all 200 slots reused; still learning.
   std::vector<uint32_t> labels = Insert(&index, &model, data.data() + 600 * kDim, 250);
   EXPECT_EQ(labels[50], 0u);
@@ -434,10 +422,7 @@ TEST(Int8Reuse, SlotsReusedWhileLearningAreReencodedOnRefit) {
   ASSERT_FALSE(index.quantizer().frozen());
   ASSERT_TRUE(index.has_floats());
   ExpectCodesMatch(index, model, Metric::kL2);
-  for (uint32_t l = 1; l < 650; l += 5) {
-    ASSERT_TRUE(index.MarkDeleted(l).ok());
-    model.live[l] = false;
-  }
+  DeleteEvery(&index, &model, 1, 5, 650);
   // 130 tombstones: 380 new labels reach kFitTarget; the refit re-encodes
   // the reused slots too, then freezes and drops the float32 rows.
   labels = Insert(&index, &model, data.data() + 850 * kDim, 510);
@@ -446,17 +431,14 @@ TEST(Int8Reuse, SlotsReusedWhileLearningAreReencodedOnRefit) {
   ASSERT_FALSE(index.has_floats());
   ExpectCodesMatch(index, model, Metric::kL2);
   // Reuse over the codes (the graph is now walked in code space).
-  for (uint32_t l = 2; l < 1030; l += 4) {
-    ASSERT_TRUE(index.MarkDeleted(l).ok());
-    model.live[l] = false;
-  }
+  DeleteEvery(&index, &model, 2, 4, 1030);
   const uint32_t tombstones = index.deleted_count();
   Insert(&index, &model, data.data() + 1360 * kDim, tombstones);
   EXPECT_EQ(index.size(), 1030u);
   EXPECT_EQ(index.deleted_count(), 0u);
   ExpectCodesMatch(index, model, Metric::kL2);
   const std::vector<float> queries(data.end() - 40 * kDim, data.end());
-  EXPECT_GE(LiveRecall(&index, model, queries, Metric::kL2), 0.90);
+  EXPECT_GE(CheckedRecall(&index, model, queries, Metric::kL2), 0.90);
 }
 
 }  // namespace
