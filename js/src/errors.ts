@@ -83,6 +83,18 @@ export class StorageError extends MiniVectorDBError {
   }
 }
 
+/** An id that the database does not hold (e.g. `update()` of an unknown id). */
+export class NotFoundError extends MiniVectorDBError {
+  /** `'NotFoundError'`, set literally so minified bundles keep it. */
+  override name = 'NotFoundError';
+  /** The id that was not found. */
+  readonly id: string;
+  constructor(id: string) {
+    super('NOT_FOUND', `no record with id ${JSON.stringify(id)}`);
+    this.id = id;
+  }
+}
+
 /** The database was closed; every call after `close()` throws this. */
 export class ClosedError extends MiniVectorDBError {
   /** `'ClosedError'`, set literally so minified bundles keep it. */

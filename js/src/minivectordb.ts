@@ -2,7 +2,7 @@
  * MiniVectorDB: string ids, metadata and persistence over the WebAssembly
  * HNSW core (Malkov & Yashunin 2018, arXiv:1603.09320).
  */
-import { ClosedError, DimensionMismatchError, InvalidArgumentError } from './errors.js';
+import { ClosedError, DimensionMismatchError, InvalidArgumentError, NotFoundError } from './errors.js';
 import type { EmbedderConfig } from './embed/index.js';
 import { FilterPlanner } from './filter/planner.js';
 import { gateLogger, type Logger } from './logger.js';
@@ -15,6 +15,7 @@ import type {
   Filter,
   InsertItem,
   InsertManyOptions,
+  UpdateChanges,
   InsertManyResult,
   Metric,
   OpenInWorkerOptions,
@@ -37,6 +38,7 @@ const MAX_DEBOUNCE_MS = 3_600_000;
 const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact'] as const;
 const INSERT_MANY_KEYS = ['onProgress'] as const;
 const ITEM_KEYS = ['id', 'vector', 'text', 'metadata'] as const;
+const UPDATE_KEYS = ['vector', 'text', 'metadata'] as const;
 const METRIC_NAMES: Record<number, Metric> = { 0: 'l2', 1: 'ip', 2: 'cosine' };
 /** Vectors handed to the core per call in insertMany (progress is reported per chunk). */
 const INSERT_CHUNK = 1024;
@@ -278,86 +280,124 @@ export class MiniVectorDB {
    * @throws DimensionMismatchError, InvalidArgumentError, OutOfMemoryError, StorageError (embedder model) — the database is unchanged.
    */
   insertMany(items: readonly InsertItem[], options: InsertManyOptions = {}): Promise<InsertManyResult> {
-    return this.#exclusive('insertMany', async (core) => {
-      if (!Array.isArray(items)) throw new InvalidArgumentError(`items must be an array, got ${describe(items)}`);
-      checkObject(options, 'insertMany options');
-      checkKnownKeys(options, INSERT_MANY_KEYS, 'insertMany options');
-      const { onProgress } = options;
-      if (onProgress !== undefined && typeof onProgress !== 'function') {
-        throw new InvalidArgumentError(`onProgress must be a function, got ${describe(onProgress)}`);
-      }
-      const n = items.length;
-      const dim = core.dim;
-      const vectors = new Float32Array(n * dim);
-      const ids: string[] = new Array(n);
-      const metas: ReturnType<typeof cloneMetadata>[] = new Array(n);
-      const texts: (string | undefined)[] = new Array(n);
-      const toEmbed: number[] = []; // items given as text only
-      const seen = new Set<string>();
-      for (let i = 0; i < n; i++) {
-        const item = items[i];
-        const what = `items[${i}]`;
-        checkObject(item, what);
-        checkKnownKeys(item!, ITEM_KEYS, what);
-        const id = checkId(item!.id, `${what}.id`);
-        if (seen.has(id)) throw new InvalidArgumentError(`${what}.id ${JSON.stringify(id)} appears more than once in this call`);
-        seen.add(id);
-        ids[i] = id;
-        const { vector, text } = item!;
-        if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
-        texts[i] = text;
-        if (vector !== undefined) {
-          writeVector(vector, dim, vectors, i * dim, `${what}.vector`, this.#metric === 'cosine');
-        } else if (text === undefined) {
-          throw new InvalidArgumentError(`${what} needs a vector or a text`);
-        } else if (this.#text === undefined) {
-          throw new InvalidArgumentError(`${what} has a text but this database has no embedder: give a vector, or create it with { embedder }`);
-        } else {
-          toEmbed.push(i);
-        }
-        metas[i] = cloneMetadata(item!.metadata, `${what}.metadata`);
-      }
-      if (toEmbed.length > 0) {
-        const embedded = await this.#text!.embed(
-          toEmbed.map((i) => texts[i]!),
-          onProgress && ((done, total) => onProgress(done, total, 'embed')),
-        );
-        toEmbed.forEach((i, j) => writeVector(embedded[j], dim, vectors, i * dim, `items[${i}].text (embedded)`, this.#metric === 'cosine'));
-      }
+    return this.#exclusive('insertMany', (core) => this.#insertMany(core, items, options));
+  }
 
-      // All items are valid: insert every vector (records are mapped only
-      // once all chunks are in, so a failure leaves no visible trace). The
-      // core may put them in reused tombstone slots. An upsert is a new
-      // vector plus a tombstone on the old one, not an in-place update
-      // (hnswlib's updatePoint): the old vector survives until every new one
-      // is in, and its slot goes to the next insert.
-      const labels = new Uint32Array(n);
-      let done = 0;
-      try {
-        while (done < n) {
-          const m = Math.min(INSERT_CHUNK, n - done);
-          labels.set(core.add(vectors.subarray(done * dim, (done + m) * dim), m), done);
-          done += m;
-          onProgress?.(done, n, 'insert');
-        }
-      } catch (e) {
-        // A failed chunk undid itself in the core; earlier chunks are undone here.
-        for (let i = 0; i < done; i++) core.markDeleted(labels[i]!);
-        throw e;
+  /**
+   * Changes one existing record. Metadata alone is replaced in place (the
+   * vector, its label and a stored text stay). A new `vector` or `text` is
+   * inserted as an upsert (new slot, old one tombstoned), keeping the
+   * record's metadata unless `metadata` is given too; a stored text is kept
+   * only when neither a vector nor a text is given.
+   * @param id - the record's id.
+   * @param changes - at least one of `vector`, `text`, `metadata`.
+   * @throws NotFoundError when `id` is not in the database; InvalidArgumentError,
+   *   DimensionMismatchError, OutOfMemoryError as for {@link insert} — the database is unchanged.
+   */
+  update(id: string, changes: UpdateChanges): Promise<void> {
+    return this.#exclusive('update', async (core) => {
+      checkId(id);
+      checkObject(changes, 'changes');
+      checkKnownKeys(changes, UPDATE_KEYS, 'changes');
+      const { vector, text, metadata } = changes;
+      if (vector === undefined && text === undefined && metadata === undefined) {
+        throw new InvalidArgumentError('changes needs at least one of vector, text, metadata');
       }
-      let updated = 0;
-      this.#filters.invalidate();
-      for (let i = 0; i < n; i++) {
-        const old = this.#records.labelOf(ids[i]!);
-        if (old !== undefined) {
-          core.markDeleted(old);
-          updated++;
-        }
-        this.#records.set(labels[i]!, ids[i]!, metas[i], this.#storeText ? texts[i] : undefined);
+      const label = this.#records.labelOf(id);
+      if (label === undefined) throw new NotFoundError(id);
+      if (vector === undefined && text === undefined) {
+        this.#records.setMetadata(label, cloneMetadata(metadata, 'changes.metadata'));
+        this.#filters.invalidate();
+        this.#changed();
+        return;
       }
-      this.#changed();
-      return { inserted: n - updated, updated };
+      const item: InsertItem = { id, metadata: metadata ?? copyMetadata(this.#records.metadataOf(label)) };
+      if (vector !== undefined) item.vector = vector;
+      if (text !== undefined) item.text = text;
+      await this.#insertMany(core, [item], {});
     });
+  }
+
+  /** The body of {@link insertMany}, run inside {@link #exclusive}. */
+  async #insertMany(core: CoreIndex, items: readonly InsertItem[], options: InsertManyOptions): Promise<InsertManyResult> {
+    if (!Array.isArray(items)) throw new InvalidArgumentError(`items must be an array, got ${describe(items)}`);
+    checkObject(options, 'insertMany options');
+    checkKnownKeys(options, INSERT_MANY_KEYS, 'insertMany options');
+    const { onProgress } = options;
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw new InvalidArgumentError(`onProgress must be a function, got ${describe(onProgress)}`);
+    }
+    const n = items.length;
+    const dim = core.dim;
+    const vectors = new Float32Array(n * dim);
+    const ids: string[] = new Array(n);
+    const metas: ReturnType<typeof cloneMetadata>[] = new Array(n);
+    const texts: (string | undefined)[] = new Array(n);
+    const toEmbed: number[] = []; // items given as text only
+    const seen = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const item = items[i];
+      const what = `items[${i}]`;
+      checkObject(item, what);
+      checkKnownKeys(item!, ITEM_KEYS, what);
+      const id = checkId(item!.id, `${what}.id`);
+      if (seen.has(id)) throw new InvalidArgumentError(`${what}.id ${JSON.stringify(id)} appears more than once in this call`);
+      seen.add(id);
+      ids[i] = id;
+      const { vector, text } = item!;
+      if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
+      texts[i] = text;
+      if (vector !== undefined) {
+        writeVector(vector, dim, vectors, i * dim, `${what}.vector`, this.#metric === 'cosine');
+      } else if (text === undefined) {
+        throw new InvalidArgumentError(`${what} needs a vector or a text`);
+      } else if (this.#text === undefined) {
+        throw new InvalidArgumentError(`${what} has a text but this database has no embedder: give a vector, or create it with { embedder }`);
+      } else {
+        toEmbed.push(i);
+      }
+      metas[i] = cloneMetadata(item!.metadata, `${what}.metadata`);
+    }
+    if (toEmbed.length > 0) {
+      const embedded = await this.#text!.embed(
+        toEmbed.map((i) => texts[i]!),
+        onProgress && ((done, total) => onProgress(done, total, 'embed')),
+      );
+      toEmbed.forEach((i, j) => writeVector(embedded[j], dim, vectors, i * dim, `items[${i}].text (embedded)`, this.#metric === 'cosine'));
+    }
+
+    // All items are valid: insert every vector (records are mapped only
+    // once all chunks are in, so a failure leaves no visible trace). The
+    // core may put them in reused tombstone slots. An upsert is a new
+    // vector plus a tombstone on the old one, not an in-place update
+    // (hnswlib's updatePoint): the old vector survives until every new one
+    // is in, and its slot goes to the next insert.
+    const labels = new Uint32Array(n);
+    let done = 0;
+    try {
+      while (done < n) {
+        const m = Math.min(INSERT_CHUNK, n - done);
+        labels.set(core.add(vectors.subarray(done * dim, (done + m) * dim), m), done);
+        done += m;
+        onProgress?.(done, n, 'insert');
+      }
+    } catch (e) {
+      // A failed chunk undid itself in the core; earlier chunks are undone here.
+      for (let i = 0; i < done; i++) core.markDeleted(labels[i]!);
+      throw e;
+    }
+    let updated = 0;
+    this.#filters.invalidate();
+    for (let i = 0; i < n; i++) {
+      const old = this.#records.labelOf(ids[i]!);
+      if (old !== undefined) {
+        core.markDeleted(old);
+        updated++;
+      }
+      this.#records.set(labels[i]!, ids[i]!, metas[i], this.#storeText ? texts[i] : undefined);
+    }
+    this.#changed();
+    return { inserted: n - updated, updated };
   }
 
   /**

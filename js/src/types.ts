@@ -222,6 +222,19 @@ export interface InsertItem {
   metadata?: Metadata;
 }
 
+/**
+ * Changes of {@link MiniVectorDB.update}: at least one key. Absent keys keep
+ * what the record has.
+ */
+export interface UpdateChanges {
+  /** New vector: `dim` finite numbers (converted to float32). */
+  vector?: Float32Array | ArrayLike<number>;
+  /** New text, embedded by the database's embedder when `vector` is absent; kept with `storeText`. */
+  text?: string;
+  /** New metadata, replacing the whole object (pass `{}` to clear it). */
+  metadata?: Metadata;
+}
+
 /** Options of {@link MiniVectorDB.insertMany}. */
 export interface InsertManyOptions {
   /**

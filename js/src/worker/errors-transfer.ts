@@ -14,6 +14,7 @@ import {
   DimensionMismatchError,
   InvalidArgumentError,
   MiniVectorDBError,
+  NotFoundError,
   OutOfMemoryError,
   SnapshotError,
   StorageError,
@@ -33,11 +34,12 @@ const CLASSES: [string, { prototype: MiniVectorDBError; name: string }][] = [
   ['SnapshotError', SnapshotError],
   ['StorageError', StorageError],
   ['ClosedError', ClosedError],
+  ['NotFoundError', NotFoundError],
   ['MiniVectorDBError', MiniVectorDBError],
 ];
 
-/** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, …). */
-const FIELDS = ['expected', 'actual', 'file', 'source', 'status'] as const;
+/** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, `id`). */
+const FIELDS = ['expected', 'actual', 'file', 'source', 'status', 'id'] as const;
 
 /** A {@link MiniVectorDBError} as structured-cloneable data. */
 interface WireError {

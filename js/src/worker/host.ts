@@ -13,6 +13,7 @@ import type {
   Filter,
   InsertItem,
   InsertManyOptions,
+  UpdateChanges,
   InsertManyResult,
   Metric,
   OpenOptions,
@@ -83,6 +84,10 @@ export class DatabaseHost {
   async get(id: string): Promise<StoredRecord | undefined> {
     const record = await this.#live('get').get(id);
     return record === undefined ? undefined : transfer(record, [record.vector.buffer as ArrayBuffer]);
+  }
+
+  update(id: string, changes: UpdateChanges): Promise<void> {
+    return this.#live('update').update(id, changes);
   }
 
   delete(id: string): Promise<boolean> {

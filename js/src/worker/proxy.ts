@@ -11,6 +11,7 @@ import type {
   Filter,
   InsertItem,
   InsertManyOptions,
+  UpdateChanges,
   InsertManyResult,
   Metric,
   OpenInWorkerOptions,
@@ -154,6 +155,16 @@ export class WorkerMiniVectorDB {
       if (typeof onProgress !== 'function') return r.insertMany(moved(packed.items as InsertItem[], packed.transfer), options);
       const { onProgress: _callback, ...rest } = options!;
       return r.insertMany(moved(packed.items as InsertItem[], packed.transfer), rest, proxy(onProgress as ProgressCallback));
+    });
+  }
+
+  /** See {@link MiniVectorDB.update}; a `Float32Array` vector is copied, then moved. */
+  update(id: string, changes: UpdateChanges): Promise<void> {
+    return this.#call('update', (r) => {
+      const vector = (changes as { vector?: unknown } | null | undefined)?.vector;
+      if (!(vector instanceof Float32Array)) return r.update(id, changes);
+      const { values, transfer: buffers } = packVectors([vector]);
+      return r.update(id, moved({ ...changes, vector: values[0] as Float32Array }, buffers));
     });
   }
 
