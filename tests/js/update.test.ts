@@ -23,6 +23,9 @@ describe('update', () => {
 
   test('metadata only: replaced in place (same vector, no tombstone); filters and count follow', async () => {
     const before = await db.get('id7');
+    // Filtering on a path twice with no write in between builds its label index: it must follow the updates.
+    expect(await db.count({ group: 99 })).toBe(0);
+    expect(await db.count({ group: 3 })).toBe(N / 10);
     for (let i = 0; i < N; i += 3) {
       metas[i] = { group: 99, i };
       await db.update(`id${i}`, { metadata: metas[i] });
@@ -79,6 +82,24 @@ describe('update', () => {
       expect(await fingerprint(reopened, data.slice(0, 8))).toEqual(await fingerprint(db, data.slice(0, 8)));
     } finally {
       await reopened.close();
+    }
+  });
+
+  test('through a worker: same results as on this thread, NotFoundError arrives typed', async () => {
+    const worker = await MiniVectorDB.createInWorker({ dim: DIM, M: 8, efConstruction: 64, efSearch: 32, seed: 5 });
+    try {
+      await worker.insertMany(data.map((vector, i) => ({ id: `id${i}`, vector, metadata: metas[i] })));
+      const moved = data[2]!.map((x) => -x);
+      for (const target of [db, worker]) {
+        await target.update('id1', { metadata: { group: 'w' } });
+        await target.update('id2', { vector: moved });
+      }
+      expect(await worker.get('id1')).toEqual(await db.get('id1'));
+      expect(await worker.search(moved, { k: 5 })).toEqual(await db.search(moved, { k: 5 }));
+      const e = await caught(() => worker.update('nope', { metadata: {} }), NotFoundError);
+      expect(e).toMatchObject({ code: 'NOT_FOUND', id: 'nope' });
+    } finally {
+      await worker.close();
     }
   });
 });
