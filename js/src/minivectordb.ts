@@ -311,7 +311,8 @@ export class MiniVectorDB {
         this.#changed();
         return;
       }
-      const item: InsertItem = { id, metadata: metadata ?? copyMetadata(this.#records.metadataOf(label)) };
+      // #insertMany clones (and checks) the metadata, the stored one included.
+      const item: InsertItem = { id, metadata: metadata ?? this.#records.metadataOf(label) };
       if (vector !== undefined) item.vector = vector;
       if (text !== undefined) item.text = text;
       await this.#insertMany(core, [item], {});
