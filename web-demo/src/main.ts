@@ -134,13 +134,14 @@ async function refreshStats(): Promise<void> {
   }
 }
 
-function ready(): void {
-  demo.state = 'ready';
+/** Shows the index's stats, then marks the page ready (tests read `__demo` once it is). */
+async function ready(): Promise<void> {
   renderSections(saved!.sections);
   setControls(true);
   ui.modelId.value = saved!.model.id ?? '';
   ui.modelHost.value = saved!.model.host ?? DEFAULT_HOST;
-  void refreshStats();
+  await refreshStats();
+  demo.state = 'ready';
   void search();
 }
 
@@ -242,7 +243,7 @@ async function switchModel(model: ModelChoice): Promise<void> {
     fail(e, ui.modelStatus);
     if (previous !== undefined) await restore(previous);
   }
-  ready();
+  await ready();
 }
 
 ui.modelForm.addEventListener('submit', (e) => {
@@ -256,16 +257,20 @@ ui.modelDefault.addEventListener('click', () => void switchModel({}));
 async function boot(): Promise<void> {
   const state = loadState();
   if (state !== undefined) {
+    let restored = false;
     try {
       await restore(state);
-      ready();
-      return;
+      restored = true;
     } catch (e) {
       console.warn(`could not restore ${state.url}, rebuilding: ${e instanceof Error ? e.message : String(e)}`);
     }
+    if (restored) {
+      await ready();
+      return;
+    }
   }
   await build(state?.model ?? {}, state?.notes ?? []);
-  ready();
+  await ready();
 }
 
 boot().catch((e: unknown) => {
