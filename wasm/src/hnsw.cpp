@@ -113,12 +113,14 @@ Status HnswGraph::AppendNodeForRestore(uint32_t level) {
 template <typename Space>
 Neighbor HnswGraph::GreedyDescend(const Space& space, typename Space::Query query, Neighbor cur, int32_t top,
                                   int32_t bottom) const {
+  const bool touch = space.TouchRows();
   for (int32_t layer = top; layer > bottom; --layer) {
     bool changed = true;
     while (changed) {
       changed = false;
       uint32_t n = 0;
       const uint32_t* links = Links(cur.label, static_cast<uint32_t>(layer), &n);
+      if (touch) TouchRows(space, n, [links](uint32_t i) { return links[i]; });
       for (uint32_t i = 0; i < n; ++i) {
         const float d = space.ToLabel(query, links[i]);
         if (d < cur.distance) {
@@ -143,6 +145,7 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
   candidates_.PushBackUnchecked(entry);
   if (filter.Admits(entry.label)) results_.PushBackUnchecked(entry);
   float bound = results_.empty() ? std::numeric_limits<float>::infinity() : entry.distance;
+  const bool touch = space.TouchRows();
 
   while (!candidates_.empty()) {
     const Neighbor c = candidates_.front();
@@ -157,8 +160,11 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
     const uint32_t* links = Links(c.label, layer, &n);
     // Gather the unvisited neighbours first, then compute their distances in
     // one tight loop: with no heap updates (and their mispredicted branches)
-    // in between, the CPU overlaps the memory loads of consecutive vectors —
-    // WebAssembly has no prefetch instruction to do this explicitly.
+    // in between, the CPU overlaps the memory loads of consecutive vectors.
+    // WebAssembly has no prefetch instruction; for large rows a first pass
+    // reads one byte per cache line of every gathered row (TouchRows, see
+    // kTouchMinRowBytes), so that all their misses are in flight at once
+    // instead of one row's at a time.
     uint32_t fresh = 0;
     if (filter.allowed == nullptr) {
       for (uint32_t i = 0; i < n; ++i) {
@@ -167,6 +173,7 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
     } else {
       fresh = GatherAdmitted(links, n, layer, filter);
     }
+    if (touch) TouchRows(space, fresh, [this](uint32_t i) { return batch_[i].label; });
     for (uint32_t i = 0; i < fresh; ++i) batch_[i].distance = space.ToLabel(query, batch_[i].label);
     for (uint32_t i = 0; i < fresh; ++i) {
       const uint32_t next = batch_[i].label;
@@ -247,6 +254,7 @@ void HnswGraph::Connect(const Space& space, uint32_t target, uint32_t source, ui
     return;
   }
   prune_.Clear();
+  if (space.TouchRows()) TouchRows(space, block[0], [block](uint32_t i) { return block[1 + i]; });
   for (uint32_t i = 0; i < block[0]; ++i) prune_.PushBackUnchecked({space.Between(target, block[1 + i]), block[1 + i]});
   prune_.PushBackUnchecked({space.Between(target, source), source});
   SelectNeighborsHeuristic(space, &prune_, max_links);
