@@ -330,7 +330,11 @@ export class MiniVectorDB {
     }
     const n = items.length;
     const dim = core.dim;
-    const vectors = new Float32Array(n * dim);
+    const nonZero = this.#metric === 'cosine';
+    // Each vector is checked now (into one row of scratch) and copied only
+    // chunk by chunk below: no n·dim copy of the whole batch is held in JS.
+    const row = new Float32Array(dim);
+    const sources: unknown[] = new Array(n);
     const ids: string[] = new Array(n);
     const metas: ReturnType<typeof cloneMetadata>[] = new Array(n);
     const texts: (string | undefined)[] = new Array(n);
@@ -349,7 +353,8 @@ export class MiniVectorDB {
       if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
       texts[i] = text;
       if (vector !== undefined) {
-        writeVector(vector, dim, vectors, i * dim, `${what}.vector`, this.#metric === 'cosine');
+        writeVector(vector, dim, row, 0, `${what}.vector`, nonZero);
+        sources[i] = vector;
       } else if (text === undefined) {
         throw new InvalidArgumentError(`${what} needs a vector or a text`);
       } else if (this.#text === undefined) {
@@ -364,7 +369,10 @@ export class MiniVectorDB {
         toEmbed.map((i) => texts[i]!),
         onProgress && ((done, total) => onProgress(done, total, 'embed')),
       );
-      toEmbed.forEach((i, j) => writeVector(embedded[j], dim, vectors, i * dim, `items[${i}].text (embedded)`, this.#metric === 'cosine'));
+      toEmbed.forEach((i, j) => {
+        writeVector(embedded[j], dim, row, 0, `items[${i}].text (embedded)`, nonZero);
+        sources[i] = embedded[j];
+      });
     }
 
     // All items are valid: insert every vector (records are mapped only
@@ -373,12 +381,18 @@ export class MiniVectorDB {
     // vector plus a tombstone on the old one, not an in-place update
     // (hnswlib's updatePoint): the old vector survives until every new one
     // is in, and its slot goes to the next insert.
+    // Room for all of them first, in one allocation per core buffer.
     const labels = new Uint32Array(n);
+    const chunk = new Float32Array(Math.min(INSERT_CHUNK, n) * dim);
     let done = 0;
     try {
+      if (n > 0) core.reserveForAdd(n);
       while (done < n) {
         const m = Math.min(INSERT_CHUNK, n - done);
-        labels.set(core.add(vectors.subarray(done * dim, (done + m) * dim), m), done);
+        // Checked above; checked again as copied, in case a caller changed an
+        // array while the texts were being embedded (the catch undoes the chunks in).
+        for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`, nonZero);
+        labels.set(core.add(chunk.subarray(0, m * dim), m), done);
         done += m;
         onProgress?.(done, n, 'insert');
       }

@@ -41,6 +41,11 @@ TEST(GrowableArray, GrowthAtLeastDoublesAndKeepsContents) {
   const uint64_t cap2 = a.capacity();
   ASSERT_TRUE(a.Reserve(1).ok());
   EXPECT_EQ(a.capacity(), cap2);
+  // A jump past twice the capacity gets exactly what it asks for (a bulk
+  // reservation is not rounded up to a power of two), contents kept.
+  ASSERT_TRUE(a.Reserve(10 * cap2 + 3).ok());
+  EXPECT_EQ(a.capacity(), 10 * cap2 + 3);
+  for (uint64_t i = 0; i < 20; ++i) ASSERT_EQ(a[i], i * i);
 }
 
 TEST(GrowableArray, ResizeZeroFillsNewElements) {

@@ -189,6 +189,21 @@ TEST_F(IndexErrors, MarkDeleted) {
   EXPECT_EQ(index_.size(), 100u);
 }
 
+TEST_F(IndexErrors, ReserveForAddKeepsContentAndRowsInPlace) {
+  Make(Metric::kL2);
+  ASSERT_TRUE(index_.ReserveForAdd(1000).ok());
+  ExpectUnchanged();
+  const float* row0 = index_.Vector(0);
+  const std::vector<float> more = mvdb_test::UniformData(4 * 1000, 11);
+  for (uint32_t i = 0; i < 1000; i += 100) ASSERT_TRUE(index_.Add(more.data() + 4 * i, 100).ok());
+  EXPECT_EQ(index_.size(), 1100u);
+  EXPECT_EQ(index_.Vector(0), row0) << "the rows were moved: the reservation did not cover the inserts";
+  // The label space is 2^32 - 1 labels: a reservation past it is refused, nothing changes.
+  const std::vector<uint8_t> full = mvdb_test::Serialize(index_);
+  EXPECT_EQ(index_.ReserveForAdd(0xFFFFFFFFu).code(), ErrorCode::kOutOfMemory);
+  EXPECT_EQ(mvdb_test::Serialize(index_), full);
+}
+
 TEST_F(IndexErrors, EmptyAddIsANoOp) {
   Make(Metric::kL2);
   EXPECT_TRUE(index_.Add(nullptr, 0).ok());

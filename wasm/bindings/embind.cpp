@@ -49,6 +49,10 @@ class WasmIndex {
     return Report(index_.Add(reinterpret_cast<const float*>(vectors), n, reinterpret_cast<uint32_t*>(out_labels)));
   }
 
+  /// Makes room for an add() of n vectors (mvdb::Index::ReserveForAdd).
+  /// Returns 0 or -code.
+  int32_t reserveForAdd(uint32_t n) { return Report(index_.ReserveForAdd(n)); }
+
   /// Whether add() reuses tombstoned slots (default true).
   void setReuseDeleted(bool on) { index_.set_reuse_deleted(on); }
 
@@ -201,6 +205,7 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .constructor<>()
       .function("init", &WasmIndex::init)
       .function("add", &WasmIndex::add)
+      .function("reserveForAdd", &WasmIndex::reserveForAdd)
       .function("setReuseDeleted", &WasmIndex::setReuseDeleted)
       .function("markDeleted", &WasmIndex::markDeleted)
       .function("compact", &WasmIndex::compact)

@@ -61,11 +61,29 @@ Status Index::Init(const IndexConfig& config) {
   return row_.Resize(config.dim);
 }
 
+uint32_t Index::AppendedBy(uint32_t n) const {
+  return n - (reuse_deleted_ ? std::min<uint32_t>(n, static_cast<uint32_t>(free_.size())) : 0);
+}
+
+Status Index::Reserve(uint32_t total) {
+  if (has_floats_) MVDB_RETURN_IF_ERROR(store_.Reserve(total));
+  if (quantized()) MVDB_RETURN_IF_ERROR(codes_.Reserve(total));
+  MVDB_RETURN_IF_ERROR(graph_.Reserve(total));
+  MVDB_RETURN_IF_ERROR(deleted_.Reserve(total));
+  return free_.Reserve(total);
+}
+
+Status Index::ReserveForAdd(uint32_t n) {
+  const uint64_t total = uint64_t{size()} + AppendedBy(n);
+  if (total >= kNoLabel) return OutOfMemory("label space exhausted: " + std::to_string(total) + " labels exceed 2^32 - 1");
+  return Reserve(static_cast<uint32_t>(total));
+}
+
 Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
   if (n == 0) return Status::Ok();
   const uint32_t dim = config_.dim;
-  const uint32_t reused = reuse_deleted_ ? std::min<uint32_t>(n, static_cast<uint32_t>(free_.size())) : 0;
-  const uint32_t appended = n - reused;
+  const uint32_t appended = AppendedBy(n);
+  const uint32_t reused = n - appended;
   if (uint64_t{size()} + appended >= kNoLabel)
     return OutOfMemory("label space exhausted: " + std::to_string(size()) + " + " + std::to_string(appended) +
                        " exceeds 2^32 - 1 labels");
@@ -82,12 +100,7 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
       if (!(sum > 0.0)) return InvalidArgument("vector " + std::to_string(i) + " has zero norm; cosine needs a non-zero vector");
     }
   }
-  const uint32_t total = size() + appended;
-  if (has_floats_) MVDB_RETURN_IF_ERROR(store_.Reserve(total));
-  if (quantized()) MVDB_RETURN_IF_ERROR(codes_.Reserve(total));
-  MVDB_RETURN_IF_ERROR(graph_.Reserve(total));
-  MVDB_RETURN_IF_ERROR(deleted_.Reserve(total));
-  MVDB_RETURN_IF_ERROR(free_.Reserve(total));
+  MVDB_RETURN_IF_ERROR(Reserve(size() + appended));
   MVDB_RETURN_IF_ERROR(row_.Resize(dim));
 
   // New labels first: only they can fail (an upper-layer link block), and
@@ -313,6 +326,8 @@ Status Index::SearchQuantized(uint32_t k, uint32_t ef, const LabelFilter& filter
   }));
   if (!has_floats_) return Status::Ok();  // distances stay the dequantized ones
   WithSpace(store_, config_.metric, [&](const auto& s) {
+    // The candidates' rows are scattered: start all their loads first.
+    if (s.TouchRows()) graph_.TouchRows(s, static_cast<uint32_t>(out->size()), [out](uint32_t i) { return (*out)[i].label; });
     for (Neighbor& n : *out) n.distance = s.ToLabel(query_.data(), n.label);
   });
   std::sort(out->begin(), out->end());

@@ -134,6 +134,15 @@ export class CoreIndex {
     return this.mod.HEAPU32.slice(labelsPtr >>> 2, (labelsPtr >>> 2) + n);
   }
 
+  /**
+   * Makes room for an add() of n vectors in one allocation per core buffer,
+   * so that a bulk insert sent in chunks does not grow them chunk by chunk.
+   * @throws OutOfMemoryError — the index is unchanged.
+   */
+  reserveForAdd(n: number): void {
+    this.check(this.raw.reserveForAdd(n));
+  }
+
   /** Whether add() reuses tombstoned slots (the core's default: true). */
   setReuseDeleted(on: boolean): void {
     this.raw.setReuseDeleted(on);

@@ -19,6 +19,8 @@ export interface WasmIndex {
   ): number;
   /** Writes the n assigned labels (uint32) at outLabels. */
   add(vectors: number, n: number, outLabels: number): number;
+  /** Room for an add() of n vectors, one allocation per buffer. 0 or -code. */
+  reserveForAdd(n: number): number;
   setReuseDeleted(on: boolean): void;
   markDeleted(label: number): number;
   compact(): number;

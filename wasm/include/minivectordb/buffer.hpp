@@ -39,16 +39,17 @@ class GrowableArray {
     return *this;
   }
 
-  /// Ensures room for at least `n` elements. Capacity at least doubles on
-  /// growth so appends are amortised O(1); when the doubled size cannot be
-  /// allocated (near the 4 GB ceiling of wasm32), smaller steps are tried,
-  /// halving the overshoot down to the exact need. Fails (array unchanged)
-  /// when the byte size overflows the address space or even `n` elements
-  /// cannot be allocated.
+  /// Ensures room for at least `n` elements. Growth takes max(n, twice the
+  /// capacity) (as std::vector): appends are amortised O(1), and one large
+  /// reservation (a bulk insert) gets exactly what it asks for rather than
+  /// the next power of two. When that cannot be allocated (near the 4 GB
+  /// ceiling of wasm32), smaller steps are tried, halving the overshoot down
+  /// to the exact need. Fails (array unchanged) when the byte size overflows
+  /// the address space or even `n` elements cannot be allocated.
   Status Reserve(uint64_t n) {
     if (n <= capacity_) return Status::Ok();
-    uint64_t cap = capacity_ == 0 ? 16 : capacity_;
-    while (cap < n) cap = cap > UINT64_MAX / 2 ? n : cap * 2;  // no wrap to 0 (endless loop) for n > 2^63
+    const uint64_t doubled = capacity_ == 0 ? 16 : (capacity_ > UINT64_MAX / 2 ? UINT64_MAX : capacity_ * 2);
+    uint64_t cap = n > doubled ? n : doubled;
     if (!BytesFit(cap)) cap = n;  // doubling overshot; try the exact need
     if (!BytesFit(cap)) return OutOfMemory(OomMessage(n));
     void* p = std::realloc(data_, static_cast<size_t>(cap * sizeof(T)));

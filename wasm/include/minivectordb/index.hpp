@@ -83,6 +83,15 @@ class Index {
   /// Errors: kInvalidArgument (NaN/Inf, zero vector with cosine), kOutOfMemory.
   Status Add(const float* vectors, uint32_t n, uint32_t* labels = nullptr);
 
+  /// Makes room for an Add of `n` vectors (the labels it would append:
+  /// those beyond the tombstones it would reuse) in one allocation per
+  /// buffer (vectors, codes, links, flags), so that a bulk insert sent in
+  /// chunks does not grow them chunk by chunk: each growth copies, and in
+  /// wasm the old blocks' pages stay resident, so growing an index of B
+  /// bytes step by step peaks near 2·B. Errors: kOutOfMemory (the index
+  /// unchanged, some capacities possibly larger).
+  Status ReserveForAdd(uint32_t n);
+
   /// Tombstones `label`: it stays in the graph for traversal but is never
   /// returned, and a later Add may reuse its slot. Errors: kNotFound if out
   /// of range or already deleted.
@@ -164,6 +173,10 @@ class Index {
   Status FinishRestore();
 
  private:
+  // Labels an Add of n vectors appends (n minus the tombstones it reuses).
+  uint32_t AppendedBy(uint32_t n) const;
+  // Room for `total` labels in every per-label buffer.
+  Status Reserve(uint32_t total);
   // Validates and (for cosine) normalises a query into query_.
   Status PrepareQuery(const float* query, uint32_t k);
   // Exact top-k of query_ over labels admitted by `filter`, nearest first.
