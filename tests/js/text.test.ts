@@ -103,6 +103,33 @@ describe('text errors', () => {
   });
 });
 
+describe('insertMany with texts and vectors', () => {
+  test('a vector changed by the caller while texts are embedded is rejected, and no item of the call stays in', async () => {
+    // Vectors are checked before the embedding and copied (checked again) in
+    // chunks of 1,024 after it: item 1,500 fails after one chunk went in.
+    const vectors = Array.from({ length: 2000 }, (_, i) => Float32Array.from({ length: 8 }, (_, j) => Math.sin(i * 8 + j) + 1.5));
+    const e = letterEmbedder();
+    const sly: Embedder = {
+      ...e,
+      async embed(texts) {
+        const out = await e.embed(texts);
+        vectors[1500]![3] = Number.NaN;
+        return out;
+      },
+    };
+    const db = await MiniVectorDB.create({ embedder: sly });
+    await db.insert({ id: 'keep', vector: new Float32Array(8).fill(1) });
+    const items = [...vectors.map((vector, i) => ({ id: `v${i}`, vector })), { id: 't', text: 'bead' }];
+    const err = await caught(() => db.insertMany(items), InvalidArgumentError);
+    expect(err.message).toContain('items[1500]');
+    expect(await db.count()).toBe(1);
+    expect(await db.get('v0')).toBeUndefined();
+    const hits = await db.search(vectors[0]!, { k: 5 });
+    expect(hits.map((h) => h.id)).toEqual(['keep']);
+    await db.close();
+  });
+});
+
 describe('custom embedders', () => {
   test('a custom embedder is used for inserts and queries, and must be passed again to open()', async () => {
     const e = letterEmbedder();
