@@ -15,6 +15,9 @@ constexpr uint64_t kSectionHeaderBytes = 16;
 constexpr uint64_t kConfBytesV1 = 56;
 constexpr uint64_t kConfBytes = 72;
 constexpr uint64_t kQuantFixedBytes = 24;
+// Snapshots are little-endian; on such a host (WebAssembly always is) words
+// are copied as they lie in memory.
+constexpr bool kHostLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 
 constexpr uint32_t Tag(char a, char b, char c, char d) {
   return uint32_t(uint8_t(a)) | uint32_t(uint8_t(b)) << 8 | uint32_t(uint8_t(c)) << 16 | uint32_t(uint8_t(d)) << 24;
@@ -54,11 +57,12 @@ class Writer {
   explicit Writer(GrowableArray<uint8_t>* out) : out_(out) {}
   void U8(uint8_t v) { out_->PushBackUnchecked(v); }
   void U16(uint16_t v) {
-    U8(uint8_t(v));
-    U8(uint8_t(v >> 8));
+    const uint8_t b[2] = {uint8_t(v), uint8_t(v >> 8)};
+    Bytes(b, 2);
   }
   void U32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) U8(uint8_t(v >> (8 * i)));
+    const uint8_t b[4] = {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
+    Bytes(b, 4);
   }
   void U64(uint64_t v) {
     U32(uint32_t(v));
@@ -69,8 +73,24 @@ class Writer {
     std::memcpy(&bits, &f, 4);
     U32(bits);
   }
-  void Bytes(const uint8_t* p, uint64_t n) {
-    for (uint64_t i = 0; i < n; ++i) U8(p[i]);
+  void Bytes(const uint8_t* p, uint64_t n) { out_->AppendUnchecked(p, n); }
+  /// n 32-bit words (uint32 or float32), little-endian: one copy on a
+  /// little-endian host (WebAssembly always is), word by word otherwise.
+  template <typename Word>
+  void Words(const Word* p, uint64_t n) {
+    static_assert(sizeof(Word) == 4, "32-bit words only");
+    if (kHostLittleEndian) {
+      Bytes(reinterpret_cast<const uint8_t*>(p), 4 * n);
+      return;
+    }
+    for (uint64_t i = 0; i < n; ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, p + i, 4);
+      U32(bits);
+    }
+  }
+  void Zeros(uint64_t n) {
+    for (uint64_t i = 0; i < n; ++i) U8(0);
   }
   uint64_t pos() const { return out_->size(); }
   uint8_t* at(uint64_t offset) { return out_->data() + offset; }
@@ -220,10 +240,7 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
 
   if (floats) {
     h = w.BeginSection(kTagVecs, l.vecs);
-    for (uint32_t i = 0; i < count; ++i) {
-      const float* v = index.Vector(i);
-      for (uint32_t j = 0; j < c.dim; ++j) w.F32(v[j]);
-    }
+    for (uint32_t i = 0; i < count; ++i) w.Words(index.Vector(i), c.dim);
     w.EndSection(h);
   }
   if (quantized) {
@@ -233,7 +250,7 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
     w.U32(q.frozen() ? 1 : 0);
     w.U64(q.clipped_values());
     w.U64(q.encoded_values());
-    for (uint32_t j = 0; j < c.dim; ++j) w.F32(q.offsets()[j]);
+    w.Words(q.offsets(), c.dim);
     w.EndSection(h);
     h = w.BeginSection(kTagCode, l.codes);
     if (count > 0) w.Bytes(reinterpret_cast<const uint8_t*>(index.codes().Get(0)), l.codes);
@@ -246,7 +263,8 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
     uint32_t n = 0;
     const uint32_t* links = g.Links(label, layer, &n);
     w.U32(n);
-    for (uint32_t s = 0; s < slots; ++s) w.U32(s < n ? links[s] : 0);
+    w.Words(links, n);
+    w.Zeros(4 * uint64_t{slots - n});  // unused slots are written as 0
   };
   for (uint32_t i = 0; i < count; ++i) write_block(i, 0, 2 * c.M);
   for (uint32_t i = 0; i < count; ++i)

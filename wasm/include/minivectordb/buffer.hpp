@@ -74,6 +74,11 @@ class GrowableArray {
 
   /// Appends within the reserved capacity (call Reserve first).
   void PushBackUnchecked(const T& v) { data_[size_++] = v; }
+  /// Appends p[0..n) within the reserved capacity (call Reserve first).
+  void AppendUnchecked(const T* p, uint64_t n) {
+    if (n > 0) std::memcpy(static_cast<void*>(data_ + size_), p, static_cast<size_t>(n * sizeof(T)));
+    size_ += n;
+  }
 
   void PopBack() { --size_; }
   void Clear() { size_ = 0; }
