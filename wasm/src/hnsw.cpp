@@ -11,8 +11,27 @@
 namespace mvdb {
 namespace {
 
-// Comparator that turns std::*_heap into a min-heap on distance.
-bool Farther(const Neighbor& a, const Neighbor& b) { return b < a; }
+// Comparator that turns std::*_heap into a min-heap on distance (a function
+// object, so the heap code inlines it).
+struct Farther {
+  bool operator()(const Neighbor& a, const Neighbor& b) const { return b < a; }
+};
+
+// Replaces the top (largest) element of the max-heap [first, last) with v
+// and restores the heap: one sift-down instead of a push and a pop.
+void ReplaceTop(Neighbor* first, Neighbor* last, Neighbor v) {
+  const ptrdiff_t n = last - first;
+  ptrdiff_t hole = 0;
+  for (;;) {
+    ptrdiff_t child = 2 * hole + 1;
+    if (child >= n) break;
+    if (child + 1 < n && first[child] < first[child + 1]) ++child;
+    if (!(v < first[child])) break;
+    first[hole] = first[child];
+    hole = child;
+  }
+  first[hole] = v;
+}
 
 }  // namespace
 
@@ -153,7 +172,7 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
     // a full result set. While the set is not full (a filter rejected many
     // nodes), keep expanding so that admitted nodes are still found.
     if (c.distance > bound && results_.size() >= ef) break;
-    std::pop_heap(candidates_.begin(), candidates_.end(), Farther);
+    std::pop_heap(candidates_.begin(), candidates_.end(), Farther{});
     candidates_.PopBack();
 
     uint32_t n = 0;
@@ -180,13 +199,13 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
       const float d = batch_[i].distance;
       if (results_.size() < ef || d < bound) {
         candidates_.PushBackUnchecked({d, next});
-        std::push_heap(candidates_.begin(), candidates_.end(), Farther);
+        std::push_heap(candidates_.begin(), candidates_.end(), Farther{});
         if (filter.Admits(next)) {
-          results_.PushBackUnchecked({d, next});
-          std::push_heap(results_.begin(), results_.end());
-          if (results_.size() > ef) {
-            std::pop_heap(results_.begin(), results_.end());
-            results_.PopBack();
+          if (results_.size() < ef) {
+            results_.PushBackUnchecked({d, next});
+            std::push_heap(results_.begin(), results_.end());
+          } else {
+            ReplaceTop(results_.begin(), results_.end(), {d, next});
           }
           bound = results_.front().distance;
         }
