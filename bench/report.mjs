@@ -114,6 +114,23 @@ function browserVsNode(ds) {
   return lines;
 }
 
+/**
+ * Our int8 index (float32 kept, re-ranked) against the peers, as the summary
+ * table's ratio columns do for the float32 one: int8 searchBatch ÷ system
+ * at recall ≥ 0.95 / 0.99.
+ */
+function int8Lines(ds) {
+  const lines = [];
+  for (const env of [...new Set(ds.series.map((s) => s.env))]) {
+    const int8 = ds.series.find((s) => s.system === 'minivectordb-int8' && s.env === env && s.mode === 'batch');
+    if (!int8) continue;
+    const peers = ds.series.filter((s) => s.env === env && !s.system.startsWith('minivectordb'));
+    if (peers.length === 0) continue;
+    lines.push(`ours int8 searchBatch ÷ system (${env}, @0.95 / @0.99): ${peers.map((s) => `${s.name} ${ratioCell(int8, s)}`).join(', ')}`);
+  }
+  return lines;
+}
+
 /** Vector storage per vector of the systems that report it (ours: stats().bytesPerVector). */
 function vectorBytesLine(ds) {
   const seen = new Map();
@@ -126,7 +143,7 @@ function vectorBytesLine(ds) {
 }
 
 export function notesFor(ds) {
-  const notes = [...overheadLines(ds), ...browserVsNode(ds), ...vectorBytesLine(ds)];
+  const notes = [...overheadLines(ds), ...int8Lines(ds), ...browserVsNode(ds), ...vectorBytesLine(ds)];
   if (ds.error) notes.push(`dataset not run: ${ds.error}`);
   for (const f of ds.failures) notes.push(`${f.name} (${f.env}) did not run: ${f.reason}`);
   for (const f of ds.partialFailures ?? []) notes.push(`${f.name} (${f.env}) failed in round ${f.round}: ${f.reason}`);
