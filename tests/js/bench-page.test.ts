@@ -1,0 +1,35 @@
+/**
+ * The Chromium benchmark page (bench/browser/index.html) loads dist/ as plain
+ * ES modules, with no bundler: its import map must name every package that
+ * dist/ imports, or `npm run bench -- --browser` fails for our module alone.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+  );
+}
+
+test('the benchmark page maps every package that dist/ imports to a file that exists', () => {
+  const html = readFileSync(join(root, 'bench', 'browser', 'index.html'), 'utf8');
+  const map = JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(html)![1]!).imports as Record<string, string>;
+  const bare = new Set<string>();
+  for (const file of jsFiles(join(root, 'dist'))) {
+    const src = readFileSync(file, 'utf8');
+    // Static `import … from 'x'` / `export … from 'x'` and `import('x')`; a specifier has no spaces.
+    for (const m of src.matchAll(/(?:^\s*(?:import|export)\b[^;'"]*?\bfrom\s*|\bimport\s*\(\s*)['"]([\w@][\w@/.-]*)['"]/gm)) {
+      const spec = m[1]!;
+      if (!spec.startsWith('.') && !spec.startsWith('/') && !spec.startsWith('node:')) bare.add(spec);
+    }
+  }
+  expect(bare.size).toBeGreaterThan(0);
+  const missing = [...bare].filter((s) => map[s] === undefined);
+  expect(missing).toEqual([]);
+  for (const s of bare) expect(existsSync(join(root, map[s]!.slice(1))), `${s} → ${map[s]}`).toBe(true);
+});
