@@ -132,7 +132,7 @@ Status HnswGraph::AppendNodeForRestore(uint32_t level) {
 template <typename Space>
 Neighbor HnswGraph::GreedyDescend(const Space& space, typename Space::Query query, Neighbor cur, int32_t top,
                                   int32_t bottom) const {
-  const bool touch = space.TouchRows();
+  const bool touch = space.TouchPays();
   for (int32_t layer = top; layer > bottom; --layer) {
     bool changed = true;
     while (changed) {
@@ -164,7 +164,7 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
   candidates_.PushBackUnchecked(entry);
   if (filter.Admits(entry.label)) results_.PushBackUnchecked(entry);
   float bound = results_.empty() ? std::numeric_limits<float>::infinity() : entry.distance;
-  const bool touch = space.TouchRows();
+  const bool touch = space.TouchPays();
 
   while (!candidates_.empty()) {
     const Neighbor c = candidates_.front();
@@ -181,7 +181,7 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
     // one tight loop: with no heap updates (and their mispredicted branches)
     // in between, the CPU overlaps the memory loads of consecutive vectors.
     // WebAssembly has no prefetch instruction; for large rows a first pass
-    // reads one byte per cache line of every gathered row (TouchRows, see
+    // reads one byte per cache line of every gathered row (TouchPays, see
     // kTouchMinRowBytes), so that all their misses are in flight at once
     // instead of one row's at a time.
     uint32_t fresh = 0;
@@ -273,7 +273,7 @@ void HnswGraph::Connect(const Space& space, uint32_t target, uint32_t source, ui
     return;
   }
   prune_.Clear();
-  if (space.TouchRows()) TouchRows(space, block[0], [block](uint32_t i) { return block[1 + i]; });
+  if (space.TouchPays()) TouchRows(space, block[0], [block](uint32_t i) { return block[1 + i]; });
   for (uint32_t i = 0; i < block[0]; ++i) prune_.PushBackUnchecked({space.Between(target, block[1 + i]), block[1 + i]});
   prune_.PushBackUnchecked({space.Between(target, source), source});
   SelectNeighborsHeuristic(space, &prune_, max_links);

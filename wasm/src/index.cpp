@@ -84,9 +84,6 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
   const uint32_t dim = config_.dim;
   const uint32_t appended = AppendedBy(n);
   const uint32_t reused = n - appended;
-  if (uint64_t{size()} + appended >= kNoLabel)
-    return OutOfMemory("label space exhausted: " + std::to_string(size()) + " + " + std::to_string(appended) +
-                       " exceeds 2^32 - 1 labels");
   // Check every vector before touching anything.
   for (uint32_t i = 0; i < n; ++i) {
     const float* v = vectors + uint64_t{i} * dim;
@@ -100,7 +97,7 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
       if (!(sum > 0.0)) return InvalidArgument("vector " + std::to_string(i) + " has zero norm; cosine needs a non-zero vector");
     }
   }
-  MVDB_RETURN_IF_ERROR(Reserve(size() + appended));
+  MVDB_RETURN_IF_ERROR(ReserveForAdd(n));  // the label space, then room for all
   MVDB_RETURN_IF_ERROR(row_.Resize(dim));
 
   // New labels first: only they can fail (an upper-layer link block), and
@@ -327,7 +324,7 @@ Status Index::SearchQuantized(uint32_t k, uint32_t ef, const LabelFilter& filter
   if (!has_floats_) return Status::Ok();  // distances stay the dequantized ones
   WithSpace(store_, config_.metric, [&](const auto& s) {
     // The candidates' rows are scattered: start all their loads first.
-    if (s.TouchRows()) graph_.TouchRows(s, static_cast<uint32_t>(out->size()), [out](uint32_t i) { return (*out)[i].label; });
+    if (s.TouchPays()) graph_.TouchRows(s, static_cast<uint32_t>(out->size()), [out](uint32_t i) { return (*out)[i].label; });
     for (Neighbor& n : *out) n.distance = s.ToLabel(query_.data(), n.label);
   });
   std::sort(out->begin(), out->end());

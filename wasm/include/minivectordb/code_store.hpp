@@ -27,7 +27,7 @@ struct CodeSpace {
   Query QueryOf(uint32_t label) const { return store->Get(label); }
   float ToLabel(Query query, uint32_t label) const { return Kernel::Distance(query, store->Get(label), store->dim(), step2); }
   float Between(uint32_t a, uint32_t b) const { return Kernel::Distance(store->Get(a), store->Get(b), store->dim(), step2); }
-  bool TouchRows() const { return store->row_bytes() >= kTouchMinRowBytes; }
+  bool TouchPays() const { return store->row_bytes() >= kTouchMinRowBytes; }
   uint32_t Touch(uint32_t label) const { return store->Touch(label); }
 };
 

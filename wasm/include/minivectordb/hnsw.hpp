@@ -154,7 +154,7 @@ class HnswGraph {
 
   /// Reads the rows of label_at(0) .. label_at(n-1) (RowStore::Touch), so
   /// that their cache misses overlap, before their distances are computed.
-  /// Only for spaces whose TouchRows() is true (large rows); the sum of the
+  /// Only for spaces whose TouchPays() is true (large rows); the sum of the
   /// bytes read is kept in a member so the reads stay.
   template <typename Space, typename LabelAt>
   void TouchRows(const Space& space, uint32_t n, LabelAt label_at) const {

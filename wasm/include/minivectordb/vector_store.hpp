@@ -94,8 +94,8 @@ struct VectorSpace {
   }
   /// Distance between two stored labels.
   float Between(uint32_t a, uint32_t b) const { return Kernel::Distance(store->Get(a), store->Get(b), store->dim()); }
-  /// Whether a walk should touch rows before measuring them (kTouchMinRowBytes).
-  bool TouchRows() const { return store->row_bytes() >= kTouchMinRowBytes; }
+  /// Whether touching rows before measuring them pays (kTouchMinRowBytes).
+  bool TouchPays() const { return store->row_bytes() >= kTouchMinRowBytes; }
   uint32_t Touch(uint32_t label) const { return store->Touch(label); }
 };
 
