@@ -186,9 +186,7 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
     // instead of one row's at a time.
     uint32_t fresh = 0;
     if (filter.allowed == nullptr) {
-      for (uint32_t i = 0; i < n; ++i) {
-        if (!visited_.TestAndSet(links[i])) batch_[fresh++] = {0.f, links[i]};
-      }
+      fresh = visited_.GatherUnvisited(links, n, batch_.data());
     } else {
       fresh = GatherAdmitted(links, n, layer, filter);
     }
@@ -200,6 +198,10 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
       if (results_.size() < ef || d < bound) {
         candidates_.PushBackUnchecked({d, next});
         std::push_heap(candidates_.begin(), candidates_.end(), Farther{});
+        // Load the candidate's link count now, so that its link block is in
+        // cache by the time it is expanded (hnswlib prefetches it; WebAssembly
+        // has no prefetch): 1.02-1.04x on SIFT10K float32.
+        touch_sink_ += *LinkBlock(next, layer);
         if (filter.Admits(next)) {
           if (results_.size() < ef) {
             results_.PushBackUnchecked({d, next});
