@@ -182,14 +182,16 @@ class HnswGraph {
   uint32_t MaxLinks(uint32_t layer) const { return layer == 0 ? M0_ : M_; }
   uint32_t* LinkBlock(uint32_t label, uint32_t layer) const;
 
-  // Algorithm 2, used for construction: no admission filter for traversal,
-  // deleted nodes excluded from `results`. Fills results_ (max-heap) with up
-  // to ef nearest nodes to `query` on `layer`, starting from `entry`.
   // Links `label` (its vector in the store, its level set) on layers
   // min(level, max_level_) .. 0, searching from the entry point; nodes in
   // the result sets equal to `label` are skipped (slot reuse).
   template <typename Space>
   void LinkT(const Space& space, uint32_t label, uint32_t level);
+  // Algorithm 2: fills results_ with up to ef nearest nodes to `query` on
+  // `layer` that `filter` admits, starting from `entry`; nodes it rejects
+  // are still traversed. Without a filter (construction, and searches of an
+  // index with no tombstones and no allow-set) SearchLayerPool runs and
+  // results_ comes out sorted; otherwise results_ is a max-heap.
   template <typename Space>
   void SearchLayer(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef, uint32_t layer,
                    const LabelFilter& filter);
@@ -209,6 +211,9 @@ class HnswGraph {
   // shrinking with the heuristic when the list is full.
   template <typename Space>
   void Connect(const Space& space, uint32_t target, uint32_t source, uint32_t layer);
+  // SearchLayer without a filter: one sorted pool instead of two heaps.
+  template <typename Space>
+  void SearchLayerPool(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef, uint32_t layer);
   // Greedy descent through layers [top, bottom) towards `query`.
   template <typename Space>
   Neighbor GreedyDescend(const Space& space, typename Space::Query query, Neighbor cur, int32_t top,
@@ -233,7 +238,8 @@ class HnswGraph {
   // nothing grows while links are being changed).
   VisitedSet visited_;
   GrowableArray<Neighbor> candidates_;  // min-heap via greater-than comparator; <= size_ entries
-  GrowableArray<Neighbor> results_;     // max-heap; <= ef + 1 entries
+  GrowableArray<Neighbor> results_;     // max-heap (SearchLayer) or sorted pool (SearchLayerPool); <= ef + 1 entries
+  GrowableArray<uint8_t> expanded_;     // SearchLayerPool: whether results_[i] was expanded; <= ef + 1 entries
   GrowableArray<Neighbor> selected_;    // neighbours chosen for the node being inserted; <= efConstruction + 1
   GrowableArray<Neighbor> prune_;       // a list being re-selected; <= 2 * M0 entries
   GrowableArray<Neighbor> kept_;        // heuristic output; <= 2 * M0 entries
