@@ -75,6 +75,19 @@ export function writeVector(v: unknown, dim: number, out: Float32Array, offset: 
   const arr = v as ArrayLike<number>;
   if (arr.length !== dim) throw new DimensionMismatchError(dim, arr.length, what);
   let norm = 0;
+  if (v instanceof Float32Array) {
+    // Fast path (every search query): float32 values need no rounding check,
+    // and their squares sum to a finite double exactly when all are finite
+    // (|x| < 3.5e38, so dim · x² stays far below 1.8e308). The loop below
+    // runs only to name the offending index.
+    out.set(v, offset);
+    for (let i = 0; i < dim; i++) norm += v[i]! * v[i]!;
+    if (Number.isFinite(norm)) {
+      if (nonZero && norm === 0) throw new InvalidArgumentError(`${what} is a zero vector; the cosine metric needs a non-zero norm`);
+      return;
+    }
+    norm = 0;
+  }
   for (let i = 0; i < dim; i++) {
     const x = arr[i];
     if (typeof x !== 'number' || !Number.isFinite(x)) {

@@ -59,4 +59,20 @@ describe.each(['l2', 'cosine'] as const)('searchBatch (%s)', (metric) => {
     await caught(() => db.searchBatch(bad), InvalidArgumentError);
     expect(await fingerprint(db, queries.slice(0, 3))).toEqual(before);
   });
+
+  test('a non-finite value in Float32Array queries is named by query and index', async () => {
+    for (const [value, at] of [[Number.NaN, 0], [Number.POSITIVE_INFINITY, DIM - 1], [Number.NEGATIVE_INFINITY, 5]] as const) {
+      const bad = flat.slice(0, 4 * DIM);
+      bad[2 * DIM + at] = value;
+      const batch = await caught(() => db.searchBatch(bad), InvalidArgumentError);
+      expect(batch.message).toContain(`queries[2] has a non-finite value at index ${at}: ${String(value)}`);
+      const rows = await caught(() => db.searchBatch([queries[0]!, bad.subarray(2 * DIM, 3 * DIM)]), InvalidArgumentError);
+      expect(rows.message).toContain(`queries[1] has a non-finite value at index ${at}`);
+      const one = await caught(() => db.search(bad.subarray(2 * DIM, 3 * DIM)), InvalidArgumentError);
+      expect(one.message).toContain(`query has a non-finite value at index ${at}`);
+    }
+    // Finite but huge float32 values are fine (their squares still sum to a finite double).
+    const huge = new Float32Array(DIM).fill(3.4e38);
+    expect(await db.search(huge, { k: 1 })).toHaveLength(1);
+  });
 });
