@@ -112,30 +112,35 @@ TEST(FilterSubgraph, TenPercentThroughGraph) {
   }
 }
 
-TEST_F(FilterTest, HalfFilterThroughGraph) {
-  Bitset allowed(kN);
-  mvdb_test::Gaussian g(2);
-  uint32_t count = 0;
-  for (uint32_t l = 0; l < kN; ++l)
-    if (g.Bits() & 1) {
-      allowed.Set(l);
-      ++count;
-    }
-  ASSERT_GT(count, 1024u);  // more than ef * M: the graph plan
-  auto admit = [&](uint32_t l) { return allowed.Test(l); };
+// 30% match: the walk measures matching nodes only (GatherAdmitted); 50% and
+// 80%: at least half match, so it measures every neighbour and filters the
+// results (LabelFilter::dense). Both against a brute force over the matches.
+TEST_F(FilterTest, PartialFiltersThroughGraph) {
+  for (const double fraction : {0.3, 0.5, 0.8}) {
+    Bitset allowed(kN);
+    mvdb_test::Gaussian g(2);
+    uint32_t count = 0;
+    for (uint32_t l = 0; l < kN; ++l)
+      if (g.Uniform01() < fraction) {
+        allowed.Set(l);
+        ++count;
+      }
+    ASSERT_GT(count, 1024u);  // more than ef * M: the graph plan
+    auto admit = [&](uint32_t l) { return allowed.Test(l); };
 
-  GrowableArray<Neighbor> got;
-  double recall = 0;
-  for (uint32_t q = 0; q < kQueries; ++q) {
-    SearchPlan plan;
-    ASSERT_TRUE(index_.Search(Query(q), kK, kEf, allowed.words.data(), count, &got, &plan).ok());
-    EXPECT_EQ(plan, SearchPlan::kGraph);
-    ASSERT_EQ(got.size(), kK);
-    for (const Neighbor& nb : got) ASSERT_TRUE(admit(nb.label)) << nb.label;
-    for (size_t i = 1; i < got.size(); ++i) EXPECT_LE(got[i - 1].distance, got[i].distance);
-    recall += mvdb_test::Recall(got, BruteForce(Metric::kL2, data_, kDim, Query(q), kK, admit));
+    GrowableArray<Neighbor> got;
+    double recall = 0;
+    for (uint32_t q = 0; q < kQueries; ++q) {
+      SearchPlan plan;
+      ASSERT_TRUE(index_.Search(Query(q), kK, kEf, allowed.words.data(), count, &got, &plan).ok());
+      EXPECT_EQ(plan, SearchPlan::kGraph);
+      ASSERT_EQ(got.size(), kK);
+      for (const Neighbor& nb : got) ASSERT_TRUE(admit(nb.label)) << nb.label;
+      for (size_t i = 1; i < got.size(); ++i) EXPECT_LE(got[i - 1].distance, got[i].distance);
+      recall += mvdb_test::Recall(got, BruteForce(Metric::kL2, data_, kDim, Query(q), kK, admit));
+    }
+    EXPECT_GE(recall / kQueries, 0.95) << "fraction " << fraction;
   }
-  EXPECT_GE(recall / kQueries, 0.95);
 }
 
 TEST_F(FilterTest, FewerMatchesThanKReturnsAllMatches) {

@@ -254,7 +254,7 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
     // kTouchMinRowBytes), so that all their misses are in flight at once
     // instead of one row's at a time.
     uint32_t fresh = 0;
-    if (filter.allowed == nullptr) {
+    if (filter.allowed == nullptr || filter.dense) {
       fresh = visited_.GatherUnvisited(links, n, batch_.data());
     } else {
       fresh = GatherAdmitted(links, n, layer, filter);

@@ -287,7 +287,7 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
                      GrowableArray<Neighbor>* out, SearchPlan* plan) {
   if (ef > kMaxEf) return InvalidArgument("efSearch must be at most " + std::to_string(kMaxEf) + ", got " + std::to_string(ef));
   MVDB_RETURN_IF_ERROR(PrepareQuery(query, k));
-  const LabelFilter filter = MakeFilter(allowed);
+  LabelFilter filter = MakeFilter(allowed);
   const uint32_t matching = allowed != nullptr ? std::min(allowed_count, live_count()) : live_count();
   const uint32_t want = std::min(k, matching);
   ef = std::max(ef, k);
@@ -299,6 +299,14 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
   // A graph walk computes roughly ef * M distances; when no more labels than
   // that can match, the exact scan is as cheap and always complete.
   if (uint64_t{matching} <= uint64_t{ef} * config_.M) return FlatScan(k, filter, out);
+  // When at least half of the live labels match, the walk measures every
+  // neighbour and filters only the results (as without a filter): the
+  // matching subgraph is dense enough that detours through non-matching
+  // nodes cost more than they save. Measured at efSearch 64, single queries,
+  // dense ÷ matching-only QPS: SIFT10K 1.35x (30% match), 1.6x (50%),
+  // 1.5x (70%); MNIST 0.25x (10%), 0.9x (40%), 1.0x (50%, recall@10 0.997
+  // -> 1.000), 1.3x (70%), 1.2x (90%).
+  filter.dense = allowed != nullptr && uint64_t{matching} * 2 >= live_count();
   if (quantized()) {
     MVDB_RETURN_IF_ERROR(SearchQuantized(k, ef, filter, out));
   } else {

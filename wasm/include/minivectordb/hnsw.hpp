@@ -58,6 +58,11 @@ constexpr uint32_t kMaxLevel = 30;
 struct LabelFilter {
   const uint8_t* deleted = nullptr;  ///< one byte per label, nonzero = tombstone
   const uint32_t* allowed = nullptr; ///< bitset over labels, or null
+  /// Dense allow-set (Index::Search sets it when at least half of the live
+  /// labels match): the walk measures every neighbour, as without a filter,
+  /// and filters only what enters the results, instead of measuring
+  /// admitted nodes only (GatherAdmitted).
+  bool dense = false;
   bool Admits(uint32_t label) const {
     if (deleted != nullptr && deleted[label] != 0) return false;
     if (allowed != nullptr && ((allowed[label >> 5] >> (label & 31)) & 1u) == 0) return false;
