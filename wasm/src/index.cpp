@@ -83,7 +83,6 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
   if (n == 0) return Status::Ok();
   const uint32_t dim = config_.dim;
   const uint32_t appended = AppendedBy(n);
-  const uint32_t reused = n - appended;
   // Check every vector before touching anything.
   for (uint32_t i = 0; i < n; ++i) {
     const float* v = vectors + uint64_t{i} * dim;
