@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <limits>
 
@@ -20,10 +21,10 @@ struct Farther {
 // Replaces the top (largest) element of the max-heap [first, last) with v
 // and restores the heap: one sift-down instead of a push and a pop.
 void ReplaceTop(Neighbor* first, Neighbor* last, Neighbor v) {
-  const ptrdiff_t n = last - first;
-  ptrdiff_t hole = 0;
+  const std::ptrdiff_t n = last - first;
+  std::ptrdiff_t hole = 0;
   for (;;) {
-    ptrdiff_t child = 2 * hole + 1;
+    std::ptrdiff_t child = 2 * hole + 1;
     if (child >= n) break;
     if (child + 1 < n && first[child] < first[child + 1]) ++child;
     if (!(v < first[child])) break;

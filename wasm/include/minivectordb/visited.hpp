@@ -35,8 +35,9 @@ class VisitedSet {
   /// room for n entries: every label is written, and only the unvisited
   /// ones advance the count. T: an aggregate {float, uint32_t} (Neighbor).
   /// Without a branch on "already visited" — an outcome the CPU cannot
-  /// predict: searchBatch on SIFT10K ran 1.08-1.13x faster than with
-  /// TestAndSet per label (Node 20, efSearch 10-64), build 1.10x.
+  /// predict: SIFT10K searches (the core compiled to wasm, called in a C++
+  /// loop under Node 20, efSearch 10-64) ran 1.08-1.13x faster than with
+  /// TestAndSet per label, build 1.10x.
   template <typename T>
   uint32_t GatherUnvisited(const uint32_t* labels, uint32_t n, T* out) {
     uint16_t* marks = marks_.data();
