@@ -159,6 +159,12 @@ Neighbor HnswGraph::GreedyDescend(const Space& space, typename Space::Query quer
 }
 
 template <typename Space>
+void HnswGraph::MeasureBatch(const Space& space, typename Space::Query query, uint32_t fresh) {
+  if (space.TouchPays()) TouchRows(space, fresh, [this](uint32_t i) { return batch_[i].label; });
+  for (uint32_t i = 0; i < fresh; ++i) batch_[i].distance = space.ToLabel(query, batch_[i].label);
+}
+
+template <typename Space>
 void HnswGraph::SearchLayerPool(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef,
                                 uint32_t layer) {
   // Algorithm 2 of the HNSW paper with its two heaps merged into one sorted
@@ -182,15 +188,13 @@ void HnswGraph::SearchLayerPool(const Space& space, typename Space::Query query,
   uint8_t* expanded = expanded_.data();
   uint32_t size = 1;
   uint32_t next = 0;
-  const bool touch = space.TouchPays();
   while (next < size) {
     const uint32_t c = pool[next].label;
     expanded[next] = 1;
     uint32_t n = 0;
     const uint32_t* links = Links(c, layer, &n);
     const uint32_t fresh = visited_.GatherUnvisited(links, n, batch_.data());
-    if (touch) TouchRows(space, fresh, [this](uint32_t i) { return batch_[i].label; });
-    for (uint32_t i = 0; i < fresh; ++i) batch_[i].distance = space.ToLabel(query, batch_[i].label);
+    MeasureBatch(space, query, fresh);
     uint32_t lowest = size;  // lowest position inserted at in this expansion
     for (uint32_t i = 0; i < fresh; ++i) {
       const Neighbor nb = batch_[i];
@@ -234,7 +238,6 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
   candidates_.PushBackUnchecked(entry);
   if (filter.Admits(entry.label)) results_.PushBackUnchecked(entry);
   float bound = results_.empty() ? std::numeric_limits<float>::infinity() : entry.distance;
-  const bool touch = space.TouchPays();
 
   while (!candidates_.empty()) {
     const Neighbor c = candidates_.front();
@@ -260,8 +263,7 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
     } else {
       fresh = GatherAdmitted(links, n, layer, filter);
     }
-    if (touch) TouchRows(space, fresh, [this](uint32_t i) { return batch_[i].label; });
-    for (uint32_t i = 0; i < fresh; ++i) batch_[i].distance = space.ToLabel(query, batch_[i].label);
+    MeasureBatch(space, query, fresh);
     for (uint32_t i = 0; i < fresh; ++i) {
       const uint32_t next = batch_[i].label;
       const float d = batch_[i].distance;

@@ -216,6 +216,10 @@ class HnswGraph {
   // shrinking with the heuristic when the list is full.
   template <typename Space>
   void Connect(const Space& space, uint32_t target, uint32_t source, uint32_t layer);
+  // Distances from `query` to batch_[0..fresh) (both SearchLayer variants),
+  // touching the rows first when that pays (Space::TouchPays).
+  template <typename Space>
+  void MeasureBatch(const Space& space, typename Space::Query query, uint32_t fresh);
   // SearchLayer without a filter: one sorted pool instead of two heaps.
   template <typename Space>
   void SearchLayerPool(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef, uint32_t layer);
