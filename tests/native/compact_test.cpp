@@ -64,7 +64,7 @@ TEST_P(CompactByMetric, KeepsEveryLiveVectorUnderADenseOrderPreservingRemap) {
   const uint32_t live = f.index.live_count();
   ASSERT_GT(f.index.deleted_count(), kN / 5);
   // Copies of the stored (for cosine: normalised) vectors before compaction.
-  std::vector<float> before(f.index.Vector(0), f.index.Vector(0) + static_cast<size_t>(kN) * kDim);
+  std::vector<float> before(f.index.StoredRow(0), f.index.StoredRow(0) + static_cast<size_t>(kN) * kDim);
 
   GrowableArray<uint32_t> remap;
   ASSERT_TRUE(f.index.Compact(&remap).ok());
@@ -80,7 +80,7 @@ TEST_P(CompactByMetric, KeepsEveryLiveVectorUnderADenseOrderPreservingRemap) {
     }
     ASSERT_EQ(remap[old], next) << "live labels must be renumbered densely, in order";
     EXPECT_FALSE(f.index.IsDeleted(next));
-    EXPECT_EQ(std::memcmp(f.index.Vector(next), before.data() + static_cast<size_t>(old) * kDim, kDim * sizeof(float)), 0)
+    EXPECT_EQ(std::memcmp(f.index.StoredRow(next), before.data() + static_cast<size_t>(old) * kDim, kDim * sizeof(float)), 0)
         << "vector of old label " << old;
     ++next;
   }

@@ -136,6 +136,56 @@ TEST(Distance, UnalignedPointers) {
   }
 }
 
+using BoundedKernel = float (*)(const float*, const float*, uint32_t, float);
+
+struct BoundedCase {
+  const char* name;
+  BoundedKernel bounded;
+  Kernel full;
+};
+
+std::vector<BoundedCase> BoundedKernels() {
+  std::vector<BoundedCase> k = {{"scalar", &mvdb::scalar::L2SqBounded, &mvdb::scalar::L2Sq},
+                                {"dispatch", &mvdb::L2SqBounded, &mvdb::L2Sq}};
+#if MVDB_HAVE_SIMD128
+  k.push_back({"simd128", &mvdb::simd128::L2SqBounded, &mvdb::simd128::L2Sq});
+#endif
+  return k;
+}
+
+// The contract the graph walk relies on: at or below the bound the exact
+// kernel's value bit for bit; above it a value in (bound, exact], so that a
+// dropped neighbour really was farther. The exact value is checked against
+// the double reference too, and every bound from 0 to past the distance is
+// tried, so stops after each chunk (and none) all occur.
+TEST(Distance, BoundedL2StopsOnlyAboveTheBound) {
+  for (const BoundedCase& kc : BoundedKernels()) {
+    for (uint32_t d : {1u, 63u, 64u, 65u, 128u, 200u, 784u}) {
+      const std::vector<float> a = UniformData(d, 300 + d, -2.0, 2.0);
+      const std::vector<float> b = UniformData(d, 700 + d, -2.0, 2.0);
+      const float exact = kc.full(a.data(), b.data(), d);
+      const Ref rl = RefL2(a.data(), b.data(), d);
+      ASSERT_NEAR(exact, rl.value, Tolerance(rl, d)) << kc.name << " d=" << d;
+      uint32_t stopped = 0;
+      for (int step = 0; step <= 24; ++step) {
+        const float bound = exact * static_cast<float>(step) / 20.f;
+        const float got = kc.bounded(a.data(), b.data(), d, bound);
+        if (got <= bound) {
+          ASSERT_EQ(got, exact) << kc.name << " d=" << d << " bound=" << bound;
+        } else {
+          ASSERT_LE(got, exact) << kc.name << " d=" << d << " bound=" << bound;
+          if (got < exact) ++stopped;
+        }
+      }
+      // With 64-value chunks a row of more than one chunk stops early for
+      // small bounds; a single chunk never can.
+      if (d > mvdb::kAbandonChunk) EXPECT_GT(stopped, 0u) << kc.name << " d=" << d;
+      if (d <= mvdb::kAbandonChunk) EXPECT_EQ(stopped, 0u) << kc.name << " d=" << d;
+      EXPECT_EQ(kc.bounded(a.data(), b.data(), d, std::numeric_limits<float>::infinity()), exact) << kc.name;
+    }
+  }
+}
+
 TEST(Distance, IdenticalVectorsHaveZeroL2) {
   for (const KernelCase& kc : Kernels()) {
     for (uint32_t d : kDims) {

@@ -120,7 +120,7 @@ TEST_F(IndexErrors, ZeroVectorWithCosine) {
   // Stored cosine vectors are unit length.
   for (uint32_t l = 0; l < index_.size(); ++l) {
     double s = 0;
-    for (uint32_t j = 0; j < 4; ++j) s += static_cast<double>(index_.Vector(l)[j]) * index_.Vector(l)[j];
+    for (uint32_t j = 0; j < 4; ++j) s += static_cast<double>(index_.StoredRow(l)[j]) * index_.StoredRow(l)[j];
     ASSERT_NEAR(s, 1.0, 1e-6);
   }
 }
@@ -143,7 +143,7 @@ TEST_F(IndexErrors, SubnormalVectorWithCosine) {
   const float tiny = std::numeric_limits<float>::denorm_min();
   const float v[4] = {0.f, tiny, 0.f, 0.f};
   ASSERT_TRUE(index_.Add(v, 1).ok());
-  for (uint32_t j = 0; j < 4; ++j) EXPECT_EQ(index_.Vector(100)[j], j == 1 ? 1.f : 0.f);
+  for (uint32_t j = 0; j < 4; ++j) EXPECT_EQ(index_.StoredRow(100)[j], j == 1 ? 1.f : 0.f);
   GrowableArray<Neighbor> got;
   ASSERT_TRUE(index_.Search(v, 1, 10, nullptr, 0, &got).ok());  // subnormal query too
   ASSERT_EQ(got.size(), 1u);
@@ -193,11 +193,11 @@ TEST_F(IndexErrors, ReserveForAddKeepsContentAndRowsInPlace) {
   Make(Metric::kL2);
   ASSERT_TRUE(index_.ReserveForAdd(1000).ok());
   ExpectUnchanged();
-  const float* row0 = index_.Vector(0);
+  const float* row0 = index_.StoredRow(0);
   const std::vector<float> more = mvdb_test::UniformData(4 * 1000, 11);
   for (uint32_t i = 0; i < 1000; i += 100) ASSERT_TRUE(index_.Add(more.data() + 4 * i, 100).ok());
   EXPECT_EQ(index_.size(), 1100u);
-  EXPECT_EQ(index_.Vector(0), row0) << "the rows were moved: the reservation did not cover the inserts";
+  EXPECT_EQ(index_.StoredRow(0), row0) << "the rows were moved: the reservation did not cover the inserts";
   // The label space is 2^32 - 1 labels: a reservation past it is refused, nothing changes.
   const std::vector<uint8_t> full = mvdb_test::Serialize(index_);
   EXPECT_EQ(index_.ReserveForAdd(0xFFFFFFFFu).code(), ErrorCode::kOutOfMemory);

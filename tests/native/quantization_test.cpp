@@ -336,7 +336,7 @@ TEST(LegacySnapshot, Version10FixturesOpenThroughTheUpgradeAndResaveAs20) {
     EXPECT_TRUE(index.has_floats());
     // Exact search over the upgraded index equals brute force over its rows.
     const uint32_t dim = index.config().dim;
-    std::vector<float> rows(index.Vector(0), index.Vector(0) + uint64_t{300} * dim);
+    std::vector<float> rows(index.StoredRow(0), index.StoredRow(0) + uint64_t{300} * dim);
     GrowableArray<Neighbor> out;
     ASSERT_TRUE(index.SearchExact(rows.data() + 10 * dim, 5, nullptr, &out).ok());
     const auto ref = BruteForce(index.config().metric, rows, dim, rows.data() + 10 * dim, 5,

@@ -289,7 +289,7 @@ TEST(Reuse, SnapshotKeepsFreeSlotsAndCompactWorks) {
   for (uint32_t old = 0; old < remap.size(); ++old) {
     if (remap[old] == kNoLabel) continue;
     ASSERT_TRUE(model.live[old]);
-    ASSERT_EQ(std::memcmp(index.Vector(remap[old]), model.rows.data() + static_cast<size_t>(old) * kDim, kDim * 4), 0);
+    ASSERT_EQ(std::memcmp(index.StoredRow(remap[old]), model.rows.data() + static_cast<size_t>(old) * kDim, kDim * 4), 0);
     compacted.Put(remap[old], model.rows.data() + static_cast<size_t>(old) * kDim);
   }
   EXPECT_GE(CheckedRecall(&index, compacted, queries, Metric::kL2), 0.95);

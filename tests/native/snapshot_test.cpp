@@ -124,7 +124,7 @@ TEST(Snapshot, ReloadedIndexAnswersIdentically) {
   EXPECT_EQ(reloaded.config().ef_search, index.config().ef_search);
   for (uint32_t l = 0; l < index.size(); ++l) {
     ASSERT_EQ(reloaded.IsDeleted(l), index.IsDeleted(l));
-    ASSERT_EQ(std::memcmp(reloaded.Vector(l), index.Vector(l), 12 * sizeof(float)), 0);
+    ASSERT_EQ(std::memcmp(reloaded.StoredRow(l), index.StoredRow(l), 12 * sizeof(float)), 0);
   }
   const std::vector<float> queries = mvdb_test::ClusteredData(40, 12, 15, 404 + 1);
   GrowableArray<Neighbor> a, b;
@@ -208,7 +208,7 @@ TEST(Snapshot, LayoutMatchesDocumentation) {
   EXPECT_EQ(GetU32(s, c + 68), 0u);
 
   ASSERT_EQ(secs[1].length, uint64_t{n} * dim * 4);
-  EXPECT_EQ(std::memcmp(s.data() + secs[1].payload, index.Vector(0), secs[1].length), 0);  // little-endian host
+  EXPECT_EQ(std::memcmp(s.data() + secs[1].payload, index.StoredRow(0), secs[1].length), 0);  // little-endian host
 
   const uint64_t gp = secs[2].payload;
   uint64_t upper_blocks = 0;

@@ -106,12 +106,14 @@ class WasmIndex {
     return static_cast<int32_t>(CopyOut(0, out_labels, out_distances));
   }
 
-  /// Address of the vector of `label` (dim float32: the stored row, or the
-  /// dequantized codes once float32 rows are dropped), valid until the next
-  /// call; 0 if out of range.
+  /// Address of the vector of `label` (dim float32 in the caller's order:
+  /// the stored row, a copy of it when stored in a learned dimension order,
+  /// or the dequantized codes once float32 rows are dropped), valid until the
+  /// next call; 0 if out of range.
   uintptr_t vectorAddress(uint32_t label) {
     if (label >= index_.size()) return 0;
-    if (index_.has_floats()) return reinterpret_cast<uintptr_t>(index_.Vector(label));
+    if (index_.has_floats() && !index_.dimension_order().learned())
+      return reinterpret_cast<uintptr_t>(index_.StoredRow(label));
     if (!decoded_.Resize(index_.config().dim).ok()) return 0;  // out of memory: the caller reports it
     index_.CopyVector(label, decoded_.data());
     return reinterpret_cast<uintptr_t>(decoded_.data());

@@ -12,6 +12,8 @@
 namespace mvdb {
 namespace {
 
+constexpr float kInfinity = std::numeric_limits<float>::infinity();
+
 // Comparator that turns std::*_heap into a min-heap on distance (a function
 // object, so the heap code inlines it).
 struct Farther {
@@ -159,8 +161,19 @@ Neighbor HnswGraph::GreedyDescend(const Space& space, typename Space::Query quer
 }
 
 template <typename Space>
-void HnswGraph::MeasureBatch(const Space& space, typename Space::Query query, uint32_t fresh) {
-  if (space.TouchPays()) TouchRows(space, fresh, [this](uint32_t i) { return batch_[i].label; });
+void HnswGraph::MeasureBatch(const Space& space, typename Space::Query query, uint32_t fresh, float bound) {
+  auto label_at = [this](uint32_t i) { return batch_[i].label; };
+  if (space.Abandons()) {
+    // Most neighbours measured are farther than the bound and get dropped;
+    // stopping once the partial sum passes the bound skips reading the rest
+    // of their rows (see Index's dimension order: the high-variance
+    // dimensions come first, so the sum passes it early). MNIST searchBatch
+    // at efSearch 10-24: 1.3-1.45x, build 1.35x (same results).
+    TouchRows(space, fresh, label_at, true);
+    for (uint32_t i = 0; i < fresh; ++i) batch_[i].distance = space.ToLabelBounded(query, batch_[i].label, bound);
+    return;
+  }
+  if (space.TouchPays()) TouchRows(space, fresh, label_at);
   for (uint32_t i = 0; i < fresh; ++i) batch_[i].distance = space.ToLabel(query, batch_[i].label);
 }
 
@@ -194,7 +207,8 @@ void HnswGraph::SearchLayerPool(const Space& space, typename Space::Query query,
     uint32_t n = 0;
     const uint32_t* links = Links(c, layer, &n);
     const uint32_t fresh = visited_.GatherUnvisited(links, n, batch_.data());
-    MeasureBatch(space, query, fresh);
+    // A full pool drops anything not nearer than its last entry.
+    MeasureBatch(space, query, fresh, size == ef ? pool[size - 1].distance : kInfinity);
     uint32_t lowest = size;  // lowest position inserted at in this expansion
     for (uint32_t i = 0; i < fresh; ++i) {
       const Neighbor nb = batch_[i];
@@ -237,7 +251,7 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
   visited_.TestAndSet(entry.label);
   candidates_.PushBackUnchecked(entry);
   if (filter.Admits(entry.label)) results_.PushBackUnchecked(entry);
-  float bound = results_.empty() ? std::numeric_limits<float>::infinity() : entry.distance;
+  float bound = results_.empty() ? kInfinity : entry.distance;
 
   while (!candidates_.empty()) {
     const Neighbor c = candidates_.front();
@@ -263,7 +277,8 @@ void HnswGraph::SearchLayer(const Space& space, typename Space::Query query, Nei
     } else {
       fresh = GatherAdmitted(links, n, layer, filter);
     }
-    MeasureBatch(space, query, fresh);
+    // A full result set keeps only what is nearer than its worst.
+    MeasureBatch(space, query, fresh, results_.size() >= ef ? bound : kInfinity);
     for (uint32_t i = 0; i < fresh; ++i) {
       const uint32_t next = batch_[i].label;
       const float d = batch_[i].distance;

@@ -54,6 +54,7 @@ Status Index::Init(const IndexConfig& config) {
   quant_ = quantized() ? ScalarQuantizer(config.dim, config.metric) : ScalarQuantizer();
   codes_ = CodeStore(quantized() ? config.dim : 0);
   has_floats_ = true;
+  order_ = DimensionOrder();
   MVDB_RETURN_IF_ERROR(query_.Resize(config.dim));
   // dim int8 of scratch for a quantized query or insert, sized once here so
   // that no later call allocates it.
@@ -98,6 +99,7 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
   }
   MVDB_RETURN_IF_ERROR(ReserveForAdd(n));  // the label space, then room for all
   MVDB_RETURN_IF_ERROR(row_.Resize(dim));
+  MVDB_RETURN_IF_ERROR(LearnOrderIfDue(vectors, n));  // last step that can fail before inserting
 
   // New labels first: only they can fail (an upper-layer link block), and
   // then only they need undoing; reusing a slot cannot fail.
@@ -107,6 +109,9 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
     if (config_.metric == Metric::kCosine) {
       std::copy(v, v + dim, row_.data());
       NormalizeInPlace(row_.data(), dim);
+      v = row_.data();
+    } else if (order_.learned()) {  // never for cosine (OrderPays)
+      order_.Arrange(v, row_.data());
       v = row_.data();
     }
     uint32_t label = size();
@@ -128,6 +133,26 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
     if (labels != nullptr) labels[i] = label;
   }
   RefitIfLearning();
+  return Status::Ok();
+}
+
+bool Index::OrderPays() const {
+  return config_.metric == Metric::kL2 && !quantized() && uint64_t{config_.dim} * sizeof(float) >= kTouchMinRowBytes;
+}
+
+Status Index::LearnOrderIfDue(const float* vectors, uint32_t n) {
+  if (order_.learned() || !OrderPays() || uint64_t{size()} + n < kOrderSample) return Status::Ok();
+  const uint32_t stored = std::min(size(), kOrderSample);
+  DimensionOrder order;
+  MVDB_RETURN_IF_ERROR(order.Learn(config_.dim, kOrderSample, [&](uint32_t i) {
+    return i < stored ? store_.Get(i) : vectors + uint64_t{i - stored} * config_.dim;
+  }));
+  // Cannot fail from here on: arrange every stored row through row_.
+  for (uint32_t label = 0; label < size(); ++label) {
+    order.Arrange(store_.Get(label), row_.data());
+    std::copy(row_.begin(), row_.end(), store_.GetMutable(label));
+  }
+  order_ = std::move(order);
   return Status::Ok();
 }
 
@@ -202,6 +227,8 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
     fresh.has_floats_ = false;
     fresh.store_ = VectorStore(config_.dim);
   }
+  // The rows are copied as stored, so the compacted index keeps their order.
+  MVDB_RETURN_IF_ERROR(fresh.order_.CopyFrom(order_));
   if (fresh.has_floats_) MVDB_RETURN_IF_ERROR(fresh.store_.Reserve(live));
   if (quantized()) MVDB_RETURN_IF_ERROR(fresh.codes_.Reserve(live));
   MVDB_RETURN_IF_ERROR(fresh.graph_.Reserve(live));
@@ -214,7 +241,7 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
     }
     (*remap)[label] = fresh.size();
     // `fresh` is dropped on failure: *this unchanged.
-    MVDB_RETURN_IF_ERROR(fresh.AppendPrepared(has_floats_ ? Vector(label) : nullptr,
+    MVDB_RETURN_IF_ERROR(fresh.AppendPrepared(has_floats_ ? StoredRow(label) : nullptr,
                                               has_floats_ ? nullptr : codes_.Get(label)));
   }
   fresh.reuse_deleted_ = reuse_deleted_;
@@ -239,7 +266,11 @@ Status Index::PrepareQuery(const float* query, uint32_t k) {
   if (!AllFinite(query, dim, &bad))
     return InvalidArgument("query has a non-finite value (NaN or Infinity) at index " + std::to_string(bad));
   MVDB_RETURN_IF_ERROR(query_.Resize(dim));
-  std::copy(query, query + dim, query_.data());
+  if (order_.learned()) {
+    order_.Arrange(query, query_.data());
+  } else {
+    std::copy(query, query + dim, query_.data());
+  }
   if (config_.metric == Metric::kCosine && !NormalizeInPlace(query_.data(), dim))
     return InvalidArgument("query has zero norm; cosine needs a non-zero vector");
   if (quantized()) {
@@ -347,7 +378,7 @@ Status Index::SearchExact(const float* query, uint32_t k, const uint32_t* allowe
 uint64_t Index::MemoryBytes() const {
   return store_.MemoryBytes() + codes_.MemoryBytes() + graph_.MemoryBytes() + deleted_.capacity_bytes() +
          free_.capacity_bytes() + query_.capacity_bytes() + row_.capacity_bytes() + qcode_.capacity_bytes() +
-         uint64_t{quant_.dim()} * sizeof(float);
+         uint64_t{quant_.dim()} * sizeof(float) + order_.MemoryBytes();
 }
 
 uint32_t Index::BytesPerVector() const {
@@ -355,7 +386,9 @@ uint32_t Index::BytesPerVector() const {
 }
 
 void Index::CopyVector(uint32_t label, float* out) const {
-  if (has_floats_) {
+  if (has_floats_ && order_.learned()) {
+    order_.Restore(store_.Get(label), out);
+  } else if (has_floats_) {
     std::copy(store_.Get(label), store_.Get(label) + config_.dim, out);
   } else {
     quant_.Decode(codes_.Get(label), out);
@@ -377,6 +410,10 @@ Status Index::FinishRestore() {
   MVDB_RETURN_IF_ERROR(query_.Resize(config_.dim));
   MVDB_RETURN_IF_ERROR(row_.Resize(config_.dim));
   MVDB_RETURN_IF_ERROR(qcode_.Resize(quantized() ? config_.dim : 0));
+  // Snapshots hold rows in the caller's order: learn the order again from
+  // the first kOrderSample rows (the same rows it was learned from unless
+  // their slots were reused since; any order gives the same distances).
+  MVDB_RETURN_IF_ERROR(LearnOrderIfDue(nullptr, 0));
   // The free slots are exactly the tombstones; ascending order is a min-heap.
   free_.Clear();
   MVDB_RETURN_IF_ERROR(free_.Reserve(size()));

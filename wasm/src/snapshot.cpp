@@ -209,6 +209,9 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
   const uint64_t total = kFileHeaderBytes + sections * kSectionHeaderBytes + kConfBytes + (floats ? l.vecs : 0) +
                          (quantized ? l.quant + l.codes : 0) + l.levels + l.layer0 + l.upper + l.tomb + user_len;
   const uint64_t start = out->size();
+  const bool ordered = floats && index.dimension_order().learned();
+  GrowableArray<float> row;  // a row put back in the caller's order
+  MVDB_RETURN_IF_ERROR(row.Resize(ordered ? c.dim : 0));
   MVDB_RETURN_IF_ERROR(out->Reserve(start + total));
   Writer w(out);
 
@@ -240,7 +243,11 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
 
   if (floats) {
     h = w.BeginSection(kTagVecs, l.vecs);
-    for (uint32_t i = 0; i < count; ++i) w.Words(index.Vector(i), c.dim);
+    for (uint32_t i = 0; i < count; ++i) {
+      // Rows go out in the caller's dimension order (Index::CopyVector).
+      if (ordered) index.CopyVector(i, row.data());
+      w.Words(ordered ? row.data() : index.StoredRow(i), c.dim);
+    }
     w.EndSection(h);
   }
   if (quantized) {

@@ -28,7 +28,10 @@ struct CodeSpace {
   float ToLabel(Query query, uint32_t label) const { return Kernel::Distance(query, store->Get(label), store->dim(), step2); }
   float Between(uint32_t a, uint32_t b) const { return Kernel::Distance(store->Get(a), store->Get(b), store->dim(), step2); }
   bool TouchPays() const { return store->row_bytes() >= kTouchMinRowBytes; }
-  uint32_t Touch(uint32_t label) const { return store->Touch(label); }
+  /// Integer kernels never stop early (see VectorSpace::Abandons).
+  bool Abandons() const { return false; }
+  uint32_t Touch(uint32_t label, bool /*bounded*/ = false) const { return store->Touch(label); }
+  float ToLabelBounded(Query query, uint32_t label, float /*bound*/) const { return ToLabel(query, label); }
 };
 
 /// Calls fn(CodeSpace<K>{...}) with the int8 kernel of `metric`.

@@ -27,26 +27,60 @@ enum class Metric : uint8_t {
 /// True when `m` is one of the Metric enumerators.
 inline bool IsValidMetric(uint32_t m) { return m <= 2; }
 
+/// Values between two bound checks of L2SqBounded: 64 floats, four cache
+/// lines of a row. Measured on MNIST (784 dims in the learned order, see
+/// dim_order.hpp), graph search at efSearch 10-24: every 64 values 1.05-1.3x
+/// of every 128, 1.05x of every 32.
+constexpr uint32_t kAbandonChunk = 64;
+
 namespace scalar {
 
-/// Squared Euclidean distance between a[0..d) and b[0..d).
-inline float L2Sq(const float* a, const float* b, uint32_t d) {
-  // Four independent partial sums shorten the dependency chain of the adds.
+/// Four partial sums of squared differences: the state of the scalar L2
+/// kernels (four independent sums shorten the dependency chain of the adds).
+struct L2Acc {
   float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
-  uint32_t i = 0;
-  for (; i + 4 <= d; i += 4) {
-    const float t0 = a[i] - b[i], t1 = a[i + 1] - b[i + 1];
-    const float t2 = a[i + 2] - b[i + 2], t3 = a[i + 3] - b[i + 3];
+
+  /// Adds the squared differences of a[0..4) and b[0..4).
+  void Block4(const float* a, const float* b) {
+    const float t0 = a[0] - b[0], t1 = a[1] - b[1], t2 = a[2] - b[2], t3 = a[3] - b[3];
     s0 += t0 * t0;
     s1 += t1 * t1;
     s2 += t2 * t2;
     s3 += t3 * t3;
   }
-  for (; i < d; ++i) {
-    const float t = a[i] - b[i];
-    s0 += t * t;
+  /// Sum so far, in the one order every caller uses.
+  float Sum() const { return (s0 + s1) + (s2 + s3); }
+  /// Adds a[i..d) - b[i..d) from position i and returns the total.
+  float Finish(const float* a, const float* b, uint32_t i, uint32_t d) {
+    for (; i + 4 <= d; i += 4) Block4(a + i, b + i);
+    for (; i < d; ++i) {
+      const float t = a[i] - b[i];
+      s0 += t * t;
+    }
+    return Sum();
   }
-  return (s0 + s1) + (s2 + s3);
+};
+
+/// Squared Euclidean distance between a[0..d) and b[0..d).
+inline float L2Sq(const float* a, const float* b, uint32_t d) { return L2Acc{}.Finish(a, b, 0, d); }
+
+/// Squared L2 that may stop early: every kAbandonChunk values it compares
+/// the partial sum with `bound` and returns that partial sum once it exceeds
+/// the bound. The partial sums only grow (non-negative terms, monotone
+/// rounding), so a returned value above `bound` is <= L2Sq(a, b, d) and the
+/// exact distance is above `bound` too; a returned value <= `bound` equals
+/// L2Sq(a, b, d) bit for bit (same accumulators, same order). The classic
+/// partial distance search / early abandoning of exact nearest-neighbour
+/// scans; it saves reading the rest of the row, which is what pays.
+inline float L2SqBounded(const float* a, const float* b, uint32_t d, float bound) {
+  L2Acc acc;
+  uint32_t i = 0;
+  for (uint32_t end = kAbandonChunk; end <= d; end += kAbandonChunk) {
+    for (; i < end; i += 4) acc.Block4(a + i, b + i);
+    const float partial = acc.Sum();
+    if (partial > bound) return partial;
+  }
+  return acc.Finish(a, b, i, d);
 }
 
 /// Inner product of a[0..d) and b[0..d).
@@ -78,29 +112,52 @@ inline float HorizontalSum(v128_t v) {
 /// not reorder a float reduction, so we keep four vector accumulators by hand:
 /// each f32x4.add has several cycles of latency and four independent chains
 /// keep the adder busy (see Highway's dot-inl.h for the same reasoning).
-inline float L2Sq(const float* a, const float* b, uint32_t d) {
+/// Four accumulators of squared differences: the state of the L2 kernels.
+struct L2Acc {
   v128_t acc0 = wasm_f32x4_splat(0.f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-  uint32_t i = 0;
-  for (; i + 16 <= d; i += 16) {
-    const v128_t d0 = wasm_f32x4_sub(wasm_v128_load(a + i), wasm_v128_load(b + i));
-    const v128_t d1 = wasm_f32x4_sub(wasm_v128_load(a + i + 4), wasm_v128_load(b + i + 4));
-    const v128_t d2 = wasm_f32x4_sub(wasm_v128_load(a + i + 8), wasm_v128_load(b + i + 8));
-    const v128_t d3 = wasm_f32x4_sub(wasm_v128_load(a + i + 12), wasm_v128_load(b + i + 12));
+
+  /// Adds the squared differences of a[i..i+16) and b[i..i+16).
+  void Block16(const float* a, const float* b) {
+    const v128_t d0 = wasm_f32x4_sub(wasm_v128_load(a), wasm_v128_load(b));
+    const v128_t d1 = wasm_f32x4_sub(wasm_v128_load(a + 4), wasm_v128_load(b + 4));
+    const v128_t d2 = wasm_f32x4_sub(wasm_v128_load(a + 8), wasm_v128_load(b + 8));
+    const v128_t d3 = wasm_f32x4_sub(wasm_v128_load(a + 12), wasm_v128_load(b + 12));
     acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(d0, d0));
     acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(d1, d1));
     acc2 = wasm_f32x4_add(acc2, wasm_f32x4_mul(d2, d2));
     acc3 = wasm_f32x4_add(acc3, wasm_f32x4_mul(d3, d3));
   }
-  for (; i + 4 <= d; i += 4) {
-    const v128_t t = wasm_f32x4_sub(wasm_v128_load(a + i), wasm_v128_load(b + i));
-    acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(t, t));
+  /// Sum so far, in the one order every caller uses.
+  float Sum() const { return HorizontalSum(wasm_f32x4_add(wasm_f32x4_add(acc0, acc1), wasm_f32x4_add(acc2, acc3))); }
+  /// Adds a[i..d) - b[i..d) from position i (blocks of 16, 4, then scalars)
+  /// and returns the total.
+  float Finish(const float* a, const float* b, uint32_t i, uint32_t d) {
+    for (; i + 16 <= d; i += 16) Block16(a + i, b + i);
+    for (; i + 4 <= d; i += 4) {
+      const v128_t t = wasm_f32x4_sub(wasm_v128_load(a + i), wasm_v128_load(b + i));
+      acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(t, t));
+    }
+    float s = Sum();
+    for (; i < d; ++i) {
+      const float t = a[i] - b[i];
+      s += t * t;
+    }
+    return s;
   }
-  float s = HorizontalSum(wasm_f32x4_add(wasm_f32x4_add(acc0, acc1), wasm_f32x4_add(acc2, acc3)));
-  for (; i < d; ++i) {
-    const float t = a[i] - b[i];
-    s += t * t;
+};
+
+inline float L2Sq(const float* a, const float* b, uint32_t d) { return L2Acc{}.Finish(a, b, 0, d); }
+
+/// L2SqBounded (see scalar::L2SqBounded for the contract), SIMD128.
+inline float L2SqBounded(const float* a, const float* b, uint32_t d, float bound) {
+  L2Acc acc;
+  uint32_t i = 0;
+  for (uint32_t end = kAbandonChunk; end <= d; end += kAbandonChunk) {
+    for (; i < end; i += 16) acc.Block16(a + i, b + i);
+    const float partial = acc.Sum();
+    if (partial > bound) return partial;
   }
-  return s;
+  return acc.Finish(a, b, i, d);
 }
 
 /// Inner product, SIMD128, four accumulators (see L2Sq).
@@ -133,6 +190,15 @@ inline float L2Sq(const float* a, const float* b, uint32_t d) {
 #endif
 }
 
+/// L2SqBounded with the best kernel compiled in.
+inline float L2SqBounded(const float* a, const float* b, uint32_t d, float bound) {
+#if MVDB_HAVE_SIMD128
+  return simd128::L2SqBounded(a, b, d, bound);
+#else
+  return scalar::L2SqBounded(a, b, d, bound);
+#endif
+}
+
 /// Inner product with the best kernel compiled in.
 inline float Dot(const float* a, const float* b, uint32_t d) {
 #if MVDB_HAVE_SIMD128
@@ -148,12 +214,18 @@ inline float OneMinusDot(const float* a, const float* b, uint32_t d) { return 1.
 /// Compile-time distance kernels. Search code is templated on these, so the
 /// kernel is inlined into the graph walk instead of called through a pointer
 /// (an indirect call per distance costs measurably in WebAssembly).
+/// Abandons: whether Bounded may stop early (L2SqBounded's contract).
 struct L2Kernel {
+  static constexpr bool kAbandons = true;
   static float Distance(const float* a, const float* b, uint32_t d) { return L2Sq(a, b, d); }
+  static float Bounded(const float* a, const float* b, uint32_t d, float bound) { return L2SqBounded(a, b, d, bound); }
 };
-/// 1 - dot: `ip`, and `cosine` on unit vectors.
+/// 1 - dot: `ip`, and `cosine` on unit vectors. Partial dot products do not
+/// grow monotonically, so Bounded never stops early.
 struct InnerProductKernel {
+  static constexpr bool kAbandons = false;
   static float Distance(const float* a, const float* b, uint32_t d) { return 1.f - Dot(a, b, d); }
+  static float Bounded(const float* a, const float* b, uint32_t d, float) { return Distance(a, b, d); }
 };
 
 /// A distance function: lower is closer. Arguments: two vectors of d floats.

@@ -161,10 +161,12 @@ class HnswGraph {
   /// that their cache misses overlap, before their distances are computed.
   /// Only for spaces whose TouchPays() is true (large rows); the sum of the
   /// bytes read is kept in a member so the reads stay.
+  /// `bounded`: only the part of each row a bounded measurement usually
+  /// reads (Space::Touch).
   template <typename Space, typename LabelAt>
-  void TouchRows(const Space& space, uint32_t n, LabelAt label_at) const {
+  void TouchRows(const Space& space, uint32_t n, LabelAt label_at, bool bounded = false) const {
     uint32_t sum = 0;
-    for (uint32_t i = 0; i < n; ++i) sum += space.Touch(label_at(i));
+    for (uint32_t i = 0; i < n; ++i) sum += space.Touch(label_at(i), bounded);
     touch_sink_ += sum;
   }
 
@@ -218,8 +220,11 @@ class HnswGraph {
   void Connect(const Space& space, uint32_t target, uint32_t source, uint32_t layer);
   // Distances from `query` to batch_[0..fresh) (both SearchLayer variants),
   // touching the rows first when that pays (Space::TouchPays).
+  // `bound`: a distance above it is discarded by the caller, so a space that
+  // Abandons() may stop measuring there (ToLabelBounded); infinity when every
+  // distance is kept.
   template <typename Space>
-  void MeasureBatch(const Space& space, typename Space::Query query, uint32_t fresh);
+  void MeasureBatch(const Space& space, typename Space::Query query, uint32_t fresh, float bound);
   // SearchLayer without a filter: one sorted pool instead of two heaps.
   template <typename Space>
   void SearchLayerPool(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef, uint32_t layer);

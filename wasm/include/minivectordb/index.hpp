@@ -9,6 +9,7 @@
 #include "minivectordb/buffer.hpp"
 #include "minivectordb/code_store.hpp"
 #include "minivectordb/distance.hpp"
+#include "minivectordb/dim_order.hpp"
 #include "minivectordb/hnsw.hpp"
 #include "minivectordb/quantizer.hpp"
 #include "minivectordb/status.hpp"
@@ -41,6 +42,10 @@ constexpr uint32_t kMaxM = 1024;
 constexpr uint32_t kMaxEf = 1u << 20;
 constexpr uint32_t kMaxK = 1u << 20;
 constexpr uint32_t kMaxRerank = 1024;
+/// Vectors a DimensionOrder is learned from (Index::dimension_order): the
+/// first this many an index holds. Per-dimension variances from 1,024 rows
+/// order MNIST's high-variance pixels first.
+constexpr uint32_t kOrderSample = 1024;
 
 /// Checks ranges of every field; InvalidArgument names the field.
 Status ValidateConfig(const IndexConfig& c);
@@ -136,12 +141,18 @@ class Index {
   /// Exact search over every admitted label (the reference for tests).
   Status SearchExact(const float* query, uint32_t k, const uint32_t* allowed, GrowableArray<Neighbor>* out);
 
-  /// Stored vector of `label` (dim floats; unit-normalised for cosine).
-  /// Only while has_floats(); see DecodedVector otherwise.
-  const float* Vector(uint32_t label) const { return store_.Get(label); }
-  /// Writes the dim floats of `label` to `out`: the stored float32 row when
-  /// kept, else the dequantized int8 codes.
+  /// Stored float32 row of `label` (dim floats; unit-normalised for
+  /// cosine), in the stored dimension order: the caller's order unless
+  /// dimension_order().learned() (see CopyVector for the caller's order).
+  /// Only while has_floats().
+  const float* StoredRow(uint32_t label) const { return store_.Get(label); }
+  /// Writes the dim floats of `label` to `out` in the caller's dimension
+  /// order: the stored float32 row when kept, else the dequantized codes.
   void CopyVector(uint32_t label, float* out) const;
+  /// The order the float32 rows are stored in (DimensionOrder): learned for
+  /// `l2` without quantization once rows reach kTouchMinRowBytes (192+
+  /// dimensions) and the index holds kOrderSample vectors.
+  const DimensionOrder& dimension_order() const { return order_; }
 
   /// True while float32 rows are stored (always without quantization).
   bool has_floats() const { return has_floats_; }
@@ -201,6 +212,17 @@ class Index {
     if (has_floats_) return WithSpace(store_, config_.metric, fn);
     return WithCodeSpace(codes_, quant_.step2(), config_.metric, fn);
   }
+  // Whether this index stores its rows in a learned DimensionOrder: l2 (its
+  // bounded kernel stops early, ip's cannot), rows large enough for bounded
+  // measuring (VectorSpace::Abandons), and no int8 codes (their quantizer
+  // and re-ranking read rows in the caller's order).
+  bool OrderPays() const;
+  // Learns the dimension order once kOrderSample vectors are known: the
+  // stored rows first, then the first of the `n` about to be added (caller's
+  // order; none for a restore), and arranges the stored rows. No-op when
+  // learned, not OrderPays(), or too few vectors. Errors: kOutOfMemory (the
+  // index unchanged).
+  Status LearnOrderIfDue(const float* vectors, uint32_t n);
   // Tombstones a live label and offers its slot for reuse (free_ has room:
   // its capacity is kept >= size()).
   void Tombstone(uint32_t label);
@@ -227,6 +249,7 @@ class Index {
   ScalarQuantizer quant_;           // kInt8 only
   CodeStore codes_;                 // kInt8 only: one code row per label
   bool has_floats_ = true;          // store_ holds one row per label
+  DimensionOrder order_;            // of store_'s rows and query_ (OrderPays)
   GrowableArray<int8_t> qcode_;     // quantized query / insert scratch (dim int8 when quantized)
 };
 
