@@ -33,6 +33,21 @@ inline bool IsValidMetric(uint32_t m) { return m <= 2; }
 /// of every 128, 1.05x of every 32.
 constexpr uint32_t kAbandonChunk = 64;
 
+/// The loop of both L2SqBounded kernels over an accumulator type Acc
+/// (scalar::L2Acc, simd128::L2Acc): Block adds Acc::kBlock values (a divisor
+/// of kAbandonChunk), Sum is the partial sum, Finish adds the rest.
+template <typename Acc>
+inline float L2SqBoundedWith(const float* a, const float* b, uint32_t d, float bound) {
+  Acc acc;
+  uint32_t i = 0;
+  for (uint32_t end = kAbandonChunk; end <= d; end += kAbandonChunk) {
+    for (; i < end; i += Acc::kBlock) acc.Block(a + i, b + i);
+    const float partial = acc.Sum();
+    if (partial > bound) return partial;
+  }
+  return acc.Finish(a, b, i, d);
+}
+
 namespace scalar {
 
 /// Four partial sums of squared differences: the state of the scalar L2
@@ -40,8 +55,9 @@ namespace scalar {
 struct L2Acc {
   float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
 
+  static constexpr uint32_t kBlock = 4;  ///< values per Block
   /// Adds the squared differences of a[0..4) and b[0..4).
-  void Block4(const float* a, const float* b) {
+  void Block(const float* a, const float* b) {
     const float t0 = a[0] - b[0], t1 = a[1] - b[1], t2 = a[2] - b[2], t3 = a[3] - b[3];
     s0 += t0 * t0;
     s1 += t1 * t1;
@@ -52,7 +68,7 @@ struct L2Acc {
   float Sum() const { return (s0 + s1) + (s2 + s3); }
   /// Adds a[i..d) - b[i..d) from position i and returns the total.
   float Finish(const float* a, const float* b, uint32_t i, uint32_t d) {
-    for (; i + 4 <= d; i += 4) Block4(a + i, b + i);
+    for (; i + 4 <= d; i += 4) Block(a + i, b + i);
     for (; i < d; ++i) {
       const float t = a[i] - b[i];
       s0 += t * t;
@@ -73,14 +89,7 @@ inline float L2Sq(const float* a, const float* b, uint32_t d) { return L2Acc{}.F
 /// partial distance search / early abandoning of exact nearest-neighbour
 /// scans; it saves reading the rest of the row, which is what pays.
 inline float L2SqBounded(const float* a, const float* b, uint32_t d, float bound) {
-  L2Acc acc;
-  uint32_t i = 0;
-  for (uint32_t end = kAbandonChunk; end <= d; end += kAbandonChunk) {
-    for (; i < end; i += 4) acc.Block4(a + i, b + i);
-    const float partial = acc.Sum();
-    if (partial > bound) return partial;
-  }
-  return acc.Finish(a, b, i, d);
+  return L2SqBoundedWith<L2Acc>(a, b, d, bound);
 }
 
 /// Inner product of a[0..d) and b[0..d).
@@ -116,8 +125,9 @@ inline float HorizontalSum(v128_t v) {
 struct L2Acc {
   v128_t acc0 = wasm_f32x4_splat(0.f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
 
-  /// Adds the squared differences of a[i..i+16) and b[i..i+16).
-  void Block16(const float* a, const float* b) {
+  static constexpr uint32_t kBlock = 16;  ///< values per Block
+  /// Adds the squared differences of a[0..16) and b[0..16).
+  void Block(const float* a, const float* b) {
     const v128_t d0 = wasm_f32x4_sub(wasm_v128_load(a), wasm_v128_load(b));
     const v128_t d1 = wasm_f32x4_sub(wasm_v128_load(a + 4), wasm_v128_load(b + 4));
     const v128_t d2 = wasm_f32x4_sub(wasm_v128_load(a + 8), wasm_v128_load(b + 8));
@@ -132,7 +142,7 @@ struct L2Acc {
   /// Adds a[i..d) - b[i..d) from position i (blocks of 16, 4, then scalars)
   /// and returns the total.
   float Finish(const float* a, const float* b, uint32_t i, uint32_t d) {
-    for (; i + 16 <= d; i += 16) Block16(a + i, b + i);
+    for (; i + 16 <= d; i += 16) Block(a + i, b + i);
     for (; i + 4 <= d; i += 4) {
       const v128_t t = wasm_f32x4_sub(wasm_v128_load(a + i), wasm_v128_load(b + i));
       acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(t, t));
@@ -150,14 +160,7 @@ inline float L2Sq(const float* a, const float* b, uint32_t d) { return L2Acc{}.F
 
 /// L2SqBounded (see scalar::L2SqBounded for the contract), SIMD128.
 inline float L2SqBounded(const float* a, const float* b, uint32_t d, float bound) {
-  L2Acc acc;
-  uint32_t i = 0;
-  for (uint32_t end = kAbandonChunk; end <= d; end += kAbandonChunk) {
-    for (; i < end; i += 16) acc.Block16(a + i, b + i);
-    const float partial = acc.Sum();
-    if (partial > bound) return partial;
-  }
-  return acc.Finish(a, b, i, d);
+  return L2SqBoundedWith<L2Acc>(a, b, d, bound);
 }
 
 /// Inner product, SIMD128, four accumulators (see L2Sq).
