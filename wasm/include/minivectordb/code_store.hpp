@@ -32,6 +32,7 @@ struct CodeSpace {
   bool Abandons() const { return false; }
   uint32_t Touch(uint32_t label, bool /*bounded*/ = false) const { return store->Touch(label); }
   float ToLabelBounded(Query query, uint32_t label, float /*bound*/) const { return ToLabel(query, label); }
+  float BetweenBounded(uint32_t a, uint32_t b, float /*bound*/) const { return Between(a, b); }
 };
 
 /// Calls fn(CodeSpace<K>{...}) with the int8 kernel of `metric`.

@@ -119,6 +119,10 @@ struct VectorSpace {
   float ToLabelBounded(const float* query, uint32_t label, float bound) const {
     return Kernel::Bounded(query, store->Get(label), store->dim(), bound);
   }
+  /// Between(a, b), stopping early above `bound` when Abandons().
+  float BetweenBounded(uint32_t a, uint32_t b, float bound) const {
+    return Abandons() ? Kernel::Bounded(store->Get(a), store->Get(b), store->dim(), bound) : Between(a, b);
+  }
 };
 
 /// Calls fn(VectorSpace<K>{&store}) with the kernel K of `metric`: the one
