@@ -411,8 +411,9 @@ Status Index::FinishRestore() {
   MVDB_RETURN_IF_ERROR(row_.Resize(config_.dim));
   MVDB_RETURN_IF_ERROR(qcode_.Resize(quantized() ? config_.dim : 0));
   // Snapshots hold rows in the caller's order: learn the order again from
-  // the first kOrderSample rows (the same rows it was learned from unless
-  // their slots were reused since; any order gives the same distances).
+  // the first kOrderSample rows. Those are the rows it was learned from
+  // unless their slots were reused since; then the order may differ, and
+  // distances with it in the last bits (float sums in another order).
   MVDB_RETURN_IF_ERROR(LearnOrderIfDue(nullptr, 0));
   // The free slots are exactly the tombstones; ascending order is a min-heap.
   free_.Clear();

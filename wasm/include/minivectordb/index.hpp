@@ -221,7 +221,8 @@ class Index {
   // stored rows first, then the first of the `n` about to be added (caller's
   // order; none for a restore), and arranges the stored rows. No-op when
   // learned, not OrderPays(), or too few vectors. Errors: kOutOfMemory (the
-  // index unchanged).
+  // index unchanged). Once learned it stays, even when the Add that learned
+  // it fails later (stored vectors read back the same in any order).
   Status LearnOrderIfDue(const float* vectors, uint32_t n);
   // Tombstones a live label and offers its slot for reuse (free_ has room:
   // its capacity is kept >= size()).
