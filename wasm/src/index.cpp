@@ -137,7 +137,8 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
 }
 
 bool Index::OrderPays() const {
-  return config_.metric == Metric::kL2 && !quantized() && uint64_t{config_.dim} * sizeof(float) >= kTouchMinRowBytes;
+  // Exactly when the walk over these rows measures with the bounded kernel.
+  return !quantized() && WithSpace(store_, config_.metric, [](const auto& space) { return space.Abandons(); });
 }
 
 Status Index::LearnOrderIfDue(const float* vectors, uint32_t n) {

@@ -117,11 +117,11 @@ inline float HorizontalSum(v128_t v) {
          (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
 }
 
-/// Squared Euclidean distance, SIMD128. Without -ffast-math the compiler will
-/// not reorder a float reduction, so we keep four vector accumulators by hand:
-/// each f32x4.add has several cycles of latency and four independent chains
-/// keep the adder busy (see Highway's dot-inl.h for the same reasoning).
-/// Four accumulators of squared differences: the state of the L2 kernels.
+/// Four vector accumulators of squared differences: the state of the SIMD128
+/// L2 kernels. Without -ffast-math the compiler will not reorder a float
+/// reduction, so we keep four accumulators by hand: each f32x4.add has
+/// several cycles of latency and four independent chains keep the adder busy
+/// (see Highway's dot-inl.h for the same reasoning).
 struct L2Acc {
   v128_t acc0 = wasm_f32x4_splat(0.f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
 
@@ -156,6 +156,7 @@ struct L2Acc {
   }
 };
 
+/// Squared Euclidean distance, SIMD128.
 inline float L2Sq(const float* a, const float* b, uint32_t d) { return L2Acc{}.Finish(a, b, 0, d); }
 
 /// L2SqBounded (see scalar::L2SqBounded for the contract), SIMD128.
