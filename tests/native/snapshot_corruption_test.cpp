@@ -174,7 +174,7 @@ TEST_F(SnapshotCorruption, LyingSectionLength) {
 }
 
 TEST_F(SnapshotCorruption, SectionCountOutOfRange) {
-  for (uint32_t n : {0u, 3u, 6u, 65u, 0xFFFFFFFFu}) {
+  for (uint32_t n : {0u, 3u, 7u, 65u, 0xFFFFFFFFu}) {  // the file has 6
     std::vector<uint8_t> b = good_;
     PutU32(&b, 12, n);
     FixHeaderCrc(&b);

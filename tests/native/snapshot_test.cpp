@@ -172,21 +172,21 @@ TEST(Snapshot, LayoutMatchesDocumentation) {
   ASSERT_EQ(std::memcmp(s.data(), "MVDBSNAP", 8), 0);
   EXPECT_EQ(s[8] | s[9] << 8, mvdb::kSnapshotMajor);
   EXPECT_EQ(s[10] | s[11] << 8, mvdb::kSnapshotMinor);
-  EXPECT_EQ(GetU32(s, 12), 5u);
+  EXPECT_EQ(GetU32(s, 12), 6u);
   EXPECT_EQ(GetU32(s, 16), 0u);
   EXPECT_EQ(GetU32(s, 20), mvdb::Crc32(s.data(), 20));
 
   const std::vector<mvdb_test::Section> secs = mvdb_test::Sections(s);
-  ASSERT_EQ(secs.size(), 5u);
-  const char* tags[] = {"CONF", "VECS", "GRPH", "TOMB", "USER"};
-  for (size_t i = 0; i < 5; ++i) {
+  ASSERT_EQ(secs.size(), 6u);
+  const char* tags[] = {"CONF", "VECS", "GRPH", "TOMB", "FRSH", "USER"};
+  for (size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(secs[i].tag, tags[i]);
     // Documented: CRC-32 over the tag (bytes 0..3), the length (8..15), then the payload.
     std::vector<uint8_t> covered(s.begin() + secs[i].header, s.begin() + secs[i].header + 4);
     covered.insert(covered.end(), s.begin() + secs[i].header + 8, s.begin() + secs[i].payload + secs[i].length);
     EXPECT_EQ(GetU32(s, secs[i].header + 4), mvdb::Crc32(covered.data(), covered.size())) << tags[i];
   }
-  EXPECT_EQ(secs[4].payload + secs[4].length, s.size());
+  EXPECT_EQ(secs[5].payload + secs[5].length, s.size());
 
   const uint64_t c = secs[0].payload;
   ASSERT_EQ(secs[0].length, 72u);
@@ -233,7 +233,10 @@ TEST(Snapshot, LayoutMatchesDocumentation) {
   ASSERT_EQ(secs[3].length, (n + 7) / 8);
   for (uint32_t l = 0; l < n; ++l)
     ASSERT_EQ(((s[secs[3].payload + l / 8] >> (l % 8)) & 1) != 0, index.IsDeleted(l)) << l;
-  EXPECT_EQ(std::memcmp(s.data() + secs[4].payload, user.data(), 5), 0);
+  // FRSH: u32 count, then the labels; a bulk-built index has none.
+  ASSERT_EQ(secs[4].length, 4 + 4 * uint64_t{index.fresh().size()});
+  EXPECT_EQ(GetU32(s, secs[4].payload), index.fresh().size());
+  EXPECT_EQ(std::memcmp(s.data() + secs[5].payload, user.data(), 5), 0);
 }
 
 }  // namespace

@@ -55,6 +55,8 @@ Status Index::Init(const IndexConfig& config) {
   codes_ = CodeStore(quantized() ? config.dim : 0);
   has_floats_ = true;
   order_ = DimensionOrder();
+  fresh_ = FreshList();
+  MVDB_RETURN_IF_ERROR(fresh_.Reserve());
   MVDB_RETURN_IF_ERROR(query_.Resize(config.dim));
   // dim int8 of scratch for a quantized query or insert, sized once here so
   // that no later call allocates it.
@@ -131,6 +133,7 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
       ReusePrepared(label, v);
     }
     if (labels != nullptr) labels[i] = label;
+    if (n <= kFreshMaxBatch) fresh_.Record(label);
   }
   RefitIfLearning();
   return Status::Ok();
@@ -246,6 +249,8 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
                                               has_floats_ ? nullptr : codes_.Get(label)));
   }
   fresh.reuse_deleted_ = reuse_deleted_;
+  fresh.fresh_ = std::move(fresh_);  // cannot fail: the list keeps its storage
+  fresh.fresh_.Remap(remap->data(), n);
   // Drift policy: with float32 rows the compacted index refits on all its
   // live vectors (learning again, frozen once kFitTarget are stored).
   fresh.RefitIfLearning();
@@ -343,12 +348,38 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
   } else {
     MVDB_RETURN_IF_ERROR(graph_.Search(store_, config_.metric, query_.data(), k, ef, filter, out));
   }
+  MVDB_RETURN_IF_ERROR(MergeFresh(k, filter, out));
   if (plan != nullptr) *plan = SearchPlan::kGraph;
   if (out->size() < want) {
     // The walk could not reach enough admitted labels (a very selective
     // filter or many tombstones): never return fewer than exist.
     MVDB_RETURN_IF_ERROR(FlatScan(k, filter, out));
     if (plan != nullptr) *plan = SearchPlan::kGraphThenFlat;
+  }
+  return Status::Ok();
+}
+
+Status Index::MergeFresh(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const {
+  if (fresh_.size() == 0) return Status::Ok();
+  MVDB_RETURN_IF_ERROR(out->Reserve(uint64_t{k} + 1));
+  auto merge = [&](const auto& s, typename std::decay_t<decltype(s)>::Query query) {
+    for (uint32_t i = 0; i < fresh_.size(); ++i) {
+      const uint32_t label = fresh_.data()[i];
+      if (!filter.Admits(label)) continue;
+      const Neighbor cand{s.ToLabel(query, label), label};
+      if (out->size() >= k && !(cand < out->back())) continue;
+      bool present = false;
+      for (const Neighbor& r : *out) present = present || r.label == label;
+      if (present) continue;  // the walk found it too
+      out->PushBackUnchecked(cand);
+      for (uint64_t pos = out->size() - 1; pos > 0 && cand < (*out)[pos - 1]; --pos) std::swap((*out)[pos], (*out)[pos - 1]);
+      if (out->size() > k) out->PopBack();
+    }
+  };
+  if (has_floats_) {
+    WithSpace(store_, config_.metric, [&](const auto& s) { merge(s, query_.data()); });
+  } else {
+    WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](const auto& s) { merge(s, qcode_.data()); });
   }
   return Status::Ok();
 }
@@ -416,6 +447,7 @@ Status Index::FinishRestore() {
   // unless their slots were reused since; then the order may differ, and
   // distances with it in the last bits (float sums in another order).
   MVDB_RETURN_IF_ERROR(LearnOrderIfDue(nullptr, 0));
+  MVDB_RETURN_IF_ERROR(fresh_.Reserve());
   // The free slots are exactly the tombstones; ascending order is a min-heap.
   free_.Clear();
   MVDB_RETURN_IF_ERROR(free_.Reserve(size()));

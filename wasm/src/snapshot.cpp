@@ -27,6 +27,7 @@ constexpr uint32_t kTagVecs = Tag('V', 'E', 'C', 'S');
 constexpr uint32_t kTagGrph = Tag('G', 'R', 'P', 'H');
 constexpr uint32_t kTagTomb = Tag('T', 'O', 'M', 'B');
 constexpr uint32_t kTagUser = Tag('U', 'S', 'E', 'R');
+constexpr uint32_t kTagFresh = Tag('F', 'R', 'S', 'H');
 constexpr uint32_t kTagQuant = Tag('Q', 'N', 'T', '8');
 constexpr uint32_t kTagCode = Tag('C', 'O', 'D', 'E');
 
@@ -205,9 +206,12 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
   for (uint32_t i = 0; i < count; ++i) upper_words += uint64_t{g.Level(i)} * (1 + c.M);
   const Layout l = ComputeLayout(count, c.dim, c.M, upper_words);
   const bool floats = index.has_floats(), quantized = index.quantized();
-  const uint32_t sections = 3 + (floats ? 1 : 0) + (quantized ? 2 : 0) + (user_len > 0 ? 1 : 0);
+  const FreshList& fresh = index.fresh();
+  const uint64_t fresh_bytes = 4 + 4 * uint64_t{fresh.size()};
+  const uint32_t sections = 4 + (floats ? 1 : 0) + (quantized ? 2 : 0) + (user_len > 0 ? 1 : 0);
   const uint64_t total = kFileHeaderBytes + sections * kSectionHeaderBytes + kConfBytes + (floats ? l.vecs : 0) +
-                         (quantized ? l.quant + l.codes : 0) + l.levels + l.layer0 + l.upper + l.tomb + user_len;
+                         (quantized ? l.quant + l.codes : 0) + l.levels + l.layer0 + l.upper + l.tomb + fresh_bytes +
+                         user_len;
   const uint64_t start = out->size();
   const bool ordered = floats && index.dimension_order().learned();
   GrowableArray<float> row;  // a row put back in the caller's order
@@ -289,6 +293,11 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
   }
   w.EndSection(h);
 
+  h = w.BeginSection(kTagFresh, fresh_bytes);
+  w.U32(fresh.size());
+  w.Words(fresh.data(), fresh.size());
+  w.EndSection(h);
+
   if (user_len > 0) {
     h = w.BeginSection(kTagUser, user_len);
     w.Bytes(user, user_len);
@@ -315,7 +324,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
     return SnapshotCorrupt("section count " + std::to_string(sections) + " exceeds " + std::to_string(kMaxSections));
 
   // 2. Walk every section: lengths within the file, checksums, no duplicates.
-  SectionRef conf, vecs, grph, tomb, user, quant, code;
+  SectionRef conf, vecs, grph, tomb, user, quant, code, fresh;
   uint64_t pos = kFileHeaderBytes;
   for (uint32_t s = 0; s < sections; ++s) {
     if (len - pos < kSectionHeaderBytes)
@@ -331,7 +340,8 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
       return SnapshotCorrupt("checksum mismatch in section " + TagName(tag));
     SectionRef* ref = tag == kTagConf ? &conf : tag == kTagVecs ? &vecs : tag == kTagGrph ? &grph
                     : tag == kTagTomb ? &tomb : tag == kTagUser ? &user
-                    : major > 1 && tag == kTagQuant ? &quant : major > 1 && tag == kTagCode ? &code : nullptr;
+                    : major > 1 && tag == kTagQuant ? &quant : major > 1 && tag == kTagCode ? &code
+                    : major > 1 && tag == kTagFresh ? &fresh : nullptr;
     if (ref != nullptr) {
       if (ref->present) return SnapshotCorrupt("duplicate section " + TagName(tag));
       *ref = SectionRef{pos, plen, true};
@@ -450,6 +460,22 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
       return SnapshotCorrupt("vector " + std::to_string(i / c.dim) + " holds a non-finite value");
   }
 
+  uint32_t fresh_count = 0;
+  if (fresh.present) {
+    if (fresh.length < 4) return SnapshotCorrupt("FRSH section is " + std::to_string(fresh.length) + " bytes, expected at least 4");
+    fresh_count = LoadU32(data + fresh.offset);
+    if (fresh_count > kFreshCapacity)
+      return SnapshotCorrupt("FRSH holds " + std::to_string(fresh_count) + " labels, at most " + std::to_string(kFreshCapacity));
+    if (fresh.length != 4 + 4 * uint64_t{fresh_count})
+      return SnapshotCorrupt("FRSH section is " + std::to_string(fresh.length) + " bytes, expected " +
+                             std::to_string(4 + 4 * uint64_t{fresh_count}));
+    for (uint32_t i = 0; i < fresh_count; ++i) {
+      const uint32_t label = LoadU32(data + fresh.offset + 4 + 4 * uint64_t{i});
+      if (label >= count)
+        return SnapshotCorrupt("FRSH label " + std::to_string(label) + " is not below the node count " + std::to_string(count));
+    }
+  }
+
   // 6. Everything checked: allocate and copy.
   VectorStore store(c.dim);
   MVDB_RETURN_IF_ERROR(store.Reserve(has_floats ? count : 0));
@@ -494,6 +520,10 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   Index loaded = Index::FromParts(c, std::move(store), std::move(graph), std::move(deleted), deleted_count,
                                   std::move(quantizer), std::move(codes), has_floats);
   MVDB_RETURN_IF_ERROR(loaded.FinishRestore());
+  GrowableArray<uint32_t> fresh_labels;
+  MVDB_RETURN_IF_ERROR(fresh_labels.Resize(fresh_count));
+  for (uint32_t i = 0; i < fresh_count; ++i) fresh_labels[i] = LoadU32(data + fresh.offset + 4 + 4 * uint64_t{i});
+  loaded.RestoreFresh(fresh_labels.data(), fresh_count);
   *index = std::move(loaded);
   *user_offset = user.present ? user.offset : 0;
   *user_len = user.present ? user.length : 0;

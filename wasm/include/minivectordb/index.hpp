@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "minivectordb/buffer.hpp"
+#include "minivectordb/fresh_list.hpp"
 #include "minivectordb/code_store.hpp"
 #include "minivectordb/distance.hpp"
 #include "minivectordb/dim_order.hpp"
@@ -88,6 +89,17 @@ class Index {
   /// Errors: kInvalidArgument (NaN/Inf, zero vector with cosine), kOutOfMemory.
   Status Add(const float* vectors, uint32_t n, uint32_t* labels = nullptr);
 
+  /// Labels of the most recent small Adds (at most kFreshCapacity, from
+  /// calls of at most kFreshMaxBatch vectors), which Search also scans
+  /// exactly: see fresh_list.hpp for why.
+  const FreshList& fresh() const { return fresh_; }
+  /// Sets the fresh list from a snapshot, oldest first; every label must be
+  /// < size() (snapshot.cpp checks) and n <= kFreshCapacity.
+  void RestoreFresh(const uint32_t* labels, uint32_t n) {
+    fresh_.Clear();
+    for (uint32_t i = 0; i < n; ++i) fresh_.Record(labels[i]);
+  }
+
   /// Makes room for an Add of `n` vectors (the labels it would append:
   /// those beyond the tombstones it would reuse) in one allocation per
   /// buffer (vectors, codes, links, flags), so that a bulk insert sent in
@@ -130,8 +142,9 @@ class Index {
   ///  - allowed: bitset over labels (bit i of word i/32), or null for all;
   ///    allowed_count: number of live labels set in it (ignored when null).
   /// The planner runs an exact flat scan when at most ef*M labels can match,
-  /// otherwise the graph walk, falling back to the flat scan when the walk
-  /// finds fewer than min(k, matching) results. So the result always holds
+  /// otherwise the graph walk (merged with an exact scan of the fresh list:
+  /// the labels of the latest small Adds, see fresh_list.hpp), falling back
+  /// to the flat scan when the walk finds fewer than min(k, matching) results. So the result always holds
   /// min(k, matching) labels. Distances are lower-is-closer (see Metric).
   /// Errors: kInvalidArgument (k or ef out of range, NaN query, zero query
   /// with cosine), kOutOfMemory (scratch or `out` for k / ef results).
@@ -232,6 +245,10 @@ class Index {
   // re-encodes them all; freezes (and drops floats without keep_float) once
   // kFitTarget rows are stored.
   void RefitIfLearning();
+  // Merges the admitted labels of the fresh list into `out` (at most k
+  // results, sorted, no label twice), measured as the results are: float32
+  // rows when kept, else int8 codes. Errors: kOutOfMemory.
+  Status MergeFresh(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const;
   // Graph walk over codes, then float32 re-ranking when kept.
   Status SearchQuantized(uint32_t k, uint32_t ef, const LabelFilter& filter, GrowableArray<Neighbor>* out);
 
@@ -245,6 +262,7 @@ class Index {
   // from the flags, inserts go where they would have gone). Capacity >= size().
   GrowableArray<uint32_t> free_;
   bool reuse_deleted_ = true;
+  FreshList fresh_;                 // labels of the latest small Adds (searched exactly)
   GrowableArray<float> query_;      // normalised query scratch
   GrowableArray<float> row_;        // normalised insert scratch
   ScalarQuantizer quant_;           // kInt8 only

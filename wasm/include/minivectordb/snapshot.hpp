@@ -13,7 +13,7 @@
 //    20  u32   CRC-32 of bytes 0..19
 //   Then `section count` sections, each:
 //     0  u32   tag (four ASCII bytes: 'CONF', 'VECS', 'QNT8', 'CODE', 'GRPH',
-//              'TOMB', 'USER')
+//              'TOMB', 'FRSH', 'USER')
 //     4  u32   CRC-32 of the tag, the length field and the payload, in
 //              that order (so a flipped tag or length is caught too)
 //     8  u64   payload length in bytes
@@ -34,9 +34,12 @@
 //     [n, link_0 .. link_{2M-1}]; then for each label with level L > 0, in
 //     label order, L blocks of (1 + M) u32 for layers 1..L. Unused slots are 0.
 //   TOMB: ceil(count / 8) bytes, bit i (LSB first) set = label i deleted.
+//   FRSH (since 2.1): u32 n <= kFreshCapacity, then n u32 labels (each below
+//     count), oldest first: the fresh list (fresh_list.hpp). Absent in 2.0
+//     files, which open with an empty list.
 //   USER: opaque bytes (optional).
 //
-// Versions: 2.0 (this layout; written) and 1.0 (read through the explicit
+// Versions: 2.1 (this layout; written), 2.0 (no FRSH) and 1.0 (read through the explicit
 // upgrade UpgradeConfV1 in snapshot.cpp: a 56-byte CONF without the last four
 // fields, no QNT8/CODE; fixtures in tests/fixtures/snapshots/v1.0-*.mvdb).
 //
@@ -53,7 +56,7 @@
 namespace mvdb {
 
 constexpr uint16_t kSnapshotMajor = 2;
-constexpr uint16_t kSnapshotMinor = 0;
+constexpr uint16_t kSnapshotMinor = 1;
 constexpr uint32_t kMaxSections = 64;
 
 /// CRC-32 of a section whose 16-byte header starts at `section` and whose
