@@ -1,7 +1,9 @@
 /**
  * TextEmbedding: the embedder of a database, created eagerly by `create()`
  * (its dimension fixes the index's) or lazily after `open()` (from the
- * description saved in the snapshot), and what is persisted about it.
+ * caller's options completed by the identity saved in the snapshot, and
+ * checked against it), and what is persisted about it (its identity only:
+ * `embed/identity.ts`).
  * @internal
  */
 import { createEmbedder, isEmbedder, type Embedder, type EmbedderConfig } from './embed/index.js';
@@ -50,7 +52,7 @@ export class TextEmbedding {
   static async create(config: EmbedderConfig | true, logger: Logger): Promise<TextEmbedding> {
     const embedder = await createEmbedder(config === true ? {} : checkConfig(config));
     logger.debug(`embedder ${embedder.info.model} ready, dim ${embedder.dim}`);
-    return new TextEmbedding(identityOf(embedder.info), embedder.dim, logger, embedder, config === true ? undefined : config);
+    return new TextEmbedding(identityOf(embedder.info, embedder.dim), embedder.dim, logger, embedder, config === true ? undefined : config);
   }
 
   /**
@@ -126,8 +128,8 @@ export class TextEmbedding {
    * (with its digest, which older snapshots lack) becomes the one saved.
    */
   #check(embedder: Embedder): void {
-    if (embedder.dim !== this.dim) throw new DimensionMismatchError(this.dim, embedder.dim, `embedder ${embedder.info.model}`);
-    const supplied = identityOf(embedder.info);
+    const supplied = identityOf(embedder.info, embedder.dim);
+    if (embedder.dim !== this.dim) throw new DimensionMismatchError(this.dim, embedder.dim, `embedder ${supplied.model}`);
     const differences = identityDifferences(this.#info, supplied);
     if (differences.length === 0) {
       this.#info = supplied;

@@ -346,6 +346,26 @@ describe('recorded vs supplied model', () => {
   });
 });
 
+test('whatever a custom embedder reports as info, the database saves and opens again', async () => {
+  const odd = (): Embedder =>
+    ({
+      dim: 4,
+      info: { model: 'm'.repeat(5000), maxLength: 'long', pooling: 'max', digest: 'none', extra: { url: 'http://x' } },
+      embed: async (texts: readonly string[]) => texts.map(() => new Float32Array([0.5, 0.5, 0.5, 0.5])),
+      dispose: async () => {},
+    }) as unknown as Embedder;
+  const db = await MiniVectorDB.create({ embedder: odd() });
+  await db.insert({ id: 'a', text: 'x' });
+  await db.save('memory://trust-odd');
+  await db.close();
+  const again = await MiniVectorDB.open('memory://trust-odd', { embedder: odd() });
+  expect((await again.search('y', { k: 1 }))[0]!.id).toBe('a');
+  await again.save(tmp.url('odd.mvdb'));
+  await again.close();
+  const record = (readUser(new Uint8Array(readFileSync(new URL(tmp.url('odd.mvdb'))))).settings as { embedder: object }).embedder;
+  expect(record).toEqual({ kind: 'custom', model: 'm'.repeat(1024), dim: 4 });
+});
+
 describe('a crafted snapshot opened in a worker', () => {
   test('wasmPaths, modelUrl, remoteHost, localModelPath, cacheDir in the record are ignored by openInWorker', async () => {
     const url = crafted(wordnetBase, (e) => {

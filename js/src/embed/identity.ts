@@ -32,16 +32,29 @@ export interface EmbedderIdentity {
 const MAX_FIELD = 1024;
 const POOLINGS = ['mean', 'cls', 'sentence_embedding'] as const;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** Largest `maxLength` (tokens), as the ONNX embedder's option. */
+const MAX_TOKENS = 1 << 16;
 
-/** The identity fields of an embedder's `info` (what save() writes). */
-export function identityOf(info: EmbedderInfo | EmbedderIdentity): EmbedderIdentity {
-  const out: EmbedderIdentity = { kind: info.kind, model: info.model, dim: info.dim };
-  if (info.revision !== undefined) out.revision = info.revision;
-  if (info.modelFile !== undefined) out.modelFile = info.modelFile;
-  if (info.pooling !== undefined) out.pooling = info.pooling;
-  if (info.normalize !== undefined) out.normalize = info.normalize;
-  if (info.maxLength !== undefined) out.maxLength = info.maxLength;
-  if (info.digest !== undefined) out.digest = info.digest;
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_FIELD;
+const isInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/**
+ * The identity of an embedder (what save() writes): the fields of its `info`
+ * that {@link readIdentity} accepts, so whatever a custom embedder reports,
+ * the snapshot opens again. A missing or unusable `kind` / `model` becomes
+ * `'custom'` / `'(unnamed)'` (a model name longer than 1,024 characters is
+ * cut); `dim` is the embedder's own.
+ */
+export function identityOf(info: Partial<EmbedderInfo> | undefined, dim: number): EmbedderIdentity {
+  const i = (info ?? {}) as Record<string, unknown>;
+  const name = typeof i.model === 'string' && i.model.length > MAX_FIELD ? i.model.slice(0, MAX_FIELD) : i.model;
+  const out: EmbedderIdentity = { kind: isText(i.kind) ? i.kind : 'custom', model: isText(name) ? name : '(unnamed)', dim };
+  if (isText(i.revision)) out.revision = i.revision;
+  if (isText(i.modelFile)) out.modelFile = i.modelFile;
+  if (POOLINGS.includes(i.pooling as (typeof POOLINGS)[number])) out.pooling = i.pooling as EmbedderIdentity['pooling'];
+  if (typeof i.normalize === 'boolean') out.normalize = i.normalize;
+  if (isInt(i.maxLength, 0, MAX_TOKENS)) out.maxLength = i.maxLength;
+  if (typeof i.digest === 'string' && DIGEST.test(i.digest)) out.digest = i.digest;
   return out;
 }
 
@@ -59,13 +72,13 @@ export function readIdentity(raw: unknown): EmbedderIdentity | undefined {
   const text = (key: string, required: boolean): string | undefined => {
     const v = field(key);
     if (v === undefined && !required) return undefined;
-    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_FIELD) throw bad(`embedder ${key} must be a string of 1 to ${MAX_FIELD} characters`);
+    if (!isText(v)) throw bad(`embedder ${key} must be a string of 1 to ${MAX_FIELD} characters`);
     return v;
   };
   const int = (key: string, min: number, max: number): number | undefined => {
     const v = field(key);
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw bad(`embedder ${key} must be an integer in [${min}, ${max}]`);
+    if (!isInt(v, min, max)) throw bad(`embedder ${key} must be an integer in [${min}, ${max}]`);
     return v;
   };
   const out: EmbedderIdentity = { kind: text('kind', true)!, model: text('model', true)!, dim: int('dim', 1, 65536) ?? NaN };
@@ -84,7 +97,7 @@ export function readIdentity(raw: unknown): EmbedderIdentity | undefined {
     if (typeof normalize !== 'boolean') throw bad('embedder normalize must be a boolean');
     out.normalize = normalize;
   }
-  const maxLength = int('maxLength', 0, 1 << 16);
+  const maxLength = int('maxLength', 0, MAX_TOKENS);
   if (maxLength !== undefined) out.maxLength = maxLength;
   const digest = field('digest');
   if (digest !== undefined) {
