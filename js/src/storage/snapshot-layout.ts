@@ -31,9 +31,9 @@ const MAGIC = [0x4d, 0x56, 0x44, 0x42, 0x53, 0x4e, 0x41, 0x50]; // "MVDBSNAP"
 /**
  * Largest snapshot that can be opened: 2 GiB. Opening copies the bytes into
  * the WebAssembly heap (4 GB at most, wasm32) and builds the index beside
- * them, which takes at least as much room again; saving needs the index and
- * the serialised bytes in the same heap too, so no snapshot that save() can
- * write is larger.
+ * them, which takes at least as much room again; saving holds the index
+ * and the serialised bytes in the same heap too, so save() cannot write a
+ * larger one either.
  */
 export const MAX_SNAPSHOT_BYTES = 2 ** 31;
 
