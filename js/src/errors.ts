@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'SNAPSHOT_CORRUPT'
   | 'SNAPSHOT_VERSION'
   | 'STORAGE'
+  | 'EMBEDDER_MISMATCH'
   | 'CLOSED'
   | 'INTERNAL';
 
@@ -80,6 +81,36 @@ export class StorageError extends MiniVectorDBError {
   override name = 'StorageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORAGE', message, options);
+  }
+}
+
+/**
+ * The embedder given to `open()` (or the library's default for the model a
+ * snapshot names) is not the one that built the snapshot's vectors: another
+ * model (digest of its files, or id and revision), pooling, normalisation or
+ * token limit. Thrown when that embedder is loaded: by `open()` for an
+ * `Embedder` object, by the first text call otherwise. `open(url, {
+ * embedderMismatch: 'warn' })` logs a warning instead. A different dimension
+ * is a {@link DimensionMismatchError} (never a warning).
+ */
+export class EmbedderMismatchError extends MiniVectorDBError {
+  /** `'EmbedderMismatchError'`, set literally so minified bundles keep it. */
+  override name = 'EmbedderMismatchError';
+  /** What the snapshot records (`kind`, `model`, `revision`, `dim`, `pooling`, `normalize`, `maxLength`, `digest`). */
+  readonly recorded: Readonly<Record<string, unknown>>;
+  /** The same fields of the embedder that was supplied. */
+  readonly supplied: Readonly<Record<string, unknown>>;
+  /** One line per differing field, e.g. `pooling: 'mean' recorded, 'cls' supplied`. */
+  readonly differences: readonly string[];
+  constructor(recorded: Record<string, unknown>, supplied: Record<string, unknown>, differences: readonly string[]) {
+    super(
+      'EMBEDDER_MISMATCH',
+      `the embedder ${JSON.stringify(supplied.model)} is not the one that built this database (${JSON.stringify(recorded.model)}): ${differences.join('; ')}. ` +
+        `Pass the embedder it was built with (MiniVectorDB.open(url, { embedder })), or open with { embedderMismatch: 'warn' } to use this one anyway`,
+    );
+    this.recorded = recorded;
+    this.supplied = supplied;
+    this.differences = differences;
   }
 }
 

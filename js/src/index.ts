@@ -8,6 +8,7 @@ export type { WorkerMiniVectorDB } from './worker/proxy.js';
 export {
   ClosedError,
   DimensionMismatchError,
+  EmbedderMismatchError,
   InvalidArgumentError,
   MiniVectorDBError,
   NotFoundError,

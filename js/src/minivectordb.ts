@@ -31,7 +31,7 @@ import { loadCore } from './wasm/load.js';
 import { WorkerMiniVectorDB } from './worker/proxy.js';
 
 const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
-const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'logger', 'logLevel', 'wasm'] as const;
+const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 /** Longest autosave delay accepted, in milliseconds (one hour). */
 const MAX_DEBOUNCE_MS = 3_600_000;
@@ -155,8 +155,17 @@ export class MiniVectorDB {
   /**
    * Opens a snapshot saved by {@link MiniVectorDB.save}: configuration, ids,
    * metadata, vectors, graph and tombstones. Saves go back to `url`.
+   *
+   * A snapshot is data: it records which embedder built it, never where a
+   * model, a cache or onnxruntime's code come from. Those come from
+   * `options.embedder` or the library's defaults (the packaged `wordnet-256`;
+   * a hub model id from `https://huggingface.co` into the default cache); a
+   * model that was loaded from a folder or URL must be given again.
    * @throws StorageError when nothing can be read at `url`.
-   * @throws SnapshotError when the bytes are corrupt, truncated or of an unsupported version.
+   * @throws SnapshotError when the bytes are corrupt, truncated or of an unsupported version
+   *   (a wrong file is rejected from its header, before the rest is read).
+   * @throws EmbedderMismatchError when an `Embedder` object in `options.embedder` is not the recorded one
+   *   (for embedder options, the first text call throws it once the model has loaded).
    */
   static async open(url: string, options: OpenOptions = {}): Promise<MiniVectorDB> {
     checkObject(options, 'open options');
@@ -165,6 +174,8 @@ export class MiniVectorDB {
     const logger = gateLogger(options.logger, options.logLevel);
     const autosaveMs = autosaveDelay(options.autosave);
     const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
+    const onMismatch = options.embedderMismatch ?? 'error';
+    if (onMismatch !== 'error' && onMismatch !== 'warn') throw new InvalidArgumentError(`embedderMismatch must be 'error' or 'warn', got ${describe(onMismatch)}`);
     const bytes = await (await openStorage(url)).read();
     const mod = await loadCore(options.wasm, logger);
     const { index, user } = CoreIndex.load(mod, bytes);
@@ -175,7 +186,7 @@ export class MiniVectorDB {
       const override = options.embedder as EmbedderConfig | undefined;
       const text =
         saved.embedder !== undefined
-          ? TextEmbedding.restore(saved.embedder, index.dim, logger, override)
+          ? TextEmbedding.restore(saved.embedder, index.dim, logger, override, onMismatch)
           : override === undefined
             ? undefined
             : await TextEmbedding.create(override, logger);

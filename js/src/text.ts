@@ -1,52 +1,79 @@
 /**
  * TextEmbedding: the embedder of a database, created eagerly by `create()`
  * (its dimension fixes the index's) or lazily after `open()` (from the
- * description saved in the snapshot), and what is persisted about it.
+ * caller's options completed by the identity saved in the snapshot, and
+ * checked against it), and what is persisted about it (its identity only:
+ * `embed/identity.ts`).
  * @internal
  */
-import { createEmbedder, isEmbedder, type Embedder, type EmbedderConfig, type EmbedderInfo } from './embed/index.js';
-import { DimensionMismatchError, InvalidArgumentError, MiniVectorDBError } from './errors.js';
+import { createEmbedder, isEmbedder, type Embedder, type EmbedderConfig } from './embed/index.js';
+import { embedderOptionsFor, identityDifferences, identityOf, readIdentity, type EmbedderIdentity } from './embed/identity.js';
+import { DimensionMismatchError, EmbedderMismatchError, InvalidArgumentError } from './errors.js';
 import type { Logger } from './logger.js';
 import { describe } from './validate.js';
 
 /** What the snapshot keeps about text handling (in the USER section's `settings`). */
 export interface TextSettings {
-  /** Description of the embedder whose vectors the index holds. */
-  embedder?: EmbedderInfo;
+  /** Identity of the embedder whose vectors the index holds (never its location: `embed/identity.ts`). */
+  embedder?: EmbedderIdentity;
   /** Whether inserted texts are kept in the records. */
   storeText: boolean;
 }
+
+/** What a mismatch between the recorded and the supplied embedder does: throw (default) or log a warning. */
+export type EmbedderMismatchPolicy = 'error' | 'warn';
 
 export class TextEmbedding {
   #embedder: Embedder | undefined;
   #pending: Promise<Embedder> | undefined;
   /** True when this database created the embedder (and so disposes it). */
   #owned: boolean;
+  #info: EmbedderIdentity;
 
   private constructor(
-    readonly info: EmbedderInfo,
+    info: EmbedderIdentity,
     private readonly dim: number,
     private readonly logger: Logger,
     embedder: Embedder | undefined,
     private readonly override: EmbedderConfig | undefined,
+    private readonly onMismatch: EmbedderMismatchPolicy = 'error',
   ) {
+    this.#info = info;
     this.#embedder = embedder;
     this.#owned = embedder !== undefined && !isEmbedder(override);
+  }
+
+  /** Identity of the embedder whose vectors the index holds (what save() records). */
+  get info(): EmbedderIdentity {
+    return this.#info;
   }
 
   /** Creates the embedder now (create()): its `dim` decides the index dimension. */
   static async create(config: EmbedderConfig | true, logger: Logger): Promise<TextEmbedding> {
     const embedder = await createEmbedder(config === true ? {} : checkConfig(config));
     logger.debug(`embedder ${embedder.info.model} ready, dim ${embedder.dim}`);
-    return new TextEmbedding(embedder.info, embedder.dim, logger, embedder, config === true ? undefined : config);
+    return new TextEmbedding(identityOf(embedder.info, embedder.dim), embedder.dim, logger, embedder, config === true ? undefined : config);
   }
 
-  /** From a snapshot's description; the model loads at the first text call. `override` replaces the saved config. */
-  static restore(info: EmbedderInfo, dim: number, logger: Logger, override?: EmbedderConfig): TextEmbedding {
+  /**
+   * From a snapshot's recorded identity (open()). The model loads at the
+   * first text call, from the caller's `override` options (locations, cache,
+   * onnxruntime files) completed by the identity's model id, pooling… (see
+   * `embedderOptionsFor`), and is then checked against the identity. An
+   * `Embedder` object is checked at once.
+   * @throws DimensionMismatchError when the recorded or given dimension is not the index's.
+   * @throws EmbedderMismatchError when an `Embedder` object is not the recorded one (unless `onMismatch` is `'warn'`).
+   */
+  static restore(info: EmbedderIdentity, dim: number, logger: Logger, override?: EmbedderConfig, onMismatch: EmbedderMismatchPolicy = 'error'): TextEmbedding {
     if (info.dim !== dim) throw new DimensionMismatchError(dim, info.dim, 'saved embedder');
-    return new TextEmbedding(info, dim, logger, undefined, override === undefined ? undefined : checkConfig(override));
+    const config = override === undefined ? undefined : checkConfig(override);
+    const text = new TextEmbedding(info, dim, logger, undefined, config, onMismatch);
+    if (isEmbedder(config)) {
+      text.#check(config); // cheap for an object: fail in open() rather than at the first search
+      text.#embedder = config;
+    }
+    return text;
   }
-
   /** Embeds `texts` (each a string) into `dim`-long vectors, reporting `(done, total)` per batch. */
   async embed(texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> {
     const embedder = await this.#get();
@@ -72,21 +99,45 @@ export class TextEmbedding {
   }
 
   async #load(): Promise<Embedder> {
-    const config = this.override ?? this.info.config;
+    const override = this.override;
+    const config = isEmbedder(override) ? override : (embedderOptionsFor(this.#info, override as Record<string, unknown> | undefined) as EmbedderConfig | undefined);
     if (config === undefined) {
-      throw new MiniVectorDBError(
-        'INVALID_ARGUMENT',
-        `this database was built with the custom embedder ${JSON.stringify(this.info.model)}; pass it again: MiniVectorDB.open(url, { embedder })`,
+      const how = this.#info.kind === 'onnx' ? '{ embedder: { modelPath } } or { embedder: { modelUrl } }' : '{ embedder }';
+      throw new InvalidArgumentError(
+        `this database was built with the ${this.#info.kind === 'onnx' ? 'model from the folder or URL' : 'custom embedder'} ${JSON.stringify(this.#info.model)}; ` +
+          `a snapshot never says where to load code or files from, so pass it again: MiniVectorDB.open(url, ${how})`,
       );
     }
     const embedder = await createEmbedder(config);
-    if (embedder.dim !== this.dim) throw new DimensionMismatchError(this.dim, embedder.dim, `embedder ${embedder.info.model}`);
-    if (!isEmbedder(config) && embedder.info.model !== this.info.model) {
-      this.logger.warn(`embedding with ${embedder.info.model}; the index was built with ${this.info.model}`);
+    const owned = !isEmbedder(config);
+    try {
+      this.#check(embedder);
+    } catch (e) {
+      if (owned) await embedder.dispose().catch(() => undefined);
+      throw e;
     }
     this.#embedder = embedder;
-    this.#owned = !isEmbedder(config);
+    this.#owned = owned;
     return embedder;
+  }
+
+  /**
+   * Checks `embedder` against the recorded identity: a different dimension
+   * throws; other differences throw EmbedderMismatchError or, with the
+   * `'warn'` policy, are logged. When they agree, the embedder's identity
+   * (with its digest, which older snapshots lack) becomes the one saved.
+   */
+  #check(embedder: Embedder): void {
+    const supplied = identityOf(embedder.info, embedder.dim);
+    if (embedder.dim !== this.dim) throw new DimensionMismatchError(this.dim, embedder.dim, `embedder ${supplied.model}`);
+    const differences = identityDifferences(this.#info, supplied);
+    if (differences.length === 0) {
+      this.#info = supplied;
+      return;
+    }
+    const error = new EmbedderMismatchError({ ...this.#info }, { ...supplied }, differences);
+    if (this.onMismatch !== 'warn') throw error;
+    this.logger.warn(`${error.message.split('. Pass')[0]}; using it anyway (embedderMismatch: 'warn')`);
   }
 }
 
@@ -97,9 +148,12 @@ function checkConfig(config: unknown): EmbedderConfig {
   return config as EmbedderConfig;
 }
 
-/** Reads the `settings` of a snapshot's USER section (tolerating older snapshots without them). */
+/**
+ * Reads the `settings` of a snapshot's USER section (tolerating older
+ * snapshots without them, and dropping the locations older ones saved).
+ * @throws SnapshotError when the embedder record is malformed.
+ */
 export function readTextSettings(settings: unknown): TextSettings {
-  const s = (typeof settings === 'object' && settings !== null ? settings : {}) as Partial<TextSettings>;
-  const embedder = s.embedder ?? undefined; // MessagePack turns an absent (undefined) embedder into null
-  return { embedder: embedder === undefined ? undefined : embedder, storeText: s.storeText === true };
+  const s = (typeof settings === 'object' && settings !== null ? settings : {}) as { embedder?: unknown; storeText?: unknown };
+  return { embedder: readIdentity(s.embedder), storeText: s.storeText === true };
 }

@@ -197,10 +197,26 @@ export interface AutosaveOptions {
 /** Options of {@link MiniVectorDB.open}. */
 export interface OpenOptions {
   /**
-   * The embedder for new texts, replacing the one described in the snapshot
-   * (needed when it was a custom {@link Embedder}). Its dimension must match.
+   * The embedder for texts: an {@link Embedder}, or ONNX embedder options.
+   * Options are completed by what the snapshot records (model id and
+   * revision unless you set `model`, `modelPath` or `modelUrl`; pooling,
+   * normalisation, `maxLength`), but every location — `modelPath`,
+   * `modelUrl`, `remoteHost`, `localModelPath`, `cacheDir`, `cacheName`,
+   * `wasm.wasmPaths` — comes only from here or the defaults, never from the
+   * snapshot. Needed when the database was built with a custom embedder or a
+   * model from a folder or URL. The model is checked against the recorded
+   * one (see `embedderMismatch`); its dimension must match.
+   * @defaultValue the recorded model id from its default location
    */
   embedder?: EmbedderConfig;
+  /**
+   * What a model that differs from the one recorded in the snapshot (digest
+   * of its files, or id and revision; pooling, normalisation, `maxLength`)
+   * does: `'error'` throws an `EmbedderMismatchError`, `'warn'` logs a
+   * warning through the logger and uses it.
+   * @defaultValue `'error'`
+   */
+  embedderMismatch?: 'error' | 'warn';
   /** Save back to the opened URL after changes; see {@link CreateOptions.autosave}. */
   autosave?: AutosaveOptions | boolean;
   /** See {@link CreateOptions.reuseDeleted}. @defaultValue `true` */

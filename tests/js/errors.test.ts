@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ClosedError,
   DimensionMismatchError,
+  EmbedderMismatchError,
   InvalidArgumentError,
   MiniVectorDB,
   MiniVectorDBError,
@@ -23,6 +24,7 @@ test('error classes extend MiniVectorDBError and Error, with stable codes and na
     [new SnapshotError('m'), 'SNAPSHOT_CORRUPT', 'SnapshotError'],
     [new SnapshotError('m', 'SNAPSHOT_VERSION'), 'SNAPSHOT_VERSION', 'SnapshotError'],
     [new StorageError('m'), 'STORAGE', 'StorageError'],
+    [new EmbedderMismatchError({ model: 'a' }, { model: 'b' }, ['model: "a" recorded, "b" supplied']), 'EMBEDDER_MISMATCH', 'EmbedderMismatchError'],
     [new ClosedError('search'), 'CLOSED', 'ClosedError'],
   ];
   for (const [err, code, name] of cases) {

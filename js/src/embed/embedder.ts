@@ -183,7 +183,17 @@ export interface EmbedderInfo {
   normalize: boolean;
   /** Tokens per text after truncation. */
   maxLength: number;
-  /** Options that recreate an equivalent embedder: `createEmbedder(info.config)` (ONNX embedders). */
+  /**
+   * `'sha256:<hex>'`: SHA-256 over the `sha256sum` lines (`<hex>  <file>\n`,
+   * sorted by file name) of the model files read (tokenizer.json,
+   * tokenizer_config.json, config.json, the ONNX file), so the same model
+   * has the same digest wherever it is loaded from. Absent without Web Crypto.
+   */
+  digest?: string;
+  /**
+   * Options that recreate an equivalent embedder: `createEmbedder(info.config)`
+   * (ONNX embedders). Never saved in snapshots: they may name a folder or URL.
+   */
   config?: OnnxEmbedderConfig;
 }
 

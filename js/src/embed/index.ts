@@ -39,7 +39,7 @@ export type EmbedderConfig = (OnnxEmbedderOptions & { kind?: 'onnx' }) | Embedde
 
 /**
  * An embedder from a config: a ready {@link Embedder} is returned as is;
- * options (including an `EmbedderInfo.config` saved earlier) create an
+ * options (including an `EmbedderInfo.config`) create an
  * {@link OnnxEmbedder}. With no argument: the built-in `wordnet-256` model.
  */
 export async function createEmbedder(config: EmbedderConfig = {}): Promise<Embedder> {

@@ -20,6 +20,7 @@ import { gateLogger, type Logger } from '../logger.js';
 import { checkInt, checkKnownKeys, checkObject } from '../validate.js';
 import { CacheApiModelCache, hasCacheApi } from './cache-browser.js';
 import { DEFAULT_TEXT_MODEL, defaultModelLocation } from './default-model.js';
+import { modelDigest } from './digest.js';
 import type { EmbedOptions, Embedder, EmbedderInfo, ModelCache, OnnxEmbedderConfig, OnnxEmbedderOptions, Pooling } from './embedder.js';
 import { ModelLoadError } from './errors.js';
 import { candidatesForModelId, isNode, loadModelFiles, locationOf, type ModelCandidate } from './model-loader.js';
@@ -195,7 +196,7 @@ export class OnnxEmbedder implements Embedder {
       if (options.wasm.numThreads !== undefined) checkInt(options.wasm.numThreads, 'wasm.numThreads', 1, 64);
     }
     const modelFile = options.modelFile ?? (options.quantized === true ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx');
-    if (typeof modelFile !== 'string' || modelFile.length === 0 || modelFile.split('/').includes('..')) {
+    if (typeof modelFile !== 'string' || !modelFile.split('/').every((part) => /^[\w.-]+$/.test(part) && part !== '.' && part !== '..')) {
       throw new InvalidArgumentError(`modelFile must be a relative path inside the model folder, got ${JSON.stringify(modelFile)}`);
     }
 
@@ -254,6 +255,7 @@ export class OnnxEmbedder implements Embedder {
         }
         const dim = await findDim(session, output, modelConfig, ort, encoding, feedTypeIds, modelFile, loaded.source);
 
+        const digest = await modelDigest(loaded.files);
         // Every file proved usable: now (and only now) keep the downloads.
         await loaded.commit();
         logger.info(`embedder: ${model} (${dim} dimensions, ${output.pooled ? 'sentence_embedding' : `${pooling} pooling`}, max ${maxLength} tokens)`);
@@ -265,6 +267,7 @@ export class OnnxEmbedder implements Embedder {
           pooling: output.pooled ? 'sentence_embedding' : pooling,
           normalize,
           maxLength,
+          ...(digest !== undefined ? { digest } : {}),
           config: { ...config, modelFile, ...(output.pooled ? {} : { pooling }), normalize, maxLength },
         });
       } catch (e) {

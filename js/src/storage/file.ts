@@ -3,12 +3,13 @@
  * target, fsyncs it, renames it over the target (atomic on POSIX), then
  * fsyncs the folder so the rename itself survives a crash.
  */
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { StorageError } from '../errors.js';
+import { SnapshotError, StorageError } from '../errors.js';
 import type { StorageAdapter } from './adapter.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { checkSnapshotLayout } from './snapshot-layout.js';
 
 export class FileStorage implements StorageAdapter {
   private readonly path: string;
@@ -21,11 +22,19 @@ export class FileStorage implements StorageAdapter {
     }
   }
 
+  /** The file's bytes, once its header and section lengths proved worth reading (see `snapshot-layout.ts`). */
   async read(): Promise<Uint8Array> {
     try {
-      const buf = await readFile(this.path);
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      const file = await open(this.path, 'r');
+      try {
+        const { size } = await file.stat();
+        await checkSnapshotLayout(size, (position, length) => readExactly(file, position, length), this.path);
+        return await readExactly(file, 0, size);
+      } finally {
+        await file.close();
+      }
     } catch (cause) {
+      if (cause instanceof SnapshotError) throw cause;
       const code = (cause as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : String(cause);
       throw new StorageError(`cannot read snapshot ${this.path}: ${why}`, { cause });
@@ -49,6 +58,18 @@ export class FileStorage implements StorageAdapter {
       throw new StorageError(`cannot delete snapshot ${this.path}: ${String(cause)}`, { cause });
     }
   }
+}
+
+/** `length` bytes at `position` of an open file (its size was checked first). */
+async function readExactly(file: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  // One read returns at most ~2 GB on Linux: loop until done or end of file.
+  for (let done = 0; done < length; ) {
+    const { bytesRead } = await file.read(out, done, length - done, position + done);
+    if (bytesRead === 0) throw new SnapshotError(`snapshot truncated while it was read: ${done} of ${length} bytes at ${position}`);
+    done += bytesRead;
+  }
+  return out;
 }
 
 /** `file://` URLs of the `*.mvdb` files in the folder `dirUrl` (`file:///abs/dir/`), sorted. */

@@ -14,8 +14,9 @@
  * versioned through `openDB(name, SCHEMA_VERSION)` with a fall-through upgrade.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { StorageError } from '../errors.js';
+import { SnapshotError, StorageError } from '../errors.js';
 import type { StorageAdapter } from './adapter.js';
+import { checkSnapshotLayout } from './snapshot-layout.js';
 
 /** Name of the IndexedDB database that holds every `idb://` snapshot. */
 export const IDB_NAME = 'minivectordb';
@@ -72,7 +73,7 @@ async function withStore<T>(what: string, fn: (db: IDBPDatabase<Schema>) => Prom
     db = await openStore();
     return await fn(db);
   } catch (cause) {
-    if (cause instanceof StorageError) throw cause;
+    if (cause instanceof StorageError || cause instanceof SnapshotError) throw cause;
     throw new StorageError(`${what}: ${String(cause)}`, { cause });
   } finally {
     db?.close();
@@ -86,24 +87,52 @@ export class IdbStorage implements StorageAdapter {
     this.name = idbName(url);
   }
 
+  /**
+   * The snapshot's bytes. The manifest's size and the header and section
+   * lengths (read from the chunks that hold them, see `snapshot-layout.ts`)
+   * are checked before the other chunks are read. The check awaits more than
+   * IndexedDB (the header checksum), so it reads in short transactions of its
+   * own; the full read then runs in one transaction and insists on the same
+   * generation (a save in between makes it fail, to be retried).
+   */
   read(): Promise<Uint8Array> {
     return withStore(`cannot read ${this.url}`, async (db) => {
-      const tx = db.transaction(['manifests', 'chunks'], 'readonly');
-      const manifest = await tx.objectStore('manifests').get(this.name);
+      const manifest = await db.get('manifests', this.name);
       if (manifest === undefined) throw new StorageError(`no snapshot saved at ${this.url}`);
-      const parts = await tx.objectStore('chunks').getAll(generationRange(this.name, manifest.generation));
+      const { byteLength, chunks: count, generation } = manifest;
+      if (!Number.isSafeInteger(byteLength) || byteLength < 0 || count !== Math.ceil(byteLength / CHUNK_BYTES)) {
+        throw new StorageError(`${this.url}: manifest lists ${count} chunks for ${byteLength} bytes; expected ${CHUNK_BYTES}-byte chunks`);
+      }
+      /** Chunk `i` of this generation, which must hold exactly its share of the manifest's bytes. */
+      const checked = (i: number, part: Uint8Array | undefined): Uint8Array => {
+        const want = Math.min(CHUNK_BYTES, byteLength - i * CHUNK_BYTES);
+        if (part === undefined) throw new StorageError(`${this.url}: chunk ${i} of ${count} is missing (replaced by a save while it was read?)`);
+        if (part.byteLength !== want) throw new StorageError(`${this.url}: chunk ${i} holds ${part.byteLength} bytes, expected ${want}`);
+        return part;
+      };
+      let cached: { index: number; part: Uint8Array } | undefined;
+      const readAt = async (offset: number, length: number): Promise<Uint8Array> => {
+        const out = new Uint8Array(length);
+        for (let done = 0; done < length; ) {
+          const index = Math.floor((offset + done) / CHUNK_BYTES);
+          if (cached?.index !== index) cached = { index, part: checked(index, await db.get('chunks', [this.name, generation, index])) };
+          const from = offset + done - index * CHUNK_BYTES;
+          const piece = cached.part.subarray(from, from + length - done);
+          out.set(piece, done);
+          done += piece.byteLength;
+        }
+        return out;
+      };
+      await checkSnapshotLayout(byteLength, readAt, this.url);
+      cached = undefined;
+
+      const tx = db.transaction(['manifests', 'chunks'], 'readonly');
+      const now = await tx.objectStore('manifests').get(this.name);
+      if (now?.generation !== generation) throw new StorageError(`${this.url} was replaced by a save while it was read; open it again`);
+      const out = new Uint8Array(byteLength);
+      // One chunk at a time: the snapshot is held once, not once in chunks and once assembled.
+      for (let i = 0; i < count; i++) out.set(checked(i, await tx.objectStore('chunks').get([this.name, generation, i])), i * CHUNK_BYTES);
       await tx.done;
-      if (parts.length !== manifest.chunks) {
-        throw new StorageError(`${this.url}: manifest lists ${manifest.chunks} chunks, found ${parts.length}`);
-      }
-      const out = new Uint8Array(manifest.byteLength);
-      let at = 0;
-      for (const part of parts) {
-        if (at + part.byteLength > out.byteLength) throw new StorageError(`${this.url}: chunks exceed the manifest's ${manifest.byteLength} bytes`);
-        out.set(part, at);
-        at += part.byteLength;
-      }
-      if (at !== out.byteLength) throw new StorageError(`${this.url}: chunks hold ${at} bytes, manifest says ${manifest.byteLength}`);
       return out;
     });
   }

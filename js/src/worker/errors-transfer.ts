@@ -12,6 +12,7 @@ import { ModelLoadError } from '../embed/errors.js';
 import {
   ClosedError,
   DimensionMismatchError,
+  EmbedderMismatchError,
   InvalidArgumentError,
   MiniVectorDBError,
   NotFoundError,
@@ -29,6 +30,7 @@ import {
 const CLASSES: [string, { prototype: MiniVectorDBError; name: string }][] = [
   ['ModelLoadError', ModelLoadError],
   ['DimensionMismatchError', DimensionMismatchError],
+  ['EmbedderMismatchError', EmbedderMismatchError],
   ['InvalidArgumentError', InvalidArgumentError],
   ['OutOfMemoryError', OutOfMemoryError],
   ['SnapshotError', SnapshotError],
@@ -38,8 +40,8 @@ const CLASSES: [string, { prototype: MiniVectorDBError; name: string }][] = [
   ['MiniVectorDBError', MiniVectorDBError],
 ];
 
-/** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, `id`). */
-const FIELDS = ['expected', 'actual', 'file', 'source', 'status', 'id'] as const;
+/** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, `id`, `recorded`/`supplied`/`differences`). */
+const FIELDS = ['expected', 'actual', 'file', 'source', 'status', 'id', 'recorded', 'supplied', 'differences'] as const;
 
 /** A {@link MiniVectorDBError} as structured-cloneable data. */
 interface WireError {
