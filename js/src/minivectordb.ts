@@ -278,7 +278,8 @@ export class MiniVectorDB {
    * @param options - `onProgress(done, total, phase)`: `'embed'` after each
    *   batch of texts, then `'insert'` after each chunk of vectors.
    * @returns how many ids were new and how many were replaced.
-   * @throws DimensionMismatchError, InvalidArgumentError, OutOfMemoryError, StorageError (embedder model) — the database is unchanged.
+   * @throws DimensionMismatchError, InvalidArgumentError (also a vector whose squared norm is over
+   *   FLT_MAX / 8: its distances would overflow float32), OutOfMemoryError, StorageError (embedder model) — the database is unchanged.
    */
   insertMany(items: readonly InsertItem[], options: InsertManyOptions = {}): Promise<InsertManyResult> {
     return this.#exclusive('insertMany', (core) => this.#insertMany(core, items, options));
