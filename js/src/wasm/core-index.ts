@@ -254,9 +254,10 @@ export class CoreIndex {
   private scratch(bytes: number): number {
     if (bytes <= this.scratchBytes) return this.scratchPtr;
     if (!(bytes <= MAX_ALLOCATION_BYTES)) throw new OutOfMemoryError(`cannot allocate ${bytes} bytes of WebAssembly memory (at most ${MAX_ALLOCATION_BYTES} in one block)`);
-    const want = Math.min(Math.max(bytes, this.scratchBytes * 2, 4096), MAX_ALLOCATION_BYTES);
+    let want = Math.min(Math.max(bytes, this.scratchBytes * 2, 4096), MAX_ALLOCATION_BYTES);
     this.releaseScratch();
-    const ptr = this.mod._malloc(want) >>> 0;
+    let ptr = this.mod._malloc(want) >>> 0;
+    if (ptr === 0 && want > bytes) ptr = this.mod._malloc((want = bytes)) >>> 0; // the doubling overshot: the exact need may fit
     if (ptr === 0) throw new OutOfMemoryError(`cannot allocate ${want} bytes of WebAssembly memory (the 4 GB limit of wasm32)`);
     this.scratchPtr = ptr;
     this.scratchBytes = want;
