@@ -49,7 +49,7 @@ async function tracked(dim: number, n: number, metric: Metric, seed: number): Pr
 }
 
 /** Hits of `query` are sorted, distinct, live records, each at its float64 reference distance. */
-function expectConsistentHits(t: Tracked, query: ArrayLike<number>, hits: readonly SearchHit[], want: number): void {
+function expectConsistentHits(t: Pick<Tracked, 'metric' | 'data'>, query: ArrayLike<number>, hits: readonly SearchHit[], want: number): void {
   expect(hits).toHaveLength(want);
   expect(new Set(hits.map((h) => h.id)).size).toBe(want);
   for (let i = 0; i < hits.length; i++) {
@@ -127,6 +127,22 @@ describe('issue #16: an oversized searchBatch', () => {
     await expectWorks(db, 24);
     await db.db.close();
   });
+});
+
+test('in a worker the same batch arrives as an OutOfMemoryError, and the worker database keeps working', async () => {
+  const db = await MiniVectorDB.createInWorker({ dim: 1, seed: 3 });
+  try {
+    const data = randomVectors(1000, 1, 15);
+    await db.insertMany(data.map((vector, i) => ({ id: `r${i}`, vector })));
+    const error = await caught(() => db.searchBatch(new Float32Array(536_335), { k: 1000 }), OutOfMemoryError);
+    expect(error.code).toBe('OUT_OF_MEMORY');
+    const q = new Float32Array([0.25]);
+    const hits = await db.search(q, { k: 5, exact: true });
+    expect(checkExactTopK(hits, bruteForceKnn(data, q, 6, 'l2'), 5, (i) => `r${i}`)).toBeUndefined();
+    expectConsistentHits({ data, metric: 'l2' }, q, (await db.searchBatch([q], { k: 5 }))[0]!, 5);
+  } finally {
+    await db.close();
+  }
 });
 
 describe('the core checks every region itself', () => {
