@@ -4,7 +4,8 @@
  * - A searchBatch whose scratch reaches 2^32 bytes used to reach `_malloc`
  *   wrapped to a few bytes; the core then wrote far past the block and every
  *   database of the process failed from then on. Now it is a typed error
- *   before anything is allocated, and every database keeps working.
+ *   before anything is allocated, and every database keeps working (the
+ *   same database, one created before, a new one; also in a worker).
  * - The core checks every (address, count) region itself too: a caller that
  *   skips the TypeScript check gets a status code, not a heap overwrite.
  * - Values whose squares overflow float32 are refused (squared norm over
