@@ -27,6 +27,7 @@ import type {
 } from './types.js';
 import { checkBoolean, checkId, checkInt, checkKnownKeys, checkObject, checkQuantization, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
 import { CoreIndex, METRIC_IDS, NO_LABEL, QUANTIZATION_NAMES, type LabelBitset } from './wasm/core-index.js';
+import { heapBytes, searchScratchBytes } from './wasm/heap-size.js';
 import { loadCore } from './wasm/load.js';
 import { WorkerMiniVectorDB } from './worker/proxy.js';
 
@@ -288,7 +289,8 @@ export class MiniVectorDB {
    * @param options - `onProgress(done, total, phase)`: `'embed'` after each
    *   batch of texts, then `'insert'` after each chunk of vectors.
    * @returns how many ids were new and how many were replaced.
-   * @throws DimensionMismatchError, InvalidArgumentError, OutOfMemoryError, StorageError (embedder model) — the database is unchanged.
+   * @throws DimensionMismatchError, InvalidArgumentError (also a vector whose squared norm is over
+   *   FLT_MAX / 8: its distances would overflow float32), OutOfMemoryError, StorageError (embedder model) — the database is unchanged.
    */
   insertMany(items: readonly InsertItem[], options: InsertManyOptions = {}): Promise<InsertManyResult> {
     return this.#exclusive('insertMany', (core) => this.#insertMany(core, items, options));
@@ -431,7 +433,8 @@ export class MiniVectorDB {
    * @param query - `dim` finite numbers, or a text embedded by the database's embedder.
    * @param options - `k` (default 10), `efSearch` (default: the database's), `filter`, `exact`.
    * @returns min(k, matching records) hits with `distance` (lower is closer) and `score` (higher is closer).
-   * @throws DimensionMismatchError, InvalidArgumentError.
+   * @throws DimensionMismatchError; InvalidArgumentError (also for a value whose square would overflow: squared norm over FLT_MAX / 8, see the README's Limits).
+   * @throws OutOfMemoryError when the results (min(k, matching)·8 bytes) exceed one wasm32 block.
    */
   search(query: string | Float32Array | ArrayLike<number>, options: SearchOptions = {}): Promise<SearchHit[]> {
     return this.#exclusive('search', async (core) => {
@@ -446,6 +449,10 @@ export class MiniVectorDB {
    * Many queries in one call into WebAssembly (amortises the crossing).
    * @param queries - an array of vectors or texts, or one Float32Array of n·dim values (row-major).
    * @returns one hit list per query, in order.
+   * @throws DimensionMismatchError, InvalidArgumentError (as {@link search}).
+   * @throws OutOfMemoryError when the call's WebAssembly scratch — n·dim·4 bytes of
+   *   queries plus n·min(k, matching)·8 of results — exceeds one wasm32 block
+   *   (just under 4 GiB): split the batch. Nothing is allocated; every database keeps working.
    */
   searchBatch(queries: readonly (string | Float32Array | ArrayLike<number>)[] | Float32Array, options: SearchOptions = {}): Promise<SearchHit[][]> {
     return this.#exclusive('searchBatch', async (core) => {
@@ -462,10 +469,12 @@ export class MiniVectorDB {
           throw new InvalidArgumentError(`a flat query batch must hold a multiple of dim ${dim} values, got ${queries.length}`);
         }
         nq = queries.length / dim;
+        heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]); // before the copy: the core could never take more
         flat = new Float32Array(queries.length);
         for (let i = 0; i < nq; i++) writeVector(queries.subarray(i * dim, (i + 1) * dim), dim, flat, i * dim, `queries[${i}]`, nonZero);
       } else if (Array.isArray(queries)) {
         nq = queries.length;
+        heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]);
         flat = new Float32Array(nq * dim);
         const list = queries as readonly unknown[];
         for (let i = 0; i < nq; i++) writeVector(list[i], dim, flat, i * dim, `queries[${i}]`, nonZero);
@@ -706,6 +715,8 @@ export class MiniVectorDB {
     const matching = allowed?.count ?? this.#records.size;
     if (matching === 0) return Array.from({ length: nq }, () => []);
     const kk = Math.min(k, matching); // a huge k returns every matching record
+    // An exact batch runs query by query, but its answer is as large: same limit, so that `exact` never decides success.
+    if (exact) searchScratchBytes(nq, core.dim, kk, allowed?.words.length ?? 0);
     const perQuery = exact
       ? Array.from({ length: nq }, (_, i) => core.search(queries.subarray(i * core.dim, (i + 1) * core.dim), 1, kk, ef, allowed, true)[0]!)
       : core.search(queries, nq, kk, Math.max(ef, kk), allowed, false);

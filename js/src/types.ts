@@ -230,7 +230,7 @@ export interface OpenOptions {
 export interface InsertItem {
   /** Non-empty string, unique in the database; inserting an existing id replaces its vector and metadata (upsert). */
   id: string;
-  /** `dim` finite numbers (converted to float32). Required unless `text` is given. */
+  /** `dim` finite numbers (converted to float32) with Σ v² ≤ FLT_MAX / 8 ≈ 4.25e37 (so distances stay finite). Required unless `text` is given. */
   vector?: Float32Array | ArrayLike<number>;
   /** Text embedded by the database's embedder when `vector` is absent; kept in the record with `storeText`. */
   text?: string;
@@ -243,7 +243,7 @@ export interface InsertItem {
  * what the record has.
  */
 export interface UpdateChanges {
-  /** New vector: `dim` finite numbers (converted to float32). */
+  /** New vector: `dim` finite numbers (converted to float32) with Σ v² ≤ FLT_MAX / 8. */
   vector?: Float32Array | ArrayLike<number>;
   /** New text, embedded by the database's embedder when `vector` is absent; kept with `storeText`. */
   text?: string;

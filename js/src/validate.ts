@@ -64,9 +64,20 @@ export function checkId(id: unknown, what = 'id'): string {
 }
 
 /**
+ * Largest squared L2 norm Σ v_i² of an accepted vector (summed in float64
+ * over its float32 values, in index order): FLT_MAX / 8 ≈ 4.25e37, so every
+ * value is below ≈ 6.5e18. For two such vectors ‖x − y‖² ≤ 2‖x‖² + 2‖y‖²
+ * ≤ FLT_MAX / 2 and |x · y| ≤ ‖x‖‖y‖ ≤ FLT_MAX / 8: every float32 distance
+ * stays finite, with a factor 2 to spare for rounding. The core applies the
+ * same rule (`kMaxSquaredNorm` in `wasm/include/minivectordb/index.hpp`).
+ */
+export const MAX_SQUARED_NORM = 3.4028234663852886e38 / 8;
+
+/**
  * Checks a vector and writes it as float32 into `out` at `offset`
  * (dim values). Throws DimensionMismatchError or InvalidArgumentError
- * (non-numeric, NaN, ±Infinity, or zero vector when `nonZero`).
+ * (non-numeric, NaN, ±Infinity, squared norm over {@link MAX_SQUARED_NORM},
+ * or zero vector when `nonZero`).
  */
 export function writeVector(v: unknown, dim: number, out: Float32Array, offset: number, what: string, nonZero: boolean): void {
   if (!(v instanceof Float32Array) && !isArrayLikeOfNumbers(v)) {
@@ -82,10 +93,7 @@ export function writeVector(v: unknown, dim: number, out: Float32Array, offset: 
     // runs only to name the offending index.
     out.set(v, offset);
     for (let i = 0; i < dim; i++) norm += v[i]! * v[i]!;
-    if (Number.isFinite(norm)) {
-      if (nonZero && norm === 0) throw new InvalidArgumentError(`${what} is a zero vector; the cosine metric needs a non-zero norm`);
-      return;
-    }
+    if (Number.isFinite(norm)) return checkNorm(norm, what, nonZero);
     norm = 0;
   }
   for (let i = 0; i < dim; i++) {
@@ -97,6 +105,16 @@ export function writeVector(v: unknown, dim: number, out: Float32Array, offset: 
     const f = out[offset + i]!; // float32 rounding: 1e39 becomes Infinity
     if (!Number.isFinite(f)) throw new InvalidArgumentError(`${what} value at index ${i} (${x}) overflows float32`);
     norm += f * f;
+  }
+  checkNorm(norm, what, nonZero);
+}
+
+/** The squared norm of a vector of finite values: at most MAX_SQUARED_NORM, and non-zero when `nonZero`. */
+function checkNorm(norm: number, what: string, nonZero: boolean): void {
+  if (norm > MAX_SQUARED_NORM) {
+    throw new InvalidArgumentError(
+      `${what} has squared norm ${norm.toPrecision(6)}, over the limit ${MAX_SQUARED_NORM.toPrecision(6)} (FLT_MAX / 8, so that distances stay finite in float32)`,
+    );
   }
   if (nonZero && norm === 0) throw new InvalidArgumentError(`${what} is a zero vector; the cosine metric needs a non-zero norm`);
 }

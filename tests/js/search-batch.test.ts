@@ -71,8 +71,10 @@ describe.each(['l2', 'cosine'] as const)('searchBatch (%s)', (metric) => {
       const one = await caught(() => db.search(bad.subarray(2 * DIM, 3 * DIM)), InvalidArgumentError);
       expect(one.message).toContain(`query has a non-finite value at index ${at}`);
     }
-    // Finite but huge float32 values are fine (their squares still sum to a finite double).
+    // Finite but huge float32 values are refused: their distances would overflow float32 (README, Limits).
     const huge = new Float32Array(DIM).fill(3.4e38);
-    expect(await db.search(huge, { k: 1 })).toHaveLength(1);
+    expect((await caught(() => db.search(huge, { k: 1 }), InvalidArgumentError)).message).toContain('query has squared norm');
+    const batch = await caught(() => db.searchBatch([queries[0]!, huge]), InvalidArgumentError);
+    expect(batch.message).toContain('queries[1] has squared norm');
   });
 });

@@ -7,13 +7,19 @@
 //  - Fallible calls return an int32: >= 0 on success (a count where it says
 //    so), or the negated mvdb::ErrorCode; lastError() then holds the message.
 //    No C++ exception exists in this build (-fno-exceptions).
+//  - Every region (address, counts) is checked to lie inside the linear
+//    memory before it is read or written, its size computed in 64 bits
+//    (mvdb::CheckRegion): a wrapped count can never reach the heap.
 #include <emscripten/bind.h>
+#include <emscripten/heap.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "minivectordb/index.hpp"
+#include "minivectordb/region.hpp"
 #include "minivectordb/snapshot.hpp"
 
 namespace {
@@ -46,6 +52,9 @@ class WasmIndex {
   /// (a reused tombstone's or a new one, see mvdb::Index::Add) goes to
   /// out_labels (n uint32). Returns 0 or -code.
   int32_t add(uintptr_t vectors, uint32_t n, uintptr_t out_labels) {
+    if (int32_t rc = CheckRegions({{vectors, mvdb::RegionBytes(n, dim(), 4), "add vectors"},
+                                   {out_labels, mvdb::RegionBytes(n, 1, 4), "add labels"}}))
+      return rc;
     return Report(index_.Add(reinterpret_cast<const float*>(vectors), n, reinterpret_cast<uint32_t*>(out_labels)));
   }
 
@@ -75,6 +84,7 @@ class WasmIndex {
   /// out buffers; returns the number written or -code.
   int32_t search(uintptr_t query, uint32_t k, uint32_t ef, uintptr_t allowed, uint32_t allowed_count,
                  uintptr_t out_labels, uintptr_t out_distances) {
+    if (int32_t rc = CheckSearchRegions(query, 1, k, allowed, out_labels, out_distances, 0)) return rc;
     Status st = index_.Search(reinterpret_cast<const float*>(query), k, ef, reinterpret_cast<const uint32_t*>(allowed),
                               allowed_count, &hits_);
     if (!st.ok()) return Fail(st);
@@ -86,6 +96,7 @@ class WasmIndex {
   /// out_counts[i] (uint32). Returns 0 or -code (the first failing query).
   int32_t searchBatch(uintptr_t queries, uint32_t nq, uint32_t k, uint32_t ef, uintptr_t allowed,
                       uint32_t allowed_count, uintptr_t out_labels, uintptr_t out_distances, uintptr_t out_counts) {
+    if (int32_t rc = CheckSearchRegions(queries, nq, k, allowed, out_labels, out_distances, out_counts)) return rc;
     const float* q = reinterpret_cast<const float*>(queries);
     uint32_t* counts = reinterpret_cast<uint32_t*>(out_counts);
     const uint32_t dim = index_.config().dim;
@@ -100,6 +111,7 @@ class WasmIndex {
 
   /// Exact (flat) search, same contract as search(); the test reference.
   int32_t searchExact(uintptr_t query, uint32_t k, uintptr_t allowed, uintptr_t out_labels, uintptr_t out_distances) {
+    if (int32_t rc = CheckSearchRegions(query, 1, k, allowed, out_labels, out_distances, 0)) return rc;
     Status st = index_.SearchExact(reinterpret_cast<const float*>(query), k, reinterpret_cast<const uint32_t*>(allowed),
                                    &hits_);
     if (!st.ok()) return Fail(st);
@@ -149,6 +161,7 @@ class WasmIndex {
   /// releaseSnapshot(). Returns 0 or -code.
   int32_t serialize(uintptr_t user, uint32_t user_len) {
     releaseSnapshot();
+    if (int32_t rc = CheckRegions({{user, user_len, "serialize user section"}})) return rc;
     return Report(mvdb::SerializeSnapshot(index_, reinterpret_cast<const uint8_t*>(user), user_len, &snapshot_));
   }
   uintptr_t snapshotAddress() const { return reinterpret_cast<uintptr_t>(snapshot_.data()); }
@@ -159,6 +172,7 @@ class WasmIndex {
   /// index is unchanged on failure). On success userOffset()/userSize()
   /// locate the USER section inside those bytes. Returns 0 or -code.
   int32_t load(uintptr_t data, uint32_t len) {
+    if (int32_t rc = CheckRegions({{data, len, "snapshot bytes"}})) return rc;
     mvdb::Index loaded;
     uint64_t off = 0, ulen = 0;
     Status st = mvdb::DeserializeSnapshot(reinterpret_cast<const uint8_t*>(data), len, &loaded, &off, &ulen);
@@ -176,6 +190,33 @@ class WasmIndex {
 
  private:
   int32_t Report(const Status& st) { return st.ok() ? 0 : Fail(st); }
+
+  struct Region {
+    uintptr_t address;
+    uint64_t bytes;
+    const char* what;
+  };
+  /// 0 when every region lies inside the linear memory, else -code of the first that does not.
+  int32_t CheckRegions(std::initializer_list<Region> regions) {
+    const uint64_t memory = emscripten_get_heap_size();
+    for (const Region& r : regions) {
+      Status st = mvdb::CheckRegion(r.address, r.bytes, memory, r.what);
+      if (!st.ok()) return Fail(st);
+    }
+    return 0;
+  }
+  /// The regions of a search of nq queries: queries (nq·dim float32), the
+  /// allowed bitset (one bit per label, whole uint32 words), labels and
+  /// distances (nq·k each) and, for a batch, the counts (nq uint32).
+  int32_t CheckSearchRegions(uintptr_t queries, uint32_t nq, uint32_t k, uintptr_t allowed, uintptr_t out_labels,
+                             uintptr_t out_distances, uintptr_t out_counts) {
+    const uint64_t words = (uint64_t{index_.size()} + 31) / 32;
+    return CheckRegions({{queries, mvdb::RegionBytes(nq, dim(), 4), "queries"},
+                         {allowed, allowed == 0 ? 0 : words * 4, "allowed bitset"},
+                         {out_labels, mvdb::RegionBytes(nq, k, 4), "result labels"},
+                         {out_distances, mvdb::RegionBytes(nq, k, 4), "result distances"},
+                         {out_counts, out_counts == 0 ? 0 : mvdb::RegionBytes(nq, 1, 4), "result counts"}});
+  }
   int32_t Fail(const Status& st) {
     last_error_ = st.message();
     return -static_cast<int32_t>(st.code());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <type_traits>
@@ -9,14 +10,25 @@
 namespace mvdb {
 namespace {
 
-bool AllFinite(const float* v, uint32_t d, uint32_t* bad) {
+/// Checks the d values of a vector: all finite and Σ v_i² ≤ kMaxSquaredNorm
+/// (see index.hpp: distances between accepted vectors stay finite). The
+/// squared norm goes to *sum_sq. Messages name "vector <index>", or "query"
+/// when index < 0.
+Status CheckValues(const float* v, uint32_t d, int64_t index, double* sum_sq) {
+  auto name = [index] { return index < 0 ? std::string("query") : "vector " + std::to_string(index); };
+  double sum = 0.0;
   for (uint32_t i = 0; i < d; ++i) {
-    if (!std::isfinite(v[i])) {
-      *bad = i;
-      return false;
-    }
+    if (!std::isfinite(v[i]))
+      return InvalidArgument(name() + " has a non-finite value (NaN or Infinity) at index " + std::to_string(i));
+    sum += static_cast<double>(v[i]) * v[i];
   }
-  return true;
+  if (sum > kMaxSquaredNorm) {
+    char text[96];
+    std::snprintf(text, sizeof text, " has squared norm %.6g, over the limit %.6g", sum, kMaxSquaredNorm);
+    return InvalidArgument(name() + text + " (FLT_MAX / 8, so that distances stay finite in float32)");
+  }
+  *sum_sq = sum;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -88,16 +100,10 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
   const uint32_t appended = AppendedBy(n);
   // Check every vector before touching anything.
   for (uint32_t i = 0; i < n; ++i) {
-    const float* v = vectors + uint64_t{i} * dim;
-    uint32_t bad = 0;
-    if (!AllFinite(v, dim, &bad))
-      return InvalidArgument("vector " + std::to_string(i) + " has a non-finite value (NaN or Infinity) at index " +
-                             std::to_string(bad));
-    if (config_.metric == Metric::kCosine) {
-      double sum = 0.0;
-      for (uint32_t j = 0; j < dim; ++j) sum += static_cast<double>(v[j]) * v[j];
-      if (!(sum > 0.0)) return InvalidArgument("vector " + std::to_string(i) + " has zero norm; cosine needs a non-zero vector");
-    }
+    double sum = 0.0;
+    MVDB_RETURN_IF_ERROR(CheckValues(vectors + uint64_t{i} * dim, dim, i, &sum));
+    if (config_.metric == Metric::kCosine && !(sum > 0.0))
+      return InvalidArgument("vector " + std::to_string(i) + " has zero norm; cosine needs a non-zero vector");
   }
   MVDB_RETURN_IF_ERROR(ReserveForAdd(n));  // the label space, then room for all
   MVDB_RETURN_IF_ERROR(row_.Resize(dim));
@@ -268,9 +274,8 @@ Status Index::MarkDeleted(uint32_t label) {
 Status Index::PrepareQuery(const float* query, uint32_t k) {
   if (k < 1 || k > kMaxK) return InvalidArgument("k must be in [1, " + std::to_string(kMaxK) + "], got " + std::to_string(k));
   const uint32_t dim = config_.dim;
-  uint32_t bad = 0;
-  if (!AllFinite(query, dim, &bad))
-    return InvalidArgument("query has a non-finite value (NaN or Infinity) at index " + std::to_string(bad));
+  double sum = 0.0;
+  MVDB_RETURN_IF_ERROR(CheckValues(query, dim, -1, &sum));
   MVDB_RETURN_IF_ERROR(query_.Resize(dim));
   if (order_.learned()) {
     order_.Arrange(query, query_.data());

@@ -455,9 +455,16 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   if (tomb_set != deleted_count)
     return SnapshotCorrupt("TOMB has " + std::to_string(tomb_set) + " deleted labels, CONF says " +
                            std::to_string(deleted_count));
-  for (uint64_t i = 0; has_floats && i < uint64_t{count} * c.dim; ++i) {
-    if (!std::isfinite(LoadF32(data + vecs.offset + 4 * i)))
-      return SnapshotCorrupt("vector " + std::to_string(i / c.dim) + " holds a non-finite value");
+  // Add's rule (kMaxSquaredNorm): what insert refuses, load refuses too.
+  for (uint32_t v = 0; has_floats && v < count; ++v) {
+    double sum = 0.0;
+    for (uint32_t j = 0; j < c.dim; ++j) {
+      const float x = LoadF32(data + vecs.offset + 4 * (uint64_t{v} * c.dim + j));
+      if (!std::isfinite(x)) return SnapshotCorrupt("vector " + std::to_string(v) + " holds a non-finite value");
+      sum += static_cast<double>(x) * x;
+    }
+    if (sum > kMaxSquaredNorm)
+      return SnapshotCorrupt("vector " + std::to_string(v) + " has a squared norm over the limit FLT_MAX / 8");
   }
 
   uint32_t fresh_count = 0;

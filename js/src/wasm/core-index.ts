@@ -8,6 +8,7 @@
  */
 import { errorFromCore, OutOfMemoryError } from '../errors.js';
 import type { Quantization } from '../types.js';
+import { heapBytes, MAX_ALLOCATION_BYTES, searchScratchBytes } from './heap-size.js';
 import type { CoreModule, WasmIndex } from './minivectordb_core.mjs';
 
 /** Numeric metric ids of the core (`wasm/include/minivectordb/distance.hpp`). */
@@ -70,7 +71,7 @@ export class CoreIndex {
   static load(mod: CoreModule, bytes: Uint8Array): { index: CoreIndex; user: Uint8Array } {
     const index = new CoreIndex(mod, new mod.WasmIndex());
     try {
-      const ptr = index.scratch(bytes.byteLength);
+      const ptr = index.scratch(heapBytes('the snapshot', [bytes.byteLength]));
       index.mod.HEAPU8.set(bytes, ptr);
       index.check(index.raw.load(ptr, bytes.byteLength));
       const off = index.raw.userOffset() >>> 0;
@@ -127,7 +128,7 @@ export class CoreIndex {
    *   on) or new ones (see `Index::Add` in `wasm/include/minivectordb/index.hpp`).
    */
   add(vectors: Float32Array, n: number): Uint32Array {
-    const ptr = this.scratch(vectors.byteLength + n * 4);
+    const ptr = this.scratch(heapBytes(`an insert of ${n} vectors`, [vectors.length, 4], [n, 4]));
     const labelsPtr = ptr + vectors.byteLength;
     this.mod.HEAPF32.set(vectors, ptr >>> 2);
     this.check(this.raw.add(ptr, n, labelsPtr));
@@ -182,13 +183,15 @@ export class CoreIndex {
   /**
    * k nearest labels of `nq` queries (nq·dim float32). With `exact`, a flat
    * scan (nq must be 1). Returns per-query hits, nearest first.
+   * @throws OutOfMemoryError when the scratch (queries, bitset, nq·k labels
+   *   and distances, nq counts) exceeds the wasm32 limit — nothing allocated.
    */
   search(queries: Float32Array, nq: number, k: number, ef: number, allowed: LabelBitset | undefined, exact: boolean): CoreHits[] {
     const qBytes = queries.byteLength;
     const allowedBytes = allowed?.words.byteLength ?? 0;
     const slots = nq * k;
     // One scratch region: [queries | allowed bitset | labels | distances | counts]
-    const base = this.scratch(qBytes + allowedBytes + slots * 8 + nq * 4);
+    const base = this.scratch(searchScratchBytes(nq, this.dim, k, allowed?.words.length ?? 0));
     const allowedPtr = allowed === undefined ? 0 : base + qBytes;
     const labelsPtr = base + qBytes + allowedBytes;
     const distPtr = labelsPtr + slots * 4;
@@ -220,7 +223,7 @@ export class CoreIndex {
 
   /** The snapshot bytes of this index with `user` as its USER section (a copy). */
   serialize(user: Uint8Array): Uint8Array {
-    const ptr = this.scratch(user.byteLength);
+    const ptr = this.scratch(heapBytes('the snapshot metadata', [user.byteLength]));
     this.mod.HEAPU8.set(user, ptr);
     try {
       this.check(this.raw.serialize(ptr, user.byteLength));
@@ -244,12 +247,17 @@ export class CoreIndex {
     return rc;
   }
 
-  /** A heap region of at least `bytes` bytes, reused across calls (grown by doubling). */
+  /**
+   * A heap region of at least `bytes` bytes (a size from {@link heapBytes}),
+   * reused across calls (grown by doubling, never past the wasm32 limit).
+   */
   private scratch(bytes: number): number {
     if (bytes <= this.scratchBytes) return this.scratchPtr;
-    const want = Math.max(bytes, this.scratchBytes * 2, 4096);
+    if (!(bytes <= MAX_ALLOCATION_BYTES)) throw new OutOfMemoryError(`cannot allocate ${bytes} bytes of WebAssembly memory (at most ${MAX_ALLOCATION_BYTES} in one block)`);
+    let want = Math.min(Math.max(bytes, this.scratchBytes * 2, 4096), MAX_ALLOCATION_BYTES);
     this.releaseScratch();
-    const ptr = this.mod._malloc(want) >>> 0;
+    let ptr = this.mod._malloc(want) >>> 0;
+    if (ptr === 0 && want > bytes) ptr = this.mod._malloc((want = bytes)) >>> 0; // the doubling overshot: the exact need may fit
     if (ptr === 0) throw new OutOfMemoryError(`cannot allocate ${want} bytes of WebAssembly memory (the 4 GB limit of wasm32)`);
     this.scratchPtr = ptr;
     this.scratchBytes = want;

@@ -17,6 +17,11 @@
 
 namespace mvdb {
 
+/// Largest buffer, in bytes: the wasm32 address space (size_t is 32-bit
+/// there). Native builds get the same cap, so that the native tests see the
+/// limits of the WebAssembly build instead of allocating tens of gigabytes.
+constexpr uint64_t kMaxBufferBytes = uint64_t{UINT32_MAX} < uint64_t{SIZE_MAX} ? uint64_t{UINT32_MAX} : uint64_t{SIZE_MAX};
+
 template <typename T>
 class GrowableArray {
   static_assert(std::is_trivially_copyable<T>::value, "GrowableArray holds trivially copyable types only");
@@ -44,8 +49,9 @@ class GrowableArray {
   /// reservation (a bulk insert) gets exactly what it asks for rather than
   /// the next power of two. When that cannot be allocated (near the 4 GB
   /// ceiling of wasm32), smaller steps are tried, halving the overshoot down
-  /// to the exact need. Fails (array unchanged) when the byte size overflows
-  /// the address space or even `n` elements cannot be allocated.
+  /// to the exact need. Fails (array unchanged) when the byte size, computed
+  /// in 64 bits, exceeds kMaxBufferBytes or even `n` elements cannot be
+  /// allocated.
   Status Reserve(uint64_t n) {
     if (n <= capacity_) return Status::Ok();
     const uint64_t doubled = capacity_ == 0 ? 16 : (capacity_ > UINT64_MAX / 2 ? UINT64_MAX : capacity_ * 2);
@@ -99,10 +105,11 @@ class GrowableArray {
   const T& operator[](uint64_t i) const { return data_[i]; }
 
  private:
-  static bool BytesFit(uint64_t n) { return n <= (uint64_t{SIZE_MAX} / sizeof(T)) && n * sizeof(T) <= uint64_t{SIZE_MAX}; }
+  static bool BytesFit(uint64_t n) { return n <= kMaxBufferBytes / sizeof(T); }
   static std::string OomMessage(uint64_t n) {
-    return "cannot allocate " + std::to_string(n * sizeof(T)) + " bytes (" + std::to_string(n) +
-           " elements of " + std::to_string(sizeof(T)) + " bytes)";
+    const std::string bytes = n <= UINT64_MAX / sizeof(T) ? std::to_string(n * sizeof(T)) : "over 2^64";
+    return "cannot allocate " + bytes + " bytes (" + std::to_string(n) + " elements of " + std::to_string(sizeof(T)) +
+           " bytes; one buffer holds at most " + std::to_string(kMaxBufferBytes) + ")";
   }
 
   T* data_ = nullptr;

@@ -16,6 +16,8 @@
 // (the widening multiply-add); a scalar tail handles d % 16.
 #pragma once
 
+#include <algorithm>
+#include <cfloat>
 #include <cstdint>
 
 #include "minivectordb/simd128.hpp"
@@ -120,14 +122,18 @@ inline int32_t DotI8(const int8_t* a, const int8_t* b, uint32_t d) {
 /// quantizer (x ≈ offset + step·code, see quantizer.hpp):
 ///  - l2: step² · Σ(a−b)² (per-dimension offsets cancel);
 ///  - ip / cosine: 1 − step² · Σ a·b (offsets are 0 for these metrics).
+/// Both saturate at ±FLT_MAX: vectors within kMaxSquaredNorm (index.hpp)
+/// have finite float32 distances, but their codes round each value by up to
+/// step/2, which over 65,536 dimensions can inflate a dequantized distance
+/// past FLT_MAX; a saturated distance still orders as the farthest.
 struct L2I8Kernel {
   static float Distance(const int8_t* a, const int8_t* b, uint32_t d, float step2) {
-    return step2 * static_cast<float>(L2SqI8(a, b, d));
+    return std::min(step2 * static_cast<float>(L2SqI8(a, b, d)), FLT_MAX);
   }
 };
 struct InnerProductI8Kernel {
   static float Distance(const int8_t* a, const int8_t* b, uint32_t d, float step2) {
-    return 1.f - step2 * static_cast<float>(DotI8(a, b, d));
+    return std::min(std::max(1.f - step2 * static_cast<float>(DotI8(a, b, d)), -FLT_MAX), FLT_MAX);
   }
 };
 

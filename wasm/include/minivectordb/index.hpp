@@ -3,6 +3,7 @@
 // instance; there is no global state.
 #pragma once
 
+#include <cfloat>
 #include <cstdint>
 #include <vector>
 
@@ -43,6 +44,13 @@ constexpr uint32_t kMaxM = 1024;
 constexpr uint32_t kMaxEf = 1u << 20;
 constexpr uint32_t kMaxK = 1u << 20;
 constexpr uint32_t kMaxRerank = 1024;
+/// Largest squared L2 norm Σ v_i² (summed in double, in index order) of a
+/// vector that Add or a query accepts: FLT_MAX / 8 ≈ 4.25e37 (every value
+/// then below ≈ 6.5e18). For two such vectors ‖x − y‖² ≤ 2‖x‖² + 2‖y‖²
+/// ≤ FLT_MAX / 2 and |x · y| ≤ ‖x‖‖y‖ ≤ FLT_MAX / 8, so every float32
+/// distance stays finite, with a factor 2 to spare for float32 rounding
+/// ((1 + 2^-24)^65536 < 1.004). js/src/validate.ts applies the same rule.
+constexpr double kMaxSquaredNorm = static_cast<double>(FLT_MAX) / 8;
 /// Vectors a DimensionOrder is learned from (Index::dimension_order): the
 /// first this many an index holds. Per-dimension variances from 1,024 rows
 /// order MNIST's high-variance pixels first.
@@ -80,13 +88,14 @@ class Index {
   /// RelinkReused; it keeps its level), and the first n - r get new labels
   /// size() .. size()+n-r-1. Without tombstones (or with reuse off) labels
   /// are size() .. size()+n-1.
-  /// All-or-nothing: every vector is checked (finite values; non-zero norm
-  /// for cosine) and memory for all n is reserved before the first is
+  /// All-or-nothing: every vector is checked (finite values, squared norm at
+  /// most kMaxSquaredNorm; non-zero norm for cosine) and memory for all n is reserved before the first is
   /// inserted; on a late kOutOfMemory (an upper-layer link block, only
   /// possible for a new label, and new labels go first) the new labels this
   /// call assigned are tombstoned and no slot was reused, so live labels and
   /// results are as before.
-  /// Errors: kInvalidArgument (NaN/Inf, zero vector with cosine), kOutOfMemory.
+  /// Errors: kInvalidArgument (NaN/Inf, squared norm over kMaxSquaredNorm,
+  /// zero vector with cosine), kOutOfMemory.
   Status Add(const float* vectors, uint32_t n, uint32_t* labels = nullptr);
 
   /// Labels of the most recent small Adds (at most kFreshCapacity, from
@@ -146,8 +155,8 @@ class Index {
   /// the labels of the latest small Adds, see fresh_list.hpp), falling back
   /// to the flat scan when the walk finds fewer than min(k, matching) results. So the result always holds
   /// min(k, matching) labels. Distances are lower-is-closer (see Metric).
-  /// Errors: kInvalidArgument (k or ef out of range, NaN query, zero query
-  /// with cosine), kOutOfMemory (scratch or `out` for k / ef results).
+  /// Errors: kInvalidArgument (k or ef out of range, NaN query, squared norm
+  /// over kMaxSquaredNorm, zero query with cosine), kOutOfMemory (scratch or `out` for k / ef results).
   Status Search(const float* query, uint32_t k, uint32_t ef, const uint32_t* allowed, uint32_t allowed_count,
                 GrowableArray<Neighbor>* out, SearchPlan* plan = nullptr);
 
