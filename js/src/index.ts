@@ -17,6 +17,7 @@ export {
   type ErrorCode,
 } from './errors.js';
 export type { Logger, LogLevel } from './logger.js';
+export { tokenize } from './lexical/tokenizer.js';
 export { createEmbedder, DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM, ModelLoadError, OnnxEmbedder } from './embed/index.js';
 export type {
   DownloadProgress,
@@ -48,9 +49,11 @@ export type {
   OpenOptions,
   Quantization,
   SearchHit,
+  SearchMode,
   SearchOptions,
   Stats,
   StoredRecord,
+  TextIndexOptions,
   WasmSource,
   WorkerOptions,
 } from './types.js';

@@ -15,6 +15,8 @@ export interface TextSettings {
   embedder?: EmbedderInfo;
   /** Whether inserted texts are kept in the records. */
   storeText: boolean;
+  /** The BM25 text index's settings (`lexical/text-index.ts`), `false` when off; absent in snapshots written before it. */
+  textIndex?: unknown;
 }
 
 export class TextEmbedding {
@@ -101,5 +103,5 @@ function checkConfig(config: unknown): EmbedderConfig {
 export function readTextSettings(settings: unknown): TextSettings {
   const s = (typeof settings === 'object' && settings !== null ? settings : {}) as Partial<TextSettings>;
   const embedder = s.embedder ?? undefined; // MessagePack turns an absent (undefined) embedder into null
-  return { embedder: embedder === undefined ? undefined : embedder, storeText: s.storeText === true };
+  return { embedder: embedder === undefined ? undefined : embedder, storeText: s.storeText === true, textIndex: s.textIndex ?? undefined };
 }

@@ -1,0 +1,97 @@
+/**
+ * Text queries in `'text'` and `'hybrid'` modes: the mode a search runs in,
+ * the BM25 list, and its reciprocal rank fusion with the vector list. The
+ * database supplies vector search, embedding and hit building through
+ * {@link TextSearchContext}, so this file knows nothing of WebAssembly.
+ * @internal
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { SearchHit, SearchMode, SearchOptions } from '../types.js';
+import { describe } from '../validate.js';
+import { reciprocalRankFusion } from './fusion.js';
+import type { TextIndex } from './text-index.js';
+
+/**
+ * Mode of text queries when none is given, chosen by `npm run bench --
+ * --quality-only` (README, "Hybrid search"): on the demo corpus hybrid
+ * fusion beats vector-only search on everyday intents and on exact terms.
+ */
+export const DEFAULT_TEXT_MODE: SearchMode = 'hybrid';
+/** Weight of the BM25 list in the fusion when none is given (0.5: unweighted RRF). */
+export const DEFAULT_TEXT_WEIGHT = 0.5;
+/** Each list contributes its best max(k, FUSION_DEPTH) records to the fusion. */
+export const FUSION_DEPTH = 100;
+
+const MODES: readonly SearchMode[] = ['vector', 'text', 'hybrid'];
+
+/**
+ * The mode of a search, checked: `mode` if given, else hybrid for text
+ * queries on a database with a text index, else vector.
+ * @throws InvalidArgumentError on an unknown mode, a text or hybrid mode with vector queries or without a text index.
+ */
+export function textSearchMode(options: SearchOptions, textQueries: boolean, hasTextIndex: boolean): SearchMode {
+  const mode = options.mode;
+  if (mode === undefined) return textQueries && hasTextIndex ? DEFAULT_TEXT_MODE : 'vector';
+  if (!MODES.includes(mode)) throw new InvalidArgumentError(`mode must be 'vector', 'text' or 'hybrid', got ${describe(mode)}`);
+  if (mode === 'vector') return mode;
+  if (!textQueries) throw new InvalidArgumentError(`mode '${mode}' needs text queries, got vectors`);
+  if (!hasTextIndex) {
+    throw new InvalidArgumentError(`mode '${mode}' needs a text index: create the database with { storeText: true } (textIndex is on by default then)`);
+  }
+  return mode;
+}
+
+/** What a text or hybrid search needs from the database. */
+export interface TextSearchContext {
+  index: TextIndex;
+  /** k (≥ 1), the allowed-labels bitset words (undefined: all) and their count. */
+  k: number;
+  allowed: Uint32Array | undefined;
+  matching: number;
+  /** Embeds the queries (checked), one row of `dim` per text. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Nearest `n` labels (and distances) of each query vector, honouring the filter and `exact`. */
+  nearest(queries: readonly Float32Array[], n: number): { labels: Uint32Array; distances: Float32Array }[];
+  /** Exact distances from `query` to `labels`. */
+  distancesTo(query: Float32Array, labels: readonly number[]): Map<number, number>;
+  /** A hit for `label`. */
+  hit(label: number, distance: number, score: number, ranks: SearchHit['ranks']): SearchHit;
+}
+
+/** Checks `textWeight` (default {@link DEFAULT_TEXT_WEIGHT}). */
+export function checkTextWeight(value: unknown): number {
+  if (value === undefined) return DEFAULT_TEXT_WEIGHT;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new InvalidArgumentError(`textWeight must be a number in [0, 1], got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Runs `texts` in `mode` ('text' or 'hybrid'); one hit list per text, best first. */
+export async function searchTexts(ctx: TextSearchContext, texts: readonly string[], mode: 'text' | 'hybrid', textWeight: number): Promise<SearchHit[][]> {
+  const { index, k, allowed } = ctx;
+  if (mode === 'text') {
+    return texts.map((text) => {
+      const { labels, scores } = index.search(text, k, allowed);
+      return labels.map((label, i) => ctx.hit(label, NaN, scores[i]!, { text: i + 1 }));
+    });
+  }
+  const vectors = await ctx.embed(texts);
+  if (ctx.matching === 0) return texts.map(() => []);
+  const depth = Math.min(Math.max(k, FUSION_DEPTH), ctx.matching);
+  const nearest = ctx.nearest(vectors, depth);
+  return texts.map((text, q) => {
+    const vector = nearest[q]!;
+    const fused = reciprocalRankFusion(Array.from(vector.labels), index.search(text, depth, allowed).labels, textWeight, k);
+    const distance = new Map<number, number>();
+    vector.labels.forEach((label, i) => distance.set(label, vector.distances[i]!));
+    const textOnly = fused.filter((h) => h.vectorRank === undefined).map((h) => h.label);
+    if (textOnly.length > 0) for (const [label, d] of ctx.distancesTo(vectors[q]!, textOnly)) distance.set(label, d);
+    return fused.map((h) =>
+      ctx.hit(h.label, distance.get(h.label) ?? NaN, h.score, {
+        ...(h.vectorRank === undefined ? {} : { vector: h.vectorRank }),
+        ...(h.textRank === undefined ? {} : { text: h.textRank }),
+      }),
+    );
+  });
+}
