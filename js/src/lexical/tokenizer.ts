@@ -15,9 +15,10 @@
  *    so is every whole chunk and word that was split (preserved, as Lucene's
  *    word-delimiter filter does with `preserveOriginal`), so an exact name
  *    query (`img2pdf`, `python3-requests`) meets that rare whole term too.
- * 4. Stemming: parts made of Latin letters go through the Porter stemmer
- *    (Porter 1980, the `stemmer` package) — `images` → `imag` = `image`
- *    → `imag`; digits, whole chunks and other scripts are kept as they are.
+ * 4. Stemming: parts and whole words made of Latin letters go through the
+ *    Porter stemmer (Porter 1980, the `stemmer` package) — `images` → `imag`
+ *    = `image` → `imag`; digits, chunks with digits or joiners and other
+ *    scripts are kept as they are.
  * 5. Stop words: the English stop set of Lucene's `EnglishAnalyzer` (33
  *    words: `the`, `of`, `to`, …) is dropped as parts, so a query's filler
  *    words never rank a document.
@@ -73,6 +74,11 @@ function pushParts(word: string, out: string[]): number {
   return parts.length;
 }
 
+/** A preserved whole word: stemmed like a one-part word when it is all Latin letters (`NumPy` → `numpi`, as `numpy`). */
+function analyseWhole(word: string): string {
+  return LATIN_WORD.test(word) ? stem(word) : word;
+}
+
 /**
  * The terms of `text`, in order of appearance (repeats kept: they are term
  * frequencies). Pure: the same text always gives the same terms.
@@ -89,7 +95,7 @@ export function tokenize(text: string): string[] {
     for (const word of words) {
       const at = out.length;
       const n = pushParts(word, out);
-      if (n > 1) out.splice(at, 0, word.toLowerCase());
+      if (n > 1) out.splice(at, 0, analyseWhole(word.toLowerCase()));
     }
   }
   return out;
