@@ -133,8 +133,47 @@ export async function benchQuality({ log }) {
     row.msPerQuery = ms / n;
     rows.push(row);
   }
+  const ablation = await textIndexAblation(db, sets, items.concat(exact.notes.map((n) => ({ id: n.id, text: n.text, metadata: { name: 'Your text' } }))));
   await db.close();
-  return { corpus: corpus.rows.length, notes: exact.notes.length, intents: intents.queries.length, exactQueries: exact.queries.length, textIndex: demo.TEXT_INDEX, buildSeconds, openSeconds, rows };
+  return { corpus: corpus.rows.length, notes: exact.notes.length, intents: intents.queries.length, exactQueries: exact.queries.length, textIndex: demo.TEXT_INDEX, buildSeconds, openSeconds, rows, ablation };
+}
+
+/**
+ * What tokenization and field weights do: the same vector lists fused
+ * (w = 0.5, depth 100, as `'hybrid'` does) with text lists from other BM25
+ * indexes, built with the library's internal modules (dist/lexical/): a
+ * naive one (lower case, split on non-alphanumerics, no stemming, text
+ * only), ours without fields, ours with the name weighted 1, 2, 3.
+ */
+async function textIndexAblation(db, sets, docs) {
+  const lexical = (file) => import(pathToFileURL(join(repoRoot, 'dist', 'lexical', file)).href);
+  const [{ Bm25Index }, { TextIndex }, { reciprocalRankFusion }, { FUSION_DEPTH }] = await Promise.all(
+    ['bm25.js', 'text-index.js', 'fusion.js', 'search.js'].map(lexical),
+  );
+  const labelOf = new Map(docs.map((d, i) => [d.id, i]));
+  const vectorLists = {};
+  for (const [name, set] of Object.entries(sets)) {
+    vectorLists[name] = (await db.searchBatch(set.queries, { k: FUSION_DEPTH, mode: 'vector' })).map((hits) => hits.map((h) => labelOf.get(h.id)));
+  }
+  const naive = (t) => t.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const naiveIndex = new Bm25Index({ k1: 1.2, b: 0.75 });
+  docs.forEach((d, i) => naiveIndex.add(i, [{ terms: naive(d.text), weight: 1 }]));
+  const variants = [{ label: 'naive BM25 (no stemming, no splitting, text only)', search: (q, n) => naiveIndex.search(naive(q), n).labels }];
+  for (const weight of [0, 1, 2, 3]) {
+    const index = new TextIndex({ k1: 1.2, b: 0.75, fields: weight === 0 ? {} : { name: weight } });
+    docs.forEach((d, i) => index.set(i, d.text, d.metadata));
+    variants.push({ label: weight === 0 ? 'our analyzer, text only' : `our analyzer, name weighted ${weight}`, search: (q, n) => index.search(q, n).labels });
+  }
+  return variants.map(({ label, search }) => {
+    const row = { label };
+    for (const [name, set] of Object.entries(sets)) {
+      const textLists = set.queries.map((q) => search(q, FUSION_DEPTH));
+      row[`${name}Text`] = qualityScores(textLists.map((l) => l.map((i) => docs[i].id)), set.accepted);
+      const fused = set.queries.map((_, i) => reciprocalRankFusion(vectorLists[name][i], textLists[i], 0.5, K).map((h) => docs[h.label].id));
+      row[name] = qualityScores(fused, set.accepted);
+    }
+    return row;
+  });
 }
 
 /** The quality table as Markdown. */
@@ -147,6 +186,12 @@ export function qualityMarkdown(q) {
     '| mode | intents success@5 | intents MRR@10 | exact terms success@5 | exact terms MRR@10 | ms / query |',
     '|---|---:|---:|---:|---:|---:|',
     ...q.rows.map((r) => `| ${r.label} | ${pct(r.intents.success5)} | ${pct(r.intents.mrr10)} | ${pct(r.exact.success5)} | ${pct(r.exact.mrr10)} | ${r.msPerQuery.toFixed(2)} |`),
+    '',
+    'Text index variants (text alone, and fused with the vector list at w = 0.5; intents, then exact terms, success@5 / MRR@10):',
+    '',
+    '| text index | text: intents | text: exact | hybrid w = 0.5: intents | hybrid w = 0.5: exact |',
+    '|---|---:|---:|---:|---:|',
+    ...q.ablation.map((r) => `| ${r.label} | ${pct(r.intentsText.success5)} / ${pct(r.intentsText.mrr10)} | ${pct(r.exactText.success5)} / ${pct(r.exactText.mrr10)} | ${pct(r.intents.success5)} / ${pct(r.intents.mrr10)} | ${pct(r.exact.success5)} / ${pct(r.exact.mrr10)} |`),
     '',
     `Index built in ${q.buildSeconds.toFixed(1)} s; reopening the snapshot (BM25 postings rebuilt from the stored texts) took ${q.openSeconds.toFixed(2)} s.`,
   ];

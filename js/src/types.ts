@@ -327,7 +327,7 @@ export interface SearchHit {
   /**
    * Lower is closer: squared L2 (`l2`), 1 − cosine similarity (`cosine`), 1 − dot (`ip`).
    * In `'hybrid'` mode the record's distance to the query vector too (measured
-   * exactly for records found by BM25 alone); `NaN` in `'text'` mode (no vector involved).
+   * exactly for records that only BM25 found); `NaN` in `'text'` mode (no vector involved).
    */
   distance: number;
   /**
@@ -340,7 +340,12 @@ export interface SearchHit {
   score: number;
   /**
    * `'text'` and `'hybrid'` modes: the hit's 1-based rank in each list it came
-   * from — `vector` (nearest neighbours) and/or `text` (BM25). Absent in `'vector'` mode.
+   * from. `text`: its BM25 rank (absent when the record holds no query term
+   * or ranks below the fused depth). `vector` (`'hybrid'` only): its rank by
+   * vector distance among the candidates — the nearest-neighbour list,
+   * completed with the BM25 candidates it missed, measured exactly (so a
+   * record found by BM25 alone may have a rank past that list's depth).
+   * Absent in `'vector'` mode.
    */
   ranks?: { vector?: number; text?: number };
   /** A copy of the record's metadata, or `undefined`. */

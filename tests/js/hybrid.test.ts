@@ -209,27 +209,30 @@ describe('modes', () => {
     await db.close();
   });
 
-  test('hybrid: reciprocal rank fusion of the vector and the text list, recomputed here; distances exact; exact vector list', async () => {
+  test('hybrid: reciprocal rank fusion of the vector and the text list, recomputed here; BM25 candidates the vector list missed are ranked by exact distance', async () => {
     const docs = randomDocs(300, 10);
     const db = await textDb(docs);
     for (const exact of [false, true]) {
       for (const w of [0.5, 0.2, 0.9]) {
         for (const q of QUERIES) {
           const k = 10;
-          const vector = await db.search(q, { mode: 'vector', k: 100, exact });
+          const nearest = await db.search(q, { mode: 'vector', k: 100, exact });
           const text = await db.search(q, { mode: 'text', k: 100 });
-          const hits = await db.search(q, { mode: 'hybrid', k, exact, textWeight: w });
-          const vr = new Map(vector.map((h, i) => [h.id, i + 1]));
+          const everyDistance = new Map((await db.search(q, { mode: 'vector', k: 1000, exact: true })).map((h) => [h.id, h.distance]));
+          // The vector ranking: the nearest list, then the BM25 candidates it missed, all ordered by distance (ties: nearest list first, then BM25 order).
+          const seen = new Set(nearest.map((h) => h.id));
+          const pool = [...nearest.map((h) => ({ id: h.id, d: h.distance })), ...text.filter((h) => !seen.has(h.id)).map((h) => ({ id: h.id, d: everyDistance.get(h.id)! }))];
+          const vr = new Map(pool.map((e, i) => ({ ...e, i })).sort((a, b) => a.d - b.d || a.i - b.i).map((e, r) => [e.id, r + 1]));
           const tr = new Map(text.map((h, i) => [h.id, i + 1]));
-          const fused = [...new Set([...vr.keys(), ...tr.keys()])]
-            .map((id) => ({ id, s: (vr.has(id) ? (1 - w) / (60 + vr.get(id)!) : 0) + (tr.has(id) ? w / (60 + tr.get(id)!) : 0) }))
+          const fused = [...vr.keys()]
+            .map((id) => ({ id, s: (1 - w) / (60 + vr.get(id)!) + (tr.has(id) ? w / (60 + tr.get(id)!) : 0) }))
             .sort((a, b) => b.s - a.s);
+          const hits = await db.search(q, { mode: 'hybrid', k, exact, textWeight: w });
           expect(hits.length).toBe(Math.min(k, fused.length));
           hits.forEach((h, i) => {
             expect(h.score).toBeCloseTo(fused[i]!.s, 12);
-            expect(h.ranks).toEqual({ ...(vr.has(h.id) ? { vector: vr.get(h.id) } : {}), ...(tr.has(h.id) ? { text: tr.get(h.id) } : {}) });
-            const fromVector = vector.find((x) => x.id === h.id);
-            if (fromVector !== undefined) expect(h.distance).toBe(fromVector.distance);
+            expect(h.ranks).toEqual({ vector: vr.get(h.id), ...(tr.has(h.id) ? { text: tr.get(h.id) } : {}) });
+            expect(h.distance).toBe(everyDistance.get(h.id)); // the exact float32 distance, for hits of either list
           });
         }
       }

@@ -81,17 +81,40 @@ export async function searchTexts(ctx: TextSearchContext, texts: readonly string
   const depth = Math.min(Math.max(k, FUSION_DEPTH), ctx.matching);
   const nearest = ctx.nearest(vectors, depth);
   return texts.map((text, q) => {
-    const vector = nearest[q]!;
-    const fused = reciprocalRankFusion(Array.from(vector.labels), index.search(text, depth, allowed).labels, textWeight, k);
-    const distance = new Map<number, number>();
-    vector.labels.forEach((label, i) => distance.set(label, vector.distances[i]!));
-    const textOnly = fused.filter((h) => h.vectorRank === undefined).map((h) => h.label);
-    if (textOnly.length > 0) for (const [label, d] of ctx.distancesTo(vectors[q]!, textOnly)) distance.set(label, d);
+    const textList = index.search(text, depth, allowed).labels;
+    const { labels, distances } = completeVectorList(nearest[q]!, textList, (missing) => ctx.distancesTo(vectors[q]!, missing));
+    const fused = reciprocalRankFusion(labels, textList, textWeight, k);
     return fused.map((h) =>
-      ctx.hit(h.label, distance.get(h.label) ?? NaN, h.score, {
+      ctx.hit(h.label, distances.get(h.label)!, h.score, {
         ...(h.vectorRank === undefined ? {} : { vector: h.vectorRank }),
         ...(h.textRank === undefined ? {} : { text: h.textRank }),
       }),
     );
   });
+}
+
+/**
+ * The vector side of the fusion: the (approximate) nearest list, completed
+ * with the BM25 candidates it missed, measured exactly and ranked among them
+ * by distance (ties: the nearest list first, then BM25 order). So a record
+ * that HNSW did not reach (an isolated note, say) still gets the vector rank
+ * its distance earns, and every hit has a true distance.
+ */
+function completeVectorList(
+  nearest: { labels: Uint32Array; distances: Float32Array },
+  textList: readonly number[],
+  measure: (labels: number[]) => Map<number, number>,
+): { labels: number[]; distances: Map<number, number> } {
+  const distances = new Map<number, number>();
+  nearest.labels.forEach((label, i) => distances.set(label, nearest.distances[i]!));
+  const missing = textList.filter((label) => !distances.has(label));
+  if (missing.length === 0) return { labels: Array.from(nearest.labels), distances };
+  const measured = measure(missing);
+  const entries = [
+    ...Array.from(nearest.labels, (label, i) => ({ label, d: nearest.distances[i]!, order: i })),
+    ...missing.map((label, i) => ({ label, d: measured.get(label)!, order: nearest.labels.length + i })),
+  ];
+  for (const e of entries) distances.set(e.label, e.d);
+  entries.sort((a, b) => a.d - b.d || a.order - b.order);
+  return { labels: entries.map((e) => e.label), distances };
 }
