@@ -676,7 +676,7 @@ export class MiniVectorDB {
    */
   async #textModes(core: CoreIndex, texts: readonly string[], options: SearchOptions): Promise<SearchHit[][] | undefined> {
     checkObject(options, 'search options');
-    const mode = textSearchMode(options, true, this.#lexical !== undefined);
+    const mode = textSearchMode(options, true, this.#lexical !== undefined, this.#text !== undefined);
     if (mode === 'vector') return undefined;
     const { k, ef, exact, allowed, textWeight } = this.#searchParams(core, options);
     const dim = core.dim;

@@ -308,8 +308,8 @@ export interface SearchOptions {
    * record holding a query term). `'hybrid'` fuses the best max(k, 100)
    * of each list.
    * @defaultValue `'hybrid'` for a text query on a database with a text
-   *   index (chosen by the measurements in the README's "Hybrid search"),
-   *   otherwise `'vector'`
+   *   index (chosen by the measurements in the README's "Hybrid search"; `'text'`
+   *   when the database has no embedder), otherwise `'vector'`
    */
   mode?: SearchMode;
   /**

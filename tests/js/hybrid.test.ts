@@ -301,6 +301,7 @@ describe('modes', () => {
     const noEmbedder = await MiniVectorDB.create({ dim: 2, storeText: true });
     await noEmbedder.insert({ id: 'a', vector: [1, 0], text: 'img2pdf converter' });
     expect((await noEmbedder.search('img2pdf', { mode: 'text' })).map((h) => h.id)).toEqual(['a']);
+    expect(await noEmbedder.search('img2pdf')).toEqual(await noEmbedder.search('img2pdf', { mode: 'text' })); // default without an embedder
     await caught(() => noEmbedder.search('img2pdf', { mode: 'hybrid' }), InvalidArgumentError);
     await noEmbedder.close();
     await db.close();

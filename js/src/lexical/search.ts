@@ -25,13 +25,14 @@ export const FUSION_DEPTH = 100;
 const MODES: readonly SearchMode[] = ['vector', 'text', 'hybrid'];
 
 /**
- * The mode of a search, checked: `mode` if given, else hybrid for text
- * queries on a database with a text index, else vector.
+ * The mode of a search, checked: `mode` if given, else for text queries on a
+ * database with a text index {@link DEFAULT_TEXT_MODE} (`'text'` when it has
+ * no embedder to embed them), else vector.
  * @throws InvalidArgumentError on an unknown mode, a text or hybrid mode with vector queries or without a text index.
  */
-export function textSearchMode(options: SearchOptions, textQueries: boolean, hasTextIndex: boolean): SearchMode {
+export function textSearchMode(options: SearchOptions, textQueries: boolean, hasTextIndex: boolean, hasEmbedder = true): SearchMode {
   const mode = options.mode;
-  if (mode === undefined) return textQueries && hasTextIndex ? DEFAULT_TEXT_MODE : 'vector';
+  if (mode === undefined) return textQueries && hasTextIndex ? (hasEmbedder ? DEFAULT_TEXT_MODE : 'text') : 'vector';
   if (!MODES.includes(mode)) throw new InvalidArgumentError(`mode must be 'vector', 'text' or 'hybrid', got ${describe(mode)}`);
   if (mode === 'vector') return mode;
   if (!textQueries) throw new InvalidArgumentError(`mode '${mode}' needs text queries, got vectors`);
