@@ -34,6 +34,7 @@ const STOP_WORDS = new Set(
 const CHUNK = /[\p{L}\p{N}\p{M}]+(?:[-_.+][\p{L}\p{N}\p{M}]+)*\+*/gu;
 /** Splits a chunk into words at its joiners. */
 const JOINERS = /[-_.+]+/;
+const HAS_JOINER = /[-_.+]/;
 /** Splits a word into parts: digit runs, capitalised or lower-case letter runs, and acronyms before a capitalised word. */
 const PARTS = /\p{N}+|\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?[\p{Ll}\p{M}\p{Lo}\p{Lm}\p{Lt}]+|\p{Lu}+|[\p{L}\p{M}]+/gu;
 /** Parts the Porter stemmer applies to (it is an English stemmer). */
@@ -63,9 +64,12 @@ function fold(text: string): string {
   return /^[\u0000-\u007f]*$/.test(nfkc) ? nfkc : nfkc.normalize('NFD').replace(DIACRITICS, '').normalize('NFC');
 }
 
+/** One part only: lower case, or capitalised (the common case: no regex split needed). */
+const SIMPLE_WORD = /^[A-Za-z][a-z]*$/;
+
 /** Pushes the analysed parts of one word (no joiners) onto `out`; returns how many parts it had. */
 function pushParts(word: string, out: string[]): number {
-  const parts = word.match(PARTS) ?? [];
+  const parts = SIMPLE_WORD.test(word) ? [word] : (word.match(PARTS) ?? []);
   for (const raw of parts) {
     const part = raw.toLowerCase();
     if (STOP_WORDS.has(part)) continue;
@@ -90,7 +94,7 @@ function analyseWhole(word: string): string {
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   for (const [chunk] of fold(text).matchAll(CHUNK)) {
-    const words = chunk.split(JOINERS).filter((w) => w !== '');
+    const words = HAS_JOINER.test(chunk) ? chunk.split(JOINERS).filter((w) => w !== '') : [chunk];
     if (words.length > 1 || words[0] !== chunk) out.push(chunk.toLowerCase());
     for (const word of words) {
       const at = out.length;
