@@ -193,8 +193,8 @@ export class MiniVectorDB {
       }
       const textIndex = readTextIndexSettings(saved.textIndex, saved.storeText);
       const t0 = performance.now();
-      const lexical = textIndex === undefined ? undefined : TextIndex.build(textIndex, records);
-      if (lexical !== undefined) logger.debug(`text index of ${lexical.size} records built in ${(performance.now() - t0).toFixed(0)} ms`);
+      const lexical = textIndex === undefined ? undefined : TextIndex.restore(textIndex, saved.textPostings, records, index.size);
+      if (lexical !== undefined) logger.debug(`text index of ${lexical.size} records ready in ${(performance.now() - t0).toFixed(0)} ms`);
       logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
       return new MiniVectorDB({ core: index, records, storage: url, logger, autosaveMs, text, storeText: saved.storeText, lexical });
     } catch (e) {
@@ -731,6 +731,7 @@ export class MiniVectorDB {
       storeText: this.#storeText,
       ...(this.#text === undefined ? {} : { embedder: this.#text.info }),
       textIndex: this.#lexical?.settings ?? false,
+      ...(this.#lexical === undefined ? {} : { textPostings: this.#lexical.stored() }),
     };
     const bytes = core.serialize(this.#records.encode(core.size, settings));
     await adapter.write(bytes);

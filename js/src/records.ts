@@ -12,7 +12,8 @@
  * indexed by label; `settings` is an opaque JSON object of the database (its
  * embedder description, its text index settings) carried along. `minor`
  * rises with backward-compatible additions (readers of an older minor ignore
- * them): 0 (absent) before the text index, 1 with `settings.textIndex`.
+ * them): 0 (absent) before the text index, 1 with `settings.textIndex` and
+ * `settings.textPostings`.
  * @internal
  */
 import { decode, encode } from '@msgpack/msgpack';

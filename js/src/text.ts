@@ -17,6 +17,8 @@ export interface TextSettings {
   storeText: boolean;
   /** The BM25 text index's settings (`lexical/text-index.ts`), `false` when off; absent in snapshots written before it. */
   textIndex?: unknown;
+  /** The BM25 index's documents (`lexical/stored-index.ts`). */
+  textPostings?: unknown;
 }
 
 export class TextEmbedding {
@@ -103,5 +105,5 @@ function checkConfig(config: unknown): EmbedderConfig {
 export function readTextSettings(settings: unknown): TextSettings {
   const s = (typeof settings === 'object' && settings !== null ? settings : {}) as Partial<TextSettings>;
   const embedder = s.embedder ?? undefined; // MessagePack turns an absent (undefined) embedder into null
-  return { embedder: embedder === undefined ? undefined : embedder, storeText: s.storeText === true, textIndex: s.textIndex ?? undefined };
+  return { embedder: embedder === undefined ? undefined : embedder, storeText: s.storeText === true, textIndex: s.textIndex ?? undefined, textPostings: s.textPostings ?? undefined };
 }

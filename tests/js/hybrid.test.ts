@@ -7,11 +7,14 @@
  * before the text index), and reciprocal rank fusion recomputed from the
  * vector and text lists.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { crc32 } from 'node:zlib';
+import { decode, encode } from '@msgpack/msgpack';
 import { describe, expect, test } from 'vitest';
-import { InvalidArgumentError, MiniVectorDB, tokenize, type Embedder, type Metadata, type SearchHit } from 'minivectordb';
-import { caught, mulberry32 } from './helpers.js';
+import { InvalidArgumentError, MiniVectorDB, SnapshotError, tokenize, type Embedder, type Metadata, type SearchHit } from 'minivectordb';
+import { caught, mulberry32, tempDir } from './helpers.js';
 
 interface Doc {
   id: string;
@@ -352,6 +355,62 @@ describe('snapshots and workers', () => {
     await db.close();
   });
 
+  test('the stored postings: used on open, checked, ignored when written by another analyzer version', async () => {
+    const docs = randomDocs(120, 17);
+    const db = await textDb(docs);
+    await db.delete('d9');
+    const live = docs.filter((d) => d.id !== 'd9');
+    const tmp = await tempDir();
+    const url = tmp.url('stored.mvdb');
+    await db.save(url);
+    await db.close();
+    const good = new Uint8Array(await readFile(new URL(url)));
+    const { payload, withUser } = userSection(good);
+    const table = decode(payload) as { settings: { textPostings: Record<string, unknown> } };
+    const postings = table.settings.textPostings;
+    expect(postings.analyzer).toBe(1);
+    let variant = 0;
+    const openWith = async (textPostings: unknown) => {
+      const file = tmp.url(`v${variant++}.mvdb`);
+      await writeFile(new URL(file), withUser(encode({ ...table, settings: { ...table.settings, textPostings } })));
+      return MiniVectorDB.open(file, { embedder: letterEmbedder() });
+    };
+    const q = 'numpy arrays image';
+    const reference = referenceBm25(live, q, { fields: FIELDS });
+    // As saved, without postings (built from the texts), and from another analyzer (rebuilt): all equal the reference.
+    for (const p of [postings, undefined, { ...postings, analyzer: 99 }]) {
+      const opened = await openWith(p);
+      expectMatchesReference(await opened.search(q, { mode: 'text', k: 1000 }), reference);
+      await opened.close();
+    }
+    // The stored tfs are what the opened index scores with (they are read, not recomputed): doubled tfs, other scores.
+    const tfs = new Float64Array((postings.tfs as Uint8Array).slice().buffer);
+    const doubled = await openWith({ ...postings, tfs: new Uint8Array(tfs.map((x) => 2 * x).buffer) });
+    const scores = await doubled.search(q, { mode: 'text', k: 1000 });
+    expect(scores.length).toBe(reference.size);
+    expect(scores.some((h) => Math.abs(h.score - reference.get(h.id)!) > 1e-6)).toBe(true);
+    await doubled.close();
+    // Malformed: SnapshotError, not a crash or a wrong index.
+    const u32 = (a: number[]) => new Uint8Array(new Uint32Array(a).buffer);
+    const labels = new Uint32Array((postings.labels as Uint8Array).slice().buffer);
+    const bad: Record<string, unknown>[] = [
+      { ...postings, terms: 'x' },
+      { ...postings, terms: [...(postings.terms as string[]), (postings.terms as string[])[0]] },
+      { ...postings, labels: (postings.labels as Uint8Array).subarray(0, 5) },
+      { ...postings, counts: u32([1, 2, 3]) },
+      { ...postings, labels: u32([...labels].map((l, i) => (i === 3 ? 9 : l))) }, // d9 is deleted
+      { ...postings, labels: u32([...labels].reverse()) },
+      { ...postings, termIndexes: u32(new Array((postings.termIndexes as Uint8Array).byteLength / 4).fill(1e6)) },
+      { ...postings, tfs: new Uint8Array(tfs.map(() => Number.NaN).buffer) },
+      [1, 2],
+    ];
+    for (const p of bad) {
+      const e = await caught(() => openWith(p), SnapshotError);
+      expect(e.code).toBe('SNAPSHOT_CORRUPT');
+    }
+    await tmp.cleanup();
+  });
+
   test('in a worker: mode, textWeight and text index options pass through; results equal the main thread’s', async () => {
     const docs = randomDocs(120, 16).map(({ id, text, metadata }) => ({ id, text, metadata }));
     const options = { storeText: true, textIndex: { fields: FIELDS } } as const;
@@ -370,6 +429,38 @@ describe('snapshots and workers', () => {
     await main.close();
   });
 });
+
+/** The USER section of a snapshot and a function splicing another payload in (CRC recomputed, as corrupt.test.ts does). */
+function userSection(good: Uint8Array): { payload: Uint8Array; withUser: (payload: Uint8Array) => Uint8Array } {
+  const view = new DataView(good.buffer, good.byteOffset, good.byteLength);
+  const sections = view.getUint32(12, true);
+  let pos = 24;
+  let userAt = -1;
+  let userLen = 0;
+  for (let i = 0; i < sections; i++) {
+    const len = Number(view.getBigUint64(pos + 8, true));
+    if (Buffer.from(good.subarray(pos, pos + 4)).toString('latin1') === 'USER') {
+      userAt = pos;
+      userLen = len;
+    }
+    pos += 16 + len;
+  }
+  expect(userAt).toBeGreaterThan(0);
+  const withUser = (payload: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(good.length - userLen + payload.length);
+    out.set(good.subarray(0, userAt + 16), 0);
+    out.set(payload, userAt + 16);
+    out.set(good.subarray(userAt + 16 + userLen), userAt + 16 + payload.length);
+    const v = new DataView(out.buffer);
+    v.setBigUint64(userAt + 8, BigInt(payload.length), true);
+    const lenCrc = crc32(out.subarray(userAt + 8, userAt + 16), crc32(out.subarray(userAt, userAt + 4)));
+    v.setUint32(userAt + 4, crc32(payload, lenCrc), true);
+    return out;
+  };
+  const payload = good.slice(userAt + 16, userAt + 16 + userLen);
+  expect(withUser(payload)).toEqual(good);
+  return { payload, withUser };
+}
 
 function w0(hits: SearchHit[]): string | undefined {
   return hits[0]?.id;

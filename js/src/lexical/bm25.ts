@@ -36,6 +36,16 @@ export interface WeightedTerms {
   weight: number;
 }
 
+/** The documents of an index as flat arrays; see {@link Bm25Index.exportDocuments}. */
+export interface StoredDocuments {
+  terms: string[];
+  labels: Uint32Array;
+  lengths: Float64Array;
+  counts: Uint32Array;
+  termIndexes: Uint32Array;
+  tfs: Float64Array;
+}
+
 /** Ranked labels with their BM25 scores, best first. */
 export interface Bm25Hits {
   labels: number[];
@@ -166,6 +176,82 @@ export class Bm25Index {
       seqOf.set(to, seq);
     }
     this.#seqOf = seqOf;
+  }
+
+  /**
+   * Every document, by ascending label, as flat arrays (the snapshot form,
+   * see `stored-index.ts`): `terms` the dictionary of the terms in use;
+   * per document its label, weighted length and number of distinct terms;
+   * then all documents' term indexes into `terms` and weighted tfs, in order.
+   */
+  exportDocuments(): StoredDocuments {
+    const labels = [...this.#seqOf.keys()].sort((x, y) => x - y);
+    const dictionary = new Map<number, number>();
+    const termNames = [...this.#termIds.keys()];
+    const terms: string[] = [];
+    let total = 0;
+    for (const label of labels) total += this.#docTerms[this.#seqOf.get(label)!]!.length;
+    const out: StoredDocuments = {
+      terms,
+      labels: Uint32Array.from(labels),
+      lengths: new Float64Array(labels.length),
+      counts: new Uint32Array(labels.length),
+      termIndexes: new Uint32Array(total),
+      tfs: new Float64Array(total),
+    };
+    let at = 0;
+    labels.forEach((label, i) => {
+      const seq = this.#seqOf.get(label)!;
+      const ids = this.#docTerms[seq]!;
+      const tfs = this.#docTfs[seq]!;
+      out.lengths[i] = this.#docLength[seq]!;
+      out.counts[i] = ids.length;
+      for (let j = 0; j < ids.length; j++) {
+        let index = dictionary.get(ids[j]!);
+        if (index === undefined) {
+          index = terms.length;
+          dictionary.set(ids[j]!, index);
+          terms.push(termNames[ids[j]!]!);
+        }
+        out.termIndexes[at] = index;
+        out.tfs[at++] = tfs[j]!;
+      }
+    });
+    return out;
+  }
+
+  /**
+   * An index holding exactly `docs` (as {@link exportDocuments} wrote them,
+   * already checked by the caller): the same postings, tfs and lengths, so
+   * the same scores as the index that was exported.
+   */
+  static fromDocuments(params: Bm25Params, docs: StoredDocuments): Bm25Index {
+    const index = new Bm25Index(params);
+    const nTerms = docs.terms.length;
+    // Term ids are the stored term indexes; postings get their exact sizes up front (no regrowth).
+    const df = new Int32Array(nTerms);
+    for (let i = 0; i < docs.termIndexes.length; i++) df[docs.termIndexes[i]!]!++;
+    for (let id = 0; id < nTerms; id++) {
+      index.#termIds.set(docs.terms[id]!, id);
+      index.#df.push(df[id]!);
+      const p = new Postings();
+      p.docs = new Int32Array(Math.max(1, df[id]!));
+      p.tfs = new Float64Array(Math.max(1, df[id]!));
+      index.#postings.push(p);
+    }
+    let at = 0;
+    for (let seq = 0; seq < docs.labels.length; seq++) {
+      const end = at + docs.counts[seq]!;
+      for (let j = at; j < end; j++) index.#postings[docs.termIndexes[j]!]!.push(seq, docs.tfs[j]!);
+      index.#docLabel.push(docs.labels[seq]!);
+      index.#docLength.push(docs.lengths[seq]!);
+      index.#docTerms.push(docs.termIndexes.subarray(at, end));
+      index.#docTfs.push(docs.tfs.subarray(at, end));
+      index.#seqOf.set(docs.labels[seq]!, seq);
+      index.#totalLength += docs.lengths[seq]!;
+      at = end;
+    }
+    return index;
   }
 
   /**
