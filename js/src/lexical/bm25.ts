@@ -103,11 +103,6 @@ export class Bm25Index {
     return this.#seqOf.size;
   }
 
-  /** True when `label` has a document. */
-  has(label: number): boolean {
-    return this.#seqOf.has(label);
-  }
-
   /** Indexes `fields` as the document of `label`, replacing the one it had. */
   add(label: number, fields: readonly WeightedTerms[]): void {
     this.remove(label);

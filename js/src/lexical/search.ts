@@ -14,7 +14,9 @@ import type { TextIndex } from './text-index.js';
 /**
  * Mode of text queries when none is given, chosen by `npm run bench --
  * --quality-only` (README, "Hybrid search"): on the demo corpus hybrid
- * fusion beats vector-only search on everyday intents and on exact terms.
+ * fusion does not lose to vector-only search on everyday intents (same
+ * success@5, higher MRR@10) and finds exact terms twice as often; unlike
+ * BM25 alone it still answers queries that share no word with the texts.
  */
 export const DEFAULT_TEXT_MODE: SearchMode = 'hybrid';
 /** Weight of the BM25 list in the fusion when none is given (0.5: unweighted RRF). */
