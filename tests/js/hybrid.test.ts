@@ -12,6 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { decode, encode } from '@msgpack/msgpack';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { InvalidArgumentError, MiniVectorDB, SnapshotError, tokenize, type Embedder, type Metadata, type SearchHit } from 'minivectordb';
 import { caught, mulberry32, tempDir } from './helpers.js';
@@ -190,6 +191,58 @@ describe('BM25 scores equal a brute-force reference', () => {
     for (const q of QUERIES) expectMatchesReference(await db.search(q, { mode: 'text', k: 5000 }), referenceBm25(live.concat(back), q));
     await db.close();
   });
+});
+
+test('property: after any sequence of inserts, upserts, updates, deletes and compactions the index equals the reference', async () => {
+  const word = fc.constantFrom(...WORDS);
+  const text = fc.array(word, { minLength: 0, maxLength: 6 }).map((w) => w.join(' '));
+  const id = fc.integer({ min: 0, max: 15 }).map((i) => `p${i}`);
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('insert' as const), id, text, name: word }),
+    fc.record({ kind: fc.constant('text' as const), id, text }),
+    fc.record({ kind: fc.constant('name' as const), id, name: word }),
+    fc.record({ kind: fc.constant('vector' as const), id }),
+    fc.record({ kind: fc.constant('delete' as const), id }),
+    fc.record({ kind: fc.constant('compact' as const) }),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
+      const db = await MiniVectorDB.create({ dim: 2, storeText: true, textIndex: { fields: FIELDS }, M: 4, efConstruction: 8 });
+      const docs = new Map<string, Doc>();
+      let n = 0;
+      for (const o of ops) {
+        const have = docs.get(o.kind === 'compact' ? '' : o.id);
+        if (o.kind === 'insert') {
+          docs.set(o.id, { id: o.id, text: o.text, metadata: { name: o.name } });
+          await db.insert({ id: o.id, vector: [1, ++n], text: o.text, metadata: { name: o.name } });
+        } else if (o.kind === 'compact') {
+          await db.compact();
+        } else if (have === undefined) {
+          continue;
+        } else if (o.kind === 'text') {
+          docs.set(o.id, { ...have, text: o.text });
+          await db.update(o.id, { text: o.text, vector: [3, ++n] }); // no embedder here: the new text comes with its vector
+        } else if (o.kind === 'name') {
+          docs.set(o.id, { ...have, metadata: { name: o.name } });
+          await db.update(o.id, { metadata: { name: o.name } });
+        } else if (o.kind === 'vector') {
+          docs.set(o.id, { ...have, text: '' }); // a new vector alone drops the stored text; the name field stays
+          await db.update(o.id, { vector: [2, ++n] });
+        } else {
+          docs.delete(o.id);
+          await db.delete(o.id);
+        }
+      }
+      const live = [...docs.values()];
+      for (const q of ['numpy arrays', 'img2pdf image', 'photo editor', 'python3-requests']) {
+        const hits = await db.search(q, { mode: 'text', k: 100 });
+        if (live.length === 0) expect(hits).toEqual([]);
+        else expectMatchesReference(hits, referenceBm25(live, q, { fields: FIELDS }));
+      }
+      await db.close();
+    }),
+    { numRuns: 100, seed: 42 },
+  );
 });
 
 describe('modes', () => {
