@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { HELP, readOptions } from './lib/args.mjs';
 import { repoRoot } from './lib/data.mjs';
 import { benchDataset } from './lib/dataset-run.mjs';
+import { benchQuality, qualityMarkdown } from './lib/quality.mjs';
 import { recallQpsSvg } from './chart.mjs';
 import { markdownReport, stdoutReport } from './report.mjs';
 
@@ -57,8 +58,18 @@ const run = {
   datasets: [],
 };
 
-for (const [di, name] of opts.datasets.entries()) {
-  run.datasets.push(await benchDataset({ name, di, opts, browser, version: pkg.version, log }));
+if (!opts.qualityOnly) {
+  for (const [di, name] of opts.datasets.entries()) {
+    run.datasets.push(await benchDataset({ name, di, opts, browser, version: pkg.version, log }));
+  }
+}
+if (opts.quality) {
+  try {
+    run.quality = await benchQuality({ log });
+  } catch (e) {
+    log(`search quality skipped: ${e.message}`);
+    run.quality = { error: String(e.message) };
+  }
 }
 
 run.machine.loadavgEnd = loadavg();
@@ -72,7 +83,9 @@ for (const ds of run.datasets) {
   writeFileSync(join(outDir, ds.chart), recallQpsSvg(ds.series, { title: `${ds.name}: recall@${ds.k} vs QPS (${ds.n.toLocaleString('en-US')} × ${ds.dim}, one thread, medians of ${ds.rounds} rounds)`, k: ds.k }));
 }
 writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(run, null, 1)}\n`);
-writeFileSync(join(outDir, 'report.md'), markdownReport(run));
-console.log(stdoutReport(run));
-if (run.datasets.every((d) => d.error)) process.exitCode = 1;
+const qualityReport = run.quality && !run.quality.error ? `\n\n## Search quality\n\n${qualityMarkdown(run.quality)}\n` : '';
+writeFileSync(join(outDir, 'report.md'), markdownReport(run) + qualityReport);
+if (run.datasets.length > 0) console.log(stdoutReport(run));
+if (qualityReport) console.log(qualityReport);
+if (run.datasets.length > 0 ? run.datasets.every((d) => d.error) : run.quality?.error !== undefined) process.exitCode = 1;
 console.log(`\nWrote ${relative(process.cwd(), outDir) || '.'}/{results.json,report.md,${run.datasets.filter((d) => d.series.length).map((d) => d.chart).join(',')}} in ${Math.round(run.seconds)} s (total wall time).`);

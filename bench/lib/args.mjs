@@ -47,6 +47,11 @@ Options:
                       (/usr/bin/chromium via playwright-core) for: minivectordb,
                       hnswlib-wasm
   --browser-only      run only the Chromium part
+  --quality-only      run only the search-quality part: the web demo's corpus
+                      (build/demo/packages.json) and labelled sets of
+                      bench/quality/ (everyday intents, exact terms), success@5
+                      and MRR@10 of 'vector', 'text' and 'hybrid' search
+  --skip-quality      leave the search-quality part out
   --chromium PATH     Chromium executable (default /usr/bin/chromium)
   --out DIR           results folder (default bench/results/<time>)
   --quick             smoke run: fewer rounds and efSearch values, sift10k only
@@ -82,6 +87,8 @@ export function readOptions(argv = process.argv.slice(2)) {
       'filtered-only': { type: 'boolean', default: false },
       browser: { type: 'boolean', default: false },
       'browser-only': { type: 'boolean', default: false },
+      'quality-only': { type: 'boolean', default: false },
+      'skip-quality': { type: 'boolean', default: false },
       chromium: { type: 'string', default: CHROMIUM_PATH },
       out: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -110,8 +117,10 @@ export function readOptions(argv = process.argv.slice(2)) {
     filterEf: positiveInt('filter-ef', values['filter-ef']),
     filterQueries: positiveInt('filter-queries', values['filter-queries']),
     filterRounds: positiveInt('filter-rounds', values['filter-rounds'] ?? (quick ? '1' : '3')),
-    filtered: !values['skip-filtered'] && !values['browser-only'],
+    filtered: !values['skip-filtered'] && !values['browser-only'] && !values['quality-only'],
     mainBench: !values['filtered-only'],
+    quality: !values['skip-quality'] && !values['browser-only'] && !values['filtered-only'],
+    qualityOnly: values['quality-only'],
     browser: values.browser || values['browser-only'],
     nodeBench: !values['browser-only'],
     chromium: values.chromium,

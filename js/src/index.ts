@@ -18,6 +18,7 @@ export {
   type ErrorCode,
 } from './errors.js';
 export type { Logger, LogLevel } from './logger.js';
+export { tokenize } from './lexical/tokenizer.js';
 export { createEmbedder, DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM, ModelLoadError, OnnxEmbedder } from './embed/index.js';
 export type {
   DownloadProgress,
@@ -49,9 +50,11 @@ export type {
   OpenOptions,
   Quantization,
   SearchHit,
+  SearchMode,
   SearchOptions,
   Stats,
   StoredRecord,
+  TextIndexOptions,
   WasmSource,
   WorkerOptions,
 } from './types.js';

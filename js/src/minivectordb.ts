@@ -5,6 +5,8 @@
 import { ClosedError, DimensionMismatchError, InvalidArgumentError, NotFoundError } from './errors.js';
 import type { EmbedderConfig } from './embed/index.js';
 import { FilterPlanner } from './filter/planner.js';
+import { checkTextWeight, searchTexts, textSearchMode } from './lexical/search.js';
+import { checkTextIndexOption, readTextIndexSettings, TextIndex } from './lexical/text-index.js';
 import { gateLogger, type Logger } from './logger.js';
 import { RecordTable } from './records.js';
 import { readTextSettings, TextEmbedding, type TextSettings } from './text.js';
@@ -31,12 +33,12 @@ import { heapBytes, searchScratchBytes } from './wasm/heap-size.js';
 import { loadCore } from './wasm/load.js';
 import { WorkerMiniVectorDB } from './worker/proxy.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'logger', 'logLevel', 'wasm'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm'] as const;
 const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 /** Longest autosave delay accepted, in milliseconds (one hour). */
 const MAX_DEBOUNCE_MS = 3_600_000;
-const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact'] as const;
+const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight'] as const;
 const INSERT_MANY_KEYS = ['onProgress'] as const;
 const ITEM_KEYS = ['id', 'vector', 'text', 'metadata'] as const;
 const UPDATE_KEYS = ['vector', 'text', 'metadata'] as const;
@@ -83,6 +85,8 @@ export class MiniVectorDB {
   /** The text embedder, when the database has one. */
   #text: TextEmbedding | undefined;
   #storeText: boolean;
+  /** The BM25 index of the stored texts, when the database has one. */
+  #lexical: TextIndex | undefined;
 
   private constructor(init: {
     core: CoreIndex;
@@ -92,6 +96,7 @@ export class MiniVectorDB {
     autosaveMs: number | undefined;
     text: TextEmbedding | undefined;
     storeText: boolean;
+    lexical: TextIndex | undefined;
   }) {
     const { core } = init;
     this.#core = core;
@@ -101,6 +106,7 @@ export class MiniVectorDB {
     this.#autosaveMs = init.autosaveMs;
     this.#text = init.text;
     this.#storeText = init.storeText;
+    this.#lexical = init.lexical;
     this.#metric = METRIC_NAMES[core.config().metric]!;
     finalizer.register(this, core, this);
   }
@@ -127,6 +133,7 @@ export class MiniVectorDB {
       throw new InvalidArgumentError(`metric must be 'l2', 'cosine' or 'ip', got ${describe(metric)}`);
     }
     const storeText = checkBoolean(options.storeText, 'storeText', false);
+    const textIndex = checkTextIndexOption(options.textIndex, storeText);
     const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
     const params = {
       metric: METRIC_IDS[metric],
@@ -150,7 +157,8 @@ export class MiniVectorDB {
     const core = CoreIndex.create(mod, { dim, ...params });
     core.setReuseDeleted(reuseDeleted);
     logger.debug(`created ${metric} index, dim ${dim}, M ${params.M}, storage ${storage}`);
-    return new MiniVectorDB({ core, records: new RecordTable(), storage, logger, autosaveMs, text, storeText });
+    const lexical = textIndex === undefined ? undefined : new TextIndex(textIndex);
+    return new MiniVectorDB({ core, records: new RecordTable(), storage, logger, autosaveMs, text, storeText, lexical });
   }
 
   /**
@@ -195,8 +203,12 @@ export class MiniVectorDB {
         await text.dispose();
         throw new DimensionMismatchError(index.dim, text.info.dim, `embedder ${text.info.model}`);
       }
+      const textIndex = readTextIndexSettings(saved.textIndex, saved.storeText);
+      const t0 = performance.now();
+      const lexical = textIndex === undefined ? undefined : TextIndex.restore(textIndex, saved.textPostings, records, index.size);
+      if (lexical !== undefined) logger.debug(`text index of ${lexical.size} records ready in ${(performance.now() - t0).toFixed(0)} ms`);
       logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
-      return new MiniVectorDB({ core: index, records, storage: url, logger, autosaveMs, text, storeText: saved.storeText });
+      return new MiniVectorDB({ core: index, records, storage: url, logger, autosaveMs, text, storeText: saved.storeText, lexical });
     } catch (e) {
       index.dispose();
       throw e;
@@ -320,6 +332,7 @@ export class MiniVectorDB {
       if (label === undefined) throw new NotFoundError(id);
       if (vector === undefined && text === undefined) {
         this.#records.setMetadata(label, cloneMetadata(metadata, 'changes.metadata'));
+        this.#lexical?.set(label, this.#records.textOf(label), this.#records.metadataOf(label));
         this.#filters.invalidate();
         this.#changed();
         return;
@@ -420,24 +433,33 @@ export class MiniVectorDB {
       const old = this.#records.labelOf(ids[i]!);
       if (old !== undefined) {
         core.markDeleted(old);
+        this.#lexical?.remove(old);
         updated++;
       }
       this.#records.set(labels[i]!, ids[i]!, metas[i], this.#storeText ? texts[i] : undefined);
+      this.#lexical?.set(labels[i]!, this.#records.textOf(labels[i]!), metas[i]);
     }
     this.#changed();
     return { inserted: n - updated, updated };
   }
 
   /**
-   * The k nearest records to `query`, best first.
-   * @param query - `dim` finite numbers, or a text embedded by the database's embedder.
-   * @param options - `k` (default 10), `efSearch` (default: the database's), `filter`, `exact`.
-   * @returns min(k, matching records) hits with `distance` (lower is closer) and `score` (higher is closer).
+   * The k best records for `query`, best first.
+   * @param query - `dim` finite numbers, or a text: embedded by the database's
+   *   embedder (`'vector'` mode), looked up in the BM25 text index (`'text'`),
+   *   or both, fused (`'hybrid'`, the default for texts when the database has a text index).
+   * @param options - `k` (default 10), `efSearch` (default: the database's), `filter`, `exact`, `mode`, `textWeight`; see {@link SearchOptions}.
+   * @returns in `'vector'` mode min(k, matching records) hits with `distance`
+   *   (lower is closer) and `score` (higher is closer); in `'text'` mode the
+   *   matching records holding a query term (at most k), `score` = BM25; in
+   *   `'hybrid'` mode at most k, `score` = fusion score, `ranks` in each list.
    * @throws DimensionMismatchError; InvalidArgumentError (also for a value whose square would overflow: squared norm over FLT_MAX / 8, see the README's Limits).
    * @throws OutOfMemoryError when the results (min(k, matching)·8 bytes) exceed one wasm32 block.
    */
   search(query: string | Float32Array | ArrayLike<number>, options: SearchOptions = {}): Promise<SearchHit[]> {
     return this.#exclusive('search', async (core) => {
+      const texts = typeof query === 'string' ? await this.#textModes(core, [query], options) : this.#vectorMode(options);
+      if (texts !== undefined) return texts[0]!;
       const q = new Float32Array(core.dim);
       const [vector] = typeof query === 'string' ? await this.#embedQueries([query], options) : [query];
       writeVector(vector, core.dim, q, 0, 'query', this.#metric === 'cosine');
@@ -448,6 +470,7 @@ export class MiniVectorDB {
   /**
    * Many queries in one call into WebAssembly (amortises the crossing).
    * @param queries - an array of vectors or texts, or one Float32Array of n·dim values (row-major).
+   * @param options - as {@link MiniVectorDB.search}, `mode` included (texts only for `'text'` and `'hybrid'`).
    * @returns one hit list per query, in order.
    * @throws DimensionMismatchError, InvalidArgumentError (as {@link search}).
    * @throws OutOfMemoryError when the call's WebAssembly scratch — n·dim·4 bytes of
@@ -458,7 +481,11 @@ export class MiniVectorDB {
     return this.#exclusive('searchBatch', async (core) => {
       if (Array.isArray(queries) && queries.some((q) => typeof q === 'string')) {
         if (!queries.every((q) => typeof q === 'string')) throw new InvalidArgumentError('queries must be all texts or all vectors');
+        const texts = await this.#textModes(core, queries as string[], options);
+        if (texts !== undefined) return texts;
         queries = await this.#embedQueries(queries as string[], options);
+      } else {
+        this.#vectorMode(options);
       }
       const dim = core.dim;
       const nonZero = this.#metric === 'cosine';
@@ -571,6 +598,7 @@ export class MiniVectorDB {
       const remap = core.compact();
       this.#filters.invalidate();
       this.#records.remap(remap, NO_LABEL, core.size);
+      this.#lexical?.remap(remap, NO_LABEL);
       this.#changed();
       this.#logger.debug(`compacted: ${reclaimed} tombstones reclaimed, ${core.size} live records`);
       return reclaimed;
@@ -655,6 +683,57 @@ export class MiniVectorDB {
     return (await openStorage(url)).remove();
   }
 
+  /** Checks the mode of a vector query (only `'vector'`); returns undefined so the vector path runs. */
+  #vectorMode(options: SearchOptions): undefined {
+    checkObject(options, 'search options');
+    textSearchMode(options, false, this.#lexical !== undefined);
+    return undefined;
+  }
+
+  /**
+   * Text queries in `'text'` or `'hybrid'` mode (`lexical/search.ts`);
+   * undefined when the mode is `'vector'` (the caller embeds and searches).
+   */
+  async #textModes(core: CoreIndex, texts: readonly string[], options: SearchOptions): Promise<SearchHit[][] | undefined> {
+    checkObject(options, 'search options');
+    const mode = textSearchMode(options, true, this.#lexical !== undefined, this.#text !== undefined);
+    if (mode === 'vector') return undefined;
+    const { k, ef, exact, allowed, textWeight } = this.#searchParams(core, options);
+    const dim = core.dim;
+    const nonZero = this.#metric === 'cosine';
+    return searchTexts(
+      {
+        index: this.#lexical!,
+        k,
+        allowed: allowed?.words,
+        matching: allowed?.count ?? this.#records.size,
+        embed: async (list) =>
+          (await this.#embedQueries(list, options)).map((v, i) => {
+            const q = new Float32Array(dim);
+            writeVector(v, dim, q, 0, `queries[${i}] (embedded)`, nonZero);
+            return q;
+          }),
+        nearest: (queries, n) => {
+          const flat = new Float32Array(queries.length * dim);
+          queries.forEach((q, i) => flat.set(q, i * dim));
+          return exact
+            ? queries.map((q) => core.search(q, 1, n, ef, allowed, true)[0]!)
+            : core.search(flat, queries.length, n, Math.max(ef, n), allowed, false);
+        },
+        distancesTo: (query, labels) => {
+          const words = new Uint32Array(Math.max(1, Math.ceil(core.size / 32)));
+          for (const label of labels) words[label >>> 5]! |= 1 << (label & 31);
+          const hits = core.search(query, 1, labels.length, ef, { words, count: labels.length }, true)[0]!;
+          return new Map(Array.from(hits.labels, (label, i) => [label, hits.distances[i]!]));
+        },
+        hit: (label, distance, score, ranks) => ({ ...this.#hit(label, distance, score), ranks }),
+      },
+      texts,
+      mode,
+      textWeight,
+    );
+  }
+
   /** Embeds text queries (validating the search options first, so a bad option fails before the model runs). */
   async #embedQueries(texts: readonly string[], options: SearchOptions): Promise<Float32Array[]> {
     checkObject(options, 'search options');
@@ -668,7 +747,12 @@ export class MiniVectorDB {
   /** Serialises and writes a snapshot to `target` (caller holds the queue). */
   async #saveTo(core: CoreIndex, target: string): Promise<void> {
     const adapter = await openStorage(target);
-    const settings: TextSettings = { storeText: this.#storeText, ...(this.#text === undefined ? {} : { embedder: this.#text.info }) };
+    const settings: TextSettings = {
+      storeText: this.#storeText,
+      ...(this.#text === undefined ? {} : { embedder: this.#text.info }),
+      textIndex: this.#lexical?.settings ?? false,
+      ...(this.#lexical === undefined ? {} : { textPostings: this.#lexical.stored() }),
+    };
     const bytes = core.serialize(this.#records.encode(core.size, settings));
     await adapter.write(bytes);
     this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
@@ -694,20 +778,22 @@ export class MiniVectorDB {
       if (label === undefined) continue;
       core.markDeleted(label);
       this.#records.remove(id);
+      this.#lexical?.remove(label);
       deleted++;
     }
     if (deleted > 0) this.#changed();
     return deleted;
   }
 
-  #searchParams(core: CoreIndex, options: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined } {
+  #searchParams(core: CoreIndex, options: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined; textWeight: number } {
     checkObject(options, 'search options');
     checkKnownKeys(options, SEARCH_KEYS, 'search options');
     const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
     const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, MAX_K);
     const exact = checkBoolean(options.exact, 'exact', false);
+    const textWeight = checkTextWeight(options.textWeight);
     const allowed = options.filter === undefined ? undefined : this.#filters.bitset(options.filter, this.#records, core.size);
-    return { k, ef, exact, allowed };
+    return { k, ef, exact, allowed, textWeight };
   }
 
   #searchMany(core: CoreIndex, queries: Float32Array, nq: number, options: SearchOptions): SearchHit[][] {
@@ -727,18 +813,18 @@ export class MiniVectorDB {
     const out: SearchHit[] = new Array(labels.length);
     const l2 = this.#metric === 'l2';
     for (let i = 0; i < labels.length; i++) {
-      const label = labels[i]!;
       const distance = distances[i]!;
-      out[i] = {
-        id: this.#records.idOf(label)!,
-        distance,
-        score: l2 ? 0 - distance : 1 - distance, // 0 - d: never -0
-        metadata: copyMetadata(this.#records.metadataOf(label)),
-      };
-      const text = this.#records.textOf(label);
-      if (text !== undefined) out[i]!.text = text;
+      out[i] = this.#hit(labels[i]!, distance, l2 ? 0 - distance : 1 - distance); // 0 - d: never -0
     }
     return out;
+  }
+
+  /** The hit of a live label: id, the given distance and score, a copy of its metadata, its text when kept. */
+  #hit(label: number, distance: number, score: number): SearchHit {
+    const hit: SearchHit = { id: this.#records.idOf(label)!, distance, score, metadata: copyMetadata(this.#records.metadataOf(label)) };
+    const text = this.#records.textOf(label);
+    if (text !== undefined) hit.text = text;
+    return hit;
   }
 }
 

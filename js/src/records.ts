@@ -8,9 +8,12 @@
  * ({@link RecordTable.remap}).
  *
  * Serialised with MessagePack into the snapshot's USER section as
- * `{ format: 1, ids: (string|null)[], metadata: (object|null)[], texts?: (string|null)[], settings? }`,
+ * `{ format: 1, minor: 1, ids: (string|null)[], metadata: (object|null)[], texts?: (string|null)[], settings? }`,
  * indexed by label; `settings` is an opaque JSON object of the database (its
- * embedder description) carried along.
+ * embedder description, its text index settings) carried along. `minor`
+ * rises with backward-compatible additions (readers of an older minor ignore
+ * them): 0 (absent) before the text index, 1 with `settings.textIndex` and
+ * `settings.textPostings`.
  * @internal
  */
 import { decode, encode } from '@msgpack/msgpack';
@@ -18,6 +21,8 @@ import { MiniVectorDBError, SnapshotError } from './errors.js';
 import type { Metadata } from './types.js';
 
 const FORMAT = 1;
+/** Minor version written (see the module comment). */
+const MINOR = 1;
 
 export class RecordTable {
   private ids: (string | undefined)[] = [];
@@ -127,7 +132,7 @@ export class RecordTable {
       texts[i] = live ? (this.texts[i] ?? null) : null;
       anyText ||= texts[i] !== null;
     }
-    return encode({ format: FORMAT, ids, metadata, ...(anyText ? { texts } : {}), ...(settings ? { settings } : {}) });
+    return encode({ format: FORMAT, minor: MINOR, ids, metadata, ...(anyText ? { texts } : {}), ...(settings ? { settings } : {}) });
   }
 
   /**

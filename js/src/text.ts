@@ -18,6 +18,10 @@ export interface TextSettings {
   embedder?: EmbedderIdentity;
   /** Whether inserted texts are kept in the records. */
   storeText: boolean;
+  /** The BM25 text index's settings (`lexical/text-index.ts`), `false` when off; absent in snapshots written before it. */
+  textIndex?: unknown;
+  /** The BM25 index's documents (`lexical/stored-index.ts`). */
+  textPostings?: unknown;
 }
 
 /** What a mismatch between the recorded and the supplied embedder does: throw (default) or log a warning. */
@@ -154,6 +158,16 @@ function checkConfig(config: unknown): EmbedderConfig {
  * @throws SnapshotError when the embedder record is malformed.
  */
 export function readTextSettings(settings: unknown): TextSettings {
-  const s = (typeof settings === 'object' && settings !== null ? settings : {}) as { embedder?: unknown; storeText?: unknown };
-  return { embedder: readIdentity(s.embedder), storeText: s.storeText === true };
+  const s = (typeof settings === 'object' && settings !== null ? settings : {}) as {
+    embedder?: unknown;
+    storeText?: unknown;
+    textIndex?: TextSettings['textIndex'] | null;
+    textPostings?: TextSettings['textPostings'] | null;
+  };
+  return {
+    embedder: readIdentity(s.embedder),
+    storeText: s.storeText === true,
+    textIndex: s.textIndex ?? undefined,
+    textPostings: s.textPostings ?? undefined,
+  };
 }

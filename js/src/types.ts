@@ -111,6 +111,15 @@ export interface CreateOptions {
   embedder?: EmbedderConfig | true;
   /** Keep each inserted `text` in its record (returned by `get()` and with hits, saved in snapshots). @defaultValue `false` */
   storeText?: boolean;
+  /**
+   * The BM25 text index over the stored texts (and weighted metadata
+   * fields), used by `search(text, { mode: 'text' | 'hybrid' })`; kept up
+   * to date by every insert, update, delete and compaction. Needs
+   * `storeText: true`; `false` turns it off. Its settings are saved in
+   * snapshots and the postings rebuilt on open. See {@link TextIndexOptions}.
+   * @defaultValue `true` with `storeText` (k1 1.2, b 0.75, no fields), else off
+   */
+  textIndex?: TextIndexOptions | boolean;
   /** HNSW links per node on upper layers; layer 0 keeps 2·M. Integer in [2, 1024]. @defaultValue `16` */
   M?: number;
   /** HNSW candidate list size while inserting (higher: better graph, slower build). @defaultValue `200` */
@@ -179,6 +188,34 @@ export interface CreateOptions {
   /** Custom hosting of the WebAssembly binary (CDN, CSP): its URL, or its bytes. */
   wasm?: WasmSource;
 }
+
+/**
+ * Options of the BM25 text index ({@link CreateOptions.textIndex}). Scores
+ * follow Okapi BM25 (Robertson & Zaragoza 2009) in its field-weighted form
+ * BM25F (Robertson, Zaragoza & Taylor 2004): per document, term frequencies
+ * and length are sums over its fields weighted by `fields`, the text having
+ * weight 1. Texts and fields are analysed by {@link tokenize}.
+ */
+export interface TextIndexOptions {
+  /** Term-frequency saturation, a number in [0, 1000]. @defaultValue `1.2` */
+  k1?: number;
+  /** Length normalisation, a number in [0, 1] (0: none, 1: full). @defaultValue `0.75` */
+  b?: number;
+  /**
+   * Metadata dot paths whose string values (or arrays of strings) are
+   * indexed too, each with a weight in (0, 1000] relative to the text's 1,
+   * e.g. `{ name: 3 }` so a package name counts three times. At most 16.
+   * @defaultValue `{}`
+   */
+  fields?: Record<string, number>;
+}
+
+/**
+ * How a search ranks records: `'vector'` by the embedding's distance (HNSW
+ * or exact), `'text'` by BM25 over the text index, `'hybrid'` by reciprocal
+ * rank fusion of both lists (see {@link SearchOptions.textWeight}).
+ */
+export type SearchMode = 'vector' | 'text' | 'hybrid';
 
 /** Where the `.wasm` comes from when the default (next to the package's JS) does not fit. */
 export interface WasmSource {
@@ -277,17 +314,56 @@ export interface SearchOptions {
   efSearch?: number;
   /** Only records whose metadata match are returned. */
   filter?: Filter;
-  /** Exact (brute-force) search instead of HNSW. @defaultValue `false` */
+  /** Exact (brute-force) search instead of HNSW; in `'hybrid'` mode the vector list is exact. @defaultValue `false` */
   exact?: boolean;
+  /**
+   * How records are ranked; see {@link SearchMode}. `'text'` and `'hybrid'`
+   * need a text query and a database with a text index
+   * ({@link CreateOptions.textIndex}); `'text'` needs no embedder (the query
+   * is not embedded; `efSearch` and `exact` do not apply: BM25 scores every
+   * record holding a query term). `'hybrid'` fuses the best max(k, 100)
+   * of each list.
+   * @defaultValue `'hybrid'` for a text query on a database with a text
+   *   index (chosen by the measurements in the README's "Hybrid search"; `'text'`
+   *   when the database has no embedder), otherwise `'vector'`
+   */
+  mode?: SearchMode;
+  /**
+   * `'hybrid'` only: the weight w in [0, 1] of the BM25 list in the fusion
+   * score (1 − w)/(60 + vector rank) + w/(60 + text rank) (reciprocal rank
+   * fusion, Cormack et al. 2009, k = 60). 0.5 is unweighted fusion.
+   * @defaultValue `0.5`
+   */
+  textWeight?: number;
 }
 
 /** One search result. */
 export interface SearchHit {
   id: string;
-  /** Lower is closer: squared L2 (`l2`), 1 − cosine similarity (`cosine`), 1 − dot (`ip`). */
+  /**
+   * Lower is closer: squared L2 (`l2`), 1 − cosine similarity (`cosine`), 1 − dot (`ip`).
+   * In `'hybrid'` mode the record's distance to the query vector too (measured
+   * exactly for records that only BM25 found); `NaN` in `'text'` mode (no vector involved).
+   */
   distance: number;
-  /** Higher is closer: −distance (`l2`), cosine similarity (`cosine`), dot product (`ip`). */
+  /**
+   * Higher is better. `'vector'` mode: −distance (`l2`), cosine similarity
+   * (`cosine`), dot product (`ip`). `'text'` mode: the BM25 score (≥ 0,
+   * unbounded, comparable within one query). `'hybrid'` mode: the reciprocal
+   * rank fusion score (1 − w)/(60 + ranks.vector) + w/(60 + ranks.text), a
+   * missing rank counting 0, in (0, 1/61].
+   */
   score: number;
+  /**
+   * `'text'` and `'hybrid'` modes: the hit's 1-based rank in each list it came
+   * from. `text`: its BM25 rank (absent when the record holds no query term
+   * or ranks below the fused depth). `vector` (`'hybrid'` only): its rank by
+   * vector distance among the candidates — the nearest-neighbour list,
+   * completed with the BM25 candidates it missed, measured exactly (so a
+   * record found by BM25 alone may have a rank past that list's depth).
+   * Absent in `'vector'` mode.
+   */
+  ranks?: { vector?: number; text?: number };
   /** A copy of the record's metadata, or `undefined`. */
   metadata: Metadata | undefined;
   /** The record's text, when the database keeps texts (`storeText`). */

@@ -1,7 +1,7 @@
 /**
  * The web demo in Chromium, over this machine's full corpus (every package in
  * its apt lists): first visit builds the index with a progress bar; search
- * finds img2pdf; the section filter narrows; your own text is found and
+ * finds img2pdf; the mode select switches hybrid / vector / BM25; the section filter narrows; your own text is found and
  * survives a reload; a reload restores from IndexedDB without embedding
  * anything; screenshots (desktop and phone width) are not blank; a switch to a
  * Hugging Face model id (the tiny BERT fixture on a local hub-like server)
@@ -134,6 +134,26 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web demo in Chromium' : `web demo i
     expect(await page().textContent('#search-meta')).toMatch(/^10 results in [\d.]+ (ms|s)$/);
     const scores = last.hits.map((h) => h.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  test('the mode select: hybrid by default, then vectors only and BM25 only, then back', async () => {
+    const run = async (mode: string) => {
+      await page().selectOption('#mode', mode);
+      await page().waitForFunction((m) => (window as unknown as { __demo: Demo }).__demo.lastSearch?.mode === m, mode, { timeout: 30_000 });
+      return (await demo()).lastSearch!;
+    };
+    expect(await page().inputValue('#mode')).toBe('hybrid');
+    const hybrid = await search('img2pdf');
+    expect(hybrid.mode).toBe('hybrid');
+    expect(hybrid.hits[0]).toMatchObject({ name: 'img2pdf', ranks: { text: 1 } });
+    const vector = await run('vector');
+    expect(vector.query).toBe('img2pdf');
+    expect(vector.hits.every((h) => h.ranks === undefined)).toBe(true);
+    const words = await run('text');
+    expect(words.hits[0]!.name).toBe('img2pdf');
+    expect(words.hits.map((h) => h.ranks?.text)).toEqual(words.hits.map((_, i) => i + 1));
+    expect(await page().locator('#results .hit-score').first().textContent()).toMatch(/^BM25 /);
+    await run('hybrid');
   });
 
   test('the section filter narrows the results to that section', async () => {

@@ -40,7 +40,8 @@ describe('text with the default model', () => {
     expect(r).toEqual({ inserted: 4, updated: 0 });
     expect(phases).toContain('embed:4/4');
     expect(phases.at(-1)).toBe('insert:4/4');
-    const hits = await db.search('how do I fix my bicycle', { k: 2 });
+    // storeText gives the database a text index, so text queries default to hybrid; this test is about the embedding path.
+    const hits = await db.search('how do I fix my bicycle', { k: 2, mode: 'vector' });
     expect(hits[0]!.id).toBe('d0');
     expect(hits[0]!.text).toBe('repairing a bike');
     expect(hits[0]!.score).toBeCloseTo(1 - hits[0]!.distance, 6);

@@ -6,7 +6,8 @@
  * `window.__demo` exposes what happened (tests read it).
  */
 import type { InsertItem, SearchHit } from 'minivectordb';
-import { fetchCorpus, packageItem, sectionCounts, type HitMetadata } from './corpus.js';
+import type { SearchMode } from 'minivectordb';
+import { fetchCorpus, packageItem, sectionCounts, TEXT_INDEX, TEXT_WEIGHT, type HitMetadata } from './corpus.js';
 import { createDb, openDb, removeSaved, type DemoDb } from './db.js';
 import * as fmt from './format.js';
 import { DEFAULT_HOST, embedderOption, modelName, snapshotUrl, type ModelChoice } from './model.js';
@@ -53,7 +54,8 @@ async function build(model: ModelChoice, notes: Note[]): Promise<void> {
   ui.corpusCount.textContent = fmt.count(corpus.count);
   showProgress({ ...view, phase: `loading ${modelName(model)}`, total: corpus.count });
   const url = snapshotUrl(model);
-  const next = await createDb({ storage: url, efConstruction: EF_CONSTRUCTION, ...embedderOption(model) });
+  // storeText + textIndex: the BM25 index of hybrid search (name weighted, see corpus.ts).
+  const next = await createDb({ storage: url, efConstruction: EF_CONSTRUCTION, storeText: true, textIndex: TEXT_INDEX, ...embedderOption(model) });
   try {
     const items = corpus.rows.map(packageItem).concat(notes.map(noteItem));
     const total = items.length;
@@ -79,7 +81,7 @@ async function build(model: ModelChoice, notes: Note[]): Promise<void> {
     report(total, 1, 'saving to IndexedDB');
     await next.save();
     saved = {
-      version: 1,
+      version: 2,
       url,
       model,
       packages: corpus.count,
@@ -157,6 +159,7 @@ async function search(): Promise<void> {
   if (db === undefined) return;
   const query = ui.query.value.trim();
   const section = ui.section.value;
+  const mode = ui.mode.value as SearchMode;
   const seq = ++searchSeq;
   if (query === '') {
     ui.results.replaceChildren();
@@ -166,7 +169,7 @@ async function search(): Promise<void> {
   const t0 = performance.now();
   let hits: SearchHit[];
   try {
-    hits = await db.search(query, { k: K, ...(section === '' ? {} : { filter: { section } }) });
+    hits = await db.search(query, { k: K, mode, textWeight: TEXT_WEIGHT, ...(section === '' ? {} : { filter: { section } }) });
   } catch (e) {
     if (seq === searchSeq) fail(e);
     return;
@@ -180,10 +183,11 @@ async function search(): Promise<void> {
   demo.lastSearch = {
     query,
     section,
+    mode,
     ms,
     hits: hits.map((h) => {
       const m = h.metadata as unknown as HitMetadata;
-      return { id: h.id, name: m.name, section: m.section, score: h.score };
+      return { id: h.id, name: m.name, section: m.section, score: h.score, ...(h.ranks === undefined ? {} : { ranks: h.ranks }) };
     }),
   };
 }
@@ -194,6 +198,7 @@ ui.query.addEventListener('input', () => {
   debounce = setTimeout(() => void search(), DEBOUNCE_MS);
 });
 ui.section.addEventListener('change', () => void search());
+ui.mode.addEventListener('change', () => void search());
 ui.searchForm.addEventListener('submit', (e) => {
   e.preventDefault();
   clearTimeout(debounce);
@@ -256,7 +261,7 @@ ui.modelDefault.addEventListener('click', () => void switchModel({}));
 
 async function boot(): Promise<void> {
   const state = loadState();
-  if (state !== undefined) {
+  if (state !== undefined && state.version === 2) {
     let restored = false;
     try {
       await restore(state);

@@ -12,7 +12,8 @@ export interface Note {
 }
 
 export interface SavedState {
-  version: 1;
+  /** 2 since the snapshot keeps texts and a BM25 index (hybrid search); the snapshot of a version-1 state is rebuilt (its model and notes kept). */
+  version: 1 | 2;
   /** The snapshot's storage URL. */
   url: string;
   model: ModelChoice;
@@ -30,7 +31,7 @@ const KEY = 'minivectordb-demo';
 export function loadState(): SavedState | undefined {
   try {
     const s = JSON.parse(localStorage.getItem(KEY) ?? 'null') as SavedState | null;
-    return s?.version === 1 ? s : undefined;
+    return s?.version === 1 || s?.version === 2 ? s : undefined;
   } catch {
     return undefined;
   }

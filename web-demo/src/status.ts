@@ -18,6 +18,13 @@ export interface DemoStatus {
   count?: number;
   snapshotBytes?: number;
   searches: number;
-  lastSearch?: { query: string; section: string; ms: number; hits: { id: string; name: string; section: string; score: number }[] };
+  lastSearch?: {
+    query: string;
+    section: string;
+    /** The mode picked in the page's mode select. */
+    mode: 'vector' | 'text' | 'hybrid';
+    ms: number;
+    hits: { id: string; name: string; section: string; score: number; ranks?: { vector?: number; text?: number } }[];
+  };
   error?: string;
 }

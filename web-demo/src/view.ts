@@ -22,6 +22,7 @@ export const ui = {
   searchForm: el<HTMLFormElement>('search-form'),
   query: el<HTMLInputElement>('query'),
   section: el<HTMLSelectElement>('section'),
+  mode: el<HTMLSelectElement>('mode'),
   searchMeta: el('search-meta'),
   results: el<HTMLOListElement>('results'),
   statItems: el('stat-items'),
@@ -45,7 +46,7 @@ export const ui = {
 
 /** Enables or disables every control (disabled while the index is being built). */
 export function setControls(enabled: boolean): void {
-  for (const c of [ui.query, ui.section, ui.note, ui.noteAdd, ui.modelId, ui.modelHost, ui.modelSwitch, ui.modelDefault]) c.disabled = !enabled;
+  for (const c of [ui.query, ui.section, ui.mode, ui.note, ui.noteAdd, ui.modelId, ui.modelHost, ui.modelSwitch, ui.modelDefault]) c.disabled = !enabled;
 }
 
 export interface ProgressView {
@@ -84,6 +85,20 @@ export function renderSections(sections: readonly [string, number][]): void {
   ui.section.value = sections.some(([s]) => s === current) ? current : '';
 }
 
+/** The score as shown: the BM25 score in words mode, else cosine similarity, and for a hybrid hit its rank in each list. */
+function scoreText(h: SearchHit): string {
+  if (Number.isNaN(h.distance)) return `BM25 ${h.score.toFixed(2)}`;
+  const similarity = (1 - h.distance).toFixed(3);
+  if (h.ranks === undefined) return similarity;
+  const from = [h.ranks.vector === undefined ? '' : `meaning #${h.ranks.vector}`, h.ranks.text === undefined ? '' : `words #${h.ranks.text}`];
+  return [similarity, ...from.filter((s) => s !== '')].join(' · ');
+}
+
+function scoreTitle(h: SearchHit): string {
+  if (Number.isNaN(h.distance)) return 'BM25 score of the words of the query';
+  return h.ranks === undefined ? 'cosine similarity' : 'cosine similarity · rank in the meaning (vector) and words (BM25) lists, fused by reciprocal rank fusion';
+}
+
 export function renderHits(hits: readonly SearchHit[]): void {
   const items = hits.map((h) => {
     const m = h.metadata as unknown as HitMetadata;
@@ -95,8 +110,8 @@ export function renderHits(hits: readonly SearchHit[]): void {
     name.textContent = m.name;
     const score = document.createElement('span');
     score.className = 'hit-score';
-    score.textContent = h.score.toFixed(3);
-    score.title = 'cosine similarity';
+    score.textContent = scoreText(h);
+    score.title = scoreTitle(h);
     const summary = document.createElement('div');
     summary.className = 'hit-summary';
     summary.textContent = m.summary;
