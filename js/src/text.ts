@@ -5,7 +5,7 @@
  * @internal
  */
 import { createEmbedder, isEmbedder, type Embedder, type EmbedderConfig, type EmbedderInfo } from './embed/index.js';
-import { DimensionMismatchError, InvalidArgumentError, MiniVectorDBError } from './errors.js';
+import { DimensionMismatchError, InvalidArgumentError, MiniVectorDBError, SnapshotError } from './errors.js';
 import type { Logger } from './logger.js';
 import { describe } from './validate.js';
 
@@ -99,7 +99,17 @@ function checkConfig(config: unknown): EmbedderConfig {
 
 /** Reads the `settings` of a snapshot's USER section (tolerating older snapshots without them). */
 export function readTextSettings(settings: unknown): TextSettings {
-  const s = (typeof settings === 'object' && settings !== null ? settings : {}) as Partial<TextSettings>;
+  if (settings !== undefined && settings !== null && (typeof settings !== 'object' || Array.isArray(settings))) {
+    throw new SnapshotError(`the record table's settings are not an object: ${describe(settings)}`);
+  }
+  const s = (settings ?? {}) as Partial<Record<keyof TextSettings, unknown>>;
   const embedder = s.embedder ?? undefined; // MessagePack turns an absent (undefined) embedder into null
-  return { embedder: embedder === undefined ? undefined : embedder, storeText: s.storeText === true };
+  if (embedder !== undefined) {
+    const e = embedder as Partial<Record<keyof EmbedderInfo, unknown>>;
+    if (typeof embedder !== 'object' || Array.isArray(embedder) || typeof e.model !== 'string' || typeof e.kind !== 'string' || !Number.isInteger(e.dim)) {
+      throw new SnapshotError(`the saved embedder description is malformed: ${describe(embedder)}`);
+    }
+  }
+  if (s.storeText !== undefined && typeof s.storeText !== 'boolean') throw new SnapshotError(`settings.storeText is not a boolean: ${describe(s.storeText)}`);
+  return { embedder: embedder as EmbedderInfo | undefined, storeText: s.storeText === true };
 }

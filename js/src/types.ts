@@ -240,7 +240,9 @@ export interface InsertManyOptions {
   /**
    * Called with the items done and the total: during `'embed'` after each
    * batch of texts (only when items have texts), then during `'insert'`
-   * after each chunk of vectors.
+   * after each chunk of vectors. A callback that throws never aborts the
+   * insert, on the page as in a worker: the error is reported to the
+   * database's logger at level warn (in a worker, the worker's).
    */
   onProgress?: (done: number, total: number, phase: 'embed' | 'insert') => void;
 }
@@ -338,6 +340,14 @@ export interface WorkerOptions {
    * @defaultValue the packaged worker
    */
   worker?: Worker | URL | string;
+  /**
+   * How long to wait for the worker's first answer (its script loaded and
+   * listening), in milliseconds, 1 – 2,147,483,647; then a TimeoutError and
+   * the worker is terminated. Creating or opening the database afterwards
+   * (loading a model, reading a snapshot) is not limited.
+   * @defaultValue `30000`
+   */
+  workerTimeoutMs?: number;
 }
 
 /**

@@ -13,11 +13,13 @@ import {
   ClosedError,
   DimensionMismatchError,
   InvalidArgumentError,
+  LimitExceededError,
   MiniVectorDBError,
   NotFoundError,
   OutOfMemoryError,
   SnapshotError,
   StorageError,
+  TimeoutError,
   type ErrorCode,
 } from '../errors.js';
 
@@ -29,17 +31,19 @@ import {
 const CLASSES: [string, { prototype: MiniVectorDBError; name: string }][] = [
   ['ModelLoadError', ModelLoadError],
   ['DimensionMismatchError', DimensionMismatchError],
+  ['LimitExceededError', LimitExceededError],
   ['InvalidArgumentError', InvalidArgumentError],
   ['OutOfMemoryError', OutOfMemoryError],
   ['SnapshotError', SnapshotError],
   ['StorageError', StorageError],
   ['ClosedError', ClosedError],
   ['NotFoundError', NotFoundError],
+  ['TimeoutError', TimeoutError],
   ['MiniVectorDBError', MiniVectorDBError],
 ];
 
-/** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, `id`). */
-const FIELDS = ['expected', 'actual', 'file', 'source', 'status', 'id'] as const;
+/** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, `id`, `limit`/`max`, `timeoutMs`). */
+const FIELDS = ['expected', 'actual', 'file', 'source', 'status', 'id', 'limit', 'max', 'timeoutMs'] as const;
 
 /** A {@link MiniVectorDBError} as structured-cloneable data. */
 interface WireError {

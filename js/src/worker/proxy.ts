@@ -5,7 +5,7 @@
  * calling thread.
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import { ClosedError, InvalidArgumentError } from '../errors.js';
+import { ClosedError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import type {
   CreateInWorkerOptions,
   Filter,
@@ -20,7 +20,7 @@ import type {
   Stats,
   StoredRecord,
 } from '../types.js';
-import { describe } from '../validate.js';
+import { checkInt, describe, readError } from '../validate.js';
 import { installErrorTransfer } from './errors-transfer.js';
 import type { DatabaseHost, HostInfo } from './host.js';
 import { spawnWorker, type SpawnedWorker } from './spawn.js';
@@ -29,16 +29,32 @@ import { packItems, packVectors } from './transfer.js';
 type Query = string | Float32Array | ArrayLike<number>;
 type ProgressCallback = NonNullable<InsertManyOptions['onProgress']>;
 
+/** Default of `workerTimeoutMs`: how long the worker may take to answer its first message. */
+const WORKER_TIMEOUT_MS = 30_000;
+
 /**
  * Checks what cannot cross to a worker (functions and class instances are
- * not structured-cloneable) and turns `URL` objects into strings.
- * @returns the options to send, without `worker`.
+ * not structured-cloneable) and turns `URL` objects into strings; each
+ * option is read once (a throwing getter is an InvalidArgumentError).
+ * @returns the options to send, without `worker` and `workerTimeoutMs`, and those two.
  */
-function sendableOptions(options: CreateInWorkerOptions | OpenInWorkerOptions, what: string): Record<string, unknown> {
+function sendableOptions(
+  options: CreateInWorkerOptions | OpenInWorkerOptions,
+  what: string,
+): { sent: Record<string, unknown>; worker: unknown; timeoutMs: number } {
+  try {
+    return readSendable(options, what);
+  } catch (e) {
+    throw readError(e, what);
+  }
+}
+
+function readSendable(options: CreateInWorkerOptions | OpenInWorkerOptions, what: string): { sent: Record<string, unknown>; worker: unknown; timeoutMs: number } {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError(`${what} must be an object, got ${describe(options)}`);
   }
-  const { worker: _worker, ...rest } = options as Record<string, unknown>;
+  const { worker, workerTimeoutMs, ...rest } = options as Record<string, unknown>;
+  const timeoutMs = workerTimeoutMs === undefined ? WORKER_TIMEOUT_MS : checkInt(workerTimeoutMs, `${what}.workerTimeoutMs`, 1, 0x7fffffff);
   if (rest.logger !== undefined) {
     throw new InvalidArgumentError(`${what}.logger cannot be sent to a worker; pass logLevel instead (the worker then logs to its own console)`);
   }
@@ -56,7 +72,32 @@ function sendableOptions(options: CreateInWorkerOptions | OpenInWorkerOptions, w
   }
   const wasm = rest.wasm as { url?: unknown } | undefined;
   if (typeof wasm === 'object' && wasm !== null && wasm.url instanceof URL) rest.wasm = { ...wasm, url: wasm.url.href };
-  return rest;
+  return { sent: rest, worker, timeoutMs };
+}
+
+/**
+ * Waits for the worker's first answer (`DatabaseHost.ready`), at most `timeoutMs`.
+ * @throws TimeoutError when it does not come in time (a script that never listens or never loads).
+ */
+async function handshake(remote: Remote<DatabaseHost>, worker: SpawnedWorker, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new TimeoutError(
+            `the database worker did not answer within ${timeoutMs} ms (check that its script imports minivectordb/worker, and the Content-Security-Policy worker-src); raise workerTimeoutMs for a slow network`,
+            timeoutMs,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([remote.ready(), worker.failed, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Marks `buffers` to be moved with `value` (Comlink keys them by the value, so a string or number goes unmarked). */
@@ -84,8 +125,9 @@ function cloneError(e: unknown, method: string): unknown {
  * once into a fresh buffer that is moved (not cloned) to the worker — your
  * arrays stay usable — and `get()`'s vector is moved back. Differences from
  * MiniVectorDB: no `size` getter (use `count()`); `dim` and `metric` are
- * known from creation; an `onProgress` callback that throws does not abort
- * `insertMany`. `close()` closes the database and terminates the worker.
+ * known from creation. As on the page, an `onProgress` callback that throws
+ * does not abort `insertMany` (the worker logs it at warn). `close()` closes
+ * the database and terminates the worker.
  */
 export class WorkerMiniVectorDB {
   #remote: Remote<DatabaseHost>;
@@ -115,11 +157,12 @@ export class WorkerMiniVectorDB {
     what: string,
     init: (remote: Remote<DatabaseHost>, sent: Record<string, unknown>) => Promise<HostInfo>,
   ): Promise<WorkerMiniVectorDB> {
-    const sent = sendableOptions(options, what);
+    const { sent, worker: source, timeoutMs } = sendableOptions(options, what);
     installErrorTransfer();
-    const worker = await spawnWorker(options.worker);
+    const worker = await spawnWorker(source as CreateInWorkerOptions['worker']);
     const remote = wrap<DatabaseHost>(worker.endpoint);
     try {
+      await handshake(remote, worker, timeoutMs);
       const info = await Promise.race([init(remote, sent), worker.failed]);
       return new WorkerMiniVectorDB(remote, worker, info);
     } catch (e) {
