@@ -71,7 +71,7 @@ const planted: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(null, 0, -1, 1.5, '', 'r1', 'r2', true, [], {}, { __proto__: null }),
   fc.uint8Array({ maxLength: 8 }),
   fc.date({ noInvalidDate: true }),
-  fc.integer({ min: 30, max: 40 }).map((levels) => {
+  fc.oneof(fc.integer({ min: 30, max: 40 }), fc.integer({ min: 90, max: 200 })).map((levels) => {
     let m: unknown = { leaf: 1 };
     for (let i = 1; i < levels; i++) m = { a: m };
     return m;
@@ -130,7 +130,7 @@ function applyTable(table: Record<string, unknown>, muts: fc.RecordValue<{ pick:
       [p[key], qq[k2]] = [qq[k2], p[key]];
     }
   }
-  return encode(t);
+  return encode(t, { maxDepth: 1000 });
 }
 
 function applyBytes(payload: Uint8Array, muts: { at: number; kind: string; byte: number }[]): Uint8Array {
@@ -145,6 +145,23 @@ function applyBytes(payload: Uint8Array, muts: { at: number; kind: string; byte:
   return Uint8Array.from(b);
 }
 
+/** Changes every object, array, Uint8Array and Date inside `v`. */
+function scribble(v: unknown, depth = 0): void {
+  if (typeof v !== 'object' || v === null || depth > 300) return;
+  if (v instanceof Uint8Array) v.fill(7);
+  else if (v instanceof Date) v.setTime(12345);
+  else if (Array.isArray(v)) {
+    for (const x of v) scribble(x, depth + 1);
+    v.push('scribbled');
+  } else {
+    for (const x of Object.values(v)) scribble(x, depth + 1);
+    (v as Record<string, unknown>).scribbled = true;
+  }
+}
+
+/** Metadata of the current case as first read (before any scribbling), by id. */
+const reference = new Map<string, unknown>();
+
 /** Opens `bytes`; a typed error is a pass, a database must then work end to end. */
 async function check(bytes: Uint8Array, dim: number, n: number): Promise<'rejected' | 'opened'> {
   const url = tmp.url(`case-${n}.mvdb`);
@@ -158,12 +175,21 @@ async function check(bytes: Uint8Array, dim: number, n: number): Promise<'reject
   }
   try {
     const count = await db.count();
+    reference.clear();
+    for (const h of await db.search(new Float32Array(dim).fill(0.5), { k: 50 })) reference.set(h.id, structuredClone(h.metadata));
     const q = new Float32Array(dim).fill(0.5);
     const hits = await db.search(q, { k: 50 });
     expect(hits.length).toBe(count);
     for (const h of hits) {
       const got = await db.get(h.id);
       expect(got?.metadata).toEqual(h.metadata);
+      // Hits and get() share nothing with the store: scribbling on both leaves it unchanged.
+      scribble(h.metadata);
+      scribble(got?.metadata);
+      const fresh = (await db.get(h.id))?.metadata;
+      expect(fresh).toEqual(reference.get(h.id));
+      // What open gives back, update accepts again.
+      if (fresh !== undefined) await db.update(h.id, { metadata: fresh });
     }
     await db.search(q, { k: 3, exact: true, filter: { tag: 'a' } });
     await db.count({ 'nested.list.0': { $gte: 0 } });
