@@ -423,7 +423,11 @@ export class MiniVectorDB {
         const m = Math.min(INSERT_CHUNK, n - done);
         // Checked above; checked again as copied, in case a caller changed an
         // array while the texts were being embedded (the catch undoes the chunks in).
-        for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`, nonZero);
+        try {
+          for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`, nonZero);
+        } catch (e) {
+          throw readError(e, 'items'); // a vector whose getter or Proxy trap throws
+        }
         labels.set(core.add(chunk.subarray(0, m * dim), m), done);
         done += m;
         onProgress?.(done, n, 'insert');
@@ -431,7 +435,7 @@ export class MiniVectorDB {
     } catch (e) {
       // A failed chunk undid itself in the core; earlier chunks are undone here.
       for (let i = 0; i < done; i++) core.markDeleted(labels[i]!);
-      throw readError(e, 'items');
+      throw e;
     }
     let updated = 0;
     this.#filters.invalidate();

@@ -91,6 +91,13 @@ describe('values read from the caller', () => {
       expect(e.message).toContain('items[1]');
     }
     expect(await db.count()).toBe(before);
+    // A vector that reads well when checked, then throws when copied into the core: undone, typed.
+    let reads = 0;
+    const flaky = new Proxy([1, 0], { get: (t, k, r) => (k === '0' && ++reads > 1 ? boom() : Reflect.get(t, k, r)) });
+    await caught(() => db.insertMany([{ id: 'ok', vector: [0, 0] }, { id: 'flaky', vector: flaky }]), InvalidArgumentError);
+    expect(reads).toBe(2);
+    expect(await db.count()).toBe(before);
+    expect(await db.get('ok')).toBeUndefined();
     await caught(() => db.update('five', { get metadata(): Metadata { return boom(); } }), InvalidArgumentError);
     await caught(() => db.search([1, 0], { get k(): number { return boom(); } }), InvalidArgumentError);
     await caught(() => db.search(new Proxy([1, 0], { get: boom }), { k: 1 }), InvalidArgumentError);
