@@ -17,7 +17,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import { MiniVectorDBError, OutOfMemoryError, SnapshotError } from './errors.js';
 import { MAX_ID_LENGTH } from './limits.js';
 import type { Metadata } from './types.js';
-import { cloneMetadata } from './validate.js';
+import { checkMetadata } from './validate.js';
 
 const FORMAT = 1;
 
@@ -187,7 +187,7 @@ export class RecordTable {
       try {
         // The same check (and limits) as insert; the decoded tree may hold
         // MessagePack types insert never accepts (bin → Uint8Array, timestamp → Date).
-        checked = meta === null ? undefined : cloneMetadata(meta, `metadata of label ${label}`);
+        checked = meta === null ? undefined : checkMetadata(meta, `metadata of label ${label}`);
       } catch (cause) {
         throw new SnapshotError(`record ${JSON.stringify(id)}: ${(cause as Error).message}`, 'SNAPSHOT_CORRUPT', { cause });
       }

@@ -191,19 +191,24 @@ function isArrayLikeOfNumbers(v: unknown): v is ArrayLike<number> {
  * Each property is read once: the copy is what was checked.
  */
 export function cloneMetadata(meta: unknown, what = 'metadata'): Metadata | undefined {
+  return walkMetadata(meta, what, true);
+}
+
+/**
+ * The checks of {@link cloneMetadata} without the copy, for metadata the
+ * database owns already (freshly decoded from a snapshot): returns `meta`.
+ */
+export function checkMetadata(meta: unknown, what = 'metadata'): Metadata | undefined {
+  return walkMetadata(meta, what, false);
+}
+
+function walkMetadata(meta: unknown, what: string, copy: boolean): Metadata | undefined {
   if (meta === undefined) return undefined;
   try {
     if (!isPlainObject(meta)) throw new InvalidArgumentError(`${what} must be a plain object, got ${describe(meta)}`);
-    const walk = { stack: new Set<object>(), bytes: 0 };
-    const out = cloneValue(meta, what, 1, walk) as Metadata;
-    if (walk.bytes > MAX_METADATA_BYTES) {
-      throw new LimitExceededError(
-        'metadataBytes',
-        MAX_METADATA_BYTES,
-        walk.bytes,
-        `${what} takes ${walk.bytes} bytes as MessagePack; a record's metadata may take at most ${MAX_METADATA_BYTES}`,
-      );
-    }
+    const walk = new MetadataWalk(what, copy);
+    const out = walk.value(meta, 1) as Metadata;
+    if (walk.bytes > MAX_METADATA_BYTES) throw walk.tooBig();
     return out;
   } catch (e) {
     throw readError(e, what);
@@ -216,56 +221,114 @@ export function readError(e: unknown, what: string): MiniVectorDBError {
   return new InvalidArgumentError(`${what} could not be read: ${String(e)} (use plain data: no throwing getters or Proxies)`, { cause: e });
 }
 
-function cloneValue(v: unknown, path: string, depth: number, walk: { stack: Set<object>; bytes: number }): unknown {
-  if (v === null || typeof v === 'boolean') {
-    walk.bytes += 1;
-    return v;
+/**
+ * The walk stops counting at this many bytes: metadata that shares one
+ * object many times over (a DAG, legal but exponential to walk as a tree)
+ * is rejected after a bounded walk, not after 2^32 visits.
+ */
+const STOP_COUNTING_BYTES = 4 * MAX_METADATA_BYTES;
+
+/**
+ * One walk over metadata: checks each value, copies it when `copy`, and adds
+ * its MessagePack size to `bytes`. The path of the value being checked is
+ * kept as a stack of keys and only formatted for an error message.
+ */
+class MetadataWalk {
+  bytes = 0;
+  /** The objects and arrays from the root to the current value (a repeat is a cycle). */
+  readonly #ancestors: object[] = [];
+  readonly #keys: (string | number)[] = [];
+
+  constructor(
+    private readonly what: string,
+    private readonly copy: boolean,
+  ) {}
+
+  /** `metadata.a.b[2]`: where the walk is. */
+  path(): string {
+    let p = this.what;
+    for (const k of this.#keys) p += typeof k === 'number' ? `[${k}]` : `.${k}`;
+    return p;
   }
-  if (typeof v === 'string') {
-    walk.bytes += stringBytes(v);
-    return v;
+
+  tooBig(): LimitExceededError {
+    const atLeast = this.bytes > STOP_COUNTING_BYTES ? 'at least ' : '';
+    return new LimitExceededError(
+      'metadataBytes',
+      MAX_METADATA_BYTES,
+      this.bytes,
+      `${this.what} takes ${atLeast}${this.bytes} bytes as MessagePack; a record's metadata may take at most ${MAX_METADATA_BYTES}`,
+    );
   }
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${path} is ${String(v)}; metadata numbers must be finite`);
-    walk.bytes += numberBytes(v);
-    return v;
+
+  /** Checks `v` at nesting level `depth` (the root object is 1); returns it, or its copy. */
+  value(v: unknown, depth: number): unknown {
+    if (v === null || typeof v === 'boolean') {
+      this.bytes += 1;
+      return v;
+    }
+    if (typeof v === 'string') {
+      this.bytes += stringBytes(v);
+      return v;
+    }
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new InvalidArgumentError(`${this.path()} is ${String(v)}; metadata numbers must be finite`);
+      this.bytes += numberBytes(v);
+      return v;
+    }
+    if (typeof v !== 'object') throw new InvalidArgumentError(`${this.path()} has unsupported type ${typeof v}`);
+    if (this.#ancestors.includes(v)) throw new InvalidArgumentError(`${this.path()} is circular; metadata must be a tree`);
+    if (depth > MAX_METADATA_DEPTH) {
+      throw new LimitExceededError('metadataDepth', MAX_METADATA_DEPTH, depth, `${this.path()} is nested ${depth} levels deep; metadata may nest at most ${MAX_METADATA_DEPTH} levels`);
+    }
+    if (this.bytes > STOP_COUNTING_BYTES) throw this.tooBig();
+    this.#ancestors.push(v);
+    let out: unknown;
+    if (Array.isArray(v)) out = this.#array(v, depth);
+    else if (isPlainObject(v)) out = this.#object(v, depth);
+    else throw new InvalidArgumentError(`${this.path()} is a ${describe(v)}; metadata holds only plain objects and arrays`);
+    this.#ancestors.pop();
+    return out;
   }
-  if (typeof v !== 'object') throw new InvalidArgumentError(`${path} has unsupported type ${typeof v}`);
-  if (walk.stack.has(v)) throw new InvalidArgumentError(`${path} is circular; metadata must be a tree`);
-  if (depth > MAX_METADATA_DEPTH) {
-    throw new LimitExceededError('metadataDepth', MAX_METADATA_DEPTH, depth, `${path} is nested ${depth} levels deep; metadata may nest at most ${MAX_METADATA_DEPTH} levels`);
-  }
-  walk.stack.add(v);
-  let out: unknown;
-  if (Array.isArray(v)) {
+
+  #array(v: unknown[], depth: number): unknown[] {
     const n = v.length;
-    const a: unknown[] = new Array(n);
-    walk.bytes += containerHeaderBytes(n);
+    const out: unknown[] | undefined = this.copy ? new Array(n) : undefined;
+    this.bytes += containerHeaderBytes(n);
     for (let i = 0; i < n; i++) {
       // A hole would be saved as null: reject it rather than change it.
-      if (!(i in v)) throw new InvalidArgumentError(`${path} is a sparse array (no element at index ${i}); metadata arrays must be dense`);
-      a[i] = cloneValue(v[i], `${path}[${i}]`, depth + 1, walk);
+      if (!(i in v)) throw new InvalidArgumentError(`${this.path()} is a sparse array (no element at index ${i}); metadata arrays must be dense`);
+      this.#keys.push(i);
+      const x = this.value(v[i], depth + 1);
+      this.#keys.pop();
+      if (out !== undefined) out[i] = x;
     }
-    out = a;
-  } else if (isPlainObject(v)) {
-    const o: Record<string, unknown> = {};
+    return out ?? v;
+  }
+
+  #object(v: Record<string, unknown>, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> | undefined = this.copy ? {} : undefined;
     let count = 0;
-    for (const [k, x] of Object.entries(v)) {
+    for (const k of Object.keys(v)) {
       // '__proto__' cannot be stored as a plain key (assignment sets the
       // prototype, and MessagePack decoders refuse it): reject it loudly.
-      if (k === '__proto__') throw new InvalidArgumentError(`${path} has the key '__proto__', which metadata cannot store`);
-      if (x === undefined) continue;
-      o[k] = cloneValue(x, `${path}.${k}`, depth + 1, walk);
-      walk.bytes += stringBytes(k);
-      count++;
+      if (k === '__proto__') throw new InvalidArgumentError(`${this.path()} has the key '__proto__', which metadata cannot store`);
+      const x = v[k]; // read once: the copy is what was checked
+      this.#keys.push(k);
+      if (x === undefined) {
+        // Dropped from a copy (as JSON does); stored metadata never holds one.
+        if (out === undefined) throw new InvalidArgumentError(`${this.path()} is undefined`);
+      } else {
+        const y = this.value(x, depth + 1);
+        if (out !== undefined) out[k] = y;
+        this.bytes += stringBytes(k);
+        count++;
+      }
+      this.#keys.pop();
     }
-    walk.bytes += containerHeaderBytes(count);
-    out = o;
-  } else {
-    throw new InvalidArgumentError(`${path} is a ${describe(v)}; metadata holds only plain objects and arrays`);
+    this.bytes += containerHeaderBytes(count);
+    return out ?? v;
   }
-  walk.stack.delete(v);
-  return out;
 }
 
 /** A deep copy of stored (already validated) metadata. */

@@ -87,6 +87,22 @@ describe('limits at insert and update', () => {
     await reopened.close();
   });
 
+  test('metadata sharing one object 2^30 times over (a tiny DAG, a huge tree) is rejected after a bounded walk', async () => {
+    let shared: Metadata = { leaf: 1 };
+    for (let i = 1; i < 30; i++) shared = { a: shared, b: shared };
+    const started = performance.now();
+    const e = await caught(() => db.insert({ id: 'dag', vector: [1, 0], metadata: shared }), LimitExceededError);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(e.limit).toBe('metadataBytes');
+    expect(e.actual).toBeGreaterThan(MAX_METADATA_BYTES);
+    expect(e.message).toContain('at least');
+    // Shared (not circular) values well within the limits are stored as a tree.
+    const leaf = { x: 1 };
+    await db.insert({ id: 'twice', vector: [1, 0], metadata: { p: leaf, q: leaf } });
+    expect((await db.get('twice'))!.metadata).toEqual({ p: { x: 1 }, q: { x: 1 } });
+    await db.delete('twice');
+  });
+
   test('ids longer than MAX_ID_LENGTH are rejected; MAX_ID_LENGTH itself round-trips', async () => {
     const long = 'i'.repeat(MAX_ID_LENGTH);
     const e = await caught(() => db.insert({ id: `${long}x`, vector: [1, 0] }), LimitExceededError);
