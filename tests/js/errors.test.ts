@@ -4,11 +4,13 @@ import {
   ClosedError,
   DimensionMismatchError,
   InvalidArgumentError,
+  LimitExceededError,
   MiniVectorDB,
   MiniVectorDBError,
   OutOfMemoryError,
   SnapshotError,
   StorageError,
+  TimeoutError,
   type CreateOptions,
 } from 'minivectordb';
 import { caught, fingerprint, randomVectors } from './helpers.js';
@@ -24,6 +26,8 @@ test('error classes extend MiniVectorDBError and Error, with stable codes and na
     [new SnapshotError('m', 'SNAPSHOT_VERSION'), 'SNAPSHOT_VERSION', 'SnapshotError'],
     [new StorageError('m'), 'STORAGE', 'StorageError'],
     [new ClosedError('search'), 'CLOSED', 'ClosedError'],
+    [new LimitExceededError('idLength', 10, 11, 'm'), 'INVALID_ARGUMENT', 'LimitExceededError'],
+    [new TimeoutError('m', 5), 'TIMEOUT', 'TimeoutError'],
   ];
   for (const [err, code, name] of cases) {
     expect(err).toBeInstanceOf(MiniVectorDBError);
@@ -33,6 +37,10 @@ test('error classes extend MiniVectorDBError and Error, with stable codes and na
   }
   const dm = new DimensionMismatchError(3, 4);
   expect([dm.expected, dm.actual]).toEqual([3, 4]);
+  const limit = new LimitExceededError('idLength', 10, 11, 'm');
+  expect(limit).toBeInstanceOf(InvalidArgumentError); // existing InvalidArgumentError handlers still catch it
+  expect([limit.limit, limit.max, limit.actual]).toEqual(['idLength', 10, 11]);
+  expect(new TimeoutError('m', 5).timeoutMs).toBe(5);
 });
 
 describe('create() argument errors', () => {
