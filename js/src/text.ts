@@ -7,7 +7,7 @@
 import { createEmbedder, isEmbedder, type Embedder, type EmbedderConfig, type EmbedderInfo } from './embed/index.js';
 import { DimensionMismatchError, InvalidArgumentError, MiniVectorDBError, SnapshotError } from './errors.js';
 import type { Logger } from './logger.js';
-import { describe } from './validate.js';
+import { checkMetadata, describe } from './validate.js';
 
 /** What the snapshot keeps about text handling (in the USER section's `settings`). */
 export interface TextSettings {
@@ -108,6 +108,12 @@ export function readTextSettings(settings: unknown): TextSettings {
     const e = embedder as Partial<Record<keyof EmbedderInfo, unknown>>;
     if (typeof embedder !== 'object' || Array.isArray(embedder) || typeof e.model !== 'string' || typeof e.kind !== 'string' || !Number.isInteger(e.dim)) {
       throw new SnapshotError(`the saved embedder description is malformed: ${describe(embedder)}`);
+    }
+    try {
+      // It is saved again as read: the limits of metadata keep it writable.
+      checkMetadata(embedder, 'the saved embedder description');
+    } catch (cause) {
+      throw new SnapshotError((cause as Error).message, 'SNAPSHOT_CORRUPT', { cause });
     }
   }
   if (s.storeText !== undefined && typeof s.storeText !== 'boolean') throw new SnapshotError(`settings.storeText is not a boolean: ${describe(s.storeText)}`);

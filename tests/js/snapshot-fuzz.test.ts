@@ -117,13 +117,14 @@ function applyTable(table: Record<string, unknown>, muts: fc.RecordValue<{ pick:
     if (all.length === 0) break;
     const { parent, key } = all[m.pick % all.length]!;
     const p = parent as Record<string | number, unknown>;
-    if (m.action === 'replace') p[key] = m.value;
+    const value = structuredClone(m.value); // planted constants must not be changed by later mutations
+    if (m.action === 'replace') p[key] = value;
     else if (m.action === 'delete') {
       if (Array.isArray(parent)) parent.splice(key as number, 1);
       else delete p[key];
     } else if (m.action === 'add') {
-      if (Array.isArray(parent)) parent.push(m.value);
-      else p[`k${m.other % 5}`] = m.value;
+      if (Array.isArray(parent)) parent.push(value);
+      else p[`k${m.other % 5}`] = value;
     } else {
       const { parent: q, key: k2 } = all[m.other % all.length]!;
       const qq = q as Record<string | number, unknown>;
