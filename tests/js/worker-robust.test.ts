@@ -54,6 +54,28 @@ describe('in a worker', () => {
     await page.close();
   });
 
+  test('arguments that cannot be read or sent (throwing getters, Proxies, functions) → InvalidArgumentError; nothing changes', async () => {
+    const worker = await MiniVectorDB.createInWorker({ dim: 2 });
+    await worker.insert({ id: 'a', vector: [1, 0] });
+    const boom = (): never => {
+      throw new Error('boom');
+    };
+    const bad: [string, () => Promise<unknown>][] = [
+      ['metadata getter', () => worker.insert({ id: 'g', vector: [1, 0], metadata: { get x(): number { return boom(); } } })],
+      ['item getter (read while packing vectors)', () => worker.insertMany([{ id: 'g', get vector(): Float32Array { return boom(); } }])],
+      ['search option getter', () => worker.search([1, 0], { get k(): number { return boom(); } })],
+      ['filter Proxy', () => worker.count(new Proxy({ x: 1 }, { ownKeys: boom }))],
+      ['function in metadata', () => worker.update('a', { metadata: { f: (() => 1) as never } })],
+    ];
+    for (const [what, call] of bad) {
+      const e = await caught(call, InvalidArgumentError);
+      expect(e.message, what).toMatch(/cannot be sent to the worker|could not be read/);
+    }
+    expect(await worker.count()).toBe(1);
+    expect((await worker.get('a'))!.metadata).toBeUndefined();
+    await worker.close();
+  });
+
   test('LimitExceededError keeps its class and fields across the boundary', async () => {
     const worker = await MiniVectorDB.createInWorker({ dim: 2 });
     let deep: Metadata = { leaf: 1 };

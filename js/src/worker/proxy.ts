@@ -4,7 +4,7 @@
  * worker (`host.ts`), so embedding, inserting and searching never block the
  * calling thread.
  */
-import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import { ClosedError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import type {
   CreateInWorkerOptions,
@@ -105,10 +105,36 @@ function moved<T>(value: T, buffers: ArrayBuffer[]): T {
   return buffers.length === 0 ? value : transfer(value, buffers);
 }
 
+/** What postMessage threw while cloning a message: a function, a class instance, or a getter or Proxy trap that throws. */
+class SendFailure extends Error {}
+
+/**
+ * `endpoint` whose postMessage reports any failure to clone as a
+ * {@link SendFailure} (Comlink posts inside a Promise executor, so it
+ * arrives as the call's rejection), told apart from errors of the worker.
+ */
+function sendChecked(endpoint: Endpoint): Endpoint {
+  return {
+    postMessage(message: unknown, transfer?: Transferable[]) {
+      try {
+        endpoint.postMessage(message, transfer);
+      } catch (cause) {
+        throw new SendFailure(cause instanceof Error ? cause.message : String(cause), { cause });
+      }
+    },
+    addEventListener: endpoint.addEventListener.bind(endpoint),
+    removeEventListener: endpoint.removeEventListener.bind(endpoint),
+    ...(endpoint.start === undefined ? {} : { start: endpoint.start.bind(endpoint) }),
+  };
+}
+
 /** A postMessage that failed to clone an argument becomes an InvalidArgumentError, as a bad argument does on the main thread. */
 function cloneError(e: unknown, method: string): unknown {
-  if (e instanceof Error && e.name === 'DataCloneError') {
-    return new InvalidArgumentError(`${method}(): an argument cannot be sent to the worker (${e.message}); use plain data: numbers, strings, arrays, plain objects, Float32Array`);
+  if (e instanceof SendFailure || (e instanceof Error && e.name === 'DataCloneError')) {
+    return new InvalidArgumentError(
+      `${method}(): an argument cannot be sent to the worker (${e.message}); use plain data: numbers, strings, arrays, plain objects, Float32Array (no functions, no getters or Proxies that throw)`,
+      { cause: e },
+    );
   }
   return e;
 }
@@ -160,7 +186,7 @@ export class WorkerMiniVectorDB {
     const { sent, worker: source, timeoutMs } = sendableOptions(options, what);
     installErrorTransfer();
     const worker = await spawnWorker(source as CreateInWorkerOptions['worker']);
-    const remote = wrap<DatabaseHost>(worker.endpoint);
+    const remote = wrap<DatabaseHost>(sendChecked(worker.endpoint));
     try {
       await handshake(remote, worker, timeoutMs);
       const info = await Promise.race([init(remote, sent), worker.failed]);
@@ -299,8 +325,14 @@ export class WorkerMiniVectorDB {
 
   async #call<T>(method: string, fn: (remote: Remote<DatabaseHost>) => Promise<T>): Promise<T> {
     this.#check(method);
+    let call: Promise<T>;
     try {
-      return await Promise.race([fn(this.#remote), this.#worker.failed]);
+      call = fn(this.#remote); // reads the arguments here (packing vectors): a getter that throws is a bad argument
+    } catch (e) {
+      throw readError(e, `${method}() arguments`);
+    }
+    try {
+      return await Promise.race([call, this.#worker.failed]);
     } catch (e) {
       throw cloneError(e, method);
     }
