@@ -172,17 +172,21 @@ export interface CreateOptions {
    * @defaultValue off
    */
   autosave?: AutosaveOptions | boolean;
-  /** Destination of log messages; silent when absent. */
+  /**
+   * Destination of log messages, silent when absent: an object with `debug`,
+   * `info`, `warn` and `error` methods (InvalidArgumentError otherwise); a
+   * method that throws is ignored.
+   */
   logger?: Logger;
-  /** Minimum level passed to `logger`. @defaultValue `'warn'` */
+  /** Minimum level passed to `logger`: `'debug'`, `'info'`, `'warn'`, `'error'` or `'silent'`. @defaultValue `'warn'` */
   logLevel?: LogLevel;
-  /** Custom hosting of the WebAssembly binary (CDN, CSP): its URL, or its bytes. */
+  /** Custom hosting of the WebAssembly binary (CDN, CSP): its URL, or its bytes (one of them). */
   wasm?: WasmSource;
 }
 
 /** Where the `.wasm` comes from when the default (next to the package's JS) does not fit. */
 export interface WasmSource {
-  /** URL of `minivectordb_core.wasm`. */
+  /** Absolute URL of `minivectordb_core.wasm`. */
   url?: string | URL;
   /** The bytes of `minivectordb_core.wasm`. */
   binary?: ArrayBuffer | Uint8Array;
