@@ -143,6 +143,19 @@ export class ClosedError extends MiniVectorDBError {
 }
 
 /**
+ * `e` as a typed error, for boundaries that promise no other (`save()`): a
+ * {@link MiniVectorDBError} as is, a RangeError (a failed allocation of an
+ * ArrayBuffer or string) as an {@link OutOfMemoryError}, anything else as
+ * `'INTERNAL'`, each with `e` as its cause.
+ * @internal
+ */
+export function asTypedError(e: unknown, doing: string): MiniVectorDBError {
+  if (e instanceof MiniVectorDBError) return e;
+  if (e instanceof RangeError) return new OutOfMemoryError(`${doing}: ${String(e)}`, { cause: e });
+  return new MiniVectorDBError('INTERNAL', `${doing}: ${String(e)}`, { cause: e });
+}
+
+/**
  * Maps a negated status code returned by the WebAssembly core
  * (`wasm/include/minivectordb/status.hpp`, `ErrorCode`) to a typed error.
  * @internal

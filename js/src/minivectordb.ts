@@ -2,7 +2,7 @@
  * MiniVectorDB: string ids, metadata and persistence over the WebAssembly
  * HNSW core (Malkov & Yashunin 2018, arXiv:1603.09320).
  */
-import { ClosedError, DimensionMismatchError, InvalidArgumentError, NotFoundError } from './errors.js';
+import { asTypedError, ClosedError, DimensionMismatchError, InvalidArgumentError, NotFoundError } from './errors.js';
 import type { EmbedderConfig } from './embed/index.js';
 import { FilterPlanner } from './filter/planner.js';
 import { gateLogger, type Logger } from './logger.js';
@@ -696,11 +696,15 @@ export class MiniVectorDB {
 
   /** Serialises and writes a snapshot to `target` (caller holds the queue). */
   async #saveTo(core: CoreIndex, target: string): Promise<void> {
-    const adapter = await openStorage(target);
-    const settings: TextSettings = { storeText: this.#storeText, ...(this.#text === undefined ? {} : { embedder: this.#text.info }) };
-    const bytes = core.serialize(this.#records.encode(core.size, settings));
-    await adapter.write(bytes);
-    this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
+    try {
+      const adapter = await openStorage(target);
+      const settings: TextSettings = { storeText: this.#storeText, ...(this.#text === undefined ? {} : { embedder: this.#text.info }) };
+      const bytes = core.serialize(this.#records.encode(core.size, settings));
+      await adapter.write(bytes);
+      this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
+    } catch (e) {
+      throw asTypedError(e, `cannot save to ${target}`); // e.g. the snapshot's copy out of wasm memory failing
+    }
   }
 
   /** Records a change: with autosave on, (re)starts the debounce timer. */

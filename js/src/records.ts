@@ -14,7 +14,7 @@
  * @internal
  */
 import { decode, encode } from '@msgpack/msgpack';
-import { MiniVectorDBError, OutOfMemoryError, SnapshotError } from './errors.js';
+import { asTypedError, MiniVectorDBError, SnapshotError } from './errors.js';
 import { MAX_ID_LENGTH } from './limits.js';
 import type { Metadata } from './types.js';
 import { checkMetadata } from './validate.js';
@@ -136,9 +136,7 @@ export class RecordTable {
     try {
       return encode({ format: FORMAT, ids, metadata, ...(anyText ? { texts } : {}), ...(settings ? { settings } : {}) });
     } catch (cause) {
-      // A RangeError here is a failed allocation (ArrayBuffer, string): memory, not a bug.
-      if (cause instanceof RangeError) throw new OutOfMemoryError(`cannot encode the record table: ${String(cause)}`, { cause });
-      throw new MiniVectorDBError('INTERNAL', `cannot encode the record table: ${String(cause)}`, { cause });
+      throw asTypedError(cause, 'cannot encode the record table');
     }
   }
 

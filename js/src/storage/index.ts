@@ -51,8 +51,13 @@ export function checkStorageUrl(url: unknown): string {
 export async function openStorage(url: string): Promise<StorageAdapter> {
   if (url.startsWith('memory://')) return new MemoryStorage(url);
   if (url.startsWith('file://')) {
-    const { FileStorage } = await import('./file.js');
-    return new FileStorage(url);
+    let file: typeof import('./file.js');
+    try {
+      file = await import('./file.js');
+    } catch (cause) {
+      throw new StorageError(`file:// storage needs Node.js (node:fs could not be loaded: ${String(cause)})`, { cause });
+    }
+    return new file.FileStorage(url);
   }
   if (url.startsWith('idb://')) {
     const { IdbStorage } = await import('./idb.js');
