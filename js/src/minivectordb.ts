@@ -358,7 +358,12 @@ export class MiniVectorDB {
           this.#logger.warn(`onProgress threw (the insert goes on): ${String(e)}`);
         }
       });
-    const n = items.length;
+    let n: number;
+    try {
+      n = items.length; // a Proxy's trap may throw
+    } catch (e) {
+      throw readError(e, 'items');
+    }
     const dim = core.dim;
     const nonZero = this.#metric === 'cosine';
     // Each vector is checked now (into one row of scratch) and copied only

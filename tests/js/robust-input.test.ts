@@ -90,6 +90,7 @@ describe('values read from the caller', () => {
       const e = await caught(() => db.insertMany([{ id: 'ok', vector: [0, 0] }, item as never]), InvalidArgumentError);
       expect(e.message).toContain('items[1]');
     }
+    await caught(() => db.insertMany(new Proxy([], { get: boom })), InvalidArgumentError);
     expect(await db.count()).toBe(before);
     // A vector that reads well when checked, then throws when copied into the core: undone, typed.
     let reads = 0;
