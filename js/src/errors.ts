@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'STORAGE'
   | 'EMBEDDER_MISMATCH'
   | 'CLOSED'
+  | 'TIMEOUT'
   | 'INTERNAL';
 
 /** Base class of every error thrown by MiniVectorDB. */
@@ -39,6 +40,43 @@ export class InvalidArgumentError extends MiniVectorDBError {
   override name = 'InvalidArgumentError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('INVALID_ARGUMENT', message, options);
+  }
+}
+
+/** Which documented limit (`js/src/limits.ts`) a {@link LimitExceededError} names. */
+export type LimitName = 'metadataDepth' | 'metadataBytes' | 'idLength';
+
+/**
+ * A value beyond one of the documented limits (`MAX_METADATA_DEPTH`,
+ * `MAX_METADATA_BYTES`, `MAX_ID_LENGTH`): rejected at insert or update,
+ * before anything changes, so that everything accepted can be saved and opened again.
+ */
+export class LimitExceededError extends InvalidArgumentError {
+  /** `'LimitExceededError'`, set literally so minified bundles keep it. */
+  override name = 'LimitExceededError';
+  /** The limit exceeded. */
+  readonly limit: LimitName;
+  /** Its value (levels, bytes, or UTF-16 code units). */
+  readonly max: number;
+  /** What was found: the size or length; for a depth, the first level beyond `max` (the walk stops there). */
+  readonly actual: number;
+  constructor(limit: LimitName, max: number, actual: number, message: string) {
+    super(message);
+    this.limit = limit;
+    this.max = max;
+    this.actual = actual;
+  }
+}
+
+/** Something did not answer in time, e.g. a worker script that never starts (`workerTimeoutMs`). */
+export class TimeoutError extends MiniVectorDBError {
+  /** `'TimeoutError'`, set literally so minified bundles keep it. */
+  override name = 'TimeoutError';
+  /** The time waited, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(message: string, timeoutMs: number) {
+    super('TIMEOUT', message);
+    this.timeoutMs = timeoutMs;
   }
 }
 
@@ -133,6 +171,19 @@ export class ClosedError extends MiniVectorDBError {
   constructor(method: string) {
     super('CLOSED', `cannot call ${method}(): the database is closed`);
   }
+}
+
+/**
+ * `e` as a typed error, for boundaries that promise no other (`save()`): a
+ * {@link MiniVectorDBError} as is, a RangeError (a failed allocation of an
+ * ArrayBuffer or string) as an {@link OutOfMemoryError}, anything else as
+ * `'INTERNAL'`, each with `e` as its cause.
+ * @internal
+ */
+export function asTypedError(e: unknown, doing: string): MiniVectorDBError {
+  if (e instanceof MiniVectorDBError) return e;
+  if (e instanceof RangeError) return new OutOfMemoryError(`${doing}: ${String(e)}`, { cause: e });
+  return new MiniVectorDBError('INTERNAL', `${doing}: ${String(e)}`, { cause: e });
 }
 
 /**

@@ -311,7 +311,13 @@ function scalar(x: unknown, at: string, what: string): Scalar {
 
 function scalarList(x: unknown, at: string): Scalar[] {
   if (!Array.isArray(x)) throw new InvalidArgumentError(`${at} must be an array of strings, finite numbers, booleans or nulls, got ${describe(x)}`);
-  return x.map((e, i) => scalar(e, `${at}[${i}]`, 'each element'));
+  const out: Scalar[] = new Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    // A hole would read as undefined and match records missing the field.
+    if (!(i in x)) throw new InvalidArgumentError(`${at} is a sparse array (no element at index ${i}); give every element`);
+    out[i] = scalar(x[i], `${at}[${i}]`, 'each element');
+  }
+  return out;
 }
 
 function rangeOperand(x: unknown, at: string): number | string {

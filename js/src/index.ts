@@ -10,13 +10,17 @@ export {
   DimensionMismatchError,
   EmbedderMismatchError,
   InvalidArgumentError,
+  LimitExceededError,
   MiniVectorDBError,
   NotFoundError,
   OutOfMemoryError,
   SnapshotError,
   StorageError,
+  TimeoutError,
   type ErrorCode,
+  type LimitName,
 } from './errors.js';
+export { MAX_ID_LENGTH, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './limits.js';
 export type { Logger, LogLevel } from './logger.js';
 export { tokenize } from './lexical/tokenizer.js';
 export { createEmbedder, DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM, ModelLoadError, OnnxEmbedder } from './embed/index.js';

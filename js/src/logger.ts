@@ -15,6 +15,10 @@ export interface Logger {
 }
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+/** The accepted `logLevel` values. */
+export const LOG_LEVELS = Object.keys(RANK) as readonly LogLevel[];
+/** The methods a {@link Logger} must have. */
+export const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 const NOOP = (): void => {};
 
 /**
@@ -25,7 +29,16 @@ const NOOP = (): void => {};
  */
 export function gateLogger(sink: Logger | undefined, level: LogLevel = 'warn'): Logger {
   const min = sink === undefined ? RANK.silent : RANK[level];
+  // A logger that throws must not fail (or half-finish) the call that logs: its error is dropped.
   const pick = (l: Exclude<LogLevel, 'silent'>) =>
-    sink !== undefined && RANK[l] >= min ? (message: string, ...args: unknown[]) => sink[l](`[minivectordb] ${message}`, ...args) : NOOP;
+    sink !== undefined && RANK[l] >= min
+      ? (message: string, ...args: unknown[]) => {
+          try {
+            sink[l](`[minivectordb] ${message}`, ...args);
+          } catch {
+            // nowhere left to report it
+          }
+        }
+      : NOOP;
   return { debug: pick('debug'), info: pick('info'), warn: pick('warn'), error: pick('error') };
 }

@@ -2,7 +2,7 @@
  * MiniVectorDB: string ids, metadata and persistence over the WebAssembly
  * HNSW core (Malkov & Yashunin 2018, arXiv:1603.09320).
  */
-import { ClosedError, DimensionMismatchError, InvalidArgumentError, NotFoundError } from './errors.js';
+import { asTypedError, ClosedError, DimensionMismatchError, InvalidArgumentError, NotFoundError } from './errors.js';
 import type { EmbedderConfig } from './embed/index.js';
 import { FilterPlanner } from './filter/planner.js';
 import { checkTextWeight, searchTexts, textSearchMode } from './lexical/search.js';
@@ -10,7 +10,7 @@ import { checkTextIndexOption, readTextIndexSettings, TextIndex } from './lexica
 import { gateLogger, type Logger } from './logger.js';
 import { RecordTable } from './records.js';
 import { readTextSettings, TextEmbedding, type TextSettings } from './text.js';
-import { isStorageUrl, listStorage, openStorage } from './storage/index.js';
+import { checkStorageUrl, listStorage, openStorage } from './storage/index.js';
 import type {
   CreateInWorkerOptions,
   CreateOptions,
@@ -27,7 +27,23 @@ import type {
   Stats,
   StoredRecord,
 } from './types.js';
-import { checkBoolean, checkId, checkInt, checkKnownKeys, checkObject, checkQuantization, cloneMetadata, copyMetadata, describe, writeVector } from './validate.js';
+import {
+  checkBoolean,
+  checkId,
+  checkInt,
+  checkKnownKeys,
+  checkLogging,
+  checkNewId,
+  checkObject,
+  checkQuantization,
+  checkWasmSource,
+  cloneMetadata,
+  copyMetadata,
+  describe,
+  readError,
+  readOptions,
+  writeVector,
+} from './validate.js';
 import { CoreIndex, METRIC_IDS, NO_LABEL, QUANTIZATION_NAMES, type LabelBitset } from './wasm/core-index.js';
 import { heapBytes, searchScratchBytes } from './wasm/heap-size.js';
 import { loadCore } from './wasm/load.js';
@@ -119,13 +135,14 @@ export class MiniVectorDB {
    * download); the index dimension is then the embedder's and the metric
    * defaults to `'cosine'`.
    * @param options - see {@link CreateOptions}.
-   * @throws InvalidArgumentError on a bad or unknown option.
+   * @throws InvalidArgumentError on a bad or unknown option (every option is
+   *   checked here, before anything loads: `logLevel`, `logger` shape, `wasm`, `autosave`…),
+   *   or one that cannot be read (a throwing getter or Proxy trap).
    * @throws DimensionMismatchError when `dim` and the embedder's dimension differ.
-   * @throws StorageError on an unsupported storage URL, or when the embedder's model cannot be loaded.
+   * @throws StorageError on an unsupported storage URL (`file://` needs an absolute path), or when the embedder's model cannot be loaded.
    */
-  static async create(options: CreateOptions = {}): Promise<MiniVectorDB> {
-    checkObject(options, 'create options');
-    checkKnownKeys(options, CREATE_KEYS, 'create options');
+  static async create(createOptions: CreateOptions = {}): Promise<MiniVectorDB> {
+    const options = readOptions<CreateOptions>(createOptions, CREATE_KEYS, 'create options');
     const embedderOption = options.embedder ?? (options.dim === undefined ? true : undefined);
     const dimOption = options.dim === undefined ? undefined : checkInt(options.dim, 'dim', 1, 65536);
     const metric = options.metric ?? (embedderOption === undefined ? 'l2' : 'cosine');
@@ -143,11 +160,12 @@ export class MiniVectorDB {
       seed: checkInt(options.seed ?? 1, 'seed', 0, 0xffffffff),
       ...checkQuantization(options),
     };
-    const storage = options.storage ?? `memory://db-${++memoryCounter}`;
-    if (!isStorageUrl(storage)) await openStorage(String(storage)); // throws StorageError with the reason
+    const storage = checkStorageUrl(options.storage ?? `memory://db-${++memoryCounter}`);
     const autosaveMs = autosaveDelay(options.autosave);
-    const logger = gateLogger(options.logger, options.logLevel);
-    const mod = await loadCore(options.wasm, logger);
+    const logging = checkLogging(options.logger, options.logLevel, 'create options');
+    const wasm = checkWasmSource(options.wasm, 'create options');
+    const logger = gateLogger(logging.logger, logging.logLevel);
+    const mod = await loadCore(wasm, logger);
     const text = embedderOption === undefined ? undefined : await TextEmbedding.create(embedderOption, logger);
     const dim = dimOption ?? text!.info.dim;
     if (text !== undefined && text.info.dim !== dim) {
@@ -170,23 +188,26 @@ export class MiniVectorDB {
    * `options.embedder` or the library's defaults (the packaged `wordnet-256`;
    * a hub model id from `https://huggingface.co` into the default cache); a
    * model that was loaded from a folder or URL must be given again.
+   * @throws InvalidArgumentError on a bad or unknown option (checked as by {@link MiniVectorDB.create}).
    * @throws StorageError when nothing can be read at `url`.
    * @throws SnapshotError when the bytes are corrupt, truncated or of an unsupported version
-   *   (a wrong file is rejected from its header, before the rest is read).
+   *   (a wrong file is rejected from its header, before the rest is read),
+   *   or a record is beyond the limits insert enforces (`MAX_METADATA_DEPTH`, `MAX_METADATA_BYTES`, `MAX_ID_LENGTH`).
    * @throws EmbedderMismatchError when an `Embedder` object in `options.embedder` is not the recorded one
    *   (for embedder options, the first text call throws it once the model has loaded).
    */
-  static async open(url: string, options: OpenOptions = {}): Promise<MiniVectorDB> {
-    checkObject(options, 'open options');
-    checkKnownKeys(options, OPEN_KEYS, 'open options');
+  static async open(url: string, openOptions: OpenOptions = {}): Promise<MiniVectorDB> {
+    const options = readOptions<OpenOptions>(openOptions, OPEN_KEYS, 'open options');
     if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
-    const logger = gateLogger(options.logger, options.logLevel);
+    const logging = checkLogging(options.logger, options.logLevel, 'open options');
+    const wasm = checkWasmSource(options.wasm, 'open options');
+    const logger = gateLogger(logging.logger, logging.logLevel);
     const autosaveMs = autosaveDelay(options.autosave);
     const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
     const onMismatch = options.embedderMismatch ?? 'error';
     if (onMismatch !== 'error' && onMismatch !== 'warn') throw new InvalidArgumentError(`embedderMismatch must be 'error' or 'warn', got ${describe(onMismatch)}`);
     const bytes = await (await openStorage(url)).read();
-    const mod = await loadCore(options.wasm, logger);
+    const mod = await loadCore(wasm, logger);
     const { index, user } = CoreIndex.load(mod, bytes);
     try {
       index.setReuseDeleted(reuseDeleted);
@@ -226,6 +247,7 @@ export class MiniVectorDB {
    *   (see {@link WorkerOptions}).
    * @throws InvalidArgumentError on a bad option or one that cannot be sent to a worker; otherwise as {@link MiniVectorDB.create}.
    * @throws MiniVectorDBError (`'INTERNAL'`) when the worker cannot be started or dies.
+   * @throws TimeoutError when the worker does not answer within `workerTimeoutMs` (default 30 s).
    * @example
    * ```ts
    * const db = await MiniVectorDB.createInWorker({ dim: 384, metric: 'cosine', storage: 'idb://notes' });
@@ -322,9 +344,7 @@ export class MiniVectorDB {
   update(id: string, changes: UpdateChanges): Promise<void> {
     return this.#exclusive('update', async (core) => {
       checkId(id);
-      checkObject(changes, 'changes');
-      checkKnownKeys(changes, UPDATE_KEYS, 'changes');
-      const { vector, text, metadata } = changes;
+      const { vector, text, metadata } = readOptions<UpdateChanges>(changes, UPDATE_KEYS, 'changes');
       if (vector === undefined && text === undefined && metadata === undefined) {
         throw new InvalidArgumentError('changes needs at least one of vector, text, metadata');
       }
@@ -348,13 +368,28 @@ export class MiniVectorDB {
   /** The body of {@link insertMany}, run inside {@link #exclusive}. */
   async #insertMany(core: CoreIndex, items: readonly InsertItem[], options: InsertManyOptions): Promise<InsertManyResult> {
     if (!Array.isArray(items)) throw new InvalidArgumentError(`items must be an array, got ${describe(items)}`);
-    checkObject(options, 'insertMany options');
-    checkKnownKeys(options, INSERT_MANY_KEYS, 'insertMany options');
-    const { onProgress } = options;
-    if (onProgress !== undefined && typeof onProgress !== 'function') {
-      throw new InvalidArgumentError(`onProgress must be a function, got ${describe(onProgress)}`);
+    const { onProgress: callback } = readOptions<InsertManyOptions>(options, INSERT_MANY_KEYS, 'insertMany options');
+    if (callback !== undefined && typeof callback !== 'function') {
+      throw new InvalidArgumentError(`onProgress must be a function, got ${describe(callback)}`);
     }
-    const n = items.length;
+    // Progress is for the caller's display: a callback that throws is
+    // reported to the logger and never aborts the insert, here as in a
+    // worker (where the callback runs on the page) and as for the embedder's.
+    const onProgress =
+      callback &&
+      ((done: number, total: number, phase: 'embed' | 'insert'): void => {
+        try {
+          callback(done, total, phase);
+        } catch (e) {
+          this.#logger.warn(`onProgress threw (the insert goes on): ${String(e)}`);
+        }
+      });
+    let n: number;
+    try {
+      n = items.length; // a Proxy's trap may throw
+    } catch (e) {
+      throw readError(e, 'items');
+    }
     const dim = core.dim;
     const nonZero = this.#metric === 'cosine';
     // Each vector is checked now (into one row of scratch) and copied only
@@ -367,28 +402,30 @@ export class MiniVectorDB {
     const toEmbed: number[] = []; // items given as text only
     const seen = new Set<string>();
     for (let i = 0; i < n; i++) {
-      const item = items[i];
       const what = `items[${i}]`;
-      checkObject(item, what);
-      checkKnownKeys(item!, ITEM_KEYS, what);
-      const id = checkId(item!.id, `${what}.id`);
-      if (seen.has(id)) throw new InvalidArgumentError(`${what}.id ${JSON.stringify(id)} appears more than once in this call`);
-      seen.add(id);
-      ids[i] = id;
-      const { vector, text } = item!;
-      if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
-      texts[i] = text;
-      if (vector !== undefined) {
-        writeVector(vector, dim, row, 0, `${what}.vector`, nonZero);
-        sources[i] = vector;
-      } else if (text === undefined) {
-        throw new InvalidArgumentError(`${what} needs a vector or a text`);
-      } else if (this.#text === undefined) {
-        throw new InvalidArgumentError(`${what} has a text but this database has no embedder: give a vector, or create it with { embedder }`);
-      } else {
-        toEmbed.push(i);
+      try {
+        const item = readOptions<InsertItem>(items[i], ITEM_KEYS, what);
+        const id = checkNewId(item.id, `${what}.id`);
+        if (seen.has(id)) throw new InvalidArgumentError(`${what}.id ${JSON.stringify(id)} appears more than once in this call`);
+        seen.add(id);
+        ids[i] = id;
+        const { vector, text } = item;
+        if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
+        texts[i] = text;
+        if (vector !== undefined) {
+          writeVector(vector, dim, row, 0, `${what}.vector`, nonZero);
+          sources[i] = vector;
+        } else if (text === undefined) {
+          throw new InvalidArgumentError(`${what} needs a vector or a text`);
+        } else if (this.#text === undefined) {
+          throw new InvalidArgumentError(`${what} has a text but this database has no embedder: give a vector, or create it with { embedder }`);
+        } else {
+          toEmbed.push(i);
+        }
+        metas[i] = cloneMetadata(item.metadata, `${what}.metadata`);
+      } catch (e) {
+        throw readError(e, what); // a vector whose getter or Proxy trap throws
       }
-      metas[i] = cloneMetadata(item!.metadata, `${what}.metadata`);
     }
     if (toEmbed.length > 0) {
       const embedded = await this.#text!.embed(
@@ -417,7 +454,11 @@ export class MiniVectorDB {
         const m = Math.min(INSERT_CHUNK, n - done);
         // Checked above; checked again as copied, in case a caller changed an
         // array while the texts were being embedded (the catch undoes the chunks in).
-        for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`, nonZero);
+        try {
+          for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`, nonZero);
+        } catch (e) {
+          throw readError(e, 'items'); // a vector whose getter or Proxy trap throws
+        }
         labels.set(core.add(chunk.subarray(0, m * dim), m), done);
         done += m;
         onProgress?.(done, n, 'insert');
@@ -462,7 +503,11 @@ export class MiniVectorDB {
       if (texts !== undefined) return texts[0]!;
       const q = new Float32Array(core.dim);
       const [vector] = typeof query === 'string' ? await this.#embedQueries([query], options) : [query];
-      writeVector(vector, core.dim, q, 0, 'query', this.#metric === 'cosine');
+      try {
+        writeVector(vector, core.dim, q, 0, 'query', this.#metric === 'cosine');
+      } catch (e) {
+        throw readError(e, 'query');
+      }
       return this.#searchMany(core, q, 1, options)[0]!;
     });
   }
@@ -491,22 +536,26 @@ export class MiniVectorDB {
       const nonZero = this.#metric === 'cosine';
       let flat: Float32Array;
       let nq: number;
-      if (queries instanceof Float32Array) {
-        if (queries.length % dim !== 0) {
-          throw new InvalidArgumentError(`a flat query batch must hold a multiple of dim ${dim} values, got ${queries.length}`);
+      try {
+        if (queries instanceof Float32Array) {
+          if (queries.length % dim !== 0) {
+            throw new InvalidArgumentError(`a flat query batch must hold a multiple of dim ${dim} values, got ${queries.length}`);
+          }
+          nq = queries.length / dim;
+          heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]); // before the copy: the core could never take more
+          flat = new Float32Array(queries.length);
+          for (let i = 0; i < nq; i++) writeVector(queries.subarray(i * dim, (i + 1) * dim), dim, flat, i * dim, `queries[${i}]`, nonZero);
+        } else if (Array.isArray(queries)) {
+          nq = queries.length;
+          heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]);
+          flat = new Float32Array(nq * dim);
+          const list = queries as readonly unknown[];
+          for (let i = 0; i < nq; i++) writeVector(list[i], dim, flat, i * dim, `queries[${i}]`, nonZero);
+        } else {
+          throw new InvalidArgumentError(`queries must be an array of vectors or a Float32Array, got ${describe(queries)}`);
         }
-        nq = queries.length / dim;
-        heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]); // before the copy: the core could never take more
-        flat = new Float32Array(queries.length);
-        for (let i = 0; i < nq; i++) writeVector(queries.subarray(i * dim, (i + 1) * dim), dim, flat, i * dim, `queries[${i}]`, nonZero);
-      } else if (Array.isArray(queries)) {
-        nq = queries.length;
-        heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]);
-        flat = new Float32Array(nq * dim);
-        const list = queries as readonly unknown[];
-        for (let i = 0; i < nq; i++) writeVector(list[i], dim, flat, i * dim, `queries[${i}]`, nonZero);
-      } else {
-        throw new InvalidArgumentError(`queries must be an array of vectors or a Float32Array, got ${describe(queries)}`);
+      } catch (e) {
+        throw readError(e, 'queries');
       }
       if (nq === 0) {
         this.#searchParams(core, options);
@@ -609,10 +658,15 @@ export class MiniVectorDB {
    * Writes a snapshot (config, vectors, graph, ids, metadata, tombstones) to
    * `url`, or to the database's storage URL. File saves are atomic: a
    * temporary file is written, fsynced and renamed over the target.
+   * @throws InvalidArgumentError when `url` is not a string.
    * @throws StorageError — the previous snapshot is left intact.
+   * @throws OutOfMemoryError when the snapshot cannot be allocated. No other error type escapes.
    */
   save(url?: string): Promise<void> {
-    return this.#exclusive('save', (core) => this.#saveTo(core, url ?? this.#storage));
+    return this.#exclusive('save', (core) => {
+      if (url !== undefined && typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
+      return this.#saveTo(core, url === undefined ? this.#storage : checkStorageUrl(url));
+    });
   }
 
   /**
@@ -746,16 +800,20 @@ export class MiniVectorDB {
 
   /** Serialises and writes a snapshot to `target` (caller holds the queue). */
   async #saveTo(core: CoreIndex, target: string): Promise<void> {
-    const adapter = await openStorage(target);
-    const settings: TextSettings = {
-      storeText: this.#storeText,
-      ...(this.#text === undefined ? {} : { embedder: this.#text.info }),
-      textIndex: this.#lexical?.settings ?? false,
-      ...(this.#lexical === undefined ? {} : { textPostings: this.#lexical.stored() }),
-    };
-    const bytes = core.serialize(this.#records.encode(core.size, settings));
-    await adapter.write(bytes);
-    this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
+    try {
+      const adapter = await openStorage(target);
+      const settings: TextSettings = {
+        storeText: this.#storeText,
+        ...(this.#text === undefined ? {} : { embedder: this.#text.info }),
+        textIndex: this.#lexical?.settings ?? false,
+        ...(this.#lexical === undefined ? {} : { textPostings: this.#lexical.stored() }),
+      };
+      const bytes = core.serialize(this.#records.encode(core.size, settings));
+      await adapter.write(bytes);
+      this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
+    } catch (e) {
+      throw asTypedError(e, `cannot save to ${target}`); // e.g. the snapshot's copy out of wasm memory failing
+    }
   }
 
   /** Records a change: with autosave on, (re)starts the debounce timer. */
@@ -785,9 +843,8 @@ export class MiniVectorDB {
     return deleted;
   }
 
-  #searchParams(core: CoreIndex, options: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined; textWeight: number } {
-    checkObject(options, 'search options');
-    checkKnownKeys(options, SEARCH_KEYS, 'search options');
+  #searchParams(core: CoreIndex, searchOptions: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined; textWeight: number } {
+    const options = readOptions<SearchOptions>(searchOptions, SEARCH_KEYS, 'search options');
     const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
     const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, MAX_K);
     const exact = checkBoolean(options.exact, 'exact', false);
@@ -832,8 +889,6 @@ export class MiniVectorDB {
 function autosaveDelay(autosave: unknown): number | undefined {
   if (autosave === undefined || autosave === false) return undefined;
   if (autosave === true) return 1000;
-  checkObject(autosave, 'autosave');
-  checkKnownKeys(autosave as object, AUTOSAVE_KEYS, 'autosave');
-  const { debounceMs } = autosave as { debounceMs?: unknown };
+  const { debounceMs } = readOptions<{ debounceMs?: unknown }>(autosave, AUTOSAVE_KEYS, 'autosave');
   return debounceMs === undefined ? 1000 : checkInt(debounceMs, 'autosave.debounceMs', 0, MAX_DEBOUNCE_MS);
 }

@@ -17,8 +17,10 @@
  * @internal
  */
 import { decode, encode } from '@msgpack/msgpack';
-import { MiniVectorDBError, SnapshotError } from './errors.js';
+import { asTypedError, MiniVectorDBError, SnapshotError } from './errors.js';
+import { MAX_ID_LENGTH } from './limits.js';
 import type { Metadata } from './types.js';
+import { checkMetadata } from './validate.js';
 
 const FORMAT = 1;
 /** Minor version written (see the module comment). */
@@ -119,7 +121,11 @@ export class RecordTable {
     this.byId = byId;
   }
 
-  /** MessagePack bytes of the table for `labelCount` labels, with the database's `settings`. */
+  /**
+   * MessagePack bytes of the table for `labelCount` labels, with the database's `settings`.
+   * @throws OutOfMemoryError when the bytes cannot be allocated; MiniVectorDBError (`'INTERNAL'`)
+   *   if the encoder fails otherwise (never expected: every record was checked against the limits).
+   */
   encode(labelCount: number, settings?: object): Uint8Array {
     const ids: (string | null)[] = new Array(labelCount);
     const metadata: (Metadata | null)[] = new Array(labelCount);
@@ -132,13 +138,19 @@ export class RecordTable {
       texts[i] = live ? (this.texts[i] ?? null) : null;
       anyText ||= texts[i] !== null;
     }
-    return encode({ format: FORMAT, minor: MINOR, ids, metadata, ...(anyText ? { texts } : {}), ...(settings ? { settings } : {}) });
+    try {
+      return encode({ format: FORMAT, minor: MINOR, ids, metadata, ...(anyText ? { texts } : {}), ...(settings ? { settings } : {}) });
+    } catch (cause) {
+      throw asTypedError(cause, 'cannot encode the record table');
+    }
   }
 
   /**
    * Parses a table written by {@link RecordTable.encode} and checks it against
    * the core index: one entry per label, an id exactly for each live label,
-   * ids unique. Throws SnapshotError.
+   * ids unique, and every record within the limits insert enforces
+   * (`limits.ts`: id length, metadata types, depth and size), so whatever
+   * opens can be read, updated and saved again. Throws SnapshotError.
    */
   static decode(bytes: Uint8Array, labelCount: number, isDeleted: (label: number) => boolean): { table: RecordTable; settings: unknown } {
     let raw: unknown;
@@ -169,13 +181,22 @@ export class RecordTable {
         continue;
       }
       if (typeof id !== 'string' || id.length === 0) throw new SnapshotError(`live label ${label} has no valid id`);
+      if (id.length > MAX_ID_LENGTH) throw new SnapshotError(`id of label ${label} is ${id.length} characters long; ids may have at most ${MAX_ID_LENGTH}`);
       if (t.byId.has(id)) throw new SnapshotError(`id ${JSON.stringify(id)} appears twice`);
       if (meta !== null && (typeof meta !== 'object' || Array.isArray(meta))) {
         throw new SnapshotError(`metadata of label ${label} is not an object`);
       }
+      let checked: Metadata | undefined;
+      try {
+        // The same check (and limits) as insert; the decoded tree may hold
+        // MessagePack types insert never accepts (bin → Uint8Array, timestamp → Date).
+        checked = meta === null ? undefined : checkMetadata(meta, `metadata of label ${label}`);
+      } catch (cause) {
+        throw new SnapshotError(`record ${JSON.stringify(id)}: ${(cause as Error).message}`, 'SNAPSHOT_CORRUPT', { cause });
+      }
       const text: unknown = texts?.[label] ?? null;
       if (text !== null && typeof text !== 'string') throw new SnapshotError(`text of label ${label} is not a string`);
-      t.set(label, id, (meta ?? undefined) as Metadata | undefined, text ?? undefined);
+      t.set(label, id, checked, text ?? undefined);
     }
     return { table: t, settings: o.settings };
   }

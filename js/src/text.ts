@@ -8,7 +8,7 @@
  */
 import { createEmbedder, isEmbedder, type Embedder, type EmbedderConfig } from './embed/index.js';
 import { embedderOptionsFor, identityDifferences, identityOf, readIdentity, type EmbedderIdentity } from './embed/identity.js';
-import { DimensionMismatchError, EmbedderMismatchError, InvalidArgumentError } from './errors.js';
+import { DimensionMismatchError, EmbedderMismatchError, InvalidArgumentError, SnapshotError } from './errors.js';
 import type { Logger } from './logger.js';
 import { describe } from './validate.js';
 
@@ -158,12 +158,16 @@ function checkConfig(config: unknown): EmbedderConfig {
  * @throws SnapshotError when the embedder record is malformed.
  */
 export function readTextSettings(settings: unknown): TextSettings {
-  const s = (typeof settings === 'object' && settings !== null ? settings : {}) as {
+  if (settings !== undefined && settings !== null && (typeof settings !== 'object' || Array.isArray(settings))) {
+    throw new SnapshotError(`the record table's settings are not an object: ${describe(settings)}`);
+  }
+  const s = (settings ?? {}) as {
     embedder?: unknown;
     storeText?: unknown;
     textIndex?: TextSettings['textIndex'] | null;
     textPostings?: TextSettings['textPostings'] | null;
   };
+  if (s.storeText !== undefined && typeof s.storeText !== 'boolean') throw new SnapshotError(`settings.storeText is not a boolean: ${describe(s.storeText)}`);
   return {
     embedder: readIdentity(s.embedder),
     storeText: s.storeText === true,

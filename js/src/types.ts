@@ -181,11 +181,15 @@ export interface CreateOptions {
    * @defaultValue off
    */
   autosave?: AutosaveOptions | boolean;
-  /** Destination of log messages; silent when absent. */
+  /**
+   * Destination of log messages, silent when absent: an object with `debug`,
+   * `info`, `warn` and `error` methods (InvalidArgumentError otherwise); a
+   * method that throws is ignored.
+   */
   logger?: Logger;
-  /** Minimum level passed to `logger`. @defaultValue `'warn'` */
+  /** Minimum level passed to `logger`: `'debug'`, `'info'`, `'warn'`, `'error'` or `'silent'`. @defaultValue `'warn'` */
   logLevel?: LogLevel;
-  /** Custom hosting of the WebAssembly binary (CDN, CSP): its URL, or its bytes. */
+  /** Custom hosting of the WebAssembly binary (CDN, CSP): its URL, or its bytes (one of them). */
   wasm?: WasmSource;
 }
 
@@ -219,7 +223,7 @@ export type SearchMode = 'vector' | 'text' | 'hybrid';
 
 /** Where the `.wasm` comes from when the default (next to the package's JS) does not fit. */
 export interface WasmSource {
-  /** URL of `minivectordb_core.wasm`. */
+  /** Absolute URL of `minivectordb_core.wasm`. */
   url?: string | URL;
   /** The bytes of `minivectordb_core.wasm`. */
   binary?: ArrayBuffer | Uint8Array;
@@ -293,7 +297,9 @@ export interface InsertManyOptions {
   /**
    * Called with the items done and the total: during `'embed'` after each
    * batch of texts (only when items have texts), then during `'insert'`
-   * after each chunk of vectors.
+   * after each chunk of vectors. A callback that throws never aborts the
+   * insert, on the page as in a worker: the error is reported to the
+   * database's logger at level warn (in a worker, the worker's).
    */
   onProgress?: (done: number, total: number, phase: 'embed' | 'insert') => void;
 }
@@ -430,6 +436,14 @@ export interface WorkerOptions {
    * @defaultValue the packaged worker
    */
   worker?: Worker | URL | string;
+  /**
+   * How long to wait for the worker's first answer (its script loaded and
+   * listening), in milliseconds, 1 – 2,147,483,647; then a TimeoutError and
+   * the worker is terminated. Creating or opening the database afterwards
+   * (loading a model, reading a snapshot) is not limited.
+   * @defaultValue `30000`
+   */
+  workerTimeoutMs?: number;
 }
 
 /**

@@ -5,8 +5,10 @@
  */
 import { klona } from 'klona/json';
 
-import { DimensionMismatchError, InvalidArgumentError } from './errors.js';
-import type { CreateOptions, Metadata } from './types.js';
+import { DimensionMismatchError, InvalidArgumentError, LimitExceededError, MiniVectorDBError } from './errors.js';
+import { containerHeaderBytes, MAX_ID_LENGTH, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, numberBytes, stringBytes } from './limits.js';
+import { LOG_LEVELS, LOGGER_METHODS, type Logger, type LogLevel } from './logger.js';
+import type { CreateOptions, Metadata, WasmSource } from './types.js';
 import { QUANTIZATION_IDS } from './wasm/core-index.js';
 
 /** Rejects keys of `options` that are not in `allowed` (a misspelt option must not be ignored silently). */
@@ -15,6 +17,25 @@ export function checkKnownKeys(options: object, allowed: readonly string[], what
     if (!allowed.includes(key)) {
       throw new InvalidArgumentError(`unknown option '${key}' in ${what}; expected one of: ${allowed.join(', ')}`);
     }
+  }
+}
+
+/**
+ * A shallow copy of an options object (or an insert item), each own
+ * enumerable property read once, after {@link checkObject} and
+ * {@link checkKnownKeys}: later checks read the copy, so a getter or Proxy
+ * cannot answer one check and then another, and what it throws becomes an
+ * InvalidArgumentError.
+ */
+export function readOptions<T extends object>(options: unknown, allowed: readonly string[], what: string): Partial<T> {
+  try {
+    checkObject(options, what);
+    checkKnownKeys(options as object, allowed, what);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(options as object)) out[key] = (options as Record<string, unknown>)[key];
+    return out as Partial<T>;
+  } catch (e) {
+    throw readError(e, what);
   }
 }
 
@@ -41,6 +62,50 @@ export function checkBoolean(value: unknown, name: string, fallback: boolean): b
   return value;
 }
 
+/**
+ * `logger` (undefined, or an object with the four {@link Logger} methods) and
+ * `logLevel` (one of {@link LOG_LEVELS}, or undefined).
+ */
+export function checkLogging(logger: unknown, logLevel: unknown, what: string): { logger: Logger | undefined; logLevel: LogLevel | undefined } {
+  if (logLevel !== undefined && !(LOG_LEVELS as readonly unknown[]).includes(logLevel)) {
+    throw new InvalidArgumentError(`${what}.logLevel must be one of ${LOG_LEVELS.map((l) => `'${l}'`).join(', ')}, got ${describe(logLevel)}`);
+  }
+  if (logger !== undefined) {
+    if (typeof logger !== 'object' || logger === null) throw new InvalidArgumentError(`${what}.logger must be an object with ${LOGGER_METHODS.join(', ')} methods (e.g. console), got ${describe(logger)}`);
+    for (const m of LOGGER_METHODS) {
+      if (typeof (logger as Record<string, unknown>)[m] !== 'function') {
+        throw new InvalidArgumentError(`${what}.logger must have a ${m}() method (needs ${LOGGER_METHODS.join(', ')}, as console has)`);
+      }
+    }
+  }
+  return { logger: logger as Logger | undefined, logLevel: logLevel as LogLevel | undefined };
+}
+
+/** `wasm`: undefined, or `{ url }` (an absolute URL, string or URL) or `{ binary }` (ArrayBuffer or Uint8Array), not both. */
+export function checkWasmSource(wasm: unknown, what: string): WasmSource | undefined {
+  if (wasm === undefined) return undefined;
+  const o = readOptions<WasmSource>(wasm, ['url', 'binary'], `${what}.wasm`);
+  if (o.url !== undefined && o.binary !== undefined) throw new InvalidArgumentError(`${what}.wasm takes url or binary, not both`);
+  if (o.url === undefined && o.binary === undefined) throw new InvalidArgumentError(`${what}.wasm needs url or binary`);
+  if (o.binary !== undefined && !(o.binary instanceof ArrayBuffer) && !(o.binary instanceof Uint8Array)) {
+    throw new InvalidArgumentError(`${what}.wasm.binary must be an ArrayBuffer or a Uint8Array, got ${describe(o.binary)}`);
+  }
+  if (o.url !== undefined) {
+    if (typeof o.url !== 'string' && !(o.url instanceof URL)) throw new InvalidArgumentError(`${what}.wasm.url must be a string or a URL, got ${describe(o.url)}`);
+    if (!isAbsoluteUrl(String(o.url))) throw new InvalidArgumentError(`${what}.wasm.url must be an absolute URL, got ${describe(String(o.url))}`);
+  }
+  return o;
+}
+
+function isAbsoluteUrl(s: string): boolean {
+  try {
+    new URL(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Largest re-ranking factor (the core's kMaxRerank). */
 const MAX_RERANK = 1024;
 
@@ -61,6 +126,16 @@ export function checkId(id: unknown, what = 'id'): string {
     throw new InvalidArgumentError(`${what} must be a non-empty string, got ${describe(id)}`);
   }
   return id;
+}
+
+/** An id to store: {@link checkId}, and at most {@link MAX_ID_LENGTH} UTF-16 code units (LimitExceededError). */
+export function checkNewId(id: unknown, what = 'id'): string {
+  checkId(id, what);
+  const length = (id as string).length;
+  if (length > MAX_ID_LENGTH) {
+    throw new LimitExceededError('idLength', MAX_ID_LENGTH, length, `${what} is ${length} characters long; ids may have at most ${MAX_ID_LENGTH}`);
+  }
+  return id as string;
 }
 
 /**
@@ -127,46 +202,158 @@ function isArrayLikeOfNumbers(v: unknown): v is ArrayLike<number> {
  * Validates metadata and returns a deep copy, so later changes by the caller
  * do not reach the database. Accepts plain objects of strings, finite numbers,
  * booleans, null, arrays and nested plain objects; rejects cycles, functions,
- * symbols, bigints, class instances, NaN and ±Infinity.
+ * symbols, bigints, class instances (Date, Uint8Array…), sparse arrays, NaN
+ * and ±Infinity, and anything a getter or Proxy trap throws while it is read
+ * (InvalidArgumentError). Nesting deeper than {@link MAX_METADATA_DEPTH} or
+ * more than {@link MAX_METADATA_BYTES} of MessagePack is a LimitExceededError.
+ * Each property is read once: the copy is what was checked.
  */
 export function cloneMetadata(meta: unknown, what = 'metadata'): Metadata | undefined {
-  if (meta === undefined) return undefined;
-  if (!isPlainObject(meta)) throw new InvalidArgumentError(`${what} must be a plain object, got ${describe(meta)}`);
-  return cloneValue(meta, what, new Set()) as Metadata;
+  return walkMetadata(meta, what, true);
 }
 
-function cloneValue(v: unknown, path: string, stack: Set<object>): unknown {
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${path} is ${String(v)}; metadata numbers must be finite`);
-    return v;
+/**
+ * The checks of {@link cloneMetadata} without the copy, for metadata the
+ * database owns already (freshly decoded from a snapshot): returns `meta`.
+ */
+export function checkMetadata(meta: unknown, what = 'metadata'): Metadata | undefined {
+  return walkMetadata(meta, what, false);
+}
+
+function walkMetadata(meta: unknown, what: string, copy: boolean): Metadata | undefined {
+  if (meta === undefined) return undefined;
+  try {
+    if (!isPlainObject(meta)) throw new InvalidArgumentError(`${what} must be a plain object, got ${describe(meta)}`);
+    const walk = new MetadataWalk(what, copy);
+    const out = walk.value(meta, 1) as Metadata;
+    if (walk.bytes > MAX_METADATA_BYTES) throw walk.tooBig();
+    return out;
+  } catch (e) {
+    throw readError(e, what);
   }
-  if (typeof v !== 'object') throw new InvalidArgumentError(`${path} has unsupported type ${typeof v}`);
-  if (stack.has(v)) throw new InvalidArgumentError(`${path} is circular; metadata must be a tree`);
-  stack.add(v);
-  let out: unknown;
-  if (Array.isArray(v)) {
-    out = v.map((x, i) => cloneValue(x, `${path}[${i}]`, stack));
-  } else if (isPlainObject(v)) {
-    const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
+}
+
+/** A typed error as is; anything else (a throwing getter or Proxy trap) as an InvalidArgumentError about `what`. */
+export function readError(e: unknown, what: string): MiniVectorDBError {
+  if (e instanceof MiniVectorDBError) return e;
+  return new InvalidArgumentError(`${what} could not be read: ${String(e)} (use plain data: no throwing getters or Proxies)`, { cause: e });
+}
+
+/**
+ * The walk stops counting at this many bytes: metadata that shares one
+ * object many times over (a DAG, legal but exponential to walk as a tree)
+ * is rejected after a bounded walk, not after 2^32 visits.
+ */
+const STOP_COUNTING_BYTES = 4 * MAX_METADATA_BYTES;
+
+/**
+ * One walk over metadata: checks each value, copies it when `copy`, and adds
+ * its MessagePack size to `bytes`. The path of the value being checked is
+ * kept as a stack of keys and only formatted for an error message.
+ */
+class MetadataWalk {
+  bytes = 0;
+  /** The objects and arrays from the root to the current value (a repeat is a cycle). */
+  readonly #ancestors: object[] = [];
+  readonly #keys: (string | number)[] = [];
+
+  constructor(
+    private readonly what: string,
+    private readonly copy: boolean,
+  ) {}
+
+  /** `metadata.a.b[2]`: where the walk is. */
+  path(): string {
+    let p = this.what;
+    for (const k of this.#keys) p += typeof k === 'number' ? `[${k}]` : `.${k}`;
+    return p;
+  }
+
+  tooBig(): LimitExceededError {
+    const atLeast = this.bytes > STOP_COUNTING_BYTES ? 'at least ' : '';
+    return new LimitExceededError(
+      'metadataBytes',
+      MAX_METADATA_BYTES,
+      this.bytes,
+      `${this.what} takes ${atLeast}${this.bytes} bytes as MessagePack; a record's metadata may take at most ${MAX_METADATA_BYTES}`,
+    );
+  }
+
+  /** Checks `v` at nesting level `depth` (the root object is 1); returns it, or its copy. */
+  value(v: unknown, depth: number): unknown {
+    if (v === null || typeof v === 'boolean') {
+      this.bytes += 1;
+      return v;
+    }
+    if (typeof v === 'string') {
+      this.bytes += stringBytes(v);
+      return v;
+    }
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new InvalidArgumentError(`${this.path()} is ${String(v)}; metadata numbers must be finite`);
+      this.bytes += numberBytes(v);
+      return v;
+    }
+    if (typeof v !== 'object') throw new InvalidArgumentError(`${this.path()} has unsupported type ${typeof v}`);
+    if (this.#ancestors.includes(v)) throw new InvalidArgumentError(`${this.path()} is circular; metadata must be a tree`);
+    if (depth > MAX_METADATA_DEPTH) {
+      throw new LimitExceededError('metadataDepth', MAX_METADATA_DEPTH, depth, `${this.path()} is nested ${depth} levels deep; metadata may nest at most ${MAX_METADATA_DEPTH} levels`);
+    }
+    if (this.bytes > STOP_COUNTING_BYTES) throw this.tooBig();
+    this.#ancestors.push(v);
+    let out: unknown;
+    if (Array.isArray(v)) out = this.#array(v, depth);
+    else if (isPlainObject(v)) out = this.#object(v, depth);
+    else throw new InvalidArgumentError(`${this.path()} is a ${describe(v)}; metadata holds only plain objects and arrays`);
+    this.#ancestors.pop();
+    return out;
+  }
+
+  #array(v: unknown[], depth: number): unknown[] {
+    const n = v.length;
+    const out: unknown[] | undefined = this.copy ? new Array(n) : undefined;
+    this.bytes += containerHeaderBytes(n);
+    for (let i = 0; i < n; i++) {
+      // A hole would be saved as null: reject it rather than change it.
+      if (!(i in v)) throw new InvalidArgumentError(`${this.path()} is a sparse array (no element at index ${i}); metadata arrays must be dense`);
+      this.#keys.push(i);
+      const x = this.value(v[i], depth + 1);
+      this.#keys.pop();
+      if (out !== undefined) out[i] = x;
+    }
+    return out ?? v;
+  }
+
+  #object(v: Record<string, unknown>, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> | undefined = this.copy ? {} : undefined;
+    let count = 0;
+    for (const k of Object.keys(v)) {
       // '__proto__' cannot be stored as a plain key (assignment sets the
       // prototype, and MessagePack decoders refuse it): reject it loudly.
-      if (k === '__proto__') throw new InvalidArgumentError(`${path} has the key '__proto__', which metadata cannot store`);
-      if (x !== undefined) o[k] = cloneValue(x, `${path}.${k}`, stack);
+      if (k === '__proto__') throw new InvalidArgumentError(`${this.path()} has the key '__proto__', which metadata cannot store`);
+      const x = v[k]; // read once: the copy is what was checked
+      this.#keys.push(k);
+      if (x === undefined) {
+        // Dropped from a copy (as JSON does); stored metadata never holds one.
+        if (out === undefined) throw new InvalidArgumentError(`${this.path()} is undefined`);
+      } else {
+        const y = this.value(x, depth + 1);
+        if (out !== undefined) out[k] = y;
+        this.bytes += stringBytes(k);
+        count++;
+      }
+      this.#keys.pop();
     }
-    out = o;
-  } else {
-    throw new InvalidArgumentError(`${path} is a ${describe(v)}; metadata holds only plain objects and arrays`);
+    this.bytes += containerHeaderBytes(count);
+    return out ?? v;
   }
-  stack.delete(v);
-  return out;
 }
 
 /** A deep copy of stored (already validated) metadata. */
 export function copyMetadata(meta: Metadata | undefined): Metadata | undefined {
-  // Stored metadata are JSON data (cloneMetadata checked them), so klona's
-  // JSON-only copy applies: ~0.2 µs for a small object against ~1.9 µs for
+  // Stored metadata are JSON data (cloneMetadata checked them, at insert and
+  // at open: no Uint8Array or Date from a snapshot), so klona's JSON-only
+  // copy shares nothing with the store: ~0.2 µs for a small object against ~1.9 µs for
   // structuredClone, paid for every hit of every search.
   return meta === undefined ? undefined : klona(meta);
 }

@@ -124,6 +124,18 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: database in a module Work
     }
   });
 
+  test('an onProgress that throws never aborts insertMany, in the worker as on the page; a worker that never answers → TimeoutError', async () => {
+    const r = await spec<{ results: unknown[]; counts: number[]; timeout: Failure & { timeoutMs?: number; waitedMs?: number } }>(app.browser.page, 'robustness');
+    expect(r.results).toEqual([
+      { inserted: 1500, updated: 0 },
+      { inserted: 1500, updated: 0 },
+    ]);
+    expect(r.counts).toEqual([1500, 1500]);
+    expect(r.timeout).toMatchObject({ threw: true, isClass: true, name: 'TimeoutError', code: 'TIMEOUT', timeoutMs: 300 });
+    expect(r.timeout.waitedMs).toBeGreaterThanOrEqual(290);
+    expect(r.timeout.waitedMs).toBeLessThan(5000);
+  });
+
   test('the page keeps running while the worker inserts 20,000 vectors (and does not on the main thread)', async () => {
     const r = await spec<{ worker: Timing; main: Timing }>(app.browser.page, 'responsiveness', 20_000);
     console.log(

@@ -5,11 +5,13 @@ import {
   DimensionMismatchError,
   EmbedderMismatchError,
   InvalidArgumentError,
+  LimitExceededError,
   MiniVectorDB,
   MiniVectorDBError,
   OutOfMemoryError,
   SnapshotError,
   StorageError,
+  TimeoutError,
   type CreateOptions,
 } from 'minivectordb';
 import { caught, fingerprint, randomVectors } from './helpers.js';
@@ -26,6 +28,8 @@ test('error classes extend MiniVectorDBError and Error, with stable codes and na
     [new StorageError('m'), 'STORAGE', 'StorageError'],
     [new EmbedderMismatchError({ model: 'a' }, { model: 'b' }, ['model: "a" recorded, "b" supplied']), 'EMBEDDER_MISMATCH', 'EmbedderMismatchError'],
     [new ClosedError('search'), 'CLOSED', 'ClosedError'],
+    [new LimitExceededError('idLength', 10, 11, 'm'), 'INVALID_ARGUMENT', 'LimitExceededError'],
+    [new TimeoutError('m', 5), 'TIMEOUT', 'TimeoutError'],
   ];
   for (const [err, code, name] of cases) {
     expect(err).toBeInstanceOf(MiniVectorDBError);
@@ -35,6 +39,10 @@ test('error classes extend MiniVectorDBError and Error, with stable codes and na
   }
   const dm = new DimensionMismatchError(3, 4);
   expect([dm.expected, dm.actual]).toEqual([3, 4]);
+  const limit = new LimitExceededError('idLength', 10, 11, 'm');
+  expect(limit).toBeInstanceOf(InvalidArgumentError); // existing InvalidArgumentError handlers still catch it
+  expect([limit.limit, limit.max, limit.actual]).toEqual(['idLength', 10, 11]);
+  expect(new TimeoutError('m', 5).timeoutMs).toBe(5);
 });
 
 describe('create() argument errors', () => {

@@ -21,7 +21,8 @@
  * equality matching 1% took 3.0 ms with the scan and 0.35 ms with the index.
  * Filters without an equality or range conjunct (`$or`, `$ne`, `$exists`) always scan.
  *
- * The last few bitsets are cached by the filter's JSON text and the record
+ * The last few bitsets are cached by the filter's JSON text (of its plain
+ * copy, `plain.ts`: canonical once compiled) and the record
  * table's version (any write changes it), so a run of searches with one
  * filter — the usual pattern — evaluates it once: the per-query cost of a
  * filter is then a bitset copy into WebAssembly memory, and the walk tests
@@ -32,6 +33,7 @@
 import { compileFilter, equalityHints, pathGetter, rangeHints, type FilterPredicate, type Scalar } from '../filter.js';
 import type { RecordTable } from '../records.js';
 import type { LabelBitset } from '../wasm/core-index.js';
+import { readFilter } from './plain.js';
 import { buildRangeIndex, rangeCandidates, type RangeIndex } from './range-index.js';
 
 /** At most this many paths are indexed at once. */
@@ -65,8 +67,10 @@ export class FilterPlanner {
    * @throws InvalidArgumentError on a malformed filter.
    */
   bitset(filter: unknown, records: RecordTable, labelCount: number): LabelBitset {
+    const plain = readFilter(filter); // read once: the test, the hints and the key see the same filter
+    filter = plain.data;
     const test = compileFilter(filter); // checks the filter before anything else (and before JSON.stringify)
-    const key = JSON.stringify(filter);
+    const key = plain.key();
     const hit = this.#cache.get(key);
     if (hit !== undefined && hit.version === records.version && hit.labelCount === labelCount) {
       this.#cache.delete(key); // most recently used goes last
@@ -94,6 +98,7 @@ export class FilterPlanner {
    * @throws InvalidArgumentError on a malformed filter.
    */
   labels(filter: unknown, records: RecordTable): number[] {
+    filter = readFilter(filter).data;
     const out: number[] = [];
     let sorted = true;
     this.#select(filter, compileFilter(filter), records, (label) => {

@@ -22,12 +22,42 @@ export function isStorageUrl(url: unknown): url is string {
   return typeof url === 'string' && SCHEMES.some((s) => url.startsWith(s));
 }
 
+/**
+ * Checks a storage URL without touching storage, so `create()` rejects one
+ * that every later save would fail on: a known scheme, a name after
+ * `memory://` and `idb://`, and for `file://` an absolute path with an empty
+ * (or `localhost`) host — `file://relative/x` names the host `relative`.
+ * @throws StorageError naming the problem.
+ */
+export function checkStorageUrl(url: unknown): string {
+  if (!isStorageUrl(url)) throw unsupported(url);
+  if (url.startsWith('file://')) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || (parsed.host !== '' && parsed.host !== 'localhost') || parsed.pathname.length <= 1 || parsed.pathname.endsWith('/')) {
+      throw new StorageError(`file storage URL ${JSON.stringify(url)} must name a file by its absolute path: file:///absolute/path.mvdb`);
+    }
+  } else if (url === 'memory://' || url === 'idb://') {
+    throw new StorageError(`storage URL ${JSON.stringify(url)} needs a name: ${url}name`);
+  }
+  return url;
+}
+
 /** The adapter for a storage URL. Throws StorageError for other schemes. */
 export async function openStorage(url: string): Promise<StorageAdapter> {
   if (url.startsWith('memory://')) return new MemoryStorage(url);
   if (url.startsWith('file://')) {
-    const { FileStorage } = await import('./file.js');
-    return new FileStorage(url);
+    let file: typeof import('./file.js');
+    try {
+      file = await import('./file.js');
+    } catch (cause) {
+      throw new StorageError(`file:// storage needs Node.js (node:fs could not be loaded: ${String(cause)})`, { cause });
+    }
+    return new file.FileStorage(url);
   }
   if (url.startsWith('idb://')) {
     const { IdbStorage } = await import('./idb.js');

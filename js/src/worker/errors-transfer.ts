@@ -14,11 +14,13 @@ import {
   DimensionMismatchError,
   EmbedderMismatchError,
   InvalidArgumentError,
+  LimitExceededError,
   MiniVectorDBError,
   NotFoundError,
   OutOfMemoryError,
   SnapshotError,
   StorageError,
+  TimeoutError,
   type ErrorCode,
 } from '../errors.js';
 
@@ -31,17 +33,19 @@ const CLASSES: [string, { prototype: MiniVectorDBError; name: string }][] = [
   ['ModelLoadError', ModelLoadError],
   ['DimensionMismatchError', DimensionMismatchError],
   ['EmbedderMismatchError', EmbedderMismatchError],
+  ['LimitExceededError', LimitExceededError],
   ['InvalidArgumentError', InvalidArgumentError],
   ['OutOfMemoryError', OutOfMemoryError],
   ['SnapshotError', SnapshotError],
   ['StorageError', StorageError],
   ['ClosedError', ClosedError],
   ['NotFoundError', NotFoundError],
+  ['TimeoutError', TimeoutError],
   ['MiniVectorDBError', MiniVectorDBError],
 ];
 
-/** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, `id`, `recorded`/`supplied`/`differences`). */
-const FIELDS = ['expected', 'actual', 'file', 'source', 'status', 'id', 'recorded', 'supplied', 'differences'] as const;
+/** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, `id`, `recorded`/`supplied`/`differences`, `limit`/`max`, `timeoutMs`). */
+const FIELDS = ['expected', 'actual', 'file', 'source', 'status', 'id', 'recorded', 'supplied', 'differences', 'limit', 'max', 'timeoutMs'] as const;
 
 /** A {@link MiniVectorDBError} as structured-cloneable data. */
 interface WireError {

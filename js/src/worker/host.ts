@@ -7,6 +7,7 @@
  */
 import { releaseProxy, transfer, type Remote } from 'comlink';
 import { ClosedError, InvalidArgumentError } from '../errors.js';
+import { gateLogger, type Logger, type LogLevel } from '../logger.js';
 import { MiniVectorDB } from '../minivectordb.js';
 import type {
   CreateOptions,
@@ -44,13 +45,22 @@ function withWorkerLogger<T extends { logLevel?: unknown; logger?: unknown }>(op
 /** The object exposed in the worker. Every method runs on the worker's database. */
 export class DatabaseHost {
   #db: MiniVectorDB | undefined;
+  /** The database's logger (the same sink and level), for what happens outside its calls. */
+  #logger: Logger = gateLogger(undefined);
+
+  /** The handshake of `spawn.ts`: answers as soon as this host listens. */
+  ready(): true {
+    return true;
+  }
 
   async create(options: CreateOptions): Promise<HostInfo> {
-    return this.#init(await MiniVectorDB.create(withWorkerLogger(options)));
+    const sent = withWorkerLogger(options);
+    return this.#init(await MiniVectorDB.create(sent), sent);
   }
 
   async open(url: string, options: OpenOptions): Promise<HostInfo> {
-    return this.#init(await MiniVectorDB.open(url, withWorkerLogger(options)));
+    const sent = withWorkerLogger(options);
+    return this.#init(await MiniVectorDB.open(url, sent), sent);
   }
 
   /**
@@ -58,13 +68,14 @@ export class DatabaseHost {
    * message back to the main thread. They are not awaited one by one (the
    * insert does not wait for the main thread), but all of them have been
    * delivered before the result is returned; a callback that throws does
-   * not abort the insert.
+   * not abort the insert (as on the page): its error is logged at warn.
    */
   async insertMany(items: readonly InsertItem[], options: InsertManyOptions | undefined, progress?: ProgressCallback): Promise<InsertManyResult> {
     if (progress === undefined) return this.#live('insertMany').insertMany(items, options);
     const remote = progress as unknown as Remote<ProgressCallback>;
     const pending: Promise<unknown>[] = [];
-    const onProgress: ProgressCallback = (done, total, phase) => void pending.push(remote(done, total, phase));
+    const onProgress: ProgressCallback = (done, total, phase) =>
+      void pending.push(remote(done, total, phase).catch((e: unknown) => this.#logger.warn(`onProgress threw (the insert goes on): ${String(e)}`)));
     try {
       return await this.#live('insertMany').insertMany(items, { ...options, onProgress });
     } finally {
@@ -122,12 +133,13 @@ export class DatabaseHost {
     await this.#db?.close();
   }
 
-  #init(db: MiniVectorDB): HostInfo {
+  #init(db: MiniVectorDB, options: { logger?: unknown; logLevel?: unknown }): HostInfo {
     if (this.#db !== undefined) {
       void db.close();
       throw new InvalidArgumentError('this worker already holds a database: use one worker per database');
     }
     this.#db = db;
+    this.#logger = gateLogger(options.logger as Logger | undefined, options.logLevel as LogLevel | undefined); // checked by create()/open()
     return { dim: db.dim, metric: db.metric };
   }
 

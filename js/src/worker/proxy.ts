@@ -4,8 +4,8 @@
  * worker (`host.ts`), so embedding, inserting and searching never block the
  * calling thread.
  */
-import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import { ClosedError, InvalidArgumentError } from '../errors.js';
+import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
+import { ClosedError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import type {
   CreateInWorkerOptions,
   Filter,
@@ -20,7 +20,7 @@ import type {
   Stats,
   StoredRecord,
 } from '../types.js';
-import { describe } from '../validate.js';
+import { checkInt, describe, readError } from '../validate.js';
 import { installErrorTransfer } from './errors-transfer.js';
 import type { DatabaseHost, HostInfo } from './host.js';
 import { spawnWorker, type SpawnedWorker } from './spawn.js';
@@ -29,16 +29,32 @@ import { packItems, packVectors } from './transfer.js';
 type Query = string | Float32Array | ArrayLike<number>;
 type ProgressCallback = NonNullable<InsertManyOptions['onProgress']>;
 
+/** Default of `workerTimeoutMs`: how long the worker may take to answer its first message. */
+const WORKER_TIMEOUT_MS = 30_000;
+
 /**
  * Checks what cannot cross to a worker (functions and class instances are
- * not structured-cloneable) and turns `URL` objects into strings.
- * @returns the options to send, without `worker`.
+ * not structured-cloneable) and turns `URL` objects into strings; each
+ * option is read once (a throwing getter is an InvalidArgumentError).
+ * @returns the options to send, without `worker` and `workerTimeoutMs`, and those two.
  */
-function sendableOptions(options: CreateInWorkerOptions | OpenInWorkerOptions, what: string): Record<string, unknown> {
+function sendableOptions(
+  options: CreateInWorkerOptions | OpenInWorkerOptions,
+  what: string,
+): { sent: Record<string, unknown>; worker: unknown; timeoutMs: number } {
+  try {
+    return readSendable(options, what);
+  } catch (e) {
+    throw readError(e, what);
+  }
+}
+
+function readSendable(options: CreateInWorkerOptions | OpenInWorkerOptions, what: string): { sent: Record<string, unknown>; worker: unknown; timeoutMs: number } {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError(`${what} must be an object, got ${describe(options)}`);
   }
-  const { worker: _worker, ...rest } = options as Record<string, unknown>;
+  const { worker, workerTimeoutMs, ...rest } = options as Record<string, unknown>;
+  const timeoutMs = workerTimeoutMs === undefined ? WORKER_TIMEOUT_MS : checkInt(workerTimeoutMs, `${what}.workerTimeoutMs`, 1, 0x7fffffff);
   if (rest.logger !== undefined) {
     throw new InvalidArgumentError(`${what}.logger cannot be sent to a worker; pass logLevel instead (the worker then logs to its own console)`);
   }
@@ -56,7 +72,32 @@ function sendableOptions(options: CreateInWorkerOptions | OpenInWorkerOptions, w
   }
   const wasm = rest.wasm as { url?: unknown } | undefined;
   if (typeof wasm === 'object' && wasm !== null && wasm.url instanceof URL) rest.wasm = { ...wasm, url: wasm.url.href };
-  return rest;
+  return { sent: rest, worker, timeoutMs };
+}
+
+/**
+ * Waits for the worker's first answer (`DatabaseHost.ready`), at most `timeoutMs`.
+ * @throws TimeoutError when it does not come in time (a script that never listens or never loads).
+ */
+async function handshake(remote: Remote<DatabaseHost>, worker: SpawnedWorker, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new TimeoutError(
+            `the database worker did not answer within ${timeoutMs} ms (check that its script imports minivectordb/worker, and the Content-Security-Policy worker-src); raise workerTimeoutMs for a slow network`,
+            timeoutMs,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([remote.ready(), worker.failed, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Marks `buffers` to be moved with `value` (Comlink keys them by the value, so a string or number goes unmarked). */
@@ -64,10 +105,36 @@ function moved<T>(value: T, buffers: ArrayBuffer[]): T {
   return buffers.length === 0 ? value : transfer(value, buffers);
 }
 
+/** What postMessage threw while cloning a message: a function, a class instance, or a getter or Proxy trap that throws. */
+class SendFailure extends Error {}
+
+/**
+ * `endpoint` whose postMessage reports any failure to clone as a
+ * {@link SendFailure} (Comlink posts inside a Promise executor, so it
+ * arrives as the call's rejection), told apart from errors of the worker.
+ */
+function sendChecked(endpoint: Endpoint): Endpoint {
+  return {
+    postMessage(message: unknown, transfer?: Transferable[]) {
+      try {
+        endpoint.postMessage(message, transfer);
+      } catch (cause) {
+        throw new SendFailure(cause instanceof Error ? cause.message : String(cause), { cause });
+      }
+    },
+    addEventListener: endpoint.addEventListener.bind(endpoint),
+    removeEventListener: endpoint.removeEventListener.bind(endpoint),
+    ...(endpoint.start === undefined ? {} : { start: endpoint.start.bind(endpoint) }),
+  };
+}
+
 /** A postMessage that failed to clone an argument becomes an InvalidArgumentError, as a bad argument does on the main thread. */
 function cloneError(e: unknown, method: string): unknown {
-  if (e instanceof Error && e.name === 'DataCloneError') {
-    return new InvalidArgumentError(`${method}(): an argument cannot be sent to the worker (${e.message}); use plain data: numbers, strings, arrays, plain objects, Float32Array`);
+  if (e instanceof SendFailure || (e instanceof Error && e.name === 'DataCloneError')) {
+    return new InvalidArgumentError(
+      `${method}(): an argument cannot be sent to the worker (${e.message}); use plain data: numbers, strings, arrays, plain objects, Float32Array (no functions, no getters or Proxies that throw)`,
+      { cause: e },
+    );
   }
   return e;
 }
@@ -84,8 +151,9 @@ function cloneError(e: unknown, method: string): unknown {
  * once into a fresh buffer that is moved (not cloned) to the worker — your
  * arrays stay usable — and `get()`'s vector is moved back. Differences from
  * MiniVectorDB: no `size` getter (use `count()`); `dim` and `metric` are
- * known from creation; an `onProgress` callback that throws does not abort
- * `insertMany`. `close()` closes the database and terminates the worker.
+ * known from creation. As on the page, an `onProgress` callback that throws
+ * does not abort `insertMany` (the worker logs it at warn). `close()` closes
+ * the database and terminates the worker.
  */
 export class WorkerMiniVectorDB {
   #remote: Remote<DatabaseHost>;
@@ -115,11 +183,12 @@ export class WorkerMiniVectorDB {
     what: string,
     init: (remote: Remote<DatabaseHost>, sent: Record<string, unknown>) => Promise<HostInfo>,
   ): Promise<WorkerMiniVectorDB> {
-    const sent = sendableOptions(options, what);
+    const { sent, worker: source, timeoutMs } = sendableOptions(options, what);
     installErrorTransfer();
-    const worker = await spawnWorker(options.worker);
-    const remote = wrap<DatabaseHost>(worker.endpoint);
+    const worker = await spawnWorker(source as CreateInWorkerOptions['worker']);
+    const remote = wrap<DatabaseHost>(sendChecked(worker.endpoint));
     try {
+      await handshake(remote, worker, timeoutMs);
       const info = await Promise.race([init(remote, sent), worker.failed]);
       return new WorkerMiniVectorDB(remote, worker, info);
     } catch (e) {
@@ -256,8 +325,14 @@ export class WorkerMiniVectorDB {
 
   async #call<T>(method: string, fn: (remote: Remote<DatabaseHost>) => Promise<T>): Promise<T> {
     this.#check(method);
+    let call: Promise<T>;
     try {
-      return await Promise.race([fn(this.#remote), this.#worker.failed]);
+      call = fn(this.#remote); // reads the arguments here (packing vectors): a getter that throws is a bad argument
+    } catch (e) {
+      throw readError(e, `${method}() arguments`);
+    }
+    try {
+      return await Promise.race([call, this.#worker.failed]);
     } catch (e) {
       throw cloneError(e, method);
     }

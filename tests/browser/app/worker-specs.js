@@ -1,7 +1,7 @@
 // Specs of the database in a module Worker (MiniVectorDB.createInWorker):
 // the same operations on a main-thread instance are the reference, plus the
 // brute force of reference.js.
-import { ClosedError, DimensionMismatchError, InvalidArgumentError, MiniVectorDB, MiniVectorDBError, StorageError } from 'minivectordb';
+import { ClosedError, DimensionMismatchError, InvalidArgumentError, MiniVectorDB, MiniVectorDBError, StorageError, TimeoutError } from 'minivectordb';
 import { bruteForce, DOCS, hitsOf, randomVectors } from './reference.js';
 
 const DIM = 32;
@@ -101,6 +101,30 @@ export const workerSpecs = {
     await db.close();
     out.closed = await failure(() => db.search([1, 0, 0, 0]), ClosedError);
     return out;
+  },
+
+  /** An onProgress that throws (worker and page alike) and a worker that never answers. */
+  async robustness() {
+    // An onProgress that throws: the insert goes on, in a module Worker as on this page.
+    const throwing = () => {
+      throw new Error('progress bar broke');
+    };
+    const worker = await MiniVectorDB.createInWorker({ dim: DIM });
+    const main = await MiniVectorDB.create({ dim: DIM });
+    const results = [await worker.insertMany(items(), { onProgress: throwing }), await main.insertMany(items(), { onProgress: throwing })];
+    const counts = [await worker.count(), await main.count()];
+    await Promise.all([worker.close(), main.close()]);
+    // A module worker that loads but never answers: TimeoutError after workerTimeoutMs.
+    const silent = new Worker(URL.createObjectURL(new Blob(['/* never answers */'], { type: 'text/javascript' })), { type: 'module' });
+    const started = performance.now();
+    let timeout;
+    try {
+      await MiniVectorDB.createInWorker({ dim: DIM, worker: silent, workerTimeoutMs: 300 });
+      timeout = { threw: false };
+    } catch (e) {
+      timeout = { threw: true, isClass: e instanceof TimeoutError, name: e.name, code: e.code, timeoutMs: e.timeoutMs, waitedMs: performance.now() - started };
+    }
+    return { results, counts, timeout };
   },
 
   /**
