@@ -8,6 +8,7 @@ import { HELP, readOptions } from './lib/args.mjs';
 import { repoRoot } from './lib/data.mjs';
 import { benchDataset } from './lib/dataset-run.mjs';
 import { benchQuality, qualityMarkdown } from './lib/quality.mjs';
+import { benchOod, oodMarkdown } from './lib/ood.mjs';
 import { recallQpsSvg } from './chart.mjs';
 import { markdownReport, stdoutReport } from './report.mjs';
 
@@ -58,7 +59,7 @@ const run = {
   datasets: [],
 };
 
-if (!opts.qualityOnly) {
+if (!opts.qualityOnly && !opts.oodOnly) {
   for (const [di, name] of opts.datasets.entries()) {
     run.datasets.push(await benchDataset({ name, di, opts, browser, version: pkg.version, log }));
   }
@@ -69,6 +70,15 @@ if (opts.quality) {
   } catch (e) {
     log(`search quality skipped: ${e.message}`);
     run.quality = { error: String(e.message) };
+  }
+}
+
+if (opts.ood) {
+  try {
+    run.ood = await benchOod({ log });
+  } catch (e) {
+    log(`out-of-distribution section skipped: ${e.message}`);
+    run.ood = { error: String(e.message) };
   }
 }
 
@@ -84,8 +94,10 @@ for (const ds of run.datasets) {
 }
 writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(run, null, 1)}\n`);
 const qualityReport = run.quality && !run.quality.error ? `\n\n## Search quality\n\n${qualityMarkdown(run.quality)}\n` : '';
-writeFileSync(join(outDir, 'report.md'), markdownReport(run) + qualityReport);
+const oodReport = run.ood && !run.ood.error ? `\n\n## Out-of-distribution queries and fresh items\n\n${oodMarkdown(run.ood)}\n` : '';
+writeFileSync(join(outDir, 'report.md'), markdownReport(run) + qualityReport + oodReport);
 if (run.datasets.length > 0) console.log(stdoutReport(run));
 if (qualityReport) console.log(qualityReport);
-if (run.datasets.length > 0 ? run.datasets.every((d) => d.error) : run.quality?.error !== undefined) process.exitCode = 1;
+if (oodReport) console.log(oodReport);
+if (run.datasets.length > 0 ? run.datasets.every((d) => d.error) : (run.quality?.error ?? run.ood?.error) !== undefined) process.exitCode = 1;
 console.log(`\nWrote ${relative(process.cwd(), outDir) || '.'}/{results.json,report.md,${run.datasets.filter((d) => d.series.length).map((d) => d.chart).join(',')}} in ${Math.round(run.seconds)} s (total wall time).`);

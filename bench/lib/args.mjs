@@ -52,6 +52,11 @@ Options:
                       bench/quality/ (everyday intents, exact terms), success@5
                       and MRR@10 of 'vector', 'text' and 'hybrid' search
   --skip-quality      leave the search-quality part out
+  --ood-only          run only the out-of-distribution part (bench/lib/ood.mjs):
+                      the demo corpus with held-out package texts and WordNet
+                      glosses as queries, recall@10 and QPS for ours,
+                      hnswlib-node and hnswlib-wasm, and >= 500 fresh-item trials
+  --skip-ood          leave the out-of-distribution part out
   --chromium PATH     Chromium executable (default /usr/bin/chromium)
   --out DIR           results folder (default bench/results/<time>)
   --quick             smoke run: fewer rounds and efSearch values, sift10k only
@@ -89,6 +94,8 @@ export function readOptions(argv = process.argv.slice(2)) {
       'browser-only': { type: 'boolean', default: false },
       'quality-only': { type: 'boolean', default: false },
       'skip-quality': { type: 'boolean', default: false },
+      'ood-only': { type: 'boolean', default: false },
+      'skip-ood': { type: 'boolean', default: false },
       chromium: { type: 'string', default: CHROMIUM_PATH },
       out: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -117,9 +124,11 @@ export function readOptions(argv = process.argv.slice(2)) {
     filterEf: positiveInt('filter-ef', values['filter-ef']),
     filterQueries: positiveInt('filter-queries', values['filter-queries']),
     filterRounds: positiveInt('filter-rounds', values['filter-rounds'] ?? (quick ? '1' : '3')),
-    filtered: !values['skip-filtered'] && !values['browser-only'] && !values['quality-only'],
+    filtered: !values['skip-filtered'] && !values['browser-only'] && !values['quality-only'] && !values['ood-only'],
     mainBench: !values['filtered-only'],
-    quality: !values['skip-quality'] && !values['browser-only'] && !values['filtered-only'],
+    quality: !values['skip-quality'] && !values['browser-only'] && !values['filtered-only'] && !values['ood-only'],
+    ood: !values['skip-ood'] && !values['browser-only'] && !values['filtered-only'] && !values['quality-only'],
+    oodOnly: values['ood-only'],
     qualityOnly: values['quality-only'],
     browser: values.browser || values['browser-only'],
     nodeBench: !values['browser-only'],

@@ -20,7 +20,7 @@ const SUCCESS_AT = 5;
 const WEIGHTS = [0.3, 0.6, 0.7, 0.8, 0.9];
 
 /** web-demo/src/corpus.ts, compiled with esbuild, so the bench indexes exactly what the demo indexes. */
-async function demoCorpusModule() {
+export async function demoCorpusModule() {
   const { transform } = await import('esbuild');
   const source = readFileSync(join(repoRoot, 'web-demo', 'src', 'corpus.ts'), 'utf8');
   const { code } = await transform(source, { loader: 'ts', format: 'esm' });
@@ -32,7 +32,7 @@ function loadJson(path) {
 }
 
 /** Vectors of `texts` with the default model, cached by the texts' hash. */
-async function corpusVectors(lib, texts, log) {
+export async function corpusVectors(lib, texts, log) {
   const hash = createHash('sha256').update(JSON.stringify(texts)).digest('hex').slice(0, 16);
   const dir = join(repoRoot, 'build', 'quality');
   const file = join(dir, `wordnet-256-${hash}.f32`);
