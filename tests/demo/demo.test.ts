@@ -200,6 +200,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web demo in Chromium' : `web demo i
   }
   /** Searches in `mode` (the mode select), waiting for that query's results. */
   async function searchIn(query: string, mode: string): Promise<NonNullable<Demo['lastSearch']>> {
+    await page().selectOption('#section', '');
     await page().selectOption('#mode', mode);
     await page().fill('#query', query);
     await page().waitForFunction(
