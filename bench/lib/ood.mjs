@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadWordNet } from '../../scripts/model/lib/wordnet.mjs';
 import { STOP_WORDS } from '../../scripts/model/lib/stopwords.mjs';
+import { mulberry32 as prng } from '../../tests/shared/prng.mjs';
 import { SYSTEMS } from '../systems/index.mjs';
 import { repoRoot } from './data.mjs';
 import { corpusVectors, demoCorpusModule } from './quality.mjs';
@@ -31,18 +32,6 @@ const ID_STRIDE = 64;
 const FRESH_TRIALS = 600;
 const STOP = new Set(STOP_WORDS);
 const BULK_FILLERS = 64; // the fresh list records Adds of at most 64 vectors: 65 is a bulk call
-
-/** A seeded PRNG (mulberry32), so query sets are the same on every run. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Glosses of at least 5 words, shuffled deterministically. */
 function glosses() {

@@ -5,6 +5,7 @@ import { encode } from '@msgpack/msgpack';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MiniVectorDB, MiniVectorDBError, SnapshotError, StorageError } from 'minivectordb';
 import { caught, clusteredData, fingerprint, tempDir } from './helpers.js';
+import { findUser, withUserPayload } from './snapshot-craft.js';
 
 describe('corrupt snapshots', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -101,36 +102,9 @@ describe('corrupt snapshots', () => {
   });
 
   test('a USER section with valid checksum but a bad record table → SnapshotError', async () => {
-    // Locate the USER section and replace its payload (recomputing its CRC).
-    const view = new DataView(good.buffer, good.byteOffset, good.byteLength);
-    const sections = view.getUint32(12, true);
-    let pos = 24;
-    let userAt = -1;
-    let userLen = 0;
-    for (let s = 0; s < sections; s++) {
-      const tag = Buffer.from(good.subarray(pos, pos + 4)).toString('latin1');
-      const len = Number(view.getBigUint64(pos + 8, true));
-      if (tag === 'USER') {
-        userAt = pos;
-        userLen = len;
-      }
-      pos += 16 + len;
-    }
-    expect(pos).toBe(good.length);
-    expect(userAt).toBeGreaterThan(0);
-    const withUser = (payload: Uint8Array): Uint8Array => {
-      const out = new Uint8Array(good.length - userLen + payload.length);
-      out.set(good.subarray(0, userAt + 16), 0);
-      out.set(payload, userAt + 16);
-      out.set(good.subarray(userAt + 16 + userLen), userAt + 16 + payload.length);
-      const v = new DataView(out.buffer);
-      v.setBigUint64(userAt + 8, BigInt(payload.length), true);
-      // Section CRC-32 covers the tag, the length field, then the payload.
-      const tagCrc = crc32(out.subarray(userAt, userAt + 4));
-      const lenCrc = crc32(out.subarray(userAt + 8, userAt + 16), tagCrc);
-      v.setUint32(userAt + 4, crc32(payload, lenCrc), true);
-      return out;
-    };
+    // Replace the USER section's payload, recomputing its CRC (snapshot-craft.ts).
+    const { at: userAt, length: userLen } = findUser(good);
+    const withUser = (payload: Uint8Array): Uint8Array => withUserPayload(good, payload);
     // Sanity check of the splicing: the original payload gives a loadable file.
     const same = withUser(good.slice(userAt + 16, userAt + 16 + userLen));
     expect(same).toEqual(good);

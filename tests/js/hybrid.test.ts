@@ -10,12 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { crc32 } from 'node:zlib';
 import { decode, encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { InvalidArgumentError, MiniVectorDB, SnapshotError, tokenize, type Embedder, type Metadata, type SearchHit } from 'minivectordb';
 import { caught, mulberry32, tempDir } from './helpers.js';
+import { findUser, withUserPayload } from './snapshot-craft.js';
 
 interface Doc {
   id: string;
@@ -485,32 +485,9 @@ describe('snapshots and workers', () => {
 
 /** The USER section of a snapshot and a function splicing another payload in (CRC recomputed, as corrupt.test.ts does). */
 function userSection(good: Uint8Array): { payload: Uint8Array; withUser: (payload: Uint8Array) => Uint8Array } {
-  const view = new DataView(good.buffer, good.byteOffset, good.byteLength);
-  const sections = view.getUint32(12, true);
-  let pos = 24;
-  let userAt = -1;
-  let userLen = 0;
-  for (let i = 0; i < sections; i++) {
-    const len = Number(view.getBigUint64(pos + 8, true));
-    if (Buffer.from(good.subarray(pos, pos + 4)).toString('latin1') === 'USER') {
-      userAt = pos;
-      userLen = len;
-    }
-    pos += 16 + len;
-  }
-  expect(userAt).toBeGreaterThan(0);
-  const withUser = (payload: Uint8Array): Uint8Array => {
-    const out = new Uint8Array(good.length - userLen + payload.length);
-    out.set(good.subarray(0, userAt + 16), 0);
-    out.set(payload, userAt + 16);
-    out.set(good.subarray(userAt + 16 + userLen), userAt + 16 + payload.length);
-    const v = new DataView(out.buffer);
-    v.setBigUint64(userAt + 8, BigInt(payload.length), true);
-    const lenCrc = crc32(out.subarray(userAt + 8, userAt + 16), crc32(out.subarray(userAt, userAt + 4)));
-    v.setUint32(userAt + 4, crc32(payload, lenCrc), true);
-    return out;
-  };
-  const payload = good.slice(userAt + 16, userAt + 16 + userLen);
+  const { at, length } = findUser(good);
+  const withUser = (payload: Uint8Array): Uint8Array => withUserPayload(good, payload);
+  const payload = good.slice(at + 16, at + 16 + length);
   expect(withUser(payload)).toEqual(good);
   return { payload, withUser };
 }
