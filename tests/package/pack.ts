@@ -1,7 +1,10 @@
 /**
  * Packs the package once (`npm pack --ignore-scripts`: the test script has
  * just built dist/) and installs the tarball into fresh consumer projects
- * offline, from the npm cache that `npm ci` filled.
+ * from the npm cache that `npm ci` filled (`--prefer-offline`: the registry
+ * is asked only for what the cache lacks — `npm ci` may cache a package's
+ * metadata in another form than a consumer's install asks for, which made
+ * `--offline` fail on a fresh machine with ENOTCACHED for @types/node).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,10 +38,10 @@ export async function pack(): Promise<string> {
 
 /**
  * A fresh project holding the files of tests/package/<template>/, with the
- * tarball installed by `npm install --offline`, plus `devDependencies` named
+ * tarball installed by `npm install --prefer-offline`, plus `devDependencies` named
  * here at this repo's versions. @types/node is always pinned to ours:
- * protobufjs (under onnxruntime-web) asks for any @types/node, and offline
- * npm can only take the one in the cache, not the registry's latest.
+ * protobufjs (under onnxruntime-web) asks for any @types/node, and the one
+ * in the cache is taken rather than the registry's latest.
  */
 export async function consumerProject(tarball: string, template: string, devDependencies: string[] = []): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mvdb-consumer-'));
@@ -47,7 +50,7 @@ export async function consumerProject(tarball: string, template: string, devDepe
   const pkg = { name: 'consumer', version: '1.0.0', private: true, type: 'module', devDependencies: dev };
   await cp(join(root, 'tests/package', template), dir, { recursive: true });
   await writeFile(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-  npm(['install', '--offline', '--no-audit', '--no-fund', tarball], dir);
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], dir);
   return dir;
 }
 
