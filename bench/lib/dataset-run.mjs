@@ -70,7 +70,7 @@ export async function benchDataset({ name, di, opts, browser, version: ourVersio
   const jobOpts = { k: opts.k, M: opts.M, efConstruction: opts.efConstruction, seed: opts.seed, efs: opts.efs, minMs: opts.minMs };
   const record = (system, env, r, out) => {
     if (out.error) {
-      if (/Cannot find (package|module)|MODULE_NOT_FOUND|Could not locate the bindings/.test(out.error)) {
+      if (/Cannot find (package|module)|MODULE_NOT_FOUND|Could not locate the bindings|native driver unavailable/.test(out.error)) {
         out.error = `not installed or not built (${out.error.split('\n')[0]}); run npm ci (peers are devDependencies; hnswlib-node needs python3, make and g++)`;
         dead.set(`${system}@${env}`, out.error);
       }
