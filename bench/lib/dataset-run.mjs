@@ -7,6 +7,7 @@ import { roundsFor } from './args.mjs';
 import { runNodeJob } from './node-job.mjs';
 import { isOurs, oursOverhead, recallOfFlat, summarize } from './stats.mjs';
 import { benchFiltered } from './filtered.mjs';
+import { GLOVE_EFS, isGlove, prepareGlove } from './glove.mjs';
 import { BROWSER_SYSTEMS, SYSTEMS } from '../systems/index.mjs';
 import { packageVersion } from '../systems/pkg.mjs';
 
@@ -41,8 +42,9 @@ function withRecall(result, k, gt) {
  * @param version  minivectordb's version
  */
 export async function benchDataset({ name, di, opts, browser, version: ourVersion, log }) {
-  const dir = datasetDir(name, opts.datasetsDir);
+  let dir = datasetDir(name, opts.datasetsDir);
   try {
+    if (isGlove(name)) dir = prepareGlove(name, log);
     checkDatasetDir(dir);
   } catch (e) {
     log(`dataset ${name}: ${e.message} — skipped`);
@@ -67,10 +69,11 @@ export async function benchDataset({ name, di, opts, browser, version: ourVersio
   if (browserSystems.length) browser.addData(dataId, { base, query });
   const jobs = [];
   const dead = new Map(); // system@env → reason, after a failure that will not go away (not installed)
-  const jobOpts = { k: opts.k, M: opts.M, efConstruction: opts.efConstruction, seed: opts.seed, efs: opts.efs, minMs: opts.minMs };
+  const efs = isGlove(name) && !opts.efsExplicit ? GLOVE_EFS : opts.efs;
+  const jobOpts = { k: opts.k, M: opts.M, efConstruction: opts.efConstruction, seed: opts.seed, efs, minMs: opts.minMs };
   const record = (system, env, r, out) => {
     if (out.error) {
-      if (/Cannot find (package|module)|MODULE_NOT_FOUND|Could not locate the bindings/.test(out.error)) {
+      if (/Cannot find (package|module)|MODULE_NOT_FOUND|Could not locate the bindings|native driver unavailable/.test(out.error)) {
         out.error = `not installed or not built (${out.error.split('\n')[0]}); run npm ci (peers are devDependencies; hnswlib-node needs python3, make and g++)`;
         dead.set(`${system}@${env}`, out.error);
       }
@@ -118,6 +121,7 @@ export async function benchDataset({ name, di, opts, browser, version: ourVersio
     dim: base.dim,
     nq: query.n,
     k: opts.k,
+    efs,
     rounds,
     groundtruth: source,
     chart,

@@ -61,6 +61,8 @@ export function summarize(jobs) {
       rounds: r.length,
       points,
       atRecall: Object.fromEntries(THRESHOLDS.map((t) => [t, fastestAt(points, t)])),
+      atRecallInterpolated: Object.fromEntries(THRESHOLDS.map((t) => [t, interpolatedAt(points, t)])),
+      maxRecall: maxRecall(points),
       build: r.some((x) => x.build) ? { vectorsPerSecond: mb((x) => x.build?.vectorsPerSecond), rounds: r.map((x) => x.build?.vectorsPerSecond ?? null) } : null,
       memory: {
         peakRssDeltaBytes: mb((x) => x.memory?.peakRssDelta?.bytes),
@@ -86,6 +88,34 @@ export function fastestAt(points, t) {
   let best = null;
   for (const p of points) if (p.recall >= t && (best === null || p.qps > best.qps)) best = { qps: p.qps, ef: p.ef, recall: p.recall };
   return best;
+}
+
+/** The highest median recall of a sweep, with its efSearch and QPS (the fastest such point). */
+export function maxRecall(points) {
+  let best = null;
+  for (const p of points) if (best === null || p.recall > best.recall || (p.recall === best.recall && p.qps > best.qps)) best = { recall: p.recall, ef: p.ef, qps: p.qps };
+  return best;
+}
+
+/**
+ * QPS at recall exactly t, interpolated on the sweep's Pareto frontier (the
+ * points no other point beats in both recall and QPS): between the frontier
+ * point just below t and the one just above, log(QPS) linear in recall.
+ * When no point lies below t, the fastest point reaching t (no
+ * extrapolation, `interpolated: false`); null when no point reaches t.
+ * @returns {{ qps: number, between: [number|null, number|null], interpolated: boolean } | null}
+ */
+export function interpolatedAt(points, t) {
+  const byRecall = points.filter((p) => p.qps > 0 && p.recall !== null).sort((a, b) => b.recall - a.recall || b.qps - a.qps);
+  const frontier = []; // recall descending, QPS ascending
+  for (const p of byRecall) if (frontier.length === 0 || p.qps > frontier.at(-1).qps) frontier.push(p);
+  const hiIndex = frontier.findLastIndex((p) => p.recall >= t);
+  if (hiIndex < 0) return null;
+  const hi = frontier[hiIndex];
+  const lo = frontier[hiIndex + 1];
+  if (!lo || hi.recall === t) return { qps: hi.qps, between: [hi.ef, hi.ef], interpolated: false };
+  const f = (t - lo.recall) / (hi.recall - lo.recall);
+  return { qps: Math.exp(Math.log(lo.qps) + f * (Math.log(hi.qps) - Math.log(lo.qps))), between: [lo.ef, hi.ef], interpolated: true };
 }
 
 /** Per-query JS↔wasm overhead of ours: 1/QPS(search) − 1/QPS(searchBatch), µs, per efSearch. */

@@ -13,3 +13,12 @@ export function packageVersion(name) {
   }
   return 'unknown';
 }
+
+/** Folder of an installed package (Node's lookup paths), or null. */
+export function packageDir(name) {
+  const require = createRequire(import.meta.url);
+  for (const dir of require.resolve.paths(name) ?? []) {
+    if (existsSync(join(dir, name, 'package.json'))) return join(dir, name);
+  }
+  return null;
+}

@@ -1,0 +1,139 @@
+// Profiling driver of OUR core (wasm/src, compiled natively with the SIMD128
+// kernels through SIMDe, as the native tests build it), for the "where does
+// a hard query's time go" write-up in bench/README.md. Not part of
+// `npm run bench`; built and run by hand (see bench/README.md, "Profile").
+//
+// Usage: core-profile BASE.fvecs QUERY.fvecs GROUNDTRUTH.ivecs EF [SNAPSHOT]
+// Builds the index (M 16, efConstruction 200, seed 100, L2; or loads
+// SNAPSHOT when the file exists, else writes it after the build), then
+// searches every query once at EF (k 10) and prints per-query latency
+// percentiles, recall@10 and the slowest queries' rows. Under valgrind
+// (callgrind) only the search loop is instrumented (CALLGRIND_START/STOP;
+// run with --instr-atstart=no).
+#include <valgrind/callgrind.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <numeric>
+#include <vector>
+
+#include "minivectordb/buffer.hpp"
+#include "minivectordb/index.hpp"
+#include "minivectordb/snapshot.hpp"
+
+namespace {
+
+template <typename T>
+bool ReadVecs(const char* path, size_t* n, size_t* dim, std::vector<T>* data) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  in.seekg(0, std::ios::end);
+  const auto bytes = static_cast<size_t>(in.tellg());
+  in.seekg(0);
+  int32_t d = 0;
+  if (!in.read(reinterpret_cast<char*>(&d), 4) || d <= 0) return false;
+  const size_t row = 4 + 4 * static_cast<size_t>(d);
+  if (bytes % row) return false;
+  *n = bytes / row;
+  *dim = static_cast<size_t>(d);
+  data->resize(*n * *dim);
+  in.seekg(0);
+  for (size_t i = 0; i < *n; i++) {
+    in.read(reinterpret_cast<char*>(&d), 4);
+    in.read(reinterpret_cast<char*>(data->data() + i * *dim), static_cast<std::streamsize>(4 * *dim));
+  }
+  return static_cast<bool>(in);
+}
+
+double NowUs() {
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: %s BASE.fvecs QUERY.fvecs GROUNDTRUTH.ivecs EF [SNAPSHOT]\n", argv[0]);
+    return 2;
+  }
+  size_t n = 0, dim = 0, nq = 0, qdim = 0, ng = 0, gk = 0;
+  std::vector<float> base, query;
+  std::vector<int32_t> gt;
+  if (!ReadVecs(argv[1], &n, &dim, &base) || !ReadVecs(argv[2], &nq, &qdim, &query) || !ReadVecs(argv[3], &ng, &gk, &gt) ||
+      qdim != dim || ng != nq || gk < 10) {
+    std::fprintf(stderr, "bad input files\n");
+    return 2;
+  }
+  const uint32_t ef = static_cast<uint32_t>(std::strtoul(argv[4], nullptr, 10));
+  const char* snapshot = argc > 5 ? argv[5] : nullptr;
+
+  mvdb::Index index;
+  std::ifstream snap_in;
+  if (snapshot) snap_in.open(snapshot, std::ios::binary);
+  if (snap_in) {
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(snap_in)), std::istreambuf_iterator<char>());
+    uint64_t uo = 0, ul = 0;
+    const mvdb::Status s = mvdb::DeserializeSnapshot(bytes.data(), bytes.size(), &index, &uo, &ul);
+    if (!s.ok()) {
+      std::fprintf(stderr, "snapshot: %s\n", s.message().c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "loaded %s\n", snapshot);
+  } else {
+    mvdb::IndexConfig config;
+    config.dim = static_cast<uint32_t>(dim);
+    config.M = 16;
+    config.ef_construction = 200;
+    config.seed = 100;
+    mvdb::Status s = index.Init(config);
+    const double t0 = NowUs();
+    if (s.ok()) s = index.Add(base.data(), static_cast<uint32_t>(n));
+    if (!s.ok()) {
+      std::fprintf(stderr, "build: %s\n", s.message().c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "built %zu in %.1f s\n", n, (NowUs() - t0) / 1e6);
+    if (snapshot) {
+      mvdb::GrowableArray<uint8_t> out;
+      if (mvdb::SerializeSnapshot(index, nullptr, 0, &out).ok()) {
+        std::ofstream(snapshot, std::ios::binary).write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
+      }
+    }
+  }
+
+  mvdb::GrowableArray<mvdb::Neighbor> found;
+  std::vector<double> us(nq);
+  std::vector<int> hits(nq);
+  CALLGRIND_START_INSTRUMENTATION;
+  for (size_t q = 0; q < nq; q++) {
+    const double t0 = NowUs();
+    const mvdb::Status s = index.Search(query.data() + q * dim, 10, ef, nullptr, 0, &found);
+    us[q] = NowUs() - t0;
+    if (!s.ok()) {
+      std::fprintf(stderr, "search: %s\n", s.message().c_str());
+      return 1;
+    }
+    for (size_t j = 0; j < found.size(); j++) {
+      for (size_t t = 0; t < 10; t++) hits[q] += static_cast<int32_t>(found[j].label) == gt[q * gk + t];
+    }
+  }
+  CALLGRIND_STOP_INSTRUMENTATION;
+  std::vector<size_t> order(nq);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return us[a] > us[b]; });
+  std::vector<double> sorted(us);
+  std::sort(sorted.begin(), sorted.end());
+  const double total = std::accumulate(us.begin(), us.end(), 0.0);
+  const int hit_total = std::accumulate(hits.begin(), hits.end(), 0);
+  std::printf("ef %u: %zu queries, mean %.1f us (%.0f QPS), p50 %.1f, p90 %.1f, p99 %.1f, max %.1f us; recall@10 %.4f\n", ef, nq,
+              total / nq, 1e6 * nq / total, sorted[nq / 2], sorted[nq * 9 / 10], sorted[nq * 99 / 100], sorted.back(),
+              hit_total / (10.0 * nq));
+  std::printf("slowest (query row: us, hits of 10):");
+  for (size_t i = 0; i < 5 && i < nq; i++) std::printf(" %zu: %.0f, %d;", order[i], us[order[i]], hits[order[i]]);
+  std::printf("\n");
+  return 0;
+}
