@@ -37,27 +37,26 @@ export function loadVectors(dir) {
   return { base, query };
 }
 
-/** Writes { n, dim, data: Float32Array } as fvecs (per row: int32 dim, then dim float32). */
-export function writeFvecs(path, set) {
+/** Writes { n, dim, data } row by row: per row an int32 dim, then dim values written by `put(buf, value, offset)`. */
+function writeVecs(path, set, put) {
   const row = 4 + 4 * set.dim;
   const buf = Buffer.alloc(set.n * row);
   for (let i = 0; i < set.n; i++) {
     buf.writeInt32LE(set.dim, i * row);
-    for (let j = 0; j < set.dim; j++) buf.writeFloatLE(set.data[i * set.dim + j], i * row + 4 + 4 * j);
+    for (let j = 0; j < set.dim; j++) put(buf, set.data[i * set.dim + j], i * row + 4 + 4 * j);
   }
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, buf);
 }
 
+/** Writes { n, dim, data: Float32Array } as fvecs (per row: int32 dim, then dim float32). */
+export function writeFvecs(path, set) {
+  writeVecs(path, set, (buf, v, at) => buf.writeFloatLE(v, at));
+}
+
+/** Writes { n, dim, data } of int32 neighbour ids as ivecs. */
 export function writeIvecs(path, gt) {
-  const row = 4 + 4 * gt.dim;
-  const buf = Buffer.alloc(gt.n * row);
-  for (let i = 0; i < gt.n; i++) {
-    buf.writeInt32LE(gt.dim, i * row);
-    for (let j = 0; j < gt.dim; j++) buf.writeInt32LE(gt.data[i * gt.dim + j], i * row + 4 + 4 * j);
-  }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, buf);
+  writeVecs(path, gt, (buf, v, at) => buf.writeInt32LE(v, at));
 }
 
 /**
