@@ -1,7 +1,7 @@
 // Compiles bench/native/hnswlib-driver.cpp against the hnswlib headers that
 // ship inside the installed hnswlib-node package (never copied here) into
-// build/bench-native/, once per flag set: rebuilt when the source, the
-// headers' folder or the flags change. Throws an Error whose message starts
+// build/bench-native/, once per flag set: rebuilt when the source, its
+// vecs.hpp, the headers' folder or the flags change. Throws an Error whose message starts
 // with "native driver unavailable" when g++ or the headers are missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { packageDir, packageVersion } from '../systems/pkg.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const source = join(here, 'hnswlib-driver.cpp');
+const reader = join(here, 'vecs.hpp');
 const outDir = resolve(here, '..', '..', 'build', 'bench-native');
 
 /** The two builds the bench reports: the machine's widest SIMD, and SSE2 only (x86-64 baseline). */
@@ -41,7 +42,7 @@ export function driverBinary(variant, log = () => {}) {
   const version = `hnswlib-node ${packageVersion('hnswlib-node')} headers; ${compiler}`;
   const bin = join(outDir, `hnswlib-driver-${variant}`);
   const args = ['-std=c++17', ...flags, '-I', inc, source, '-o', bin];
-  const stamp = JSON.stringify({ args, sourceMtime: statSync(source).mtimeMs, headerMtime: statSync(join(inc, 'hnswalg.h')).mtimeMs });
+  const stamp = JSON.stringify({ args, sourceMtime: statSync(source).mtimeMs, readerMtime: statSync(reader).mtimeMs, headerMtime: statSync(join(inc, 'hnswalg.h')).mtimeMs });
   const stampPath = `${bin}.stamp`;
   if (existsSync(bin) && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) return { path: bin, version, compiler };
   mkdirSync(outDir, { recursive: true });

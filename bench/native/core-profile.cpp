@@ -24,30 +24,11 @@
 #include "minivectordb/buffer.hpp"
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "vecs.hpp"
 
 namespace {
 
-template <typename T>
-bool ReadVecs(const char* path, size_t* n, size_t* dim, std::vector<T>* data) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  in.seekg(0, std::ios::end);
-  const auto bytes = static_cast<size_t>(in.tellg());
-  in.seekg(0);
-  int32_t d = 0;
-  if (!in.read(reinterpret_cast<char*>(&d), 4) || d <= 0) return false;
-  const size_t row = 4 + 4 * static_cast<size_t>(d);
-  if (bytes % row) return false;
-  *n = bytes / row;
-  *dim = static_cast<size_t>(d);
-  data->resize(*n * *dim);
-  in.seekg(0);
-  for (size_t i = 0; i < *n; i++) {
-    in.read(reinterpret_cast<char*>(&d), 4);
-    in.read(reinterpret_cast<char*>(data->data() + i * *dim), static_cast<std::streamsize>(4 * *dim));
-  }
-  return static_cast<bool>(in);
-}
+using bench::ReadVecs;
 
 double NowUs() {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -74,7 +55,7 @@ int main(int argc, char** argv) {
   mvdb::Index index;
   std::ifstream snap_in;
   if (snapshot) snap_in.open(snapshot, std::ios::binary);
-  if (snap_in) {
+  if (snap_in.is_open()) {
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(snap_in)), std::istreambuf_iterator<char>());
     uint64_t uo = 0, ul = 0;
     const mvdb::Status s = mvdb::DeserializeSnapshot(bytes.data(), bytes.size(), &index, &uo, &ul);

@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 
 #include "hnswlib.h"
+#include "vecs.hpp"
 
 namespace {
 
@@ -35,29 +36,8 @@ struct Matrix {
   std::vector<float> data;
 };
 
-// fvecs: per row, int32 dim then dim float32 (little-endian).
-bool readFvecs(const char* path, Matrix& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  in.seekg(0, std::ios::end);
-  const auto bytes = static_cast<size_t>(in.tellg());
-  in.seekg(0);
-  int32_t dim = 0;
-  if (bytes < 4 || !in.read(reinterpret_cast<char*>(&dim), 4) || dim <= 0) return false;
-  const size_t row = 4 + 4 * static_cast<size_t>(dim);
-  if (bytes % row != 0) return false;
-  out.n = bytes / row;
-  out.dim = static_cast<size_t>(dim);
-  out.data.resize(out.n * out.dim);
-  in.seekg(0);
-  for (size_t i = 0; i < out.n; i++) {
-    int32_t d = 0;
-    in.read(reinterpret_cast<char*>(&d), 4);
-    if (d != dim) return false;
-    in.read(reinterpret_cast<char*>(out.data.data() + i * out.dim), static_cast<std::streamsize>(4 * out.dim));
-  }
-  return static_cast<bool>(in);
-}
+// fvecs (bench/native/vecs.hpp).
+bool readFvecs(const char* path, Matrix& out) { return bench::ReadVecs(path, &out.n, &out.dim, &out.data); }
 
 // u8bin: uint32 n, uint32 dim, then n*dim uint8 (converted to float, as scripts/lib/datasets.mjs does).
 bool readU8bin(const char* path, Matrix& out) {
