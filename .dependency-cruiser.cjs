@@ -1,0 +1,28 @@
+/**
+ * Dependency rules for js/src, checked by `npm run lint:deps` (part of
+ * `npm test`): no import cycles, nothing under js/src importing tests or
+ * tooling. See https://github.com/sverweij/dependency-cruiser (rules reference).
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle makes load order matter and hides which module depends on which (issue #18).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-tooling',
+      severity: 'error',
+      comment: 'Library code never imports tests, benchmarks or scripts.',
+      from: { path: '^js/src' },
+      to: { path: '^(tests|bench|scripts|web-demo)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
