@@ -11,7 +11,7 @@
  */
 import { InvalidArgumentError } from './errors.js';
 import type { Metadata, MetadataValue } from './types.js';
-import { describe } from './validate.js';
+import { describe } from './check.js';
 
 /** A compiled filter: true when a record's metadata (undefined: none) matches. */
 export type FilterPredicate = (meta: Metadata | undefined) => boolean;

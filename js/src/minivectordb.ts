@@ -27,23 +27,8 @@ import type {
   Stats,
   StoredRecord,
 } from './types.js';
-import {
-  checkBoolean,
-  checkId,
-  checkInt,
-  checkKnownKeys,
-  checkLogging,
-  checkNewId,
-  checkObject,
-  checkQuantization,
-  checkWasmSource,
-  cloneMetadata,
-  copyMetadata,
-  describe,
-  readError,
-  readOptions,
-  writeVector,
-} from './validate.js';
+import { checkBoolean, checkInt, checkKnownKeys, checkObject, describe, readError, readOptions } from './check.js';
+import { checkId, checkLogging, checkNewId, checkQuantization, checkWasmSource, cloneMetadata, copyMetadata, writeVector } from './validate.js';
 import { CoreIndex, METRIC_IDS, NO_LABEL, QUANTIZATION_NAMES, type LabelBitset } from './wasm/core-index.js';
 import { heapBytes, searchScratchBytes } from './wasm/heap-size.js';
 import { loadCore } from './wasm/load.js';

@@ -10,7 +10,7 @@ import { createEmbedder, isEmbedder, type Embedder, type EmbedderConfig } from '
 import { embedderOptionsFor, identityDifferences, identityOf, readIdentity, type EmbedderIdentity } from './embed/identity.js';
 import { DimensionMismatchError, EmbedderMismatchError, InvalidArgumentError, SnapshotError } from './errors.js';
 import type { Logger } from './logger.js';
-import { describe } from './validate.js';
+import { describe } from './check.js';
 
 /** What the snapshot keeps about text handling (in the USER section's `settings`). */
 export interface TextSettings {

@@ -5,62 +5,12 @@
  */
 import { klona } from 'klona/json';
 
+import { checkBoolean, checkInt, describe, readError, readOptions } from './check.js';
 import { DimensionMismatchError, InvalidArgumentError, LimitExceededError, MiniVectorDBError } from './errors.js';
 import { containerHeaderBytes, MAX_ID_LENGTH, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, numberBytes, stringBytes } from './limits.js';
 import { LOG_LEVELS, LOGGER_METHODS, type Logger, type LogLevel } from './logger.js';
 import type { CreateOptions, Metadata, WasmSource } from './types.js';
 import { QUANTIZATION_IDS } from './wasm/core-index.js';
-
-/** Rejects keys of `options` that are not in `allowed` (a misspelt option must not be ignored silently). */
-export function checkKnownKeys(options: object, allowed: readonly string[], what: string): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new InvalidArgumentError(`unknown option '${key}' in ${what}; expected one of: ${allowed.join(', ')}`);
-    }
-  }
-}
-
-/**
- * A shallow copy of an options object (or an insert item), each own
- * enumerable property read once, after {@link checkObject} and
- * {@link checkKnownKeys}: later checks read the copy, so a getter or Proxy
- * cannot answer one check and then another, and what it throws becomes an
- * InvalidArgumentError.
- */
-export function readOptions<T extends object>(options: unknown, allowed: readonly string[], what: string): Partial<T> {
-  try {
-    checkObject(options, what);
-    checkKnownKeys(options as object, allowed, what);
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(options as object)) out[key] = (options as Record<string, unknown>)[key];
-    return out as Partial<T>;
-  } catch (e) {
-    throw readError(e, what);
-  }
-}
-
-/** `value` must be a plain object (or undefined when `optional`). */
-export function checkObject(value: unknown, what: string, optional = false): void {
-  if (value === undefined && optional) return;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError(`${what} must be an object, got ${describe(value)}`);
-  }
-}
-
-/** An integer in [min, max]. */
-export function checkInt(value: unknown, name: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got ${describe(value)}`);
-  }
-  return value;
-}
-
-/** A boolean, or `fallback` when undefined. */
-export function checkBoolean(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${name} must be a boolean, got ${describe(value)}`);
-  return value;
-}
 
 /**
  * `logger` (undefined, or an object with the four {@link Logger} methods) and
@@ -233,12 +183,6 @@ function walkMetadata(meta: unknown, what: string, copy: boolean): Metadata | un
   }
 }
 
-/** A typed error as is; anything else (a throwing getter or Proxy trap) as an InvalidArgumentError about `what`. */
-export function readError(e: unknown, what: string): MiniVectorDBError {
-  if (e instanceof MiniVectorDBError) return e;
-  return new InvalidArgumentError(`${what} could not be read: ${String(e)} (use plain data: no throwing getters or Proxies)`, { cause: e });
-}
-
 /**
  * The walk stops counting at this many bytes: metadata that shares one
  * object many times over (a DAG, legal but exponential to walk as a tree)
@@ -364,11 +308,3 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Short description of a value for error messages. */
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  return `${typeof v} ${String(v)}`;
-}

@@ -17,7 +17,7 @@ import type * as Ort from 'onnxruntime-web/wasm';
 import type { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { InvalidArgumentError, MiniVectorDBError } from '../errors.js';
 import { gateLogger, type Logger } from '../logger.js';
-import { checkInt, checkKnownKeys, checkObject } from '../validate.js';
+import { checkInt, checkKnownKeys, checkObject } from '../check.js';
 import { CacheApiModelCache, hasCacheApi } from './cache-browser.js';
 import { DEFAULT_TEXT_MODEL, defaultModelLocation } from './default-model.js';
 import { modelDigest } from './digest.js';

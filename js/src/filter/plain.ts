@@ -8,7 +8,7 @@
  * @internal
  */
 import { InvalidArgumentError } from '../errors.js';
-import { describe, readError } from '../validate.js';
+import { describe, readError } from '../check.js';
 
 /**
  * Deepest nesting copied. Above what compileFilter accepts (64 filter levels,

@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { SearchHit, SearchMode, SearchOptions } from '../types.js';
-import { describe } from '../validate.js';
+import { describe } from '../check.js';
 import { reciprocalRankFusion } from './fusion.js';
 import type { TextIndex } from './text-index.js';
 

@@ -18,7 +18,7 @@ import { InvalidArgumentError, SnapshotError } from '../errors.js';
 import { pathGetter } from '../filter.js';
 import type { RecordTable } from '../records.js';
 import type { Metadata, TextIndexOptions } from '../types.js';
-import { checkKnownKeys, checkObject, describe } from '../validate.js';
+import { checkKnownKeys, checkObject, describe } from '../check.js';
 import { Bm25Index, type Bm25Hits, type WeightedTerms } from './bm25.js';
 import { decodeStoredIndex, encodeStoredIndex } from './stored-index.js';
 import { tokenize } from './tokenizer.js';

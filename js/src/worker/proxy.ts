@@ -20,7 +20,7 @@ import type {
   Stats,
   StoredRecord,
 } from '../types.js';
-import { checkInt, describe, readError } from '../validate.js';
+import { checkInt, describe, readError } from '../check.js';
 import { installErrorTransfer } from './errors-transfer.js';
 import type { DatabaseHost, HostInfo } from './host.js';
 import { spawnWorker, type SpawnedWorker } from './spawn.js';

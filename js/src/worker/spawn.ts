@@ -14,7 +14,7 @@
 import type { Endpoint } from 'comlink';
 import { isNode } from '../embed/model-loader.js';
 import { InvalidArgumentError, MiniVectorDBError } from '../errors.js';
-import { describe } from '../validate.js';
+import { describe } from '../check.js';
 import { nodeEndpoint, type NodeMessagePort } from './node-endpoint.js';
 
 /** Worker file, relative to this module and to the CommonJS bundle's base URL (a variable, so bundlers leave the Node branch alone). */
