@@ -59,7 +59,7 @@ export class OnnxEmbedder implements Embedder {
    * InvalidArgumentError on bad options.
    */
   static async create(options: OnnxEmbedderOptions = {}): Promise<OnnxEmbedder> {
-    const { logger, pooling, normalize, batchSize, modelFile, ...settings } = readOnnxOptions(options);
+    const { logger, pooling, normalize, batchSize, modelFile, maxLength: requestedMaxLength } = readOnnxOptions(options);
     const { candidates, model, config } = await resolveModel(options);
     const cache = await openModelCache(options);
     const loaded = await loadModelFiles({
@@ -76,13 +76,13 @@ export class OnnxEmbedder implements Embedder {
       const tokenizerConfig = readJsonFile(loaded, 'tokenizer_config.json');
       const modelConfig = readJsonFile(loaded, 'config.json');
       const tokenizer = await loadTokenizer(tokenizerJson, tokenizerConfig, loaded.source);
-      const maxLength = chooseMaxLength(settings.maxLength, tokenizerConfig, modelConfig);
+      const maxLength = chooseMaxLength(requestedMaxLength, tokenizerConfig, modelConfig);
       const encoding = new TextEncoding(tokenizer, tokenizerJson, tokenizerConfig, maxLength);
 
       const ort = await loadOrt(options.wasm, logger);
-      const session = await OrtTextModel.create(ort, loaded.files.get(modelFile)!, { file: modelFile, source: loaded.source }, modelConfig.hidden_size, (withTypeIds) =>
-        encoding.pad([encoding.encode('a')], withTypeIds),
-      );
+      const probe = (withTypeIds: boolean) => encoding.pad([encoding.encode('a')], withTypeIds);
+      const ref = { file: modelFile, source: loaded.source };
+      const session = await OrtTextModel.create(ort, loaded.files.get(modelFile)!, ref, modelConfig.hidden_size, probe);
       try {
         const pooled = session.output.pooled;
         if (pooled && options.pooling !== undefined) logger.warn(`pooling '${options.pooling}' is ignored: the model outputs sentence_embedding`);
