@@ -13,6 +13,14 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'embed-stays-below-the-database',
+      severity: 'error',
+      comment:
+        'The embedder layer is usable on its own: it imports the error catalogue, the logger, the generic checks and platform helpers, never the database, its validation or the index binding (issue #18).',
+      from: { path: '^js/src/embed/' },
+      to: { path: '^js/src/', pathNot: '^js/src/(embed/|errors\\.ts$|logger\\.ts$|check\\.ts$|platform\\.ts$|storage/atomic-file\\.ts$)' },
+    },
+    {
       name: 'not-to-tooling',
       severity: 'error',
       comment: 'Library code never imports tests, benchmarks or scripts.',

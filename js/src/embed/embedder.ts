@@ -31,6 +31,9 @@ export interface Embedder {
   dispose(): Promise<void>;
 }
 
+/** What `createEmbedder()` accepts: ONNX embedder options (optionally tagged `kind: 'onnx'`) or a ready embedder. */
+export type EmbedderConfig = (OnnxEmbedderOptions & { kind?: 'onnx' }) | Embedder;
+
 /** Options of one {@link Embedder.embed} call. */
 export interface EmbedOptions {
   /**

@@ -14,6 +14,7 @@
 import { SnapshotError } from '../errors.js';
 import { DEFAULT_TEXT_MODEL } from './default-model.js';
 import type { EmbedderInfo, OnnxEmbedderConfig, Pooling } from './embedder.js';
+import { MAX_SEQUENCE } from './text-encoding.js';
 
 /** An embedder's identity: {@link EmbedderInfo} without `config`, the fields a custom embedder may lack optional. */
 export interface EmbedderIdentity {
@@ -32,8 +33,6 @@ export interface EmbedderIdentity {
 const MAX_FIELD = 1024;
 const POOLINGS = ['mean', 'cls', 'sentence_embedding'] as const;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
-/** Largest `maxLength` (tokens), as the ONNX embedder's option. */
-const MAX_TOKENS = 1 << 16;
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_FIELD;
 const isInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
@@ -53,7 +52,7 @@ export function identityOf(info: Partial<EmbedderInfo> | undefined, dim: number)
   if (isText(i.modelFile)) out.modelFile = i.modelFile;
   if (POOLINGS.includes(i.pooling as (typeof POOLINGS)[number])) out.pooling = i.pooling as EmbedderIdentity['pooling'];
   if (typeof i.normalize === 'boolean') out.normalize = i.normalize;
-  if (isInt(i.maxLength, 0, MAX_TOKENS)) out.maxLength = i.maxLength;
+  if (isInt(i.maxLength, 0, MAX_SEQUENCE)) out.maxLength = i.maxLength;
   if (typeof i.digest === 'string' && DIGEST.test(i.digest)) out.digest = i.digest;
   return out;
 }
@@ -97,7 +96,7 @@ export function readIdentity(raw: unknown): EmbedderIdentity | undefined {
     if (typeof normalize !== 'boolean') throw bad('embedder normalize must be a boolean');
     out.normalize = normalize;
   }
-  const maxLength = int('maxLength', 0, MAX_TOKENS);
+  const maxLength = int('maxLength', 0, MAX_SEQUENCE);
   if (maxLength !== undefined) out.maxLength = maxLength;
   const digest = field('digest');
   if (digest !== undefined) {

@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Embedder, OnnxEmbedderOptions } from './embedder.js';
+import type { Embedder, EmbedderConfig } from './embedder.js';
 import { OnnxEmbedder } from './onnx-embedder.js';
 
 export type {
@@ -20,6 +20,7 @@ export type {
   EmbedOptions,
   EmbedProgress,
   Embedder,
+  EmbedderConfig,
   EmbedderInfo,
   ModelCache,
   OnnxEmbedderConfig,
@@ -31,11 +32,8 @@ export type {
 export { OnnxEmbedder } from './onnx-embedder.js';
 export { ModelLoadError } from './errors.js';
 export { DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM } from './default-model.js';
-export { DEFAULT_REMOTE_HOST } from './model-loader.js';
+export { DEFAULT_REMOTE_HOST } from './model-resolve.js';
 export { CacheApiModelCache } from './cache-browser.js';
-
-/** What {@link createEmbedder} accepts: ONNX embedder options (optionally tagged `kind: 'onnx'`) or a ready embedder. */
-export type EmbedderConfig = (OnnxEmbedderOptions & { kind?: 'onnx' }) | Embedder;
 
 /**
  * An embedder from a config: a ready {@link Embedder} is returned as is;

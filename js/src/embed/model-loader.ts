@@ -1,12 +1,14 @@
 /**
- * Finds and reads the files of a model folder in the Hugging Face layout.
+ * Reads the files of a model folder in the Hugging Face layout from the
+ * places `model-resolve.ts` found: a local path (Node), a URL, or a per-file
+ * URL map (the bundled default model in browsers), in order, skipping a
+ * probed place that lacks the first file. Downloads are checked against
+ * their Content-Length and handed back with a `commit()` that writes them to
+ * the cache only once the caller has proved them usable (tokenizer and ONNX
+ * session built), so nothing broken is cached.
  *
- * A folder is a local path (Node), a URL, a per-file URL map (the bundled
- * default model in browsers) or a model id resolved against
- * `localModelPath` first and then `${remoteHost}/${id}/resolve/${revision}/`.
- * Downloads are checked against their Content-Length and handed back with a
- * `commit()` that writes them to the cache only once the caller has proved
- * them usable (tokenizer and ONNX session built), so nothing broken is cached.
+ * `isNode()` lives here until the shared `js/src/platform.ts` replaces it
+ * (the workers import it from this file too).
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -53,58 +55,6 @@ export interface LoadRequest {
   onProgress?: ((event: DownloadProgress) => void) | undefined;
 }
 
-/** Default host of model ids. */
-export const DEFAULT_REMOTE_HOST = 'https://huggingface.co';
-
-/**
- * The candidates for a Hugging Face model id: `${localModelPath}/${id}/`
- * (probed), then `${remoteHost}/${id}/resolve/${revision}/` when remote loading is allowed.
- */
-export function candidatesForModelId(
-  id: string,
-  opts: { localModelPath?: string | undefined; remoteHost?: string | undefined; revision?: string | undefined; allowRemote?: boolean | undefined },
-): ModelCandidate[] {
-  if (!/^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/.test(id) || id.split('/').some((p) => p === '..' || p === '.')) {
-    throw new InvalidArgumentError(`model must be a Hugging Face id like 'Xenova/all-MiniLM-L6-v2', got ${JSON.stringify(id)}`);
-  }
-  const out: ModelCandidate[] = [];
-  if (opts.localModelPath !== undefined && opts.localModelPath !== '') {
-    out.push({ location: locationOf(joinPath(opts.localModelPath, id)), probe: true });
-  }
-  if (opts.allowRemote !== false) {
-    const host = (opts.remoteHost ?? DEFAULT_REMOTE_HOST).replace(/\/+$/, '');
-    const revision = encodeURIComponent(opts.revision ?? 'main');
-    let base: URL;
-    try {
-      base = new URL(`${host}/${id}/resolve/${revision}/`);
-    } catch (cause) {
-      throw new InvalidArgumentError(`remoteHost must be an absolute URL, got ${JSON.stringify(opts.remoteHost)}`, { cause });
-    }
-    out.push({ location: { kind: 'url', base }, probe: false });
-  }
-  if (out.length === 0) {
-    throw new InvalidArgumentError(`model ${JSON.stringify(id)} cannot be loaded: allowRemote is false and no localModelPath is set`);
-  }
-  return out;
-}
-
-/**
- * A location from a folder path or URL: `http(s):` and relative URLs are
- * fetched; `file:` URLs and plain paths are read from disk in Node.
- */
-export function locationOf(folder: string | URL): ModelLocation {
-  const s = String(folder);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s)) {
-    const url = new URL(s.endsWith('/') ? s : `${s}/`);
-    if (url.protocol === 'file:' && isNode()) return { kind: 'path', dir: url };
-    return { kind: 'url', base: url };
-  }
-  if (isNode()) return { kind: 'path', dir: s };
-  // a relative URL in a page
-  const here = (globalThis as { location?: { href: string } }).location?.href;
-  return { kind: 'url', base: new URL(s.endsWith('/') ? s : `${s}/`, here) };
-}
-
 /** Human-readable form of a location. */
 export function describeLocation(loc: ModelLocation): string {
   if (loc.kind === 'path') return String(loc.dir);
@@ -140,6 +90,24 @@ export async function loadModelFiles(req: LoadRequest): Promise<LoadedModelFiles
     };
   }
   throw lastMissing ?? new ModelLoadError(first, '(nowhere)', 'no place to load the model from');
+}
+
+/**
+ * A JSON object file of the load (`tokenizer.json`, `config.json`…); `{}`
+ * when `name` is optional and absent.
+ * @throws ModelLoadError when the bytes are not JSON or not an object.
+ */
+export function readJsonFile(loaded: LoadedModelFiles, name: string): Record<string, unknown> {
+  const bytes = loaded.files.get(name);
+  if (bytes === undefined) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw new ModelLoadError(name, loaded.source, `not valid JSON (${bytes.length} bytes; truncated?): ${String(cause)}`, { cause });
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ModelLoadError(name, loaded.source, 'expected a JSON object');
+  return v as Record<string, unknown>;
 }
 
 /** Reads files of one location, remembering downloads for commit(). */
@@ -310,10 +278,6 @@ function errorText(e: unknown): string {
     return cause instanceof Error ? `${e.message} (${cause.message})` : e.message;
   }
   return String(e);
-}
-
-function joinPath(base: string, rel: string): string {
-  return `${base.replace(/[\\/]+$/, '')}/${rel}`;
 }
 
 /** True in Node.js (not in browsers or workers). */

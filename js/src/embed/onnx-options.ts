@@ -1,0 +1,75 @@
+/**
+ * The checks of {@link OnnxEmbedderOptions} that need no file: known keys,
+ * types and ranges, the defaults applied. Where the model is (`model`,
+ * `modelPath`, `modelUrl`, `cache`) is checked by `model-resolve.ts` as it
+ * resolves them.
+ * @internal
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { gateLogger, type Logger } from '../logger.js';
+import { checkInt, checkKnownKeys, checkObject } from '../check.js';
+import type { OnnxEmbedderOptions, Pooling } from './embedder.js';
+import { MAX_SEQUENCE } from './text-encoding.js';
+
+const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
+  'model',
+  'modelPath',
+  'modelUrl',
+  'revision',
+  'remoteHost',
+  'localModelPath',
+  'allowRemote',
+  'quantized',
+  'modelFile',
+  'cache',
+  'cacheDir',
+  'cacheName',
+  'pooling',
+  'normalize',
+  'maxLength',
+  'batchSize',
+  'onProgress',
+  'wasm',
+  'logger',
+  'logLevel',
+];
+
+/** Largest `batchSize` (texts per model run). */
+export const MAX_BATCH = 4096;
+
+/** The checked options with their defaults. */
+export interface OnnxSettings {
+  logger: Logger;
+  pooling: Pooling;
+  normalize: boolean;
+  batchSize: number;
+  /** As given (the model's own limit applies when absent or smaller). */
+  maxLength: number | undefined;
+  /** The ONNX file inside the model folder. */
+  modelFile: string;
+}
+
+/**
+ * Checks `options` and applies the defaults.
+ * @throws InvalidArgumentError on an unknown key, a wrong type or an out-of-range value.
+ */
+export function readOnnxOptions(options: OnnxEmbedderOptions): OnnxSettings {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('embedder options must be an object');
+  checkKnownKeys(options, OPTION_KEYS, 'embedder options');
+  const logger = gateLogger(options.logger, options.logLevel);
+  const pooling = options.pooling ?? 'mean';
+  if (pooling !== 'mean' && pooling !== 'cls') throw new InvalidArgumentError(`pooling must be 'mean' or 'cls', got ${JSON.stringify(pooling)}`);
+  const normalize = options.normalize ?? true;
+  const batchSize = checkInt(options.batchSize ?? 32, 'batchSize', 1, MAX_BATCH);
+  if (options.maxLength !== undefined) checkInt(options.maxLength, 'maxLength', 1, MAX_SEQUENCE);
+  if (options.wasm !== undefined) {
+    checkObject(options.wasm, 'wasm');
+    checkKnownKeys(options.wasm, ['numThreads', 'wasmPaths'], 'wasm options');
+    if (options.wasm.numThreads !== undefined) checkInt(options.wasm.numThreads, 'wasm.numThreads', 1, 64);
+  }
+  const modelFile = options.modelFile ?? (options.quantized === true ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx');
+  if (typeof modelFile !== 'string' || !modelFile.split('/').every((part) => /^[\w.-]+$/.test(part) && part !== '.' && part !== '..')) {
+    throw new InvalidArgumentError(`modelFile must be a relative path inside the model folder, got ${JSON.stringify(modelFile)}`);
+  }
+  return { logger, pooling, normalize, batchSize, maxLength: options.maxLength, modelFile };
+}
