@@ -1,0 +1,111 @@
+/**
+ * The targets every suite runs on, as PGlite runs `tests(env, dbFilename,
+ * target)` per runtime and storage: {page, worker} × {memory, file, idb}.
+ * A target makes and opens databases on its host, names storage URLs of its
+ * backend, and reads or writes the raw bytes behind a URL (where the
+ * database itself would, so a test can plant a damaged snapshot).
+ *
+ * - page: `MiniVectorDB.create` / `open` on this thread.
+ * - worker × file: `createInWorker` / `openInWorker` with the packaged
+ *   worker (one `worker_threads` thread per database, as users get it).
+ * - worker × memory, worker × idb: the storage lives in the worker's realm,
+ *   so every database of the target runs in one shared thread
+ *   (`host-thread.mjs`, through the `worker` option) that installs
+ *   fake-indexeddb before the worker code loads.
+ * - idb in Node: fake-indexeddb, in this thread for the page and in the
+ *   shared thread for the worker.
+ */
+import { createHash } from 'node:crypto';
+import type { CreateOptions, MiniVectorDB, OpenOptions, WorkerMiniVectorDB } from 'minivectordb';
+import { tempDir } from '../helpers.js';
+import { SharedHostThread } from './shared-thread.js';
+
+/** What a suite may call: the surface the page class and the worker proxy share (every call awaited). */
+export type Database = MiniVectorDB | WorkerMiniVectorDB;
+
+export type Host = 'page' | 'worker';
+export type Backend = 'memory' | 'file' | 'idb';
+
+export interface Target {
+  /** e.g. `page × memory`. */
+  readonly name: string;
+  readonly host: Host;
+  readonly backend: Backend;
+  create(options: CreateOptions): Promise<Database>;
+  open(url: string, options?: OpenOptions): Promise<Database>;
+  /** A storage URL of this backend, distinct per `name`. */
+  url(name: string): string;
+  /** The bytes saved at `url`, read where the database reads them. */
+  readRaw(url: string): Promise<Uint8Array>;
+  /** Stores `bytes` at `url` where the database would look for them. */
+  writeRaw(url: string, bytes: Uint8Array): Promise<void>;
+  /** Called once before the suites (beforeAll), and after them (afterAll). */
+  setup(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** The library's storage adapters on this thread (the same module instances the package uses). */
+async function pageStorage(url: string): Promise<{ read(): Promise<Uint8Array>; write(bytes: Uint8Array): Promise<void> }> {
+  const { openStorage } = await import('../../../dist/storage/index.js');
+  return openStorage(url);
+}
+
+export function makeTarget(host: Host, backend: Backend): Target {
+  let tmp: Awaited<ReturnType<typeof tempDir>> | undefined;
+  let shared: SharedHostThread | undefined;
+  let lib: typeof import('minivectordb') | undefined;
+  const run = `${host}-${backend}-${process.pid}`;
+  const inSharedThread = host === 'worker' && backend !== 'file';
+
+  const library = (): typeof import('minivectordb') => {
+    if (lib === undefined) throw new Error('target used before setup()');
+    return lib;
+  };
+
+  return {
+    name: `${host} × ${backend}`,
+    host,
+    backend,
+    async setup() {
+      // IndexedDB must exist before the library first touches idb://.
+      if (host === 'page' && backend === 'idb') await import('fake-indexeddb/auto');
+      lib = await import('minivectordb');
+      if (backend === 'file') tmp = await tempDir();
+      if (inSharedThread) shared = new SharedHostThread();
+    },
+    async cleanup() {
+      await shared?.stop();
+      await tmp?.cleanup();
+    },
+    create(options) {
+      const { MiniVectorDB } = library();
+      if (host === 'page') return MiniVectorDB.create(options);
+      return MiniVectorDB.createInWorker(shared === undefined ? options : { ...options, worker: shared.worker() as Worker });
+    },
+    open(url, options = {}) {
+      const { MiniVectorDB } = library();
+      if (host === 'page') return MiniVectorDB.open(url, options);
+      return MiniVectorDB.openInWorker(url, shared === undefined ? options : { ...options, worker: shared.worker() as Worker });
+    },
+    url(name) {
+      if (backend === 'file') {
+        if (tmp === undefined) throw new Error('target used before setup()');
+        return tmp.url(`${name}.mvdb`);
+      }
+      return `${backend}://${run}-${name}`;
+    },
+    async readRaw(url) {
+      if (shared !== undefined) return shared.raw.read(url);
+      return (await pageStorage(url)).read();
+    },
+    async writeRaw(url, bytes) {
+      if (shared !== undefined) return shared.raw.write(url, bytes);
+      return (await pageStorage(url)).write(bytes);
+    },
+  };
+}
+
+/** SHA-256 of bytes, short enough to compare and print. */
+export function digest(bytes: Uint8Array): string {
+  return `${bytes.byteLength} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}`;
+}
