@@ -253,62 +253,62 @@ const ROWS: Row[] = [
 ];
 
 export function badInputSuite(target: Target): void {
-describe.each(['l2', 'cosine'] as Metric[])(`bad-input catalogue on ${target.name} (%s)`, (metric) => {
-  const ctx = {} as Ctx;
-  let before: unknown;
-  let saves = 0;
+  describe.each(['l2', 'cosine'] as Metric[])(`bad-input catalogue on ${target.name} (%s)`, (metric) => {
+    const ctx = {} as Ctx;
+    let before: unknown;
+    let saves = 0;
 
-  /** count, stats without memoryBytes, fixed search results, and the SHA-256 of the snapshot bytes. */
-  async function state(): Promise<unknown> {
-    const url = target.url(`bad-input-${metric}-${++saves}`);
-    await ctx.db.save(url);
-    return { ...(await fingerprint(ctx.db, ctx.queries)), snapshot: digest(await target.readRaw(url)) };
-  }
-
-  beforeAll(async () => {
-    ctx.target = target;
-    ctx.metric = metric;
-    ctx.data = randomVectors(N, DIM, 123);
-    ctx.queries = randomVectors(5, DIM, 456);
-    ctx.db = await target.create({ dim: DIM, metric, M: 8, efConstruction: 60, efSearch: 16, seed: 9 });
-    await ctx.db.insertMany(ctx.data.map((vector, i) => ({ id: `b${i}`, vector, metadata: { i, odd: i % 2 === 1, tag: `t${i % 5}` } })));
-    await ctx.db.delete('b7'); // a tombstone in the snapshot too
-    await ctx.db.insert({ id: 'b7', vector: ctx.data[7]!, metadata: { i: 7, odd: true, tag: 't2' } });
-    before = await state();
-  });
-  afterAll(async () => {
-    await ctx.db?.close();
-  });
-
-  const rows = ROWS.filter((r) => r.metrics === undefined || r.metrics.includes(metric));
-  const gaps = rows.filter((r) => r.gap?.[target.host] !== undefined);
-  test.each(rows.filter((r) => !gaps.includes(r)).map((r) => [r.name, r] as const))('%s', async (_name, row) => {
-    if (row.error !== undefined) {
-      const e = await caught(() => row.call(ctx), row.error);
-      expect(e).toBeInstanceOf(MiniVectorDBError);
-      expect(e.message.length).toBeGreaterThan(10);
-    } else {
-      row.verify!(await row.call(ctx), ctx);
+    /** count, stats without memoryBytes, fixed search results, and the SHA-256 of the snapshot bytes. */
+    async function state(): Promise<unknown> {
+      const url = target.url(`bad-input-${metric}-${++saves}`);
+      await ctx.db.save(url);
+      return { ...(await fingerprint(ctx.db, ctx.queries)), snapshot: digest(await target.readRaw(url)) };
     }
-    expect(await state()).toEqual(before);
-  });
 
-  for (const row of gaps) {
-    test.fails(`${row.name} — known gap on ${target.host}: ${row.gap![target.host]!}`, async () => {
-      const scratch = await target.create({ dim: DIM, metric, seed: 9 });
-      try {
-        await caught(() => row.call({ ...ctx, db: scratch }), row.error!);
-      } finally {
-        await scratch.close();
-      }
+    beforeAll(async () => {
+      ctx.target = target;
+      ctx.metric = metric;
+      ctx.data = randomVectors(N, DIM, 123);
+      ctx.queries = randomVectors(5, DIM, 456);
+      ctx.db = await target.create({ dim: DIM, metric, M: 8, efConstruction: 60, efSearch: 16, seed: 9 });
+      await ctx.db.insertMany(ctx.data.map((vector, i) => ({ id: `b${i}`, vector, metadata: { i, odd: i % 2 === 1, tag: `t${i % 5}` } })));
+      await ctx.db.delete('b7'); // a tombstone in the snapshot too
+      await ctx.db.insert({ id: 'b7', vector: ctx.data[7]!, metadata: { i: 7, odd: true, tag: 't2' } });
+      before = await state();
     });
-  }
+    afterAll(async () => {
+      await ctx.db?.close();
+    });
 
-  test('the fingerprint does see a change (control)', async () => {
-    await ctx.db.insert({ id: 'control', vector: good(), metadata: { i: -1 } });
-    expect(await state()).not.toEqual(before);
-    expect(await ctx.db.delete('control')).toBe(true);
-    expect(await state()).not.toEqual(before); // a tombstone remains in the snapshot
+    const rows = ROWS.filter((r) => r.metrics === undefined || r.metrics.includes(metric));
+    const gaps = rows.filter((r) => r.gap?.[target.host] !== undefined);
+    test.each(rows.filter((r) => !gaps.includes(r)).map((r) => [r.name, r] as const))('%s', async (_name, row) => {
+      if (row.error !== undefined) {
+        const e = await caught(() => row.call(ctx), row.error);
+        expect(e).toBeInstanceOf(MiniVectorDBError);
+        expect(e.message.length).toBeGreaterThan(10);
+      } else {
+        row.verify!(await row.call(ctx), ctx);
+      }
+      expect(await state()).toEqual(before);
+    });
+
+    for (const row of gaps) {
+      test.fails(`${row.name} — known gap on ${target.host}: ${row.gap![target.host]!}`, async () => {
+        const scratch = await target.create({ dim: DIM, metric, seed: 9 });
+        try {
+          await caught(() => row.call({ ...ctx, db: scratch }), row.error!);
+        } finally {
+          await scratch.close();
+        }
+      });
+    }
+
+    test('the fingerprint does see a change (control)', async () => {
+      await ctx.db.insert({ id: 'control', vector: good(), metadata: { i: -1 } });
+      expect(await state()).not.toEqual(before);
+      expect(await ctx.db.delete('control')).toBe(true);
+      expect(await state()).not.toEqual(before); // a tombstone remains in the snapshot
+    });
   });
-});
 }

@@ -2,13 +2,16 @@
  * The filter language ($eq $ne $in $nin $gt $gte $lt $lte $exists $and $or
  * $not, dot paths, arrays): hand-computed answers on a small table, an
  * independent interpreter as the reference on random data and random
- * filters, search results equal to brute force over the matching records,
- * and InvalidArgumentError for malformed filters.
+ * filters (over a database saved to the target's storage and opened again),
+ * search results equal to brute force over the matching records, and
+ * InvalidArgumentError for malformed filters — on every target.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { InvalidArgumentError, MiniVectorDB, type Filter, type Metadata } from 'minivectordb';
-import { bruteForceKnn, caught, checkExactTopK, clusteredData, fingerprint, mulberry32, randomVectors, recallAtK } from './helpers.js';
-import { refMatch } from './filter-reference.js';
+import { InvalidArgumentError, type Filter, type Metadata } from 'minivectordb';
+import { bruteForceKnn, caught, checkExactTopK, clusteredData, mulberry32, randomVectors, recallAtK } from '../helpers.js';
+import { refMatch } from '../filter-reference.js';
+import { fingerprint } from './state.js';
+import type { Database, Target } from './targets.js';
 
 // ---------------------------------------------------------------------------
 // A small table with hand-computed answers.
@@ -88,29 +91,6 @@ const HAND: [Filter, number[]][] = [
   [{ $not: { $not: { color: 'blue' } } }, [1, 6, 7]],
 ];
 
-describe('filter operators on a hand-checked table', () => {
-  let db: MiniVectorDB;
-  const vectors = randomVectors(TABLE.length, 4, 3);
-  beforeAll(async () => {
-    db = await MiniVectorDB.create({ dim: 4, seed: 1 });
-    await db.insertMany(TABLE.map((m, i) => (m === undefined ? { id: `r${i}`, vector: vectors[i]! } : { id: `r${i}`, vector: vectors[i]!, metadata: m })));
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
-
-  test.each(HAND.map(([f, ids]) => [JSON.stringify(f), f, ids] as const))('%s', async (_name, f, ids) => {
-    // The reference interpreter agrees with the hand-worked answer…
-    expect(ALL.filter((i) => refMatch(TABLE[i], f))).toEqual(ids);
-    // …and so does the library, through count(), search() and exact search.
-    expect(await db.count(f)).toBe(ids.length);
-    const want = ids.map((i) => `r${i}`).sort();
-    for (const exact of [false, true]) {
-      const hits = await db.search(vectors[0]!, { k: 100, filter: f, exact });
-      expect(hits.map((h) => h.id).sort()).toEqual(want);
-    }
-  });
-});
 
 // ---------------------------------------------------------------------------
 // Random metadata, random filters: the library agrees with the reference.
@@ -203,107 +183,6 @@ function randomFilter(rng: () => number, depth: number): Filter {
   return f as Filter;
 }
 
-describe('filters on random data vs the reference interpreter', () => {
-  let db: MiniVectorDB;
-  let data: Float32Array[];
-  let meta: (Metadata | undefined)[];
-  let queries: Float32Array[];
-  const idOf = (i: number): string => `d${i}`;
-  const count = (f: Filter): number => meta.reduce((n, m) => n + (refMatch(m, f) ? 1 : 0), 0);
-
-  beforeAll(async () => {
-    const d = clusteredData({ n: N, dim: DIM, seed: 31337, clusters: 12, centreScale: 1 });
-    data = d.vectors;
-    queries = Array.from({ length: 20 }, () => d.sample());
-    const rng = mulberry32(2024);
-    meta = data.map((_, i) => randomMeta(rng, i));
-    db = await MiniVectorDB.create({ dim: DIM, metric: 'l2', M: 16, efConstruction: 120, efSearch: 64, seed: 3 });
-    await db.insertMany(data.map((vector, i) => (meta[i] === undefined ? { id: idOf(i), vector } : { id: idOf(i), vector, metadata: meta[i] })));
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
-
-  test('600 random filters: count() equals the reference count', async () => {
-    const rng = mulberry32(77);
-    const seen = new Set<number>();
-    for (let t = 0; t < 600; t++) {
-      const f = randomFilter(rng, 0);
-      const want = count(f);
-      seen.add(want === 0 ? 0 : want === N ? 2 : 1);
-      const got = await db.count(f);
-      if (got !== want) throw new Error(`filter ${JSON.stringify(f)}: count ${got}, reference ${want}`);
-    }
-    // The generator reached empty, partial and full matches.
-    expect([...seen].sort()).toEqual([0, 1, 2]);
-  });
-
-  test('60 random filters: exact search equals brute force over the matching records', async () => {
-    const rng = mulberry32(78);
-    for (let t = 0; t < 60; t++) {
-      const f = randomFilter(rng, 0);
-      const admit = (i: number): boolean => refMatch(meta[i], f);
-      for (const q of queries.slice(0, 3)) {
-        const truth = bruteForceKnn(data, q, K + 1, 'l2', admit);
-        const hits = await db.search(q, { k: K, filter: f, exact: true });
-        const problem = checkExactTopK(hits, truth, K, idOf);
-        if (problem !== undefined) throw new Error(`filter ${JSON.stringify(f)}: ${problem}`);
-      }
-    }
-  });
-
-  // One filter per operator and combination; selective ones (the planner's
-  // flat scan) must equal brute force exactly, broad ones (graph walk) reach
-  // recall ≥ 0.95 with only matching hits and min(k, matching) of them.
-  const CASES: Filter[] = [
-    { cat: 'c' },
-    { cat: { $eq: 'c' }, 'nested.s': 'p' },
-    { cat: { $ne: 'c' } },
-    { cat: { $in: ['a', 'b'] } },
-    { cat: { $nin: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] } },
-    { n: { $gt: 90 } },
-    { n: { $gte: 50 } },
-    { n: { $lt: 3 } },
-    { n: { $lte: 40, $gt: 35 } },
-    { n: { $gt: '9' } },
-    { score: { $gte: 2.5, $lt: 2.75 } },
-    { tags: 'x' },
-    { tags: { $in: ['v', 'w'] }, 'tags.0': 'v' },
-    { 'nested.lvl': { $exists: false } },
-    { 'nested.deep.v': 2 },
-    { 'nested.deep': { $exists: true }, flag: null },
-    { flag: { $not: { $eq: true } } },
-    { $or: [{ cat: 'a' }, { 'nested.lvl': 4 }] },
-    { $and: [{ n: { $gte: 10 } }, { n: { $lt: 20 } }, { tags: 'y' }] },
-    { $not: { cat: { $in: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] } } },
-    { $or: [{ $and: [{ cat: 'b' }, { flag: true }] }, { $not: { 'nested.s': { $exists: true } } }] },
-    { n: { $not: { $gte: 2, $lte: 97 } }, cat: { $ne: 'a' } },
-  ];
-
-  test.each(CASES.map((f) => [JSON.stringify(f), f] as const))('search with %s', async (_name, f) => {
-    const admit = (i: number): boolean => refMatch(meta[i], f);
-    const matching = count(f);
-    expect(matching).toBeGreaterThan(0);
-    expect(await db.count(f)).toBe(matching);
-    const res = await db.searchBatch(queries, { k: K, filter: f });
-    let recall = 0;
-    for (let qi = 0; qi < queries.length; qi++) {
-      const hits = res[qi]!;
-      expect(hits).toHaveLength(Math.min(K, matching));
-      for (const h of hits) expect(admit(Number(h.id.slice(1)))).toBe(true);
-      const truth = bruteForceKnn(data, queries[qi]!, K + 1, 'l2', admit);
-      if (matching <= 64 * 16) expect(checkExactTopK(hits, truth, K, idOf)).toBeUndefined();
-      recall += recallAtK(hits.map((h) => h.id), truth.slice(0, K).map((r) => idOf(r.index)));
-    }
-    expect(recall / queries.length).toBeGreaterThanOrEqual(0.95);
-  });
-
-  test('the cases cover both plans: some selective (≤ efSearch·M matching), some broad', () => {
-    const counts = CASES.map(count);
-    expect(counts.some((c) => c <= 64 * 16)).toBe(true);
-    expect(counts.some((c) => c > 64 * 16)).toBe(true);
-  });
-});
 
 // ---------------------------------------------------------------------------
 // Malformed filters.
@@ -313,8 +192,12 @@ circular.$not = circular;
 let deep: Record<string, unknown> = { cat: 'a' };
 for (let i = 0; i < 100; i++) deep = { $not: deep };
 
-/** [name, filter, a fragment the message must contain]. */
-const BAD: [string, unknown, string][] = [
+/**
+ * [name, filter, a fragment the message must contain, and where the worker's
+ * message differs: a function cannot be structured-cloned, so the proxy
+ * rejects it before it reaches the worker's filter checks].
+ */
+const BAD: [string, unknown, string, { worker: string }?][] = [
   ['unknown field operator', { cat: { $regex: 'a' } }, 'filter.cat.$regex: unknown operator $regex'],
   ['unknown top-level operator', { $nor: [{ cat: 'a' }] }, 'filter.$nor: unknown operator $nor'],
   ['field operator at the top level', { $gt: 5 }, '$gt applies to a field'],
@@ -344,7 +227,7 @@ const BAD: [string, unknown, string][] = [
   ['operators mixed with a field', { nested: { $exists: true, lvl: 1 } }, 'filter.nested holds the key'],
   ['an array value', { cat: ['a', 'b'] }, 'filter.cat'],
   ['undefined value', { cat: undefined }, 'filter.cat'],
-  ['a function value', { cat: () => 1 }, 'filter.cat'],
+  ['a function value', { cat: () => 1 }, 'filter.cat', { worker: 'cannot be sent to the worker' }],
   ['a bigint value', { n: 1n }, 'filter.n'],
   ['NaN value', { n: Number.NaN }, 'filter.n'],
   ['empty path segment', { 'nested..lvl': 1 }, 'empty segment'],
@@ -360,111 +243,246 @@ const BAD: [string, unknown, string][] = [
   ['an error deep inside', { $or: [{ cat: 'a' }, { $and: [{ n: { $gt: 1 } }, { n: { $lt: [] } }] }] }, 'filter.$or[1].$and[1].n.$lt'],
 ];
 
-describe('malformed filters → InvalidArgumentError naming the position; nothing changes', () => {
-  let db: MiniVectorDB;
-  const vectors = randomVectors(300, 4, 9);
-  const queries = vectors.slice(0, 3);
-  let before: unknown;
-  beforeAll(async () => {
-    db = await MiniVectorDB.create({ dim: 4, seed: 2 });
-    await db.insertMany(vectors.map((vector, i) => ({ id: `v${i}`, vector, metadata: { cat: i % 2 ? 'a' : 'b', n: i } })));
-    before = await fingerprint(db, queries);
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
-
-  test.each(BAD)('%s', async (_name, f, fragment) => {
-    const bad = f as Filter;
-    const e = await caught(() => db.search(queries[0]!, { k: 5, filter: bad }), InvalidArgumentError);
-    expect(e.code).toBe('INVALID_ARGUMENT');
-    expect(e.message).toContain(fragment);
-    await caught(() => db.search(queries[0]!, { k: 5, filter: bad, exact: true }), InvalidArgumentError);
-    await caught(() => db.searchBatch(queries, { k: 5, filter: bad }), InvalidArgumentError);
-    await caught(() => db.count(bad), InvalidArgumentError);
-    await caught(() => db.deleteByFilter(bad), InvalidArgumentError);
-    expect(await fingerprint(db, queries)).toEqual(before);
-  });
-});
 
 // ---------------------------------------------------------------------------
 // Equality and range filters are answered from lazy per-path indexes after a path's
 // second use; every write must drop them. A model of the database (id →
 // vector, metadata) is the reference after each write.
 
-describe('filters stay right across writes (equality and range indexes are rebuilt)', () => {
-  test('40 rounds of random writes, each followed by repeated filtered counts and searches', async () => {
-    const rng = mulberry32(4711);
-    const dim = 6;
-    const model = new Map<string, { vector: Float32Array; meta: Metadata | undefined }>();
-    const db = await MiniVectorDB.create({ dim, M: 8, efConstruction: 40, seed: 6 });
-    let nextId = 0;
-    const fresh = (): { id: string; vector: Float32Array; metadata?: Metadata } => {
-      const vector = randomVectors(1, dim, Math.floor(rng() * 1e9))[0]!;
-      const meta = randomMeta(rng, Math.floor(rng() * 1e6));
-      return meta === undefined ? { id: `w${nextId++}`, vector } : { id: `w${nextId++}`, vector, metadata: meta };
-    };
-    const apply = (items: { id: string; vector: Float32Array; metadata?: Metadata }[]): void => {
-      for (const it of items) model.set(it.id, { vector: it.vector, meta: it.metadata });
-    };
-    const initial = Array.from({ length: 800 }, fresh);
-    await db.insertMany(initial);
-    apply(initial);
+export function filterSuite(target: Target): void {
+  describe(`filter operators on a hand-checked table on ${target.name}`, () => {
+    let db: Database;
+    const vectors = randomVectors(TABLE.length, 4, 3);
+    beforeAll(async () => {
+      db = await target.create({ dim: 4, seed: 1 });
+      await db.insertMany(TABLE.map((m, i) => (m === undefined ? { id: `r${i}`, vector: vectors[i]! } : { id: `r${i}`, vector: vectors[i]!, metadata: m })));
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
 
-    const FILTERS: Filter[] = [
-      { cat: 'a' },
-      { cat: { $in: ['b', 'c'] } },
-      { 'nested.s': 'p', n: { $lt: 50 } },
-      { tags: 'x' },
-      { $and: [{ cat: { $eq: 'd' } }, { tags: { $in: ['y', 'z'] } }] },
-      { flag: true, cat: { $ne: 'a' } },
-      { n: 7 },
-      { n: { $gte: 20, $lt: 60 } },
-      { score: { $gt: 5 }, cat: { $lte: 'e' } },
-    ];
-    const ids = (): string[] => [...model.keys()];
-    const pick = (): string => ids()[Math.floor(rng() * model.size)]!;
-
-    for (let round = 0; round < 40; round++) {
-      const kind = round % 5;
-      if (kind === 0) {
-        const items = Array.from({ length: 1 + Math.floor(rng() * 30) }, fresh);
-        await db.insertMany(items);
-        apply(items);
-      } else if (kind === 1) {
-        // Upserts: existing ids get new metadata (and vectors).
-        const chosen = [...new Set(Array.from({ length: 20 }, pick))];
-        const items = chosen.map((id) => ({ ...fresh(), id }));
-        await db.insertMany(items);
-        apply(items);
-      } else if (kind === 2) {
-        const id = pick();
-        expect(await db.delete(id)).toBe(true);
-        model.delete(id);
-      } else if (kind === 3) {
-        const chosen = [...new Set(Array.from({ length: 15 }, pick))];
-        expect(await db.deleteMany([...chosen, 'never-there'])).toBe(chosen.length);
-        for (const id of chosen) model.delete(id);
-      } else {
-        const f = FILTERS[Math.floor(rng() * FILTERS.length)]!;
-        const doomed = ids().filter((id) => refMatch(model.get(id)!.meta, f));
-        expect(await db.deleteByFilter(f)).toBe(doomed.length);
-        for (const id of doomed) model.delete(id);
+    test.each(HAND.map(([f, ids]) => [JSON.stringify(f), f, ids] as const))('%s', async (_name, f, ids) => {
+      // The reference interpreter agrees with the hand-worked answer…
+      expect(ALL.filter((i) => refMatch(TABLE[i], f))).toEqual(ids);
+      // …and so does the library, through count(), search() and exact search.
+      expect(await db.count(f)).toBe(ids.length);
+      const want = ids.map((i) => `r${i}`).sort();
+      for (const exact of [false, true]) {
+        const hits = await db.search(vectors[0]!, { k: 100, filter: f, exact });
+        expect(hits.map((h) => h.id).sort()).toEqual(want);
       }
-      expect(db.size).toBe(model.size);
-
-      const q = randomVectors(1, dim, 1000 + round)[0]!;
-      for (const f of FILTERS) {
-        const want = ids().filter((id) => refMatch(model.get(id)!.meta, f));
-        for (let rep = 0; rep < 3; rep++) expect(await db.count(f)).toBe(want.length);
-        const all = await db.search(q, { k: 1e9, filter: f });
-        expect(all.map((h) => h.id).sort()).toEqual([...want].sort());
-        const live = ids();
-        const data = live.map((id) => model.get(id)!.vector);
-        const truth = bruteForceKnn(data, q, 6, 'l2', (i) => refMatch(model.get(live[i]!)!.meta, f));
-        expect(checkExactTopK(await db.search(q, { k: 5, filter: f, exact: true }), truth, 5, (i) => live[i]!)).toBeUndefined();
-      }
-    }
-    await db.close();
+    });
   });
-});
+
+  describe(`filters on random data vs the reference interpreter on ${target.name}`, () => {
+    let db: Database;
+    let data: Float32Array[];
+    let meta: (Metadata | undefined)[];
+    let queries: Float32Array[];
+    const idOf = (i: number): string => `d${i}`;
+    const count = (f: Filter): number => meta.reduce((n, m) => n + (refMatch(m, f) ? 1 : 0), 0);
+
+    beforeAll(async () => {
+      const d = clusteredData({ n: N, dim: DIM, seed: 31337, clusters: 12, centreScale: 1 });
+      data = d.vectors;
+      queries = Array.from({ length: 20 }, () => d.sample());
+      const rng = mulberry32(2024);
+      meta = data.map((_, i) => randomMeta(rng, i));
+      // Built, saved to the target's storage and opened again: the filters
+      // run over a record table and graph read back from that storage.
+      const built = await target.create({ dim: DIM, metric: 'l2', M: 16, efConstruction: 120, efSearch: 64, seed: 3 });
+      await built.insertMany(data.map((vector, i) => (meta[i] === undefined ? { id: idOf(i), vector } : { id: idOf(i), vector, metadata: meta[i] })));
+      await built.save(target.url('filter-random'));
+      await built.close();
+      db = await target.open(target.url('filter-random'));
+      expect(await db.count()).toBe(N);
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    test('600 random filters: count() equals the reference count', async () => {
+      const rng = mulberry32(77);
+      const seen = new Set<number>();
+      for (let t = 0; t < 600; t++) {
+        const f = randomFilter(rng, 0);
+        const want = count(f);
+        seen.add(want === 0 ? 0 : want === N ? 2 : 1);
+        const got = await db.count(f);
+        if (got !== want) throw new Error(`filter ${JSON.stringify(f)}: count ${got}, reference ${want}`);
+      }
+      // The generator reached empty, partial and full matches.
+      expect([...seen].sort()).toEqual([0, 1, 2]);
+    });
+
+    test('60 random filters: exact search equals brute force over the matching records', async () => {
+      const rng = mulberry32(78);
+      for (let t = 0; t < 60; t++) {
+        const f = randomFilter(rng, 0);
+        const admit = (i: number): boolean => refMatch(meta[i], f);
+        for (const q of queries.slice(0, 3)) {
+          const truth = bruteForceKnn(data, q, K + 1, 'l2', admit);
+          const hits = await db.search(q, { k: K, filter: f, exact: true });
+          const problem = checkExactTopK(hits, truth, K, idOf);
+          if (problem !== undefined) throw new Error(`filter ${JSON.stringify(f)}: ${problem}`);
+        }
+      }
+    });
+
+    // One filter per operator and combination; selective ones (the planner's
+    // flat scan) must equal brute force exactly, broad ones (graph walk) reach
+    // recall ≥ 0.95 with only matching hits and min(k, matching) of them.
+    const CASES: Filter[] = [
+      { cat: 'c' },
+      { cat: { $eq: 'c' }, 'nested.s': 'p' },
+      { cat: { $ne: 'c' } },
+      { cat: { $in: ['a', 'b'] } },
+      { cat: { $nin: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] } },
+      { n: { $gt: 90 } },
+      { n: { $gte: 50 } },
+      { n: { $lt: 3 } },
+      { n: { $lte: 40, $gt: 35 } },
+      { n: { $gt: '9' } },
+      { score: { $gte: 2.5, $lt: 2.75 } },
+      { tags: 'x' },
+      { tags: { $in: ['v', 'w'] }, 'tags.0': 'v' },
+      { 'nested.lvl': { $exists: false } },
+      { 'nested.deep.v': 2 },
+      { 'nested.deep': { $exists: true }, flag: null },
+      { flag: { $not: { $eq: true } } },
+      { $or: [{ cat: 'a' }, { 'nested.lvl': 4 }] },
+      { $and: [{ n: { $gte: 10 } }, { n: { $lt: 20 } }, { tags: 'y' }] },
+      { $not: { cat: { $in: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] } } },
+      { $or: [{ $and: [{ cat: 'b' }, { flag: true }] }, { $not: { 'nested.s': { $exists: true } } }] },
+      { n: { $not: { $gte: 2, $lte: 97 } }, cat: { $ne: 'a' } },
+    ];
+
+    test.each(CASES.map((f) => [JSON.stringify(f), f] as const))('search with %s', async (_name, f) => {
+      const admit = (i: number): boolean => refMatch(meta[i], f);
+      const matching = count(f);
+      expect(matching).toBeGreaterThan(0);
+      expect(await db.count(f)).toBe(matching);
+      const res = await db.searchBatch(queries, { k: K, filter: f });
+      let recall = 0;
+      for (let qi = 0; qi < queries.length; qi++) {
+        const hits = res[qi]!;
+        expect(hits).toHaveLength(Math.min(K, matching));
+        for (const h of hits) expect(admit(Number(h.id.slice(1)))).toBe(true);
+        const truth = bruteForceKnn(data, queries[qi]!, K + 1, 'l2', admit);
+        if (matching <= 64 * 16) expect(checkExactTopK(hits, truth, K, idOf)).toBeUndefined();
+        recall += recallAtK(hits.map((h) => h.id), truth.slice(0, K).map((r) => idOf(r.index)));
+      }
+      expect(recall / queries.length).toBeGreaterThanOrEqual(0.95);
+    });
+
+    test('the cases cover both plans: some selective (≤ efSearch·M matching), some broad', () => {
+      const counts = CASES.map(count);
+      expect(counts.some((c) => c <= 64 * 16)).toBe(true);
+      expect(counts.some((c) => c > 64 * 16)).toBe(true);
+    });
+  });
+
+  describe(`malformed filters → InvalidArgumentError naming the position; nothing changes on ${target.name}`, () => {
+    let db: Database;
+    const vectors = randomVectors(300, 4, 9);
+    const queries = vectors.slice(0, 3);
+    let before: unknown;
+    beforeAll(async () => {
+      db = await target.create({ dim: 4, seed: 2 });
+      await db.insertMany(vectors.map((vector, i) => ({ id: `v${i}`, vector, metadata: { cat: i % 2 ? 'a' : 'b', n: i } })));
+      before = await fingerprint(db, queries);
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    test.each(BAD)('%s', async (_name, f, fragment, onWorker) => {
+      const bad = f as Filter;
+      const e = await caught(() => db.search(queries[0]!, { k: 5, filter: bad }), InvalidArgumentError);
+      expect(e.code).toBe('INVALID_ARGUMENT');
+      expect(e.message).toContain(target.host === 'worker' && onWorker !== undefined ? onWorker.worker : fragment);
+      await caught(() => db.search(queries[0]!, { k: 5, filter: bad, exact: true }), InvalidArgumentError);
+      await caught(() => db.searchBatch(queries, { k: 5, filter: bad }), InvalidArgumentError);
+      await caught(() => db.count(bad), InvalidArgumentError);
+      await caught(() => db.deleteByFilter(bad), InvalidArgumentError);
+      expect(await fingerprint(db, queries)).toEqual(before);
+    });
+  });
+
+  describe(`filters stay right across writes (equality and range indexes are rebuilt) on ${target.name}`, () => {
+    test('40 rounds of random writes, each followed by repeated filtered counts and searches', async () => {
+      const rng = mulberry32(4711);
+      const dim = 6;
+      const model = new Map<string, { vector: Float32Array; meta: Metadata | undefined }>();
+      const db = await target.create({ dim, M: 8, efConstruction: 40, seed: 6 });
+      let nextId = 0;
+      const fresh = (): { id: string; vector: Float32Array; metadata?: Metadata } => {
+        const vector = randomVectors(1, dim, Math.floor(rng() * 1e9))[0]!;
+        const meta = randomMeta(rng, Math.floor(rng() * 1e6));
+        return meta === undefined ? { id: `w${nextId++}`, vector } : { id: `w${nextId++}`, vector, metadata: meta };
+      };
+      const apply = (items: { id: string; vector: Float32Array; metadata?: Metadata }[]): void => {
+        for (const it of items) model.set(it.id, { vector: it.vector, meta: it.metadata });
+      };
+      const initial = Array.from({ length: 800 }, fresh);
+      await db.insertMany(initial);
+      apply(initial);
+
+      const FILTERS: Filter[] = [
+        { cat: 'a' },
+        { cat: { $in: ['b', 'c'] } },
+        { 'nested.s': 'p', n: { $lt: 50 } },
+        { tags: 'x' },
+        { $and: [{ cat: { $eq: 'd' } }, { tags: { $in: ['y', 'z'] } }] },
+        { flag: true, cat: { $ne: 'a' } },
+        { n: 7 },
+        { n: { $gte: 20, $lt: 60 } },
+        { score: { $gt: 5 }, cat: { $lte: 'e' } },
+      ];
+      const ids = (): string[] => [...model.keys()];
+      const pick = (): string => ids()[Math.floor(rng() * model.size)]!;
+
+      for (let round = 0; round < 40; round++) {
+        const kind = round % 5;
+        if (kind === 0) {
+          const items = Array.from({ length: 1 + Math.floor(rng() * 30) }, fresh);
+          await db.insertMany(items);
+          apply(items);
+        } else if (kind === 1) {
+          // Upserts: existing ids get new metadata (and vectors).
+          const chosen = [...new Set(Array.from({ length: 20 }, pick))];
+          const items = chosen.map((id) => ({ ...fresh(), id }));
+          await db.insertMany(items);
+          apply(items);
+        } else if (kind === 2) {
+          const id = pick();
+          expect(await db.delete(id)).toBe(true);
+          model.delete(id);
+        } else if (kind === 3) {
+          const chosen = [...new Set(Array.from({ length: 15 }, pick))];
+          expect(await db.deleteMany([...chosen, 'never-there'])).toBe(chosen.length);
+          for (const id of chosen) model.delete(id);
+        } else {
+          const f = FILTERS[Math.floor(rng() * FILTERS.length)]!;
+          const doomed = ids().filter((id) => refMatch(model.get(id)!.meta, f));
+          expect(await db.deleteByFilter(f)).toBe(doomed.length);
+          for (const id of doomed) model.delete(id);
+        }
+        expect(await db.count()).toBe(model.size);
+
+        const q = randomVectors(1, dim, 1000 + round)[0]!;
+        for (const f of FILTERS) {
+          const want = ids().filter((id) => refMatch(model.get(id)!.meta, f));
+          for (let rep = 0; rep < 3; rep++) expect(await db.count(f)).toBe(want.length);
+          const all = await db.search(q, { k: 1e9, filter: f });
+          expect(all.map((h) => h.id).sort()).toEqual([...want].sort());
+          const live = ids();
+          const data = live.map((id) => model.get(id)!.vector);
+          const truth = bruteForceKnn(data, q, 6, 'l2', (i) => refMatch(model.get(live[i]!)!.meta, f));
+          expect(checkExactTopK(await db.search(q, { k: 5, filter: f, exact: true }), truth, 5, (i) => live[i]!)).toBeUndefined();
+        }
+      }
+      await db.close();
+    });
+  });
+}

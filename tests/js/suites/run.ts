@@ -1,9 +1,9 @@
 /** Registers every suite on one target (its setup before, its cleanup after). */
 import { afterAll, beforeAll } from 'vitest';
 import { badInputSuite } from './bad-input.js';
-
-
-
+import { filterSuite } from './filter.js';
+import { persistenceSuite } from './persistence.js';
+import { recallSuite } from './recall.js';
 import { makeTarget, type Backend, type Host } from './targets.js';
 
 export function runSuites(host: Host, backend: Backend): void {
@@ -11,7 +11,7 @@ export function runSuites(host: Host, backend: Backend): void {
   beforeAll(() => target.setup());
   afterAll(() => target.cleanup());
   badInputSuite(target);
-
-
-
+  filterSuite(target);
+  recallSuite(target);
+  persistenceSuite(target);
 }

@@ -6,12 +6,16 @@
  * database itself would, so a test can plant a damaged snapshot).
  *
  * - page: `MiniVectorDB.create` / `open` on this thread.
- * - worker × file: `createInWorker` / `openInWorker` with the packaged
- *   worker (one `worker_threads` thread per database, as users get it).
- * - worker × memory, worker × idb: the storage lives in the worker's realm,
- *   so every database of the target runs in one shared thread
- *   (`host-thread.mjs`, through the `worker` option) that installs
- *   fake-indexeddb before the worker code loads.
+ * - worker: `createInWorker` / `openInWorker`, every database of the target
+ *   in one shared `worker_threads` thread (`host-thread.mjs`, handed over
+ *   through the `worker` option), which installs fake-indexeddb before the
+ *   worker code loads. memory:// and idb:// live in the worker's realm, so a
+ *   snapshot saved by one worker database can be opened by the next only
+ *   if both run in the same thread (in a browser, IndexedDB is shared by the
+ *   origin's workers); for file:// it saves a thread start per database
+ *   (~0.5 s: the module is compiled again), dozens per suite. The packaged
+ *   worker's own start-up (one thread per database) is tested in
+ *   worker.test.ts, worker-robust.test.ts and tests/package.
  * - idb in Node: fake-indexeddb, in this thread for the page and in the
  *   shared thread for the worker.
  */
@@ -55,8 +59,11 @@ export function makeTarget(host: Host, backend: Backend): Target {
   let shared: SharedHostThread | undefined;
   let lib: typeof import('minivectordb') | undefined;
   const run = `${host}-${backend}-${process.pid}`;
-  const inSharedThread = host === 'worker' && backend !== 'file';
 
+  const thread = (): SharedHostThread => {
+    if (shared === undefined) throw new Error('target used before setup()');
+    return shared;
+  };
   const library = (): typeof import('minivectordb') => {
     if (lib === undefined) throw new Error('target used before setup()');
     return lib;
@@ -71,7 +78,7 @@ export function makeTarget(host: Host, backend: Backend): Target {
       if (host === 'page' && backend === 'idb') await import('fake-indexeddb/auto');
       lib = await import('minivectordb');
       if (backend === 'file') tmp = await tempDir();
-      if (inSharedThread) shared = new SharedHostThread();
+      if (host === 'worker') shared = new SharedHostThread();
     },
     async cleanup() {
       await shared?.stop();
@@ -80,12 +87,12 @@ export function makeTarget(host: Host, backend: Backend): Target {
     create(options) {
       const { MiniVectorDB } = library();
       if (host === 'page') return MiniVectorDB.create(options);
-      return MiniVectorDB.createInWorker(shared === undefined ? options : { ...options, worker: shared.worker() as Worker });
+      return MiniVectorDB.createInWorker({ ...options, worker: thread().worker() as Worker });
     },
     open(url, options = {}) {
       const { MiniVectorDB } = library();
       if (host === 'page') return MiniVectorDB.open(url, options);
-      return MiniVectorDB.openInWorker(url, shared === undefined ? options : { ...options, worker: shared.worker() as Worker });
+      return MiniVectorDB.openInWorker(url, { ...options, worker: thread().worker() as Worker });
     },
     url(name) {
       if (backend === 'file') {
