@@ -4,12 +4,14 @@ import { badInputSuite } from './bad-input.js';
 import { filterSuite } from './filter.js';
 import { persistenceSuite } from './persistence.js';
 import { recallSuite } from './recall.js';
+import { targetCheck } from './target-check.js';
 import { makeTarget, type Backend, type Host } from './targets.js';
 
 export function runSuites(host: Host, backend: Backend): void {
   const target = makeTarget(host, backend);
   beforeAll(() => target.setup());
   afterAll(() => target.cleanup());
+  targetCheck(target);
   badInputSuite(target);
   filterSuite(target);
   recallSuite(target);

@@ -13,7 +13,7 @@ export async function statsWithoutMemory(db: Database): Promise<object> {
  * the full results (ids, distances, scores, metadata) of HNSW and exact
  * searches for `queries`. Used to prove that a failed call changed nothing.
  */
-export async function fingerprint(db: Database, queries: readonly Float32Array[], k = 10): Promise<unknown> {
+export async function fingerprint(db: Database, queries: readonly Float32Array[], k = 10): Promise<Record<string, unknown>> {
   const approx = await db.searchBatch(queries as Float32Array[], { k });
   const exact: SearchHit[][] = [];
   for (const q of queries) exact.push(await db.search(q, { k, exact: true }));
