@@ -20,7 +20,7 @@
  *   shared thread for the worker.
  */
 import { createHash } from 'node:crypto';
-import type { CreateOptions, MiniVectorDB, OpenOptions, WorkerMiniVectorDB } from 'minivectordb';
+import { MiniVectorDB, type CreateOptions, type OpenOptions, type WorkerMiniVectorDB } from 'minivectordb';
 import { tempDir } from '../helpers.js';
 import { SharedHostThread } from './shared-thread.js';
 
@@ -57,16 +57,11 @@ async function pageStorage(url: string): Promise<{ read(): Promise<Uint8Array>; 
 export function makeTarget(host: Host, backend: Backend): Target {
   let tmp: Awaited<ReturnType<typeof tempDir>> | undefined;
   let shared: SharedHostThread | undefined;
-  let lib: typeof import('minivectordb') | undefined;
   const run = `${host}-${backend}-${process.pid}`;
 
   const thread = (): SharedHostThread => {
     if (shared === undefined) throw new Error('target used before setup()');
     return shared;
-  };
-  const library = (): typeof import('minivectordb') => {
-    if (lib === undefined) throw new Error('target used before setup()');
-    return lib;
   };
 
   return {
@@ -74,9 +69,8 @@ export function makeTarget(host: Host, backend: Backend): Target {
     host,
     backend,
     async setup() {
-      // IndexedDB must exist before the library first touches idb://.
+      // The library looks for IndexedDB when it first touches idb://.
       if (host === 'page' && backend === 'idb') await import('fake-indexeddb/auto');
-      lib = await import('minivectordb');
       if (backend === 'file') tmp = await tempDir();
       if (host === 'worker') shared = new SharedHostThread();
     },
@@ -85,12 +79,10 @@ export function makeTarget(host: Host, backend: Backend): Target {
       await tmp?.cleanup();
     },
     create(options) {
-      const { MiniVectorDB } = library();
       if (host === 'page') return MiniVectorDB.create(options);
       return MiniVectorDB.createInWorker({ ...options, worker: thread().worker() as Worker });
     },
     open(url, options = {}) {
-      const { MiniVectorDB } = library();
       if (host === 'page') return MiniVectorDB.open(url, options);
       return MiniVectorDB.openInWorker(url, { ...options, worker: thread().worker() as Worker });
     },
