@@ -1,13 +1,15 @@
 /**
  * idb:// storage over fake-indexeddb in Node (the same specs run in Chromium
- * with the browser issue): save/open identity, chunking, generations replaced
- * atomically, listing and removing.
+ * with the browser issue): chunking, generations replaced atomically,
+ * listing and removing. Save → open identity, damaged snapshots and the rest
+ * of the persistence suite run on the page × idb and worker × idb targets
+ * (tests/js/suites).
  */
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, test } from 'vitest';
 import { MiniVectorDB, StorageError } from 'minivectordb';
-import { caught, fingerprint, randomVectors } from './helpers.js';
+import { caught, randomVectors } from './helpers.js';
 
 const DIM = 16;
 
@@ -33,19 +35,6 @@ afterEach(async () => {
 });
 
 describe('idb:// storage', () => {
-  test('save → open gives the same database', async () => {
-    const { db, vectors } = await filled('idb://notes', 500);
-    await db.delete('v3');
-    await db.save();
-    const again = await MiniVectorDB.open('idb://notes');
-    const queries = vectors.slice(0, 20);
-    expect(await fingerprint(again, queries)).toEqual(await fingerprint(db, queries));
-    expect((await again.get('v7'))?.metadata).toEqual({ i: 7, even: false });
-    expect(await again.get('v3')).toBeUndefined();
-    await db.close();
-    await again.close();
-  });
-
   test('a snapshot larger than one chunk (4 MB) is split and reassembled', async () => {
     const { db } = await filled('idb://big', 9000, 128); // 9,000 × 128 float32 alone are 4.6 MB
     await db.save();

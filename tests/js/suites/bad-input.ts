@@ -1,32 +1,32 @@
 /**
- * Bad-input catalogue: one row per kind of bad (or extreme) input, with the
- * expected error class — or, where the input is legal, the documented
- * behaviour (k > size and huge k return every record; efSearch < k is raised
- * to k). After every row the database must be exactly as before: same size,
- * stats (without memoryBytes), search results of fixed queries, and the same
- * snapshot bytes when saved to memory://.
+ * Bad-input catalogue, run on every target: one row per kind of bad (or
+ * extreme) input, with the expected error class — or, where the input is
+ * legal, the documented behaviour (k > size and huge k return every record;
+ * efSearch < k is raised to k). After every row the database must be exactly
+ * as before: same count, stats (without memoryBytes), search results of
+ * fixed queries, and the same snapshot bytes when saved to the target's
+ * storage. In a worker the same classes must arrive (values that cannot be
+ * cloned are bad arguments there too).
  */
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   DimensionMismatchError,
   InvalidArgumentError,
-  MiniVectorDB,
   MiniVectorDBError,
   StorageError,
   type Metric,
   type SearchHit,
 } from 'minivectordb';
-// The in-process store behind memory:// URLs (an internal module of the
-// built package), to read back the exact bytes a save produced.
-import { MemoryStorage } from '../../dist/storage/memory.js';
-import { bruteForceKnn, caught, checkExactTopK, fingerprint, randomVectors } from './helpers.js';
+import { bruteForceKnn, caught, checkExactTopK, randomVectors } from '../helpers.js';
+import { fingerprint } from './state.js';
+import { digest, type Database, type Target } from './targets.js';
 
 const DIM = 8;
 const N = 300;
 
 interface Ctx {
-  db: MiniVectorDB;
+  target: Target;
+  db: Database;
   data: Float32Array[];
   queries: Float32Array[];
   metric: Metric;
@@ -41,6 +41,12 @@ interface Row {
   error?: ErrorClass;
   /** …or a check of the documented result. */
   verify?: (result: unknown, c: Ctx) => void;
+  /**
+   * A known difference on one host, with its reason: the row then runs on a
+   * scratch database as `test.fails`, so it reports the gap and breaks (to be
+   * moved back) once the gap is closed.
+   */
+  gap?: Partial<Record<Target['host'], string>>;
 }
 
 const good = (): number[] => Array.from({ length: DIM }, (_, i) => (i + 1) / DIM);
@@ -198,7 +204,12 @@ const ROWS: Row[] = [
   { name: 'metadata: an array', error: InvalidArgumentError, call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: [1] as never }) },
   { name: 'metadata: a Date', error: InvalidArgumentError, call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: new Date(0) as never }) },
   { name: 'metadata: a Map', error: InvalidArgumentError, call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: new Map() as never }) },
-  { name: 'metadata: a class instance', error: InvalidArgumentError, call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: new Point() as never }) },
+  {
+    name: 'metadata: a class instance',
+    error: InvalidArgumentError,
+    call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: new Point() as never }),
+    gap: { worker: 'structured cloning drops the prototype, so the worker receives a plain { x: 1 } and stores it (the proxy does not check plain objects before posting)' },
+  },
   { name: 'metadata: circular (self)', error: InvalidArgumentError, call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: circularSelf() as never }) },
   { name: 'metadata: circular (through an array)', error: InvalidArgumentError, call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: circularDeep() as never }) },
   { name: 'metadata: NaN value', error: InvalidArgumentError, call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: { x: Number.NaN } }) },
@@ -217,8 +228,8 @@ const ROWS: Row[] = [
     call: (c) => c.db.insert({ id: 'b5', vector: good(), metadata: circularSelf() as never }),
   },
   // Unknown option keys
-  { name: 'create: unknown option key', error: InvalidArgumentError, call: () => MiniVectorDB.create({ dim: DIM, efsearch: 10 } as never) },
-  { name: 'open: unknown option key', error: InvalidArgumentError, call: () => MiniVectorDB.open('memory://x', { dim: 3 } as never) },
+  { name: 'create: unknown option key', error: InvalidArgumentError, call: (c) => c.target.create({ dim: DIM, efsearch: 10 } as never) },
+  { name: 'open: unknown option key', error: InvalidArgumentError, call: (c) => c.target.open(c.target.url('x'), { dim: 3 } as never) },
   { name: 'search: unknown option key', error: InvalidArgumentError, call: (c) => c.db.search(good(), { topK: 3 } as never) },
   { name: 'searchBatch: unknown option key', error: InvalidArgumentError, call: (c) => c.db.searchBatch([good()], { K: 3 } as never) },
   { name: 'search: options not an object', error: InvalidArgumentError, call: (c) => c.db.search(good(), 5 as never) },
@@ -238,55 +249,66 @@ const ROWS: Row[] = [
   { name: 'deleteByFilter: no filter', error: InvalidArgumentError, call: (c) => c.db.deleteByFilter(undefined as never) },
   // Storage
   { name: 'save: unsupported URL scheme', error: StorageError, call: (c) => c.db.save('s3://bucket/db.mvdb') },
-  { name: 'open: nothing saved at a memory:// URL', error: StorageError, call: () => MiniVectorDB.open('memory://never-saved-here') },
+  { name: 'open: nothing saved at a memory:// URL', error: StorageError, call: (c) => c.target.open(c.target.url('never-saved-here')) },
 ];
 
-describe.each(['l2', 'cosine'] as Metric[])('bad-input catalogue (%s)', (metric) => {
-  const ctx = {} as Ctx;
-  let before: unknown;
-  let saves = 0;
+export function badInputSuite(target: Target): void {
+  describe.each(['l2', 'cosine'] as Metric[])(`bad-input catalogue on ${target.name} (%s)`, (metric) => {
+    const ctx = {} as Ctx;
+    let before: unknown;
+    let saves = 0;
 
-  /** size, stats without memoryBytes, fixed search results, and the SHA-256 of the snapshot bytes. */
-  async function state(): Promise<unknown> {
-    const url = `memory://bad-input-${metric}-${++saves}`;
-    await ctx.db.save(url);
-    const bytes = await new MemoryStorage(url).read();
-    return {
-      ...(await fingerprint(ctx.db, ctx.queries)),
-      snapshot: `${bytes.byteLength} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}`,
-    };
-  }
-
-  beforeAll(async () => {
-    ctx.metric = metric;
-    ctx.data = randomVectors(N, DIM, 123);
-    ctx.queries = randomVectors(5, DIM, 456);
-    ctx.db = await MiniVectorDB.create({ dim: DIM, metric, M: 8, efConstruction: 60, efSearch: 16, seed: 9 });
-    await ctx.db.insertMany(ctx.data.map((vector, i) => ({ id: `b${i}`, vector, metadata: { i, odd: i % 2 === 1, tag: `t${i % 5}` } })));
-    await ctx.db.delete('b7'); // a tombstone in the snapshot too
-    await ctx.db.insert({ id: 'b7', vector: ctx.data[7]!, metadata: { i: 7, odd: true, tag: 't2' } });
-    before = await state();
-  });
-  afterAll(async () => {
-    await ctx.db?.close();
-  });
-
-  const rows = ROWS.filter((r) => r.metrics === undefined || r.metrics.includes(metric));
-  test.each(rows.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
-    if (row.error !== undefined) {
-      const e = await caught(() => row.call(ctx), row.error);
-      expect(e).toBeInstanceOf(MiniVectorDBError);
-      expect(e.message.length).toBeGreaterThan(10);
-    } else {
-      row.verify!(await row.call(ctx), ctx);
+    /** count, stats without memoryBytes, fixed search results, and the SHA-256 of the snapshot bytes. */
+    async function state(): Promise<unknown> {
+      const url = target.url(`bad-input-${metric}-${++saves}`);
+      await ctx.db.save(url);
+      return { ...(await fingerprint(ctx.db, ctx.queries)), snapshot: digest(await target.readRaw(url)) };
     }
-    expect(await state()).toEqual(before);
-  });
 
-  test('the fingerprint does see a change (control)', async () => {
-    await ctx.db.insert({ id: 'control', vector: good(), metadata: { i: -1 } });
-    expect(await state()).not.toEqual(before);
-    expect(await ctx.db.delete('control')).toBe(true);
-    expect(await state()).not.toEqual(before); // a tombstone remains in the snapshot
+    beforeAll(async () => {
+      ctx.target = target;
+      ctx.metric = metric;
+      ctx.data = randomVectors(N, DIM, 123);
+      ctx.queries = randomVectors(5, DIM, 456);
+      ctx.db = await target.create({ dim: DIM, metric, M: 8, efConstruction: 60, efSearch: 16, seed: 9 });
+      await ctx.db.insertMany(ctx.data.map((vector, i) => ({ id: `b${i}`, vector, metadata: { i, odd: i % 2 === 1, tag: `t${i % 5}` } })));
+      await ctx.db.delete('b7'); // a tombstone in the snapshot too
+      await ctx.db.insert({ id: 'b7', vector: ctx.data[7]!, metadata: { i: 7, odd: true, tag: 't2' } });
+      before = await state();
+    });
+    afterAll(async () => {
+      await ctx.db?.close();
+    });
+
+    const rows = ROWS.filter((r) => r.metrics === undefined || r.metrics.includes(metric));
+    const gaps = rows.filter((r) => r.gap?.[target.host] !== undefined);
+    test.each(rows.filter((r) => !gaps.includes(r)).map((r) => [r.name, r] as const))('%s', async (_name, row) => {
+      if (row.error !== undefined) {
+        const e = await caught(() => row.call(ctx), row.error);
+        expect(e).toBeInstanceOf(MiniVectorDBError);
+        expect(e.message.length).toBeGreaterThan(10);
+      } else {
+        row.verify!(await row.call(ctx), ctx);
+      }
+      expect(await state()).toEqual(before);
+    });
+
+    for (const row of gaps) {
+      test.fails(`${row.name} — known gap on ${target.host}: ${row.gap![target.host]!}`, async () => {
+        const scratch = await target.create({ dim: DIM, metric, seed: 9 });
+        try {
+          await caught(() => row.call({ ...ctx, db: scratch }), row.error!);
+        } finally {
+          await scratch.close();
+        }
+      });
+    }
+
+    test('the fingerprint does see a change (control)', async () => {
+      await ctx.db.insert({ id: 'control', vector: good(), metadata: { i: -1 } });
+      expect(await state()).not.toEqual(before);
+      expect(await ctx.db.delete('control')).toBe(true);
+      expect(await state()).not.toEqual(before); // a tombstone remains in the snapshot
+    });
   });
-});
+}
