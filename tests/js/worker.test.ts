@@ -107,7 +107,7 @@ describe('options that cannot cross, and the lifecycle', () => {
     await caught(() => MiniVectorDB.createInWorker({ embedder: embedder as never }), InvalidArgumentError);
     await caught(() => MiniVectorDB.createInWorker({ dim: 2, worker: 42 as never }), InvalidArgumentError);
     const e = await caught(() => MiniVectorDB.createInWorker({ dim: 0 }), InvalidArgumentError);
-    expect(e.message).toMatch(/dim must be an integer/);
+    expect(e.message).toMatch(/dim must be in \[1, 65536\], got 0/); // the core's rule (ValidateConfig), named by field
     await caught(() => MiniVectorDB.createInWorker({ dim: 2, colour: 'red' } as never), InvalidArgumentError);
   });
 

@@ -9,12 +9,19 @@ import { InvalidArgumentError } from '../errors.js';
 import { checkTextWeight, searchTexts, textSearchMode } from '../lexical/search.js';
 import type { Query } from '../vector-database.js';
 import type { Filter, SearchHit, SearchOptions, Stats, StoredRecord } from '../types.js';
-import { checkId, checkUint32, copyMetadata, writeVector } from '../validate.js';
+import { checkId, copyMetadata, writeVector } from '../validate.js';
 import { QUANTIZATION_NAMES, type CoreIndex, type LabelBitset } from '../wasm/core-index.js';
 import { heapBytes, searchScratchBytes } from '../wasm/heap-size.js';
 import type { DbState } from './state.js';
 
 const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight'] as const;
+/**
+ * The core's `kMaxEf` (`wasm/include/minivectordb/index.hpp`). The core
+ * rejects a larger ef only when a graph walk runs; until its one search call
+ * checks every request (empty batches, exact and text searches included) and
+ * exports the limit, an efSearch over it is refused here for every search alike.
+ */
+const MAX_EF = 1 << 20;
 
 /** See `MiniVectorDB.search`. */
 export async function search(db: DbState, query: Query, options: SearchOptions): Promise<SearchHit[]> {
@@ -172,14 +179,14 @@ async function embedQueries(db: DbState, texts: readonly string[], options: Sear
 }
 
 /**
- * The search options, type-checked. The core owns the rules on their
- * values: it raises ef to k and rejects an ef over its limit.
+ * The search options, type-checked (the core raises ef to k; ef's upper
+ * bound: see {@link MAX_EF}).
  */
 function searchParams(db: DbState, searchOptions: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined; textWeight: number } {
   const { core } = db;
   const options = readOptions<SearchOptions>(searchOptions, SEARCH_KEYS, 'search options');
   const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
-  const ef = options.efSearch === undefined ? core.config().efSearch : checkUint32(options.efSearch, 'efSearch');
+  const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, MAX_EF);
   const exact = checkBoolean(options.exact, 'exact', false);
   const textWeight = checkTextWeight(options.textWeight);
   const allowed = options.filter === undefined ? undefined : db.filters.bitset(options.filter, db.records, core.size);
