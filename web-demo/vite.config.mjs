@@ -16,7 +16,12 @@ export default defineConfig({
   publicDir: join(repo, 'build', 'demo'),
   cacheDir: join(repo, 'build', 'demo-vite-cache'),
   // Exact match only: the library's own worker is found relative to dist/index.js.
-  resolve: { alias: [{ find: /^minivectordb$/, replacement: join(repo, 'dist', 'index.js') }] },
+  resolve: {
+    alias: [
+      { find: /^minivectordb$/, replacement: join(repo, 'dist', 'index.js') },
+      { find: /^minivectordb\/worker$/, replacement: join(repo, 'dist', 'worker', 'index.js') },
+    ],
+  },
   worker: { format: 'es' },
   logLevel: 'error',
   build: { outDir: join(repo, 'build', 'demo-site'), emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
