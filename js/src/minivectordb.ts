@@ -52,7 +52,7 @@ export class MiniVectorDB implements VectorDatabase {
     finalizer.register(this, opened.core, this);
   }
 
-/**
+  /**
    * Creates an empty database.
    *
    * For vectors, give `dim`. For text, give `embedder` (or nothing at all:
@@ -60,8 +60,10 @@ export class MiniVectorDB implements VectorDatabase {
    * download); the index dimension is then the embedder's and the metric
    * defaults to `'cosine'`.
    * @param options - see {@link CreateOptions}.
-   * @throws InvalidArgumentError on a bad or unknown option (every option is
-   *   checked here, before anything loads: `logLevel`, `logger` shape, `wasm`, `autosave`…),
+   * @throws InvalidArgumentError on a bad or unknown option (every option's
+   *   type and shape is checked before anything loads: `logLevel`, `logger` shape, `wasm`, `autosave`…;
+   *   the ranges of `dim`, `M`, `efConstruction`, `efSearch`, `rerank` by the core, once it
+   *   is loaded and before any model loads, its message naming the field),
    *   or one that cannot be read (a throwing getter or Proxy trap).
    * @throws DimensionMismatchError when `dim` and the embedder's dimension differ.
    * @throws StorageError on an unsupported storage URL (`file://` needs an absolute path), or when the embedder's model cannot be loaded.
@@ -70,7 +72,7 @@ export class MiniVectorDB implements VectorDatabase {
     return new MiniVectorDB(await createDb(createOptions));
   }
 
-/**
+  /**
    * Opens a snapshot saved by {@link MiniVectorDB.save}: configuration, ids,
    * metadata, vectors, graph and tombstones. Saves go back to `url`.
    *
@@ -91,12 +93,16 @@ export class MiniVectorDB implements VectorDatabase {
     return new MiniVectorDB(await openDb(url, openOptions));
   }
 
-/**
+  /**
    * Creates an empty database inside a module Web Worker (in Node, a
    * `worker_threads` worker), so embedding, inserting and searching never
-   * block the calling thread. The returned {@link WorkerMiniVectorDB}'s
-   * methods mirror this class's and all return Promises; typed errors arrive
+   * block the calling thread. The returned {@link WorkerMiniVectorDB}
+   * implements the same {@link VectorDatabase} interface as this class
+   * (`size` and `stats()` as of its last completed call); typed errors arrive
    * with the same class and `code`. `close()` also terminates the worker.
+   * The same as `createInWorker` of the `minivectordb/worker` entry, the
+   * recommended import: this one loads that module on first use (a dynamic
+   * `import()`), so the main entry does not carry Comlink.
    * @param options - those of {@link MiniVectorDB.create} (structured-cloneable
    *   ones: no `logger` instance, no custom `Embedder` object), plus `worker`
    *   (see {@link WorkerOptions}).
@@ -104,9 +110,6 @@ export class MiniVectorDB implements VectorDatabase {
    * @throws MiniVectorDBError (`'INTERNAL'`) when the worker cannot be started or dies.
    * @throws TimeoutError when the worker does not answer within `workerTimeoutMs` (default 30 s).
    * @example
-   * The same as `createInWorker` of the `minivectordb/worker` entry (the
-   * recommended import: this one loads that module on first use, so the main
-   * entry does not carry the worker machinery).
    * ```ts
    * const db = await MiniVectorDB.createInWorker({ dim: 384, metric: 'cosine', storage: 'idb://notes' });
    * await db.insertMany(items, { onProgress: (done, total, phase) => bar.set(done / total) });
@@ -117,7 +120,7 @@ export class MiniVectorDB implements VectorDatabase {
     return createInWorker(options);
   }
 
-/**
+  /**
    * Opens a saved snapshot inside a worker; see {@link MiniVectorDB.createInWorker}
    * and {@link MiniVectorDB.open}. `idb://` snapshots saved on the page open in
    * the worker and vice versa (same origin, same IndexedDB).
@@ -128,25 +131,25 @@ export class MiniVectorDB implements VectorDatabase {
     return openInWorker(url, options);
   }
 
-/** Number of live records. */
+  /** Number of live records. */
   get size(): number {
     return this.#live('size').records.size;
   }
-/** Vector dimension. */
+  /** Vector dimension. */
   get dim(): number {
     return this.#live('dim').core.dim;
   }
-/** Distance metric. */
+  /** Distance metric. */
   get metric(): Metric {
     return this.#live('metric').metric;
   }
 
-/** Counters and configuration; see {@link Stats}. */
+  /** Counters and configuration, synchronously (as on a worker database); see {@link Stats}. */
   stats(): Stats {
     return read.stats(this.#live('stats'));
   }
 
-/**
+  /**
    * Inserts one record; an existing id is replaced (upsert).
    * @throws DimensionMismatchError, InvalidArgumentError, OutOfMemoryError — the database is unchanged.
    */
@@ -154,7 +157,7 @@ export class MiniVectorDB implements VectorDatabase {
     await this.insertMany([item]);
   }
 
-/**
+  /**
    * Inserts records in one all-or-nothing operation; existing ids are
    * replaced (vector and metadata). Each item has a `vector`, or a `text`
    * that the database's embedder turns into one (in batches). Every item is
@@ -170,7 +173,7 @@ export class MiniVectorDB implements VectorDatabase {
     return this.#exclusive('insertMany', (db) => write.insertMany(db, items, options));
   }
 
-/**
+  /**
    * Changes one existing record. Metadata alone is replaced in place (the
    * vector, its label and a stored text stay). A new `vector` or `text` is
    * inserted as an upsert (new slot, old one tombstoned), keeping the
@@ -185,7 +188,7 @@ export class MiniVectorDB implements VectorDatabase {
     return this.#exclusive('update', (db) => write.update(db, id, changes));
   }
 
-/**
+  /**
    * The k best records for `query`, best first.
    * @param query - `dim` finite numbers, or a text: embedded by the database's
    *   embedder (`'vector'` mode), looked up in the BM25 text index (`'text'`),
@@ -202,7 +205,7 @@ export class MiniVectorDB implements VectorDatabase {
     return this.#exclusive('search', (db) => read.search(db, query, options));
   }
 
-/**
+  /**
    * Many queries in one call into WebAssembly (amortises the crossing).
    * @param queries - an array of vectors or texts, or one Float32Array of n·dim values (row-major).
    * @param options - as {@link MiniVectorDB.search}, `mode` included (texts only for `'text'` and `'hybrid'`).
@@ -216,12 +219,12 @@ export class MiniVectorDB implements VectorDatabase {
     return this.#exclusive('searchBatch', (db) => read.searchBatch(db, queries, options));
   }
 
-/** The record with `id` (vector and metadata are copies), or undefined. */
+  /** The record with `id` (vector and metadata are copies), or undefined. */
   get(id: string): Promise<StoredRecord | undefined> {
     return this.#exclusive('get', (db) => read.get(db, id));
   }
 
-/**
+  /**
    * Deletes a record: its label becomes a tombstone that is never returned.
    * @returns true if the id existed.
    */
@@ -229,7 +232,7 @@ export class MiniVectorDB implements VectorDatabase {
     return this.#exclusive('delete', (db) => write.deleteOne(db, id));
   }
 
-/**
+  /**
    * Deletes many records at once; each becomes a tombstone that is never returned.
    * Every id is checked before anything is deleted. Unknown (or already
    * deleted) ids are ignored, and an id listed twice is deleted once.
@@ -241,7 +244,7 @@ export class MiniVectorDB implements VectorDatabase {
     return this.#exclusive('deleteMany', (db) => write.deleteMany(db, ids));
   }
 
-/**
+  /**
    * Deletes every live record whose metadata match `filter` (see {@link Filter};
    * `{}` matches, and so deletes, every record).
    * @returns the number of records deleted.
@@ -251,7 +254,7 @@ export class MiniVectorDB implements VectorDatabase {
     return this.#exclusive('deleteByFilter', (db) => write.deleteByFilter(db, filter));
   }
 
-/**
+  /**
    * Number of live records, or of those whose metadata match `filter`
    * (see {@link Filter}). Runs after every earlier call has finished.
    * @throws InvalidArgumentError on a malformed filter.
@@ -260,7 +263,7 @@ export class MiniVectorDB implements VectorDatabase {
     return this.#exclusive('count', (db) => read.count(db, filter));
   }
 
-/**
+  /**
    * Reclaims the space of deleted and replaced records. Deletes and upserts
    * leave tombstones: their vectors and graph nodes stay in memory (counted by
    * `stats().deleted`) and keep routing searches, but are never returned.
@@ -282,7 +285,7 @@ export class MiniVectorDB implements VectorDatabase {
     return this.#exclusive('compact', (db) => write.compact(db));
   }
 
-/**
+  /**
    * Writes a snapshot (config, vectors, graph, ids, metadata, tombstones) to
    * `url`, or to the database's storage URL. File saves are atomic: a
    * temporary file is written, fsynced and renamed over the target.
@@ -297,7 +300,7 @@ export class MiniVectorDB implements VectorDatabase {
     });
   }
 
-/**
+  /**
    * Waits for pending calls (and writes a pending autosave), then frees the
    * index. Idempotent; afterwards every call throws ClosedError.
    */
@@ -314,12 +317,12 @@ export class MiniVectorDB implements VectorDatabase {
     await disposeDb(db);
   }
 
-/** `await using db = await MiniVectorDB.create(…)` closes the database at scope exit. */
+  /** `await using db = await MiniVectorDB.create(…)` closes the database at scope exit. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
 
-/**
+  /**
    * URLs of the snapshots saved under `prefix`: `'memory://'` (this process),
    * `'idb://'` (IndexedDB), or a folder `'file:///abs/dir/'` (its `*.mvdb` files).
    * @throws StorageError for another prefix or an unreadable folder.
@@ -329,7 +332,7 @@ export class MiniVectorDB implements VectorDatabase {
     return listStorage(prefix);
   }
 
-/**
+  /**
    * Deletes the snapshot saved at `url` (a database open on it keeps working in memory).
    * @returns true if a snapshot was there.
    * @throws StorageError on an unsupported URL or a failed delete.
