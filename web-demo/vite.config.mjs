@@ -1,7 +1,7 @@
 // Vite config of the demo: the library comes from the repo's build (dist/),
 // the corpus (packages.json, made by scripts/demo/extract-packages.mjs) is
 // copied from build/demo/ as a static file, and the library's database worker
-// (createInWorker: new Worker(new URL(…, import.meta.url), { type: 'module' }))
+// (createInWorker of minivectordb/worker: new Worker(new URL(…, import.meta.url), { type: 'module' }))
 // is bundled as an ES module worker with its .wasm files and the default
 // model. Used by scripts/demo/build-site.mjs.
 import { join } from 'node:path';
