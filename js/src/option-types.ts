@@ -195,7 +195,7 @@ export interface WorkerOptions {
    * Vite and webpack 5 through `new Worker(new URL(…, import.meta.url))`;
    * in Node, a `worker_threads` worker). Give a `Worker` you started (for a
    * Content-Security-Policy or a self-hosted copy: a module worker whose
-   * script is `import 'minivectordb/worker'`), or that script's URL (same
+   * script is `import 'minivectordb/worker-host'`), or that script's URL (same
    * origin). One worker holds one database; `close()` terminates it.
    * @defaultValue the packaged worker
    */

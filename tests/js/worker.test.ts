@@ -132,7 +132,7 @@ describe('options that cannot cross, and the lifecycle', () => {
     await main.close();
   });
 
-  test('a worker_threads Worker started by the caller (the package’s minivectordb/worker entry), passed as { worker }', async () => {
+  test('a worker_threads Worker started by the caller (the package’s worker script, minivectordb/worker-host), passed as { worker }', async () => {
     const { Worker } = await import('node:worker_threads');
     const { createRequire } = await import('node:module');
     const entry = createRequire(import.meta.url).resolve('minivectordb/package.json').replace(/package\.json$/, 'dist/worker/worker-entry.js');
