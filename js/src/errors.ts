@@ -174,6 +174,30 @@ export class ClosedError extends MiniVectorDBError {
 }
 
 /**
+ * Every class of the catalogue under its literal `name` (the key that
+ * carries it across a worker boundary, `worker/errors-transfer.ts`; class
+ * names are mangled by minifiers, these are not). A subclass defined
+ * elsewhere (the embedding module's `ModelLoadError`) is added by the
+ * module that transfers errors.
+ */
+export const ERROR_KINDS = {
+  MiniVectorDBError,
+  InvalidArgumentError,
+  LimitExceededError,
+  TimeoutError,
+  DimensionMismatchError,
+  OutOfMemoryError,
+  SnapshotError,
+  StorageError,
+  EmbedderMismatchError,
+  NotFoundError,
+  ClosedError,
+} as const;
+
+/** A class of the error catalogue. */
+export type ErrorKind = { readonly prototype: MiniVectorDBError; readonly name: string };
+
+/**
  * `e` as a typed error, for boundaries that promise no other (`save()`): a
  * {@link MiniVectorDBError} as is, a RangeError (a failed allocation of an
  * ArrayBuffer or string) as an {@link OutOfMemoryError}, anything else as

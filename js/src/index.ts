@@ -5,6 +5,7 @@
  */
 export { MiniVectorDB } from './minivectordb.js';
 export type { WorkerMiniVectorDB } from './worker/proxy.js';
+export type { Query, VectorDatabase } from './vector-database.js';
 export {
   ClosedError,
   DimensionMismatchError,

@@ -1,55 +1,24 @@
 /**
  * MiniVectorDB: string ids, metadata and persistence over the WebAssembly
  * HNSW core (Malkov & Yashunin 2018, arXiv:1603.09320).
+ *
+ * A thin class: it runs calls one at a time and composes the option reading
+ * (`db/options.ts`), the write path (`db/write.ts`), the read path
+ * (`db/read.ts`) and the lifecycle (`db/lifecycle.ts`). Its length is its
+ * public documentation.
  */
-import { asTypedError, ClosedError, DimensionMismatchError, InvalidArgumentError, NotFoundError } from './errors.js';
-import type { EmbedderConfig } from './embed/index.js';
-import { FilterPlanner } from './filter/planner.js';
-import { checkTextWeight, searchTexts, textSearchMode } from './lexical/search.js';
-import { checkTextIndexOption, readTextIndexSettings, TextIndex } from './lexical/text-index.js';
-import { gateLogger, type Logger } from './logger.js';
-import { RecordTable } from './records.js';
-import { readTextSettings, TextEmbedding, type TextSettings } from './text.js';
+import { describe } from './check.js';
+import { Autosave, createDb, disposeDb, openDb, saveTo, type OpenedDb } from './db/lifecycle.js';
+import * as read from './db/read.js';
+import type { DbState } from './db/state.js';
+import * as write from './db/write.js';
+import { ClosedError, InvalidArgumentError } from './errors.js';
+import type { CreateInWorkerOptions, CreateOptions, OpenInWorkerOptions, OpenOptions } from './option-types.js';
 import { checkStorageUrl, listStorage, openStorage } from './storage/index.js';
-import type {
-  CreateInWorkerOptions,
-  CreateOptions,
-  Filter,
-  InsertItem,
-  InsertManyOptions,
-  UpdateChanges,
-  InsertManyResult,
-  Metric,
-  OpenInWorkerOptions,
-  OpenOptions,
-  SearchHit,
-  SearchOptions,
-  Stats,
-  StoredRecord,
-} from './types.js';
-import { checkBoolean, checkInt, checkKnownKeys, checkObject, describe, readError, readOptions } from './check.js';
-import { checkId, checkLogging, checkNewId, checkQuantization, checkWasmSource, cloneMetadata, copyMetadata, writeVector } from './validate.js';
-import { CoreIndex, METRIC_IDS, NO_LABEL, QUANTIZATION_NAMES, type LabelBitset } from './wasm/core-index.js';
-import { heapBytes, searchScratchBytes } from './wasm/heap-size.js';
-import { loadCore } from './wasm/load.js';
-import { WorkerMiniVectorDB } from './worker/proxy.js';
-
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm'] as const;
-const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm'] as const;
-const AUTOSAVE_KEYS = ['debounceMs'] as const;
-/** Longest autosave delay accepted, in milliseconds (one hour). */
-const MAX_DEBOUNCE_MS = 3_600_000;
-const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight'] as const;
-const INSERT_MANY_KEYS = ['onProgress'] as const;
-const ITEM_KEYS = ['id', 'vector', 'text', 'metadata'] as const;
-const UPDATE_KEYS = ['vector', 'text', 'metadata'] as const;
-const METRIC_NAMES: Record<number, Metric> = { 0: 'l2', 1: 'ip', 2: 'cosine' };
-/** Vectors handed to the core per call in insertMany (progress is reported per chunk). */
-const INSERT_CHUNK = 1024;
-/** Largest k or efSearch accepted (the core's limit). */
-const MAX_K = 1 << 20;
-
-let memoryCounter = 0;
+import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, SearchHit, SearchOptions, Stats, StoredRecord, UpdateChanges } from './types.js';
+import type { Query, VectorDatabase } from './vector-database.js';
+import type { CoreIndex } from './wasm/core-index.js';
+import type { WorkerMiniVectorDB } from './worker/proxy.js';
 
 /** Releases the native index when a database is garbage-collected without close(). */
 const finalizer = new FinalizationRegistry<CoreIndex>((core) => core.dispose());
@@ -70,46 +39,17 @@ const finalizer = new FinalizationRegistry<CoreIndex>((core) => core.dispose());
  * const hits = await db.search([0.9, 0.1, 0], { k: 5, filter: { tag: 'x' } });
  * ```
  */
-export class MiniVectorDB {
-  #core: CoreIndex | undefined;
-  #records: RecordTable;
-  /** Filter evaluation with lazy equality indexes; invalidated before inserts and upserts change #records. */
-  #filters = new FilterPlanner();
-  #storage: string;
-  #logger: Logger;
-  #metric: Metric;
+export class MiniVectorDB implements VectorDatabase {
+  /** Undefined once closed. */
+  #db: DbState | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closing = false;
-  /** Autosave delay in ms, or undefined when autosave is off. */
-  #autosaveMs: number | undefined;
-  #autosaveTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The text embedder, when the database has one. */
-  #text: TextEmbedding | undefined;
-  #storeText: boolean;
-  /** The BM25 index of the stored texts, when the database has one. */
-  #lexical: TextIndex | undefined;
+  #autosave: Autosave;
 
-  private constructor(init: {
-    core: CoreIndex;
-    records: RecordTable;
-    storage: string;
-    logger: Logger;
-    autosaveMs: number | undefined;
-    text: TextEmbedding | undefined;
-    storeText: boolean;
-    lexical: TextIndex | undefined;
-  }) {
-    const { core } = init;
-    this.#core = core;
-    this.#records = init.records;
-    this.#storage = init.storage;
-    this.#logger = init.logger;
-    this.#autosaveMs = init.autosaveMs;
-    this.#text = init.text;
-    this.#storeText = init.storeText;
-    this.#lexical = init.lexical;
-    this.#metric = METRIC_NAMES[core.config().metric]!;
-    finalizer.register(this, core, this);
+  private constructor(opened: OpenedDb) {
+    this.#autosave = new Autosave(opened.autosaveMs, () => this.save(), opened.logger, opened.storage);
+    this.#db = { ...opened, changed: () => this.#autosave.changed() };
+    finalizer.register(this, opened.core, this);
   }
 
   /**
@@ -120,48 +60,16 @@ export class MiniVectorDB {
    * download); the index dimension is then the embedder's and the metric
    * defaults to `'cosine'`.
    * @param options - see {@link CreateOptions}.
-   * @throws InvalidArgumentError on a bad or unknown option (every option is
-   *   checked here, before anything loads: `logLevel`, `logger` shape, `wasm`, `autosave`…),
+   * @throws InvalidArgumentError on a bad or unknown option (every option's
+   *   type and shape is checked before anything loads: `logLevel`, `logger` shape, `wasm`, `autosave`…;
+   *   the ranges of `dim`, `M`, `efConstruction`, `efSearch`, `rerank` by the core, once it
+   *   is loaded and before any model loads, its message naming the field),
    *   or one that cannot be read (a throwing getter or Proxy trap).
    * @throws DimensionMismatchError when `dim` and the embedder's dimension differ.
    * @throws StorageError on an unsupported storage URL (`file://` needs an absolute path), or when the embedder's model cannot be loaded.
    */
   static async create(createOptions: CreateOptions = {}): Promise<MiniVectorDB> {
-    const options = readOptions<CreateOptions>(createOptions, CREATE_KEYS, 'create options');
-    const embedderOption = options.embedder ?? (options.dim === undefined ? true : undefined);
-    const dimOption = options.dim === undefined ? undefined : checkInt(options.dim, 'dim', 1, 65536);
-    const metric = options.metric ?? (embedderOption === undefined ? 'l2' : 'cosine');
-    if (!Object.hasOwn(METRIC_IDS, metric)) {
-      throw new InvalidArgumentError(`metric must be 'l2', 'cosine' or 'ip', got ${describe(metric)}`);
-    }
-    const storeText = checkBoolean(options.storeText, 'storeText', false);
-    const textIndex = checkTextIndexOption(options.textIndex, storeText);
-    const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
-    const params = {
-      metric: METRIC_IDS[metric],
-      M: checkInt(options.M ?? 16, 'M', 2, 1024),
-      efConstruction: checkInt(options.efConstruction ?? 200, 'efConstruction', 1, MAX_K),
-      efSearch: checkInt(options.efSearch ?? 64, 'efSearch', 1, MAX_K),
-      seed: checkInt(options.seed ?? 1, 'seed', 0, 0xffffffff),
-      ...checkQuantization(options),
-    };
-    const storage = checkStorageUrl(options.storage ?? `memory://db-${++memoryCounter}`);
-    const autosaveMs = autosaveDelay(options.autosave);
-    const logging = checkLogging(options.logger, options.logLevel, 'create options');
-    const wasm = checkWasmSource(options.wasm, 'create options');
-    const logger = gateLogger(logging.logger, logging.logLevel);
-    const mod = await loadCore(wasm, logger);
-    const text = embedderOption === undefined ? undefined : await TextEmbedding.create(embedderOption, logger);
-    const dim = dimOption ?? text!.info.dim;
-    if (text !== undefined && text.info.dim !== dim) {
-      await text.dispose();
-      throw new DimensionMismatchError(dim, text.info.dim, `embedder ${text.info.model}`);
-    }
-    const core = CoreIndex.create(mod, { dim, ...params });
-    core.setReuseDeleted(reuseDeleted);
-    logger.debug(`created ${metric} index, dim ${dim}, M ${params.M}, storage ${storage}`);
-    const lexical = textIndex === undefined ? undefined : new TextIndex(textIndex);
-    return new MiniVectorDB({ core, records: new RecordTable(), storage, logger, autosaveMs, text, storeText, lexical });
+    return new MiniVectorDB(await createDb(createOptions));
   }
 
   /**
@@ -182,51 +90,19 @@ export class MiniVectorDB {
    *   (for embedder options, the first text call throws it once the model has loaded).
    */
   static async open(url: string, openOptions: OpenOptions = {}): Promise<MiniVectorDB> {
-    const options = readOptions<OpenOptions>(openOptions, OPEN_KEYS, 'open options');
-    if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
-    const logging = checkLogging(options.logger, options.logLevel, 'open options');
-    const wasm = checkWasmSource(options.wasm, 'open options');
-    const logger = gateLogger(logging.logger, logging.logLevel);
-    const autosaveMs = autosaveDelay(options.autosave);
-    const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
-    const onMismatch = options.embedderMismatch ?? 'error';
-    if (onMismatch !== 'error' && onMismatch !== 'warn') throw new InvalidArgumentError(`embedderMismatch must be 'error' or 'warn', got ${describe(onMismatch)}`);
-    const bytes = await (await openStorage(url)).read();
-    const mod = await loadCore(wasm, logger);
-    const { index, user } = CoreIndex.load(mod, bytes);
-    try {
-      index.setReuseDeleted(reuseDeleted);
-      const { table: records, settings } = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
-      const saved = readTextSettings(settings);
-      const override = options.embedder as EmbedderConfig | undefined;
-      const text =
-        saved.embedder !== undefined
-          ? TextEmbedding.restore(saved.embedder, index.dim, logger, override, onMismatch)
-          : override === undefined
-            ? undefined
-            : await TextEmbedding.create(override, logger);
-      if (text !== undefined && text.info.dim !== index.dim) {
-        await text.dispose();
-        throw new DimensionMismatchError(index.dim, text.info.dim, `embedder ${text.info.model}`);
-      }
-      const textIndex = readTextIndexSettings(saved.textIndex, saved.storeText);
-      const t0 = performance.now();
-      const lexical = textIndex === undefined ? undefined : TextIndex.restore(textIndex, saved.textPostings, records, index.size);
-      if (lexical !== undefined) logger.debug(`text index of ${lexical.size} records ready in ${(performance.now() - t0).toFixed(0)} ms`);
-      logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
-      return new MiniVectorDB({ core: index, records, storage: url, logger, autosaveMs, text, storeText: saved.storeText, lexical });
-    } catch (e) {
-      index.dispose();
-      throw e;
-    }
+    return new MiniVectorDB(await openDb(url, openOptions));
   }
 
   /**
    * Creates an empty database inside a module Web Worker (in Node, a
    * `worker_threads` worker), so embedding, inserting and searching never
-   * block the calling thread. The returned {@link WorkerMiniVectorDB}'s
-   * methods mirror this class's and all return Promises; typed errors arrive
+   * block the calling thread. The returned {@link WorkerMiniVectorDB}
+   * implements the same {@link VectorDatabase} interface as this class
+   * (`size` and `stats()` as of its last completed call); typed errors arrive
    * with the same class and `code`. `close()` also terminates the worker.
+   * The same as `createInWorker` of the `minivectordb/worker` entry, the
+   * recommended import: this one loads that module on first use (a dynamic
+   * `import()`), so the main entry does not carry Comlink.
    * @param options - those of {@link MiniVectorDB.create} (structured-cloneable
    *   ones: no `logger` instance, no custom `Embedder` object), plus `worker`
    *   (see {@link WorkerOptions}).
@@ -239,8 +115,9 @@ export class MiniVectorDB {
    * await db.insertMany(items, { onProgress: (done, total, phase) => bar.set(done / total) });
    * ```
    */
-  static createInWorker(options: CreateInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
-    return WorkerMiniVectorDB.create(options);
+  static async createInWorker(options: CreateInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
+    const { createInWorker } = await import('./worker/factory.js');
+    return createInWorker(options);
   }
 
   /**
@@ -249,46 +126,27 @@ export class MiniVectorDB {
    * the worker and vice versa (same origin, same IndexedDB).
    * @throws StorageError, SnapshotError — as {@link MiniVectorDB.open}.
    */
-  static openInWorker(url: string, options: OpenInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
-    return WorkerMiniVectorDB.open(url, options);
+  static async openInWorker(url: string, options: OpenInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
+    const { openInWorker } = await import('./worker/factory.js');
+    return openInWorker(url, options);
   }
 
   /** Number of live records. */
   get size(): number {
-    this.#live('size');
-    return this.#records.size;
+    return this.#live('size').records.size;
   }
   /** Vector dimension. */
   get dim(): number {
-    return this.#live('dim').dim;
+    return this.#live('dim').core.dim;
   }
   /** Distance metric. */
   get metric(): Metric {
-    this.#live('metric');
-    return this.#metric;
+    return this.#live('metric').metric;
   }
 
-  /** Counters and configuration; see {@link Stats}. */
+  /** Counters and configuration, synchronously (as on a worker database); see {@link Stats}. */
   stats(): Stats {
-    const core = this.#live('stats');
-    const c = core.config();
-    return {
-      count: this.#records.size,
-      deleted: core.deletedCount,
-      slots: core.size,
-      deletedRatio: core.size === 0 ? 0 : core.deletedCount / core.size,
-      dim: c.dim,
-      metric: this.#metric,
-      M: c.M,
-      efConstruction: c.efConstruction,
-      efSearch: c.efSearch,
-      quantization: QUANTIZATION_NAMES[c.quantization]!,
-      rerank: c.rerank,
-      keepFloat: c.keepFloat,
-      bytesPerVector: core.bytesPerVector(),
-      clippedFraction: core.clippedFraction(),
-      memoryBytes: core.memoryBytes(),
-    };
+    return read.stats(this.#live('stats'));
   }
 
   /**
@@ -312,7 +170,7 @@ export class MiniVectorDB {
    *   FLT_MAX / 8: its distances would overflow float32), OutOfMemoryError, StorageError (embedder model) — the database is unchanged.
    */
   insertMany(items: readonly InsertItem[], options: InsertManyOptions = {}): Promise<InsertManyResult> {
-    return this.#exclusive('insertMany', (core) => this.#insertMany(core, items, options));
+    return this.#exclusive('insertMany', (db) => write.insertMany(db, items, options));
   }
 
   /**
@@ -327,146 +185,7 @@ export class MiniVectorDB {
    *   DimensionMismatchError, OutOfMemoryError as for {@link insert} — the database is unchanged.
    */
   update(id: string, changes: UpdateChanges): Promise<void> {
-    return this.#exclusive('update', async (core) => {
-      checkId(id);
-      const { vector, text, metadata } = readOptions<UpdateChanges>(changes, UPDATE_KEYS, 'changes');
-      if (vector === undefined && text === undefined && metadata === undefined) {
-        throw new InvalidArgumentError('changes needs at least one of vector, text, metadata');
-      }
-      const label = this.#records.labelOf(id);
-      if (label === undefined) throw new NotFoundError(id);
-      if (vector === undefined && text === undefined) {
-        this.#records.setMetadata(label, cloneMetadata(metadata, 'changes.metadata'));
-        this.#lexical?.set(label, this.#records.textOf(label), this.#records.metadataOf(label));
-        this.#filters.invalidate();
-        this.#changed();
-        return;
-      }
-      // #insertMany clones (and checks) the metadata, the stored one included.
-      const item: InsertItem = { id, metadata: metadata ?? this.#records.metadataOf(label) };
-      if (vector !== undefined) item.vector = vector;
-      if (text !== undefined) item.text = text;
-      await this.#insertMany(core, [item], {});
-    });
-  }
-
-  /** The body of {@link insertMany}, run inside {@link #exclusive}. */
-  async #insertMany(core: CoreIndex, items: readonly InsertItem[], options: InsertManyOptions): Promise<InsertManyResult> {
-    if (!Array.isArray(items)) throw new InvalidArgumentError(`items must be an array, got ${describe(items)}`);
-    const { onProgress: callback } = readOptions<InsertManyOptions>(options, INSERT_MANY_KEYS, 'insertMany options');
-    if (callback !== undefined && typeof callback !== 'function') {
-      throw new InvalidArgumentError(`onProgress must be a function, got ${describe(callback)}`);
-    }
-    // Progress is for the caller's display: a callback that throws is
-    // reported to the logger and never aborts the insert, here as in a
-    // worker (where the callback runs on the page) and as for the embedder's.
-    const onProgress =
-      callback &&
-      ((done: number, total: number, phase: 'embed' | 'insert'): void => {
-        try {
-          callback(done, total, phase);
-        } catch (e) {
-          this.#logger.warn(`onProgress threw (the insert goes on): ${String(e)}`);
-        }
-      });
-    let n: number;
-    try {
-      n = items.length; // a Proxy's trap may throw
-    } catch (e) {
-      throw readError(e, 'items');
-    }
-    const dim = core.dim;
-    const nonZero = this.#metric === 'cosine';
-    // Each vector is checked now (into one row of scratch) and copied only
-    // chunk by chunk below: no n·dim copy of the whole batch is held in JS.
-    const row = new Float32Array(dim);
-    const sources: unknown[] = new Array(n);
-    const ids: string[] = new Array(n);
-    const metas: ReturnType<typeof cloneMetadata>[] = new Array(n);
-    const texts: (string | undefined)[] = new Array(n);
-    const toEmbed: number[] = []; // items given as text only
-    const seen = new Set<string>();
-    for (let i = 0; i < n; i++) {
-      const what = `items[${i}]`;
-      try {
-        const item = readOptions<InsertItem>(items[i], ITEM_KEYS, what);
-        const id = checkNewId(item.id, `${what}.id`);
-        if (seen.has(id)) throw new InvalidArgumentError(`${what}.id ${JSON.stringify(id)} appears more than once in this call`);
-        seen.add(id);
-        ids[i] = id;
-        const { vector, text } = item;
-        if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
-        texts[i] = text;
-        if (vector !== undefined) {
-          writeVector(vector, dim, row, 0, `${what}.vector`, nonZero);
-          sources[i] = vector;
-        } else if (text === undefined) {
-          throw new InvalidArgumentError(`${what} needs a vector or a text`);
-        } else if (this.#text === undefined) {
-          throw new InvalidArgumentError(`${what} has a text but this database has no embedder: give a vector, or create it with { embedder }`);
-        } else {
-          toEmbed.push(i);
-        }
-        metas[i] = cloneMetadata(item.metadata, `${what}.metadata`);
-      } catch (e) {
-        throw readError(e, what); // a vector whose getter or Proxy trap throws
-      }
-    }
-    if (toEmbed.length > 0) {
-      const embedded = await this.#text!.embed(
-        toEmbed.map((i) => texts[i]!),
-        onProgress && ((done, total) => onProgress(done, total, 'embed')),
-      );
-      toEmbed.forEach((i, j) => {
-        writeVector(embedded[j], dim, row, 0, `items[${i}].text (embedded)`, nonZero);
-        sources[i] = embedded[j];
-      });
-    }
-
-    // All items are valid: insert every vector (records are mapped only
-    // once all chunks are in, so a failure leaves no visible trace). The
-    // core may put them in reused tombstone slots. An upsert is a new
-    // vector plus a tombstone on the old one, not an in-place update
-    // (hnswlib's updatePoint): the old vector survives until every new one
-    // is in, and its slot goes to the next insert.
-    // Room for all of them first, in one allocation per core buffer.
-    const labels = new Uint32Array(n);
-    const chunk = new Float32Array(Math.min(INSERT_CHUNK, n) * dim);
-    let done = 0;
-    try {
-      if (n > 0) core.reserveForAdd(n);
-      while (done < n) {
-        const m = Math.min(INSERT_CHUNK, n - done);
-        // Checked above; checked again as copied, in case a caller changed an
-        // array while the texts were being embedded (the catch undoes the chunks in).
-        try {
-          for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`, nonZero);
-        } catch (e) {
-          throw readError(e, 'items'); // a vector whose getter or Proxy trap throws
-        }
-        labels.set(core.add(chunk.subarray(0, m * dim), m), done);
-        done += m;
-        onProgress?.(done, n, 'insert');
-      }
-    } catch (e) {
-      // A failed chunk undid itself in the core; earlier chunks are undone here.
-      for (let i = 0; i < done; i++) core.markDeleted(labels[i]!);
-      throw e;
-    }
-    let updated = 0;
-    this.#filters.invalidate();
-    for (let i = 0; i < n; i++) {
-      const old = this.#records.labelOf(ids[i]!);
-      if (old !== undefined) {
-        core.markDeleted(old);
-        this.#lexical?.remove(old);
-        updated++;
-      }
-      this.#records.set(labels[i]!, ids[i]!, metas[i], this.#storeText ? texts[i] : undefined);
-      this.#lexical?.set(labels[i]!, this.#records.textOf(labels[i]!), metas[i]);
-    }
-    this.#changed();
-    return { inserted: n - updated, updated };
+    return this.#exclusive('update', (db) => write.update(db, id, changes));
   }
 
   /**
@@ -482,19 +201,8 @@ export class MiniVectorDB {
    * @throws DimensionMismatchError; InvalidArgumentError (also for a value whose square would overflow: squared norm over FLT_MAX / 8, see the README's Limits).
    * @throws OutOfMemoryError when the results (min(k, matching)·8 bytes) exceed one wasm32 block.
    */
-  search(query: string | Float32Array | ArrayLike<number>, options: SearchOptions = {}): Promise<SearchHit[]> {
-    return this.#exclusive('search', async (core) => {
-      const texts = typeof query === 'string' ? await this.#textModes(core, [query], options) : this.#vectorMode(options);
-      if (texts !== undefined) return texts[0]!;
-      const q = new Float32Array(core.dim);
-      const [vector] = typeof query === 'string' ? await this.#embedQueries([query], options) : [query];
-      try {
-        writeVector(vector, core.dim, q, 0, 'query', this.#metric === 'cosine');
-      } catch (e) {
-        throw readError(e, 'query');
-      }
-      return this.#searchMany(core, q, 1, options)[0]!;
-    });
+  search(query: Query, options: SearchOptions = {}): Promise<SearchHit[]> {
+    return this.#exclusive('search', (db) => read.search(db, query, options));
   }
 
   /**
@@ -507,58 +215,13 @@ export class MiniVectorDB {
    *   queries plus n·min(k, matching)·8 of results — exceeds one wasm32 block
    *   (just under 4 GiB): split the batch. Nothing is allocated; every database keeps working.
    */
-  searchBatch(queries: readonly (string | Float32Array | ArrayLike<number>)[] | Float32Array, options: SearchOptions = {}): Promise<SearchHit[][]> {
-    return this.#exclusive('searchBatch', async (core) => {
-      if (Array.isArray(queries) && queries.some((q) => typeof q === 'string')) {
-        if (!queries.every((q) => typeof q === 'string')) throw new InvalidArgumentError('queries must be all texts or all vectors');
-        const texts = await this.#textModes(core, queries as string[], options);
-        if (texts !== undefined) return texts;
-        queries = await this.#embedQueries(queries as string[], options);
-      } else {
-        this.#vectorMode(options);
-      }
-      const dim = core.dim;
-      const nonZero = this.#metric === 'cosine';
-      let flat: Float32Array;
-      let nq: number;
-      try {
-        if (queries instanceof Float32Array) {
-          if (queries.length % dim !== 0) {
-            throw new InvalidArgumentError(`a flat query batch must hold a multiple of dim ${dim} values, got ${queries.length}`);
-          }
-          nq = queries.length / dim;
-          heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]); // before the copy: the core could never take more
-          flat = new Float32Array(queries.length);
-          for (let i = 0; i < nq; i++) writeVector(queries.subarray(i * dim, (i + 1) * dim), dim, flat, i * dim, `queries[${i}]`, nonZero);
-        } else if (Array.isArray(queries)) {
-          nq = queries.length;
-          heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]);
-          flat = new Float32Array(nq * dim);
-          const list = queries as readonly unknown[];
-          for (let i = 0; i < nq; i++) writeVector(list[i], dim, flat, i * dim, `queries[${i}]`, nonZero);
-        } else {
-          throw new InvalidArgumentError(`queries must be an array of vectors or a Float32Array, got ${describe(queries)}`);
-        }
-      } catch (e) {
-        throw readError(e, 'queries');
-      }
-      if (nq === 0) {
-        this.#searchParams(core, options);
-        return [];
-      }
-      return this.#searchMany(core, flat, nq, options);
-    });
+  searchBatch(queries: readonly Query[] | Float32Array, options: SearchOptions = {}): Promise<SearchHit[][]> {
+    return this.#exclusive('searchBatch', (db) => read.searchBatch(db, queries, options));
   }
 
   /** The record with `id` (vector and metadata are copies), or undefined. */
   get(id: string): Promise<StoredRecord | undefined> {
-    return this.#exclusive('get', (core) => {
-      checkId(id);
-      const label = this.#records.labelOf(id);
-      if (label === undefined) return undefined;
-      const text = this.#records.textOf(label);
-      return { id, vector: core.vector(label), metadata: copyMetadata(this.#records.metadataOf(label)), ...(text === undefined ? {} : { text }) };
-    });
+    return this.#exclusive('get', (db) => read.get(db, id));
   }
 
   /**
@@ -566,7 +229,7 @@ export class MiniVectorDB {
    * @returns true if the id existed.
    */
   delete(id: string): Promise<boolean> {
-    return this.#exclusive('delete', (core) => this.#deleteIds(core, [checkId(id)]) === 1);
+    return this.#exclusive('delete', (db) => write.deleteOne(db, id));
   }
 
   /**
@@ -578,11 +241,7 @@ export class MiniVectorDB {
    * @throws InvalidArgumentError when `ids` is not an array or an element is not a non-empty string — nothing is deleted.
    */
   deleteMany(ids: readonly string[]): Promise<number> {
-    return this.#exclusive('deleteMany', (core) => {
-      if (!Array.isArray(ids)) throw new InvalidArgumentError(`ids must be an array of strings, got ${describe(ids)}`);
-      for (let i = 0; i < ids.length; i++) checkId(ids[i], `ids[${i}]`);
-      return this.#deleteIds(core, ids);
-    });
+    return this.#exclusive('deleteMany', (db) => write.deleteMany(db, ids));
   }
 
   /**
@@ -592,10 +251,7 @@ export class MiniVectorDB {
    * @throws InvalidArgumentError on a missing or malformed filter — nothing is deleted.
    */
   deleteByFilter(filter: Filter): Promise<number> {
-    return this.#exclusive('deleteByFilter', (core) => {
-      if (filter === undefined) throw new InvalidArgumentError('deleteByFilter needs a filter ({} deletes every record)');
-      return this.#deleteIds(core, this.#matchingIds(filter));
-    });
+    return this.#exclusive('deleteByFilter', (db) => write.deleteByFilter(db, filter));
   }
 
   /**
@@ -604,7 +260,7 @@ export class MiniVectorDB {
    * @throws InvalidArgumentError on a malformed filter.
    */
   count(filter?: Filter): Promise<number> {
-    return this.#exclusive('count', () => (filter === undefined ? this.#records.size : this.#filters.labels(filter, this.#records).length));
+    return this.#exclusive('count', (db) => read.count(db, filter));
   }
 
   /**
@@ -626,17 +282,7 @@ export class MiniVectorDB {
    * @throws OutOfMemoryError — the database is unchanged.
    */
   compact(): Promise<number> {
-    return this.#exclusive('compact', (core) => {
-      const reclaimed = core.deletedCount;
-      if (reclaimed === 0) return 0;
-      const remap = core.compact();
-      this.#filters.invalidate();
-      this.#records.remap(remap, NO_LABEL, core.size);
-      this.#lexical?.remap(remap, NO_LABEL);
-      this.#changed();
-      this.#logger.debug(`compacted: ${reclaimed} tombstones reclaimed, ${core.size} live records`);
-      return reclaimed;
-    });
+    return this.#exclusive('compact', (db) => write.compact(db));
   }
 
   /**
@@ -648,9 +294,9 @@ export class MiniVectorDB {
    * @throws OutOfMemoryError when the snapshot cannot be allocated. No other error type escapes.
    */
   save(url?: string): Promise<void> {
-    return this.#exclusive('save', (core) => {
+    return this.#exclusive('save', (db) => {
       if (url !== undefined && typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
-      return this.#saveTo(core, url === undefined ? this.#storage : checkStorageUrl(url));
+      return saveTo(db, url === undefined ? db.storage : checkStorageUrl(url));
     });
   }
 
@@ -661,45 +307,19 @@ export class MiniVectorDB {
   async close(): Promise<void> {
     if (this.#closing) return this.#queue.then(() => undefined);
     this.#closing = true;
-    const pendingAutosave = this.#autosaveTimer !== undefined;
-    clearTimeout(this.#autosaveTimer);
-    this.#autosaveTimer = undefined;
+    const pendingAutosave = this.#autosave.stop();
     await this.#queue.catch(() => undefined);
-    if (pendingAutosave && this.#core !== undefined) {
-      await this.#saveTo(this.#core, this.#storage).catch((e: unknown) => this.#logger.error(`autosave on close failed: ${String(e)}`));
-    }
+    const db = this.#db;
+    if (db === undefined) return;
+    if (pendingAutosave) await saveTo(db, db.storage).catch((e: unknown) => db.logger.error(`autosave on close failed: ${String(e)}`));
     finalizer.unregister(this);
-    await this.#text?.dispose().catch((e: unknown) => this.#logger.warn(`disposing the embedder failed: ${String(e)}`));
-    this.#core?.dispose();
-    this.#core = undefined;
+    this.#db = undefined;
+    await disposeDb(db);
   }
 
   /** `await using db = await MiniVectorDB.create(…)` closes the database at scope exit. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-
-  #live(method: string): CoreIndex {
-    if (this.#closing || this.#core === undefined) throw new ClosedError(method);
-    return this.#core;
-  }
-
-  /** Runs `fn` after every earlier call has finished (calls never interleave). */
-  #exclusive<T>(method: string, fn: (core: CoreIndex) => T | Promise<T>): Promise<T> {
-    let core: CoreIndex;
-    try {
-      core = this.#live(method);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    const run = this.#queue.then(() => fn(core));
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Ids of the live records matching `filter`, in label order. */
-  #matchingIds(filter: Filter): string[] {
-    return this.#filters.labels(filter, this.#records).map((label) => this.#records.idOf(label)!);
   }
 
   /**
@@ -722,158 +342,21 @@ export class MiniVectorDB {
     return (await openStorage(url)).remove();
   }
 
-  /** Checks the mode of a vector query (only `'vector'`); returns undefined so the vector path runs. */
-  #vectorMode(options: SearchOptions): undefined {
-    checkObject(options, 'search options');
-    textSearchMode(options, false, this.#lexical !== undefined);
-    return undefined;
+  #live(method: string): DbState {
+    if (this.#closing || this.#db === undefined) throw new ClosedError(method);
+    return this.#db;
   }
 
-  /**
-   * Text queries in `'text'` or `'hybrid'` mode (`lexical/search.ts`);
-   * undefined when the mode is `'vector'` (the caller embeds and searches).
-   */
-  async #textModes(core: CoreIndex, texts: readonly string[], options: SearchOptions): Promise<SearchHit[][] | undefined> {
-    checkObject(options, 'search options');
-    const mode = textSearchMode(options, true, this.#lexical !== undefined, this.#text !== undefined);
-    if (mode === 'vector') return undefined;
-    const { k, ef, exact, allowed, textWeight } = this.#searchParams(core, options);
-    const dim = core.dim;
-    const nonZero = this.#metric === 'cosine';
-    return searchTexts(
-      {
-        index: this.#lexical!,
-        k,
-        allowed: allowed?.words,
-        matching: allowed?.count ?? this.#records.size,
-        embed: async (list) =>
-          (await this.#embedQueries(list, options)).map((v, i) => {
-            const q = new Float32Array(dim);
-            writeVector(v, dim, q, 0, `queries[${i}] (embedded)`, nonZero);
-            return q;
-          }),
-        nearest: (queries, n) => {
-          const flat = new Float32Array(queries.length * dim);
-          queries.forEach((q, i) => flat.set(q, i * dim));
-          return exact
-            ? queries.map((q) => core.search(q, 1, n, ef, allowed, true)[0]!)
-            : core.search(flat, queries.length, n, Math.max(ef, n), allowed, false);
-        },
-        distancesTo: (query, labels) => {
-          const words = new Uint32Array(Math.max(1, Math.ceil(core.size / 32)));
-          for (const label of labels) words[label >>> 5]! |= 1 << (label & 31);
-          const hits = core.search(query, 1, labels.length, ef, { words, count: labels.length }, true)[0]!;
-          return new Map(Array.from(hits.labels, (label, i) => [label, hits.distances[i]!]));
-        },
-        hit: (label, distance, score, ranks) => ({ ...this.#hit(label, distance, score), ranks }),
-      },
-      texts,
-      mode,
-      textWeight,
-    );
-  }
-
-  /** Embeds text queries (validating the search options first, so a bad option fails before the model runs). */
-  async #embedQueries(texts: readonly string[], options: SearchOptions): Promise<Float32Array[]> {
-    checkObject(options, 'search options');
-    checkKnownKeys(options, SEARCH_KEYS, 'search options');
-    if (this.#text === undefined) {
-      throw new InvalidArgumentError('text queries need an embedder: create the database with { embedder } (or open it with one)');
-    }
-    return this.#text.embed(texts);
-  }
-
-  /** Serialises and writes a snapshot to `target` (caller holds the queue). */
-  async #saveTo(core: CoreIndex, target: string): Promise<void> {
+  /** Runs `fn` after every earlier call has finished (calls never interleave). */
+  #exclusive<T>(method: string, fn: (db: DbState) => T | Promise<T>): Promise<T> {
+    let db: DbState;
     try {
-      const adapter = await openStorage(target);
-      const settings: TextSettings = {
-        storeText: this.#storeText,
-        ...(this.#text === undefined ? {} : { embedder: this.#text.info }),
-        textIndex: this.#lexical?.settings ?? false,
-        ...(this.#lexical === undefined ? {} : { textPostings: this.#lexical.stored() }),
-      };
-      const bytes = core.serialize(this.#records.encode(core.size, settings));
-      await adapter.write(bytes);
-      this.#logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
+      db = this.#live(method);
     } catch (e) {
-      throw asTypedError(e, `cannot save to ${target}`); // e.g. the snapshot's copy out of wasm memory failing
+      return Promise.reject(e);
     }
+    const run = this.#queue.then(() => fn(db));
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
-
-  /** Records a change: with autosave on, (re)starts the debounce timer. */
-  #changed(): void {
-    if (this.#autosaveMs === undefined || this.#closing) return;
-    clearTimeout(this.#autosaveTimer);
-    this.#autosaveTimer = setTimeout(() => {
-      this.#autosaveTimer = undefined;
-      this.save().catch((e: unknown) => this.#logger.error(`autosave to ${this.#storage} failed: ${String(e)}`));
-    }, this.#autosaveMs);
-    // In Node, a pending autosave must not keep the process alive (close() flushes it).
-    (this.#autosaveTimer as { unref?: () => void }).unref?.();
-  }
-
-  /** Tombstones the live records among `ids` (already validated); returns how many. */
-  #deleteIds(core: CoreIndex, ids: readonly string[]): number {
-    let deleted = 0;
-    for (const id of ids) {
-      const label = this.#records.labelOf(id);
-      if (label === undefined) continue;
-      core.markDeleted(label);
-      this.#records.remove(id);
-      this.#lexical?.remove(label);
-      deleted++;
-    }
-    if (deleted > 0) this.#changed();
-    return deleted;
-  }
-
-  #searchParams(core: CoreIndex, searchOptions: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined; textWeight: number } {
-    const options = readOptions<SearchOptions>(searchOptions, SEARCH_KEYS, 'search options');
-    const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
-    const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, MAX_K);
-    const exact = checkBoolean(options.exact, 'exact', false);
-    const textWeight = checkTextWeight(options.textWeight);
-    const allowed = options.filter === undefined ? undefined : this.#filters.bitset(options.filter, this.#records, core.size);
-    return { k, ef, exact, allowed, textWeight };
-  }
-
-  #searchMany(core: CoreIndex, queries: Float32Array, nq: number, options: SearchOptions): SearchHit[][] {
-    const { k, ef, exact, allowed } = this.#searchParams(core, options);
-    const matching = allowed?.count ?? this.#records.size;
-    if (matching === 0) return Array.from({ length: nq }, () => []);
-    const kk = Math.min(k, matching); // a huge k returns every matching record
-    // An exact batch runs query by query, but its answer is as large: same limit, so that `exact` never decides success.
-    if (exact) searchScratchBytes(nq, core.dim, kk, allowed?.words.length ?? 0);
-    const perQuery = exact
-      ? Array.from({ length: nq }, (_, i) => core.search(queries.subarray(i * core.dim, (i + 1) * core.dim), 1, kk, ef, allowed, true)[0]!)
-      : core.search(queries, nq, kk, Math.max(ef, kk), allowed, false);
-    return perQuery.map((hits) => this.#toHits(hits.labels, hits.distances));
-  }
-
-  #toHits(labels: Uint32Array, distances: Float32Array): SearchHit[] {
-    const out: SearchHit[] = new Array(labels.length);
-    const l2 = this.#metric === 'l2';
-    for (let i = 0; i < labels.length; i++) {
-      const distance = distances[i]!;
-      out[i] = this.#hit(labels[i]!, distance, l2 ? 0 - distance : 1 - distance); // 0 - d: never -0
-    }
-    return out;
-  }
-
-  /** The hit of a live label: id, the given distance and score, a copy of its metadata, its text when kept. */
-  #hit(label: number, distance: number, score: number): SearchHit {
-    const hit: SearchHit = { id: this.#records.idOf(label)!, distance, score, metadata: copyMetadata(this.#records.metadataOf(label)) };
-    const text = this.#records.textOf(label);
-    if (text !== undefined) hit.text = text;
-    return hit;
-  }
-}
-
-/** Checks the `autosave` option; returns the debounce delay in ms, or undefined when off. */
-function autosaveDelay(autosave: unknown): number | undefined {
-  if (autosave === undefined || autosave === false) return undefined;
-  if (autosave === true) return 1000;
-  const { debounceMs } = readOptions<{ debounceMs?: unknown }>(autosave, AUTOSAVE_KEYS, 'autosave');
-  return debounceMs === undefined ? 1000 : checkInt(debounceMs, 'autosave.debounceMs', 0, MAX_DEBOUNCE_MS);
 }

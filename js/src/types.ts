@@ -1,5 +1,6 @@
 /**
- * Public types of MiniVectorDB.
+ * Public types of MiniVectorDB: records, filters, searches, statistics
+ * (types only; the option types are in `option-types.ts`, re-exported here).
  *
  * Units used throughout:
  * - `distance` is lower-is-closer: `l2` squared Euclidean distance;
@@ -8,14 +9,7 @@
  * - `score` is higher-is-closer: `cosine` cosine similarity (in [−1, 1]);
  *   `ip` dot product; `l2` −distance.
  */
-import type { Embedder, EmbedderConfig } from './embed/index.js';
-import type { Logger, LogLevel } from './logger.js';
-
-/** Distance metric: `'l2'` (squared Euclidean), `'cosine'`, or `'ip'` (inner product). */
-export type Metric = 'l2' | 'cosine' | 'ip';
-
-/** Vector storage: `'none'` (float32) or `'int8'` (scalar quantization); see {@link CreateOptions.quantization}. */
-export type Quantization = 'none' | 'int8';
+import type { Metric, Quantization } from './option-types.js';
 
 /** A JSON-like value that can be stored in metadata. */
 export type MetadataValue = string | number | boolean | null | MetadataValue[] | { [key: string]: MetadataValue };
@@ -92,180 +86,12 @@ export type Filter = {
   [field: string]: FilterValue | FilterOperators | readonly Filter[] | Filter | undefined;
 };
 
-/** Options of {@link MiniVectorDB.create}. Every key is optional; unknown keys are rejected. */
-export interface CreateOptions {
-  /**
-   * Vector dimension, an integer in [1, 65536].
-   * @defaultValue the embedder's dimension; without `dim` and `embedder`, the built-in text model's (256)
-   */
-  dim?: number;
-  /** Distance metric. @defaultValue `'cosine'` with an embedder, else `'l2'` */
-  metric?: Metric;
-  /**
-   * Text embedding: `true` for the built-in `wordnet-256` model (no
-   * download), options of the ONNX embedder (e.g. `{ model: 'Xenova/all-MiniLM-L6-v2' }`,
-   * fetched from the Hugging Face hub and cached), or your own {@link Embedder}.
-   * Its description is saved in snapshots, so `open()` embeds new texts the same way.
-   * @defaultValue `true` when `dim` is not given, else none
-   */
-  embedder?: EmbedderConfig | true;
-  /** Keep each inserted `text` in its record (returned by `get()` and with hits, saved in snapshots). @defaultValue `false` */
-  storeText?: boolean;
-  /**
-   * The BM25 text index over the stored texts (and weighted metadata
-   * fields), used by `search(text, { mode: 'text' | 'hybrid' })`; kept up
-   * to date by every insert, update, delete and compaction. Needs
-   * `storeText: true`; `false` turns it off. Its settings are saved in
-   * snapshots and the postings rebuilt on open. See {@link TextIndexOptions}.
-   * @defaultValue `true` with `storeText` (k1 1.2, b 0.75, no fields), else off
-   */
-  textIndex?: TextIndexOptions | boolean;
-  /** HNSW links per node on upper layers; layer 0 keeps 2·M. Integer in [2, 1024]. @defaultValue `16` */
-  M?: number;
-  /** HNSW candidate list size while inserting (higher: better graph, slower build). @defaultValue `200` */
-  efConstruction?: number;
-  /** Default HNSW candidate list size while searching; raised to k when smaller. @defaultValue `64` */
-  efSearch?: number;
-  /** Seed (uint32) of the level generator: the same seed and inserts give the same graph. @defaultValue `1` */
-  seed?: number;
-  /**
-   * Let inserts reuse the slots of deleted and replaced records (as hnswlib's
-   * `allow_replace_deleted`): a new vector overwrites the lowest tombstone's
-   * slot, the neighbours that linked to the old node are re-linked and the
-   * new one is linked from a fresh search, so memory stays at the peak
-   * number of live records under churn. `false`: tombstones stay (routing
-   * searches, never returned) until {@link MiniVectorDB.compact}. Not saved
-   * in snapshots; `open()` takes it again. With `quantization: 'int8'` the
-   * slot's int8 codes (and float32 vector, when kept) are overwritten.
-   * @defaultValue `true`
-   */
-  reuseDeleted?: boolean;
-  /**
-   * Vector storage for the graph walk. `'int8'`: scalar quantization, one
-   * int8 code (1 byte) per value, x ≈ offset + step·code; the offsets (l2:
-   * per-dimension centre; ip/cosine: 0) and the step shared by all
-   * dimensions are learned from the first 1,024 vectors (refitted after each
-   * insert until then, and when {@link MiniVectorDB.compact} rebuilds while
-   * float32 vectors are kept); later values outside that range are clamped and
-   * counted in `stats().clippedFraction`. Searches walk the graph over the
-   * codes with integer SIMD128 kernels and re-rank with float32.
-   * @defaultValue `'none'` (float32)
-   */
-  quantization?: Quantization;
-  /**
-   * With `'int8'`: the walk hands min(efSearch, rerank·k) candidates (at
-   * least k) to the float32 re-ranking. Integer in [1, 1024].
-   * @defaultValue `4`
-   */
-  rerank?: number;
-  /**
-   * With `'int8'`: keep the float32 vectors (re-ranking, exact search,
-   * `get()`, compaction refits). `false` drops them once the quantizer is
-   * fitted (1,024 vectors): memory per vector falls from 5·dim to dim bytes,
-   * but distances, `get()` vectors and exact search are then the dequantized
-   * ones (no re-ranking), and compaction keeps the quantizer.
-   * @defaultValue `true`
-   */
-  keepFloat?: boolean;
-  /**
-   * Where {@link MiniVectorDB.save} writes: `'memory://name'` (process memory), `'file:///abs/path.mvdb'` (Node)
-   * or `'idb://name'` (IndexedDB, browsers).
-   * @defaultValue `'memory://'` followed by a unique name
-   */
-  storage?: string;
-  /**
-   * Save to `storage` automatically after changes: `{ debounceMs }` waits that
-   * long after the last insert or delete (changes in between are coalesced);
-   * `true` means `{ debounceMs: 1000 }`. Saves never overlap; `close()` writes
-   * a pending one. Failures are reported to `logger` at level error.
-   * @defaultValue off
-   */
-  autosave?: AutosaveOptions | boolean;
-  /**
-   * Destination of log messages, silent when absent: an object with `debug`,
-   * `info`, `warn` and `error` methods (InvalidArgumentError otherwise); a
-   * method that throws is ignored.
-   */
-  logger?: Logger;
-  /** Minimum level passed to `logger`: `'debug'`, `'info'`, `'warn'`, `'error'` or `'silent'`. @defaultValue `'warn'` */
-  logLevel?: LogLevel;
-  /** Custom hosting of the WebAssembly binary (CDN, CSP): its URL, or its bytes (one of them). */
-  wasm?: WasmSource;
-}
-
-/**
- * Options of the BM25 text index ({@link CreateOptions.textIndex}). Scores
- * follow Okapi BM25 (Robertson & Zaragoza 2009) in its field-weighted form
- * BM25F (Robertson, Zaragoza & Taylor 2004): per document, term frequencies
- * and length are sums over its fields weighted by `fields`, the text having
- * weight 1. Texts and fields are analysed by {@link tokenize}.
- */
-export interface TextIndexOptions {
-  /** Term-frequency saturation, a number in [0, 1000]. @defaultValue `1.2` */
-  k1?: number;
-  /** Length normalisation, a number in [0, 1] (0: none, 1: full). @defaultValue `0.75` */
-  b?: number;
-  /**
-   * Metadata dot paths whose string values (or arrays of strings) are
-   * indexed too, each with a weight in (0, 1000] relative to the text's 1,
-   * e.g. `{ name: 3 }` so a package name counts three times. At most 16.
-   * @defaultValue `{}`
-   */
-  fields?: Record<string, number>;
-}
-
 /**
  * How a search ranks records: `'vector'` by the embedding's distance (HNSW
  * or exact), `'text'` by BM25 over the text index, `'hybrid'` by reciprocal
  * rank fusion of both lists (see {@link SearchOptions.textWeight}).
  */
 export type SearchMode = 'vector' | 'text' | 'hybrid';
-
-/** Where the `.wasm` comes from when the default (next to the package's JS) does not fit. */
-export interface WasmSource {
-  /** Absolute URL of `minivectordb_core.wasm`. */
-  url?: string | URL;
-  /** The bytes of `minivectordb_core.wasm`. */
-  binary?: ArrayBuffer | Uint8Array;
-}
-
-/** Automatic saving after changes. */
-export interface AutosaveOptions {
-  /** Milliseconds to wait after the last change before saving, 0 – 3,600,000. @defaultValue `1000` */
-  debounceMs?: number;
-}
-
-/** Options of {@link MiniVectorDB.open}. */
-export interface OpenOptions {
-  /**
-   * The embedder for texts: an {@link Embedder}, or ONNX embedder options.
-   * Options are completed by what the snapshot records (model id and
-   * revision unless you set `model`, `modelPath` or `modelUrl`; pooling,
-   * normalisation, `maxLength`), but every location — `modelPath`,
-   * `modelUrl`, `remoteHost`, `localModelPath`, `cacheDir`, `cacheName`,
-   * `wasm.wasmPaths` — comes only from here or the defaults, never from the
-   * snapshot. Needed when the database was built with a custom embedder or a
-   * model from a folder or URL. The model is checked against the recorded
-   * one (see `embedderMismatch`); its dimension must match.
-   * @defaultValue the recorded model id from its default location
-   */
-  embedder?: EmbedderConfig;
-  /**
-   * What a model that differs from the one recorded in the snapshot (digest
-   * of its files, or id and revision; pooling, normalisation, `maxLength`)
-   * does: `'error'` throws an `EmbedderMismatchError`, `'warn'` logs a
-   * warning through the logger and uses it.
-   * @defaultValue `'error'`
-   */
-  embedderMismatch?: 'error' | 'warn';
-  /** Save back to the opened URL after changes; see {@link CreateOptions.autosave}. */
-  autosave?: AutosaveOptions | boolean;
-  /** See {@link CreateOptions.reuseDeleted}. @defaultValue `true` */
-  reuseDeleted?: boolean;
-  logger?: Logger;
-  logLevel?: LogLevel;
-  wasm?: WasmSource;
-}
 
 /** One record to insert. */
 export interface InsertItem {
@@ -423,36 +249,15 @@ export interface Stats {
   memoryBytes: number;
 }
 
-/** Where {@link MiniVectorDB.createInWorker} and {@link MiniVectorDB.openInWorker} run the database. */
-export interface WorkerOptions {
-  /**
-   * The worker to run the database in. By default the library starts a
-   * module Web Worker on its own `dist/worker/worker-entry.js` (found by
-   * Vite and webpack 5 through `new Worker(new URL(…, import.meta.url))`;
-   * in Node, a `worker_threads` worker). Give a `Worker` you started (for a
-   * Content-Security-Policy or a self-hosted copy: a module worker whose
-   * script is `import 'minivectordb/worker'`), or that script's URL (same
-   * origin). One worker holds one database; `close()` terminates it.
-   * @defaultValue the packaged worker
-   */
-  worker?: Worker | URL | string;
-  /**
-   * How long to wait for the worker's first answer (its script loaded and
-   * listening), in milliseconds, 1 – 2,147,483,647; then a TimeoutError and
-   * the worker is terminated. Creating or opening the database afterwards
-   * (loading a model, reading a snapshot) is not limited.
-   * @defaultValue `30000`
-   */
-  workerTimeoutMs?: number;
-}
-
-/**
- * Options of {@link MiniVectorDB.createInWorker}: those of
- * {@link CreateOptions} that can be structured-cloned, plus {@link WorkerOptions}.
- * A `logger` or a custom {@link Embedder} object cannot cross to the worker
- * (InvalidArgumentError); with `logLevel` the worker logs to its own console.
- */
-export type CreateInWorkerOptions = CreateOptions & WorkerOptions;
-
-/** Options of {@link MiniVectorDB.openInWorker}; see {@link CreateInWorkerOptions}. */
-export type OpenInWorkerOptions = OpenOptions & WorkerOptions;
+export type {
+  AutosaveOptions,
+  Metric,
+  Quantization,
+  CreateInWorkerOptions,
+  CreateOptions,
+  OpenInWorkerOptions,
+  OpenOptions,
+  TextIndexOptions,
+  WasmSource,
+  WorkerOptions,
+} from './option-types.js';

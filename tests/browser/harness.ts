@@ -95,12 +95,16 @@ export function spec<T>(page: Browser['page'], name: string, ...args: unknown[])
   return page.evaluate(`window.specs[${JSON.stringify(name)}](...${JSON.stringify(args)})`) as Promise<T>;
 }
 
-/** The test page of tests/browser/app, built against the package's built ESM (dist/index.js, dist/worker/worker-entry.js). */
+/** The test page of tests/browser/app, built against the package's built ESM (dist/index.js, dist/worker/index.js, dist/worker/worker-entry.js). */
 export async function buildTestApp(): Promise<string> {
   const entry = join(root, 'dist', 'index.js');
   if (!existsSync(entry)) throw new Error('dist/index.js is missing: run node scripts/build.mjs first');
   // The subpath first: an alias also matches 'minivectordb/…'.
-  return viteBuild(join(root, 'tests', 'browser', 'app'), { 'minivectordb/worker': join(root, 'dist', 'worker', 'worker-entry.js'), minivectordb: entry });
+  return viteBuild(join(root, 'tests', 'browser', 'app'), {
+    'minivectordb/worker-host': join(root, 'dist', 'worker', 'worker-entry.js'),
+    'minivectordb/worker': join(root, 'dist', 'worker', 'index.js'),
+    minivectordb: entry,
+  });
 }
 
 /** Removes a folder made by viteBuild (its parent temp folder). */

@@ -103,7 +103,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: database in a module Work
     expect(r.count).toBe(1); // failed calls changed nothing
   });
 
-  test('a worker the page started itself (a script importing minivectordb/worker), passed as { worker }', async () => {
+  test('a worker the page started itself (a script importing minivectordb/worker-host), passed as { worker }', async () => {
     const r = await spec<{ hits: Hits[]; truth: Hits[]; error: Failure }>(app.browser.page, 'ownWorker');
     expect(r.hits.map((h) => h.map((x) => x.id))).toEqual(r.truth.map((h) => h.map((x) => x.id)));
     expect(r.error).toMatchObject({ threw: true, code: 'DIMENSION_MISMATCH', isClass: true, expected: 32, actual: 2 });

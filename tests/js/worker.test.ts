@@ -107,7 +107,7 @@ describe('options that cannot cross, and the lifecycle', () => {
     await caught(() => MiniVectorDB.createInWorker({ embedder: embedder as never }), InvalidArgumentError);
     await caught(() => MiniVectorDB.createInWorker({ dim: 2, worker: 42 as never }), InvalidArgumentError);
     const e = await caught(() => MiniVectorDB.createInWorker({ dim: 0 }), InvalidArgumentError);
-    expect(e.message).toMatch(/dim must be an integer/);
+    expect(e.message).toMatch(/dim must be in \[1, 65536\], got 0/); // the core's rule (ValidateConfig), named by field
     await caught(() => MiniVectorDB.createInWorker({ dim: 2, colour: 'red' } as never), InvalidArgumentError);
   });
 
@@ -132,7 +132,7 @@ describe('options that cannot cross, and the lifecycle', () => {
     await main.close();
   });
 
-  test('a worker_threads Worker started by the caller (the package’s minivectordb/worker entry), passed as { worker }', async () => {
+  test('a worker_threads Worker started by the caller (the package’s worker script, minivectordb/worker-host), passed as { worker }', async () => {
     const { Worker } = await import('node:worker_threads');
     const { createRequire } = await import('node:module');
     const entry = createRequire(import.meta.url).resolve('minivectordb/package.json').replace(/package\.json$/, 'dist/worker/worker-entry.js');

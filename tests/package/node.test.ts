@@ -17,6 +17,7 @@ interface Out {
   textHits: string[];
   textInfo: { dim: number; metric: string };
   sameInWorker: boolean;
+  workerSize: number;
   workerError: string;
   resolved: string;
 }
@@ -30,7 +31,7 @@ describe('installed package in Node', () => {
 
   test('the tarball holds the built package and no sources', () => {
     const files = spawnSync('tar', ['tzf', inject('tarball')], { encoding: 'utf8' }).stdout.split('\n');
-    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/worker/worker-entry.js', 'dist/index.d.ts', 'dist/wasm/minivectordb_core.wasm', 'dist/models/wordnet-256/onnx/model.onnx', 'dist/models/wordnet-256/tokenizer.json']) {
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/worker/index.js', 'dist/worker/worker-entry.js', 'dist/index.d.ts', 'dist/wasm/minivectordb_core.wasm', 'dist/models/wordnet-256/onnx/model.onnx', 'dist/models/wordnet-256/tokenizer.json']) {
       expect(files).toContain(`package/${f}`);
     }
     expect(files.filter((f) => /^package\/(js|wasm|tests|scripts|bench)\//.test(f))).toEqual([]);
@@ -52,6 +53,7 @@ describe('installed package in Node', () => {
       expect(out.textInfo).toEqual({ dim: 256, metric: 'cosine' });
       expect(out.textHits[0]).toBe('bike');
       expect(out.sameInWorker).toBe(true);
+      expect(out.workerSize).toBe(out.size);
       expect(out.workerError).toBe('true:DIMENSION_MISMATCH:16:3');
     });
   }

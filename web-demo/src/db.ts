@@ -1,20 +1,21 @@
 /**
  * The demo's one door to the database, which runs in a module Web Worker
- * (`MiniVectorDB.createInWorker` / `openInWorker`: comlink under the hood) so
- * that embedding tens of thousands of texts never blocks the page. The rest
- * of the demo talks to {@link DemoDb} only.
+ * (`createInWorker` / `openInWorker` of `minivectordb/worker`: comlink under
+ * the hood) so that embedding tens of thousands of texts never blocks the
+ * page. The rest of the demo talks to {@link DemoDb} only.
  */
-import { MiniVectorDB, type CreateInWorkerOptions, type OpenInWorkerOptions, type WorkerMiniVectorDB } from 'minivectordb';
+import { MiniVectorDB } from 'minivectordb';
+import { createInWorker, openInWorker, type CreateInWorkerOptions, type OpenInWorkerOptions, type WorkerMiniVectorDB } from 'minivectordb/worker';
 
-/** A database in a worker: MiniVectorDB's methods, all async; `close()` also ends the worker. */
+/** A database in a worker: the VectorDatabase interface of MiniVectorDB; `close()` also ends the worker. */
 export type DemoDb = WorkerMiniVectorDB;
 
 export function createDb(options: CreateInWorkerOptions): Promise<DemoDb> {
-  return MiniVectorDB.createInWorker(options);
+  return createInWorker(options);
 }
 
 export function openDb(url: string, options: OpenInWorkerOptions = {}): Promise<DemoDb> {
-  return MiniVectorDB.openInWorker(url, options);
+  return openInWorker(url, options);
 }
 
 /** Deletes a saved snapshot (IndexedDB is shared by the page and its workers). */

@@ -3,69 +3,51 @@
  * transfer handler keeps only `name`, `message` and `stack`, so a
  * `DimensionMismatchError` thrown in the worker would arrive as a plain
  * `Error`. This wraps that handler (on both sides): a {@link MiniVectorDBError}
- * travels as a key of its class, its code and own fields and is re-created on the
- * other side as an instance of the same class; every other thrown value is
- * left to Comlink's handler.
+ * travels as the key of its class in the catalogue's table (`ERROR_KINDS`),
+ * its code and own fields, and is re-created on the other side as an
+ * instance of the same class; every other thrown value is left to Comlink's
+ * handler.
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { ModelLoadError } from '../embed/errors.js';
-import {
-  ClosedError,
-  DimensionMismatchError,
-  EmbedderMismatchError,
-  InvalidArgumentError,
-  LimitExceededError,
-  MiniVectorDBError,
-  NotFoundError,
-  OutOfMemoryError,
-  SnapshotError,
-  StorageError,
-  TimeoutError,
-  type ErrorCode,
-} from '../errors.js';
+import { ERROR_KINDS, MiniVectorDBError, type ErrorCode, type ErrorKind } from '../errors.js';
 
-/**
- * Every class of the catalogue under a stable key, most derived first (the
- * first `instanceof` match names the class: constructor names are mangled
- * by minifiers, differently in the page's and the worker's bundles).
- */
-const CLASSES: [string, { prototype: MiniVectorDBError; name: string }][] = [
-  ['ModelLoadError', ModelLoadError],
-  ['DimensionMismatchError', DimensionMismatchError],
-  ['EmbedderMismatchError', EmbedderMismatchError],
-  ['LimitExceededError', LimitExceededError],
-  ['InvalidArgumentError', InvalidArgumentError],
-  ['OutOfMemoryError', OutOfMemoryError],
-  ['SnapshotError', SnapshotError],
-  ['StorageError', StorageError],
-  ['ClosedError', ClosedError],
-  ['NotFoundError', NotFoundError],
-  ['TimeoutError', TimeoutError],
-  ['MiniVectorDBError', MiniVectorDBError],
-];
+/** The catalogue's classes, and the one subclass of the embedding module. */
+const KINDS: Record<string, ErrorKind> = { ...ERROR_KINDS, ModelLoadError };
 
-/** Own fields carried besides message and stack (`expected`/`actual`, `file`/`source`/`status`, `id`, `recorded`/`supplied`/`differences`, `limit`/`max`, `timeoutMs`). */
-const FIELDS = ['expected', 'actual', 'file', 'source', 'status', 'id', 'recorded', 'supplied', 'differences', 'limit', 'max', 'timeoutMs'] as const;
+/** The key of each class by its prototype: the nearest one on an error's prototype chain names it. */
+const KIND_OF = new Map<object, string>(Object.entries(KINDS).map(([kind, cls]) => [cls.prototype, kind]));
+
+/** Own fields that are not the class's data (`name` and `code` travel on their own, `cause` may not clone). */
+const NOT_FIELDS = new Set(['name', 'code', 'message', 'stack', 'cause']);
 
 /** A {@link MiniVectorDBError} as structured-cloneable data. */
 interface WireError {
   mvdbError: true;
-  /** Key of the class in {@link CLASSES}. */
+  /** Key of the class in {@link KINDS}. */
   kind: string;
   code: ErrorCode;
   message: string;
   stack: string | undefined;
+  /** The error's own data fields (`expected`/`actual`, `file`/`source`/`status`, `id`, …). */
   fields: Record<string, unknown>;
 }
 
 /** The serialised form of a thrown value in Comlink's protocol. */
 type ThrowValue = { value: unknown };
 
+function kindOf(e: MiniVectorDBError): string {
+  for (let p = Object.getPrototypeOf(e) as object | null; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    const kind = KIND_OF.get(p);
+    if (kind !== undefined) return kind;
+  }
+  return 'MiniVectorDBError';
+}
+
 function toWire(e: MiniVectorDBError): WireError {
   const fields: Record<string, unknown> = {};
-  for (const f of FIELDS) if (Object.hasOwn(e, f)) fields[f] = (e as unknown as Record<string, unknown>)[f];
-  const kind = CLASSES.find(([, cls]) => e instanceof (cls as unknown as typeof MiniVectorDBError))![0];
-  return { mvdbError: true, kind, code: e.code, message: e.message, stack: e.stack, fields };
+  for (const f of Object.keys(e)) if (!NOT_FIELDS.has(f)) fields[f] = (e as unknown as Record<string, unknown>)[f];
+  return { mvdbError: true, kind: kindOf(e), code: e.code, message: e.message, stack: e.stack, fields };
 }
 
 /**
@@ -73,9 +55,9 @@ function toWire(e: MiniVectorDBError): WireError {
  * the stack is the worker's (where it was thrown).
  */
 function fromWire(w: WireError): MiniVectorDBError {
-  const [kind, cls] = CLASSES.find(([key]) => key === w.kind) ?? ['MiniVectorDBError', MiniVectorDBError];
+  const kind = Object.hasOwn(KINDS, w.kind) ? w.kind : 'MiniVectorDBError';
   const e = new Error(w.message);
-  Object.setPrototypeOf(e, cls.prototype);
+  Object.setPrototypeOf(e, KINDS[kind]!.prototype);
   Object.defineProperties(e, {
     name: { value: kind, writable: true, configurable: true, enumerable: true }, // as a local instance's (each class sets its name literally)
     code: { value: w.code, enumerable: true },

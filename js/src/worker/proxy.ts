@@ -1,33 +1,19 @@
 /**
- * The main-thread side of a database in a worker: {@link WorkerMiniVectorDB}
- * mirrors {@link MiniVectorDB}'s methods, each one a Comlink call into the
- * worker (`host.ts`), so embedding, inserting and searching never block the
+ * The page side of a database in a worker: {@link WorkerMiniVectorDB}
+ * implements {@link VectorDatabase}, its remote methods generated from the
+ * table in `methods.ts`, each one a Comlink call into the worker
+ * (`host.ts`), so embedding, inserting and searching never block the
  * calling thread.
  */
 import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
-import { ClosedError, InvalidArgumentError, TimeoutError } from '../errors.js';
-import type {
-  CreateInWorkerOptions,
-  Filter,
-  InsertItem,
-  InsertManyOptions,
-  UpdateChanges,
-  InsertManyResult,
-  Metric,
-  OpenInWorkerOptions,
-  SearchHit,
-  SearchOptions,
-  Stats,
-  StoredRecord,
-} from '../types.js';
 import { checkInt, describe, readError } from '../check.js';
+import { ClosedError, InvalidArgumentError, TimeoutError } from '../errors.js';
+import type { CreateInWorkerOptions, OpenInWorkerOptions } from '../option-types.js';
+import type { InsertItem, Metric, Stats } from '../types.js';
+import type { VectorDatabase } from '../vector-database.js';
 import { installErrorTransfer } from './errors-transfer.js';
-import type { DatabaseHost, HostInfo } from './host.js';
+import { METHOD_SPECS, type HostApi, type HostState, type RemoteMethod, type Sent } from './methods.js';
 import { spawnWorker, type SpawnedWorker } from './spawn.js';
-import { packItems, packVectors } from './transfer.js';
-
-type Query = string | Float32Array | ArrayLike<number>;
-type ProgressCallback = NonNullable<InsertManyOptions['onProgress']>;
 
 /** Default of `workerTimeoutMs`: how long the worker may take to answer its first message. */
 const WORKER_TIMEOUT_MS = 30_000;
@@ -79,14 +65,14 @@ function readSendable(options: CreateInWorkerOptions | OpenInWorkerOptions, what
  * Waits for the worker's first answer (`DatabaseHost.ready`), at most `timeoutMs`.
  * @throws TimeoutError when it does not come in time (a script that never listens or never loads).
  */
-async function handshake(remote: Remote<DatabaseHost>, worker: SpawnedWorker, timeoutMs: number): Promise<void> {
+async function handshake(remote: Remote<HostApi>, worker: SpawnedWorker, timeoutMs: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
           new TimeoutError(
-            `the database worker did not answer within ${timeoutMs} ms (check that its script imports minivectordb/worker, and the Content-Security-Policy worker-src); raise workerTimeoutMs for a slow network`,
+            `the database worker did not answer within ${timeoutMs} ms (check that its script imports minivectordb/worker-host, and the Content-Security-Policy worker-src); raise workerTimeoutMs for a slow network`,
             timeoutMs,
           ),
         ),
@@ -98,11 +84,6 @@ async function handshake(remote: Remote<DatabaseHost>, worker: SpawnedWorker, ti
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Marks `buffers` to be moved with `value` (Comlink keys them by the value, so a string or number goes unmarked). */
-function moved<T>(value: T, buffers: ArrayBuffer[]): T {
-  return buffers.length === 0 ? value : transfer(value, buffers);
 }
 
 /** What postMessage threw while cloning a message: a function, a class instance, or a getter or Proxy trap that throws. */
@@ -140,39 +121,56 @@ function cloneError(e: unknown, method: string): unknown {
 }
 
 /**
- * A {@link MiniVectorDB} running in a module Web Worker (in Node, a
- * `worker_threads` worker), made by {@link MiniVectorDB.createInWorker} or
- * {@link MiniVectorDB.openInWorker}. Methods mirror MiniVectorDB's, with the
- * same arguments, results and typed errors (re-created on this thread with
- * the same class, `code` and fields); every one returns a Promise and runs in
- * the worker, one at a time in call order.
+ * A database running in a module Web Worker (in Node, a `worker_threads`
+ * worker), made by `createInWorker` / `openInWorker` of `minivectordb/worker`
+ * (or {@link MiniVectorDB.createInWorker}). It implements
+ * {@link VectorDatabase} as {@link MiniVectorDB} does, with the same
+ * arguments, results and typed errors (re-created on this thread with the
+ * same class, `code` and fields); every call runs in the worker, one at a
+ * time in call order.
+ *
+ * `size` and `stats()` are synchronous, as on the page: the worker sends the
+ * database's {@link Stats} with every result, so they are those after the
+ * last call that completed (exact once every call made so far has been awaited).
  *
  * Vectors cross as transferables: the `Float32Array`s you pass are copied
  * once into a fresh buffer that is moved (not cloned) to the worker — your
- * arrays stay usable — and `get()`'s vector is moved back. Differences from
- * MiniVectorDB: no `size` getter (use `count()`); `dim` and `metric` are
- * known from creation. As on the page, an `onProgress` callback that throws
- * does not abort `insertMany` (the worker logs it at warn). `close()` closes
- * the database and terminates the worker.
+ * arrays stay usable — and `get()`'s vector is moved back. As on the page,
+ * an `onProgress` callback that throws does not abort `insertMany` (the
+ * worker logs it at warn). `close()` closes the database and terminates the worker.
  */
-export class WorkerMiniVectorDB {
-  #remote: Remote<DatabaseHost>;
+export class WorkerMiniVectorDB implements VectorDatabase {
+  #remote: Remote<HostApi>;
   #worker: SpawnedWorker;
-  #info: HostInfo;
+  #stats: Stats;
   #closed: Promise<void> | undefined;
 
-  private constructor(remote: Remote<DatabaseHost>, worker: SpawnedWorker, info: HostInfo) {
+  private constructor(remote: Remote<HostApi>, worker: SpawnedWorker, state: HostState) {
     this.#remote = remote;
     this.#worker = worker;
-    this.#info = info;
+    this.#stats = state.stats;
   }
 
-  /** @internal Use {@link MiniVectorDB.createInWorker}. */
+  /** The remote methods, one per entry of the table: each sends its arguments as the entry says and records the stats sent back. */
+  static {
+    for (const method of Object.keys(METHOD_SPECS) as RemoteMethod[]) {
+      const spec = METHOD_SPECS[method];
+      Object.defineProperty(WorkerMiniVectorDB.prototype, method, {
+        configurable: true,
+        writable: true,
+        value: function (this: WorkerMiniVectorDB, ...args: unknown[]): Promise<unknown> {
+          return this.#call(method, args, spec.send);
+        },
+      });
+    }
+  }
+
+  /** @internal Use `createInWorker` of `minivectordb/worker`. */
   static create(options: CreateInWorkerOptions): Promise<WorkerMiniVectorDB> {
     return WorkerMiniVectorDB.#start(options, 'createInWorker options', (remote, sent) => remote.create(sent));
   }
 
-  /** @internal Use {@link MiniVectorDB.openInWorker}. */
+  /** @internal Use `openInWorker` of `minivectordb/worker`. */
   static open(url: string, options: OpenInWorkerOptions): Promise<WorkerMiniVectorDB> {
     if (typeof url !== 'string') return Promise.reject(new InvalidArgumentError(`url must be a string, got ${describe(url)}`));
     return WorkerMiniVectorDB.#start(options, 'openInWorker options', (remote, sent) => remote.open(url, sent));
@@ -181,16 +179,16 @@ export class WorkerMiniVectorDB {
   static async #start(
     options: CreateInWorkerOptions | OpenInWorkerOptions,
     what: string,
-    init: (remote: Remote<DatabaseHost>, sent: Record<string, unknown>) => Promise<HostInfo>,
+    init: (remote: Remote<HostApi>, sent: Record<string, unknown>) => Promise<HostState>,
   ): Promise<WorkerMiniVectorDB> {
     const { sent, worker: source, timeoutMs } = sendableOptions(options, what);
     installErrorTransfer();
     const worker = await spawnWorker(source as CreateInWorkerOptions['worker']);
-    const remote = wrap<DatabaseHost>(sendChecked(worker.endpoint));
+    const remote = wrap<HostApi>(sendChecked(worker.endpoint));
     try {
       await handshake(remote, worker, timeoutMs);
-      const info = await Promise.race([init(remote, sent), worker.failed]);
-      return new WorkerMiniVectorDB(remote, worker, info);
+      const state = await Promise.race([init(remote, sent), worker.failed]);
+      return new WorkerMiniVectorDB(remote, worker, state);
     } catch (e) {
       remote[releaseProxy]();
       worker.terminate();
@@ -198,103 +196,33 @@ export class WorkerMiniVectorDB {
     }
   }
 
+  /** Number of live records, after the last completed call. */
+  get size(): number {
+    this.#check('size');
+    return this.#stats.count;
+  }
+
   /** Vector dimension. */
   get dim(): number {
     this.#check('dim');
-    return this.#info.dim;
+    return this.#stats.dim;
   }
 
   /** Distance metric. */
   get metric(): Metric {
     this.#check('metric');
-    return this.#info.metric;
+    return this.#stats.metric;
+  }
+
+  /** Counters and configuration after the last completed call (a copy); see {@link Stats}. */
+  stats(): Stats {
+    this.#check('stats');
+    return { ...this.#stats };
   }
 
   /** See {@link MiniVectorDB.insert}. */
   async insert(item: InsertItem): Promise<void> {
     await this.insertMany([item]);
-  }
-
-  /** See {@link MiniVectorDB.insertMany}; `onProgress` is called on this thread (through a Comlink proxy). */
-  insertMany(items: readonly InsertItem[], options?: InsertManyOptions): Promise<InsertManyResult> {
-    return this.#call('insertMany', (r) => {
-      const packed = Array.isArray(items) ? packItems(items) : { items, transfer: [] };
-      // Comlink proxies only top-level arguments: the callback goes as its own.
-      const onProgress = (options as { onProgress?: unknown } | undefined)?.onProgress;
-      if (typeof onProgress !== 'function') return r.insertMany(moved(packed.items as InsertItem[], packed.transfer), options);
-      const { onProgress: _callback, ...rest } = options!;
-      return r.insertMany(moved(packed.items as InsertItem[], packed.transfer), rest, proxy(onProgress as ProgressCallback));
-    });
-  }
-
-  /** See {@link MiniVectorDB.update}; a `Float32Array` vector is copied, then moved. */
-  update(id: string, changes: UpdateChanges): Promise<void> {
-    return this.#call('update', (r) => {
-      const vector = (changes as { vector?: unknown } | null | undefined)?.vector;
-      if (!(vector instanceof Float32Array)) return r.update(id, changes);
-      const { values, transfer: buffers } = packVectors([vector]);
-      return r.update(id, moved({ ...changes, vector: values[0] as Float32Array }, buffers));
-    });
-  }
-
-  /** See {@link MiniVectorDB.search}. */
-  search(query: Query, options?: SearchOptions): Promise<SearchHit[]> {
-    return this.#call('search', (r) => {
-      const { values, transfer: buffers } = packVectors([query]);
-      return r.search(moved(values[0] as Query, buffers), options);
-    });
-  }
-
-  /** See {@link MiniVectorDB.searchBatch}. */
-  searchBatch(queries: readonly Query[] | Float32Array, options?: SearchOptions): Promise<SearchHit[][]> {
-    return this.#call('searchBatch', (r) => {
-      if (!Array.isArray(queries)) {
-        const { values, transfer: buffers } = packVectors([queries]);
-        return r.searchBatch(moved(values[0] as Float32Array, buffers), options);
-      }
-      const { values, transfer: buffers } = packVectors(queries as readonly Query[]);
-      return r.searchBatch(moved(values, buffers), options);
-    });
-  }
-
-  /** See {@link MiniVectorDB.get}; the vector is moved from the worker. */
-  get(id: string): Promise<StoredRecord | undefined> {
-    return this.#call('get', (r) => r.get(id));
-  }
-
-  /** See {@link MiniVectorDB.delete}. */
-  delete(id: string): Promise<boolean> {
-    return this.#call('delete', (r) => r.delete(id));
-  }
-
-  /** See {@link MiniVectorDB.deleteMany}. */
-  deleteMany(ids: readonly string[]): Promise<number> {
-    return this.#call('deleteMany', (r) => r.deleteMany(ids));
-  }
-
-  /** See {@link MiniVectorDB.deleteByFilter}. */
-  deleteByFilter(filter: Filter): Promise<number> {
-    return this.#call('deleteByFilter', (r) => r.deleteByFilter(filter));
-  }
-
-  /** See {@link MiniVectorDB.count}. */
-  count(filter?: Filter): Promise<number> {
-    return this.#call('count', (r) => r.count(filter));
-  }
-
-  /** See {@link MiniVectorDB.compact}. */
-  compact(): Promise<number> {
-    return this.#call('compact', (r) => r.compact());
-  }
-
-  /** See {@link MiniVectorDB.save}; the worker writes (IndexedDB is shared with the page's origin). */
-  save(url?: string): Promise<void> {
-    return this.#call('save', (r) => r.save(url));
-  }
-
-  /** See {@link MiniVectorDB.stats}. */
-  stats(): Promise<Stats> {
-    return this.#call('stats', (r) => r.stats());
   }
 
   /**
@@ -314,7 +242,7 @@ export class WorkerMiniVectorDB {
     return this.#closed;
   }
 
-  /** `await using db = await MiniVectorDB.createInWorker(…)` closes the database and the worker at scope exit. */
+  /** `await using db = await createInWorker(…)` closes the database and the worker at scope exit. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -323,18 +251,26 @@ export class WorkerMiniVectorDB {
     if (this.#closed !== undefined) throw new ClosedError(method);
   }
 
-  async #call<T>(method: string, fn: (remote: Remote<DatabaseHost>) => Promise<T>): Promise<T> {
+  async #call(method: RemoteMethod, args: unknown[], send: ((args: unknown[]) => Sent) | undefined): Promise<unknown> {
     this.#check(method);
-    let call: Promise<T>;
+    let call: Promise<{ value: unknown; stats: Stats | undefined }>;
     try {
-      call = fn(this.#remote); // reads the arguments here (packing vectors): a getter that throws is a bad argument
+      // Reads the arguments here (packing vectors): a getter that throws is a bad argument.
+      const sent = send === undefined ? { args, transfer: [] } : send(args);
+      const moved = sent.transfer.length === 0 ? sent.args : transfer(sent.args, sent.transfer);
+      call = sent.callback === undefined ? this.#remote.call(method, moved) : this.#remote.call(method, moved, proxy(sent.callback));
     } catch (e) {
       throw readError(e, `${method}() arguments`);
     }
     try {
-      return await Promise.race([call, this.#worker.failed]);
+      const reply = await Promise.race([call, this.#worker.failed]);
+      if (reply.stats !== undefined) this.#stats = reply.stats;
+      return reply.value;
     } catch (e) {
       throw cloneError(e, method);
     }
   }
 }
+
+/** The remote methods, generated in the class's static block from the table in `methods.ts`. */
+export interface WorkerMiniVectorDB extends Pick<VectorDatabase, RemoteMethod> {}

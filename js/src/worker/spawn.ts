@@ -9,10 +9,10 @@
  *   from the CommonJS bundle, whose `import.meta.url` is `dist/wasm/load.js`:
  *   hence the `../worker/` path, right from both places).
  * - Custom hosting (CSP, CDN): the caller's own `Worker`, or the URL of a
- *   module worker script that imports `minivectordb/worker`.
+ *   module worker script that imports `minivectordb/worker-host`.
  */
 import type { Endpoint } from 'comlink';
-import { isNode } from '../embed/model-loader.js';
+import { isNode } from '../platform.js';
 import { InvalidArgumentError, MiniVectorDBError } from '../errors.js';
 import { describe } from '../check.js';
 import { nodeEndpoint, type NodeMessagePort } from './node-endpoint.js';

@@ -68,7 +68,7 @@ export const workerSpecs = {
     return out;
   },
 
-  /** A worker started by the page (self-hosted script importing minivectordb/worker), passed as { worker }. */
+  /** A worker started by the page (self-hosted script importing minivectordb/worker-host), passed as { worker }. */
   async ownWorker() {
     const worker = new Worker(new URL('./db-worker.js', import.meta.url), { type: 'module' });
     const db = await MiniVectorDB.createInWorker({ dim: DIM, worker });

@@ -25,7 +25,7 @@ function bruteForceIds(data, q, k) {
     .map((h) => `v${h.i}`);
 }
 
-async function run(MiniVectorDB, DimensionMismatchError) {
+async function run(MiniVectorDB, DimensionMismatchError, openInWorker = (url) => MiniVectorDB.openInWorker(url)) {
   const rng = mulberry32(11);
   const dim = 16;
   const data = Array.from({ length: 500 }, () => Float32Array.from({ length: dim }, () => rng() * 2 - 1));
@@ -62,7 +62,8 @@ async function run(MiniVectorDB, DimensionMismatchError) {
 
     // The same database in a worker_threads worker (createInWorker), opened
     // from the file saved above: the same filtered answers.
-    const inWorker = await MiniVectorDB.openInWorker(url);
+    const inWorker = await openInWorker(url);
+    const workerSize = inWorker.size; // synchronous, as on the page
     const workerHits = [];
     for (const q of queries) workerHits.push(await inWorker.search(q, { k: 5, filter: { even: true } }));
     let workerError = '';
@@ -75,6 +76,7 @@ async function run(MiniVectorDB, DimensionMismatchError) {
 
     return {
       sameInWorker: JSON.stringify(workerHits) === JSON.stringify(hnsw),
+      workerSize,
       workerError,
       size,
       saved,

@@ -1,0 +1,117 @@
+/**
+ * Reading the options of `create()` and `open()`: known keys, types and
+ * shapes, each option read once. Ranges of the index configuration (dim, M,
+ * efConstruction, efSearch, rerank) are the core's rule (`ValidateConfig`,
+ * whose message names the field): they are not restated here.
+ * @internal
+ */
+import { checkBoolean, checkInt, describe, readOptions } from '../check.js';
+import type { EmbedderConfig } from '../embed/index.js';
+import { InvalidArgumentError } from '../errors.js';
+import { checkTextIndexOption, type TextIndexSettings } from '../lexical/text-index.js';
+import { gateLogger, type Logger } from '../logger.js';
+import type { CreateOptions, OpenOptions, WasmSource } from '../option-types.js';
+import { checkStorageUrl } from '../storage/index.js';
+import type { Metric, Quantization } from '../types.js';
+import { checkLogging, checkQuantization, checkUint32, checkWasmSource } from '../validate.js';
+
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm'] as const;
+const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm'] as const;
+const AUTOSAVE_KEYS = ['debounceMs'] as const;
+const METRICS: readonly Metric[] = ['l2', 'cosine', 'ip'];
+/** Longest autosave delay accepted, in milliseconds (one hour): a timer, not an index setting, so TypeScript's rule. */
+const MAX_DEBOUNCE_MS = 3_600_000;
+
+let memoryCounter = 0;
+
+/** The index configuration as the core takes it (names; the core checks the ranges). */
+export interface IndexSettings {
+  /** Undefined when the embedder gives it. */
+  dim: number | undefined;
+  metric: Metric;
+  M: number;
+  efConstruction: number;
+  efSearch: number;
+  seed: number;
+  quantization: Quantization;
+  rerank: number;
+  keepFloat: boolean;
+}
+
+/** What both `create()` and `open()` take: logging, the wasm source, autosave and slot reuse. */
+export interface CommonSettings {
+  logger: Logger;
+  wasm: WasmSource | undefined;
+  autosaveMs: number | undefined;
+  reuseDeleted: boolean;
+}
+
+export interface CreateSettings extends CommonSettings {
+  index: IndexSettings;
+  /** The embedder to load, or undefined for a vectors-only database. */
+  embedder: EmbedderConfig | true | undefined;
+  storeText: boolean;
+  textIndex: TextIndexSettings | undefined;
+  storage: string;
+}
+
+export interface OpenSettings extends CommonSettings {
+  embedder: EmbedderConfig | undefined;
+  embedderMismatch: 'error' | 'warn';
+}
+
+/** Checks the options of `create()` (before anything loads). */
+export function readCreateOptions(createOptions: unknown): CreateSettings {
+  const options = readOptions<CreateOptions>(createOptions, CREATE_KEYS, 'create options');
+  const embedder = options.embedder ?? (options.dim === undefined ? true : undefined);
+  const dim = options.dim === undefined ? undefined : checkUint32(options.dim, 'dim');
+  const metric = options.metric ?? (embedder === undefined ? 'l2' : 'cosine');
+  if (!METRICS.includes(metric)) throw new InvalidArgumentError(`metric must be 'l2', 'cosine' or 'ip', got ${describe(metric)}`);
+  const storeText = checkBoolean(options.storeText, 'storeText', false);
+  const textIndex = checkTextIndexOption(options.textIndex, storeText);
+  const index: IndexSettings = {
+    dim,
+    metric,
+    M: checkUint32(options.M ?? 16, 'M'),
+    efConstruction: checkUint32(options.efConstruction ?? 200, 'efConstruction'),
+    efSearch: checkUint32(options.efSearch ?? 64, 'efSearch'),
+    seed: checkUint32(options.seed ?? 1, 'seed'),
+    ...checkQuantization(options),
+  };
+  const storage = checkStorageUrl(options.storage ?? `memory://db-${++memoryCounter}`);
+  return {
+    index,
+    embedder: embedder as EmbedderConfig | true | undefined,
+    storeText,
+    textIndex,
+    storage,
+    ...readCommon(options, 'create options'),
+  };
+}
+
+/** Checks the options of `open()` (before anything is read). */
+export function readOpenOptions(openOptions: unknown): OpenSettings {
+  const options = readOptions<OpenOptions>(openOptions, OPEN_KEYS, 'open options');
+  const common = readCommon(options, 'open options');
+  const embedderMismatch = options.embedderMismatch ?? 'error';
+  if (embedderMismatch !== 'error' && embedderMismatch !== 'warn') {
+    throw new InvalidArgumentError(`embedderMismatch must be 'error' or 'warn', got ${describe(embedderMismatch)}`);
+  }
+  return { ...common, embedder: options.embedder as EmbedderConfig | undefined, embedderMismatch };
+}
+
+function readCommon(options: Partial<CreateOptions | OpenOptions>, what: string): CommonSettings {
+  const autosaveMs = autosaveDelay(options.autosave);
+  const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
+  const logging = checkLogging(options.logger, options.logLevel, what);
+  const wasm = checkWasmSource(options.wasm, what);
+  return { logger: gateLogger(logging.logger, logging.logLevel), wasm, autosaveMs, reuseDeleted };
+}
+
+/** Checks the `autosave` option; returns the debounce delay in ms, or undefined when off. */
+function autosaveDelay(autosave: unknown): number | undefined {
+  if (autosave === undefined || autosave === false) return undefined;
+  if (autosave === true) return 1000;
+  const { debounceMs } = readOptions<{ debounceMs?: unknown }>(autosave, AUTOSAVE_KEYS, 'autosave');
+  return debounceMs === undefined ? 1000 : checkInt(debounceMs, 'autosave.debounceMs', 0, MAX_DEBOUNCE_MS);
+}

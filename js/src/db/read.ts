@@ -1,0 +1,226 @@
+/**
+ * The read path: search (vector, text and hybrid modes), searchBatch, get,
+ * count and stats. Each function runs inside the database's call queue
+ * (stats excepted: it reads counters only).
+ * @internal
+ */
+import { checkBoolean, checkInt, checkKnownKeys, checkObject, describe, readError, readOptions } from '../check.js';
+import { InvalidArgumentError } from '../errors.js';
+import { checkTextWeight, searchTexts, textSearchMode } from '../lexical/search.js';
+import type { Query } from '../vector-database.js';
+import type { Filter, SearchHit, SearchOptions, Stats, StoredRecord } from '../types.js';
+import { checkId, copyMetadata, writeVector } from '../validate.js';
+import { QUANTIZATION_NAMES, type CoreIndex, type LabelBitset } from '../wasm/core-index.js';
+import { heapBytes, searchScratchBytes } from '../wasm/heap-size.js';
+import type { DbState } from './state.js';
+
+const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight'] as const;
+/**
+ * The core's `kMaxEf` (`wasm/include/minivectordb/index.hpp`). The core
+ * rejects a larger ef only when a graph walk runs; until its one search call
+ * checks every request (empty batches, exact and text searches included) and
+ * exports the limit, an efSearch over it is refused here for every search alike.
+ */
+const MAX_EF = 1 << 20;
+
+/** See `MiniVectorDB.search`. */
+export async function search(db: DbState, query: Query, options: SearchOptions): Promise<SearchHit[]> {
+  const { core } = db;
+  const texts = typeof query === 'string' ? await textModes(db, [query], options) : vectorMode(db, options);
+  if (texts !== undefined) return texts[0]!;
+  const q = new Float32Array(core.dim);
+  const [vector] = typeof query === 'string' ? await embedQueries(db, [query], options) : [query];
+  try {
+    writeVector(vector, core.dim, q, 0, 'query', db.metric === 'cosine');
+  } catch (e) {
+    throw readError(e, 'query');
+  }
+  return searchMany(db, q, 1, options)[0]!;
+}
+
+/** See `MiniVectorDB.searchBatch`. */
+export async function searchBatch(db: DbState, queries: readonly Query[] | Float32Array, options: SearchOptions): Promise<SearchHit[][]> {
+  const { core } = db;
+  if (Array.isArray(queries) && queries.some((q) => typeof q === 'string')) {
+    if (!queries.every((q) => typeof q === 'string')) throw new InvalidArgumentError('queries must be all texts or all vectors');
+    const texts = await textModes(db, queries as string[], options);
+    if (texts !== undefined) return texts;
+    queries = await embedQueries(db, queries as string[], options);
+  } else {
+    vectorMode(db, options);
+  }
+  const dim = core.dim;
+  const nonZero = db.metric === 'cosine';
+  let flat: Float32Array;
+  let nq: number;
+  try {
+    if (queries instanceof Float32Array) {
+      if (queries.length % dim !== 0) {
+        throw new InvalidArgumentError(`a flat query batch must hold a multiple of dim ${dim} values, got ${queries.length}`);
+      }
+      nq = queries.length / dim;
+      heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]); // before the copy: the core could never take more
+      flat = new Float32Array(queries.length);
+      for (let i = 0; i < nq; i++) writeVector(queries.subarray(i * dim, (i + 1) * dim), dim, flat, i * dim, `queries[${i}]`, nonZero);
+    } else if (Array.isArray(queries)) {
+      nq = queries.length;
+      heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]);
+      flat = new Float32Array(nq * dim);
+      const list = queries as readonly unknown[];
+      for (let i = 0; i < nq; i++) writeVector(list[i], dim, flat, i * dim, `queries[${i}]`, nonZero);
+    } else {
+      throw new InvalidArgumentError(`queries must be an array of vectors or a Float32Array, got ${describe(queries)}`);
+    }
+  } catch (e) {
+    throw readError(e, 'queries');
+  }
+  if (nq === 0) {
+    searchParams(db, options);
+    return [];
+  }
+  return searchMany(db, flat, nq, options);
+}
+
+/** See `MiniVectorDB.get`. */
+export function get(db: DbState, id: string): StoredRecord | undefined {
+  checkId(id);
+  const label = db.records.labelOf(id);
+  if (label === undefined) return undefined;
+  const text = db.records.textOf(label);
+  return { id, vector: db.core.vector(label), metadata: copyMetadata(db.records.metadataOf(label)), ...(text === undefined ? {} : { text }) };
+}
+
+/** See `MiniVectorDB.count`. */
+export function count(db: DbState, filter: Filter | undefined): number {
+  return filter === undefined ? db.records.size : db.filters.labels(filter, db.records).length;
+}
+
+/** See `MiniVectorDB.stats`. */
+export function stats(db: DbState): Stats {
+  const { core } = db;
+  const c = core.config();
+  return {
+    count: db.records.size,
+    deleted: core.deletedCount,
+    slots: core.size,
+    deletedRatio: core.size === 0 ? 0 : core.deletedCount / core.size,
+    dim: c.dim,
+    metric: db.metric,
+    M: c.M,
+    efConstruction: c.efConstruction,
+    efSearch: c.efSearch,
+    quantization: QUANTIZATION_NAMES[c.quantization]!,
+    rerank: c.rerank,
+    keepFloat: c.keepFloat,
+    bytesPerVector: core.bytesPerVector(),
+    clippedFraction: core.clippedFraction(),
+    memoryBytes: core.memoryBytes(),
+  };
+}
+
+/** Checks the mode of a vector query (only `'vector'`); returns undefined so the vector path runs. */
+function vectorMode(db: DbState, options: SearchOptions): undefined {
+  checkObject(options, 'search options');
+  textSearchMode(options, false, db.lexical !== undefined);
+  return undefined;
+}
+
+/**
+ * Text queries in `'text'` or `'hybrid'` mode (`lexical/search.ts`);
+ * undefined when the mode is `'vector'` (the caller embeds and searches).
+ */
+async function textModes(db: DbState, texts: readonly string[], options: SearchOptions): Promise<SearchHit[][] | undefined> {
+  const { core } = db;
+  checkObject(options, 'search options');
+  const mode = textSearchMode(options, true, db.lexical !== undefined, db.text !== undefined);
+  if (mode === 'vector') return undefined;
+  const { k, ef, exact, allowed, textWeight } = searchParams(db, options);
+  const dim = core.dim;
+  const nonZero = db.metric === 'cosine';
+  return searchTexts(
+    {
+      index: db.lexical!,
+      k,
+      allowed: allowed?.words,
+      matching: allowed?.count ?? db.records.size,
+      embed: async (list) =>
+        (await embedQueries(db, list, options)).map((v, i) => {
+          const q = new Float32Array(dim);
+          writeVector(v, dim, q, 0, `queries[${i}] (embedded)`, nonZero);
+          return q;
+        }),
+      nearest: (queries, n) => {
+        const flat = new Float32Array(queries.length * dim);
+        queries.forEach((q, i) => flat.set(q, i * dim));
+        return exact ? queries.map((q) => core.search(q, 1, n, ef, allowed, true)[0]!) : core.search(flat, queries.length, n, ef, allowed, false);
+      },
+      distancesTo: (query, labels) => {
+        const words = new Uint32Array(Math.max(1, Math.ceil(core.size / 32)));
+        for (const label of labels) words[label >>> 5]! |= 1 << (label & 31);
+        const hits = core.search(query, 1, labels.length, ef, { words, count: labels.length }, true)[0]!;
+        return new Map(Array.from(hits.labels, (label, i) => [label, hits.distances[i]!]));
+      },
+      hit: (label, distance, score, ranks) => ({ ...hitOf(db, label, distance, score), ranks }),
+    },
+    texts,
+    mode,
+    textWeight,
+  );
+}
+
+/** Embeds text queries (validating the search options first, so a bad option fails before the model runs). */
+async function embedQueries(db: DbState, texts: readonly string[], options: SearchOptions): Promise<Float32Array[]> {
+  checkObject(options, 'search options');
+  checkKnownKeys(options, SEARCH_KEYS, 'search options');
+  if (db.text === undefined) {
+    throw new InvalidArgumentError('text queries need an embedder: create the database with { embedder } (or open it with one)');
+  }
+  return db.text.embed(texts);
+}
+
+/**
+ * The search options, type-checked (the core raises ef to k; ef's upper
+ * bound: see {@link MAX_EF}).
+ */
+function searchParams(db: DbState, searchOptions: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined; textWeight: number } {
+  const { core } = db;
+  const options = readOptions<SearchOptions>(searchOptions, SEARCH_KEYS, 'search options');
+  const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
+  const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, MAX_EF);
+  const exact = checkBoolean(options.exact, 'exact', false);
+  const textWeight = checkTextWeight(options.textWeight);
+  const allowed = options.filter === undefined ? undefined : db.filters.bitset(options.filter, db.records, core.size);
+  return { k, ef, exact, allowed, textWeight };
+}
+
+function searchMany(db: DbState, queries: Float32Array, nq: number, options: SearchOptions): SearchHit[][] {
+  const { core } = db;
+  const { k, ef, exact, allowed } = searchParams(db, options);
+  const matching = allowed?.count ?? db.records.size;
+  if (matching === 0) return Array.from({ length: nq }, () => []);
+  // CoreIndex sizes its result buffers by k, so a huge k (every matching
+  // record) is cut to what can match before they are allocated.
+  const kk = Math.min(k, matching);
+  // An exact batch runs query by query, but its answer is as large: same limit, so that `exact` never decides success.
+  if (exact) searchScratchBytes(nq, core.dim, kk, allowed?.words.length ?? 0);
+  const perQuery = exact
+    ? Array.from({ length: nq }, (_, i) => core.search(queries.subarray(i * core.dim, (i + 1) * core.dim), 1, kk, ef, allowed, true)[0]!)
+    : core.search(queries, nq, kk, ef, allowed, false);
+  const l2 = db.metric === 'l2';
+  return perQuery.map(({ labels, distances }) => {
+    const out: SearchHit[] = new Array(labels.length);
+    for (let i = 0; i < labels.length; i++) {
+      const distance = distances[i]!;
+      out[i] = hitOf(db, labels[i]!, distance, l2 ? 0 - distance : 1 - distance); // 0 - d: never -0
+    }
+    return out;
+  });
+}
+
+/** The hit of a live label: id, the given distance and score, a copy of its metadata, its text when kept. */
+function hitOf(db: DbState, label: number, distance: number, score: number): SearchHit {
+  const hit: SearchHit = { id: db.records.idOf(label)!, distance, score, metadata: copyMetadata(db.records.metadataOf(label)) };
+  const text = db.records.textOf(label);
+  if (text !== undefined) hit.text = text;
+  return hit;
+}

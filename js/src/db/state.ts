@@ -1,0 +1,33 @@
+/**
+ * What an open database holds, shared by its write path, read path and
+ * lifecycle (`write.ts`, `read.ts`, `lifecycle.ts`); the class
+ * `MiniVectorDB` owns one and runs its calls one at a time.
+ * @internal
+ */
+import type { FilterPlanner } from '../filter/planner.js';
+import type { TextIndex } from '../lexical/text-index.js';
+import type { Logger } from '../logger.js';
+import type { RecordTable } from '../records.js';
+import type { TextEmbedding } from '../text.js';
+import type { Metric } from '../types.js';
+import type { CoreIndex } from '../wasm/core-index.js';
+
+export interface DbState {
+  readonly core: CoreIndex;
+  readonly records: RecordTable;
+  /** Filter evaluation with lazy equality indexes; invalidated before writes change `records`. */
+  readonly filters: FilterPlanner;
+  readonly logger: Logger;
+  readonly metric: Metric;
+  /** Where `save()` writes by default. */
+  readonly storage: string;
+  /** The text embedder, when the database has one. */
+  readonly text: TextEmbedding | undefined;
+  readonly storeText: boolean;
+  /** The BM25 index of the stored texts, when the database has one. */
+  readonly lexical: TextIndex | undefined;
+  /** Autosave delay in ms, or undefined when autosave is off. */
+  readonly autosaveMs: number | undefined;
+  /** Called after every change (starts the autosave timer). */
+  changed(): void;
+}

@@ -1,0 +1,209 @@
+/**
+ * The write path: insert (and upsert), update, delete, compact. Each
+ * function runs inside the database's call queue and changes nothing when
+ * it throws.
+ * @internal
+ */
+import { describe, readError, readOptions } from '../check.js';
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, UpdateChanges } from '../types.js';
+import { checkId, checkNewId, cloneMetadata, writeVector } from '../validate.js';
+import { NO_LABEL } from '../wasm/core-index.js';
+import type { DbState } from './state.js';
+
+const INSERT_MANY_KEYS = ['onProgress'] as const;
+const ITEM_KEYS = ['id', 'vector', 'text', 'metadata'] as const;
+const UPDATE_KEYS = ['vector', 'text', 'metadata'] as const;
+/** Vectors handed to the core per call in insertMany (progress is reported per chunk). */
+const INSERT_CHUNK = 1024;
+
+/** See `MiniVectorDB.insertMany`. */
+export async function insertMany(db: DbState, items: readonly InsertItem[], options: InsertManyOptions): Promise<InsertManyResult> {
+  const { core, records, logger } = db;
+  if (!Array.isArray(items)) throw new InvalidArgumentError(`items must be an array, got ${describe(items)}`);
+  const { onProgress: callback } = readOptions<InsertManyOptions>(options, INSERT_MANY_KEYS, 'insertMany options');
+  if (callback !== undefined && typeof callback !== 'function') {
+    throw new InvalidArgumentError(`onProgress must be a function, got ${describe(callback)}`);
+  }
+  // Progress is for the caller's display: a callback that throws is
+  // reported to the logger and never aborts the insert, here as in a
+  // worker (where the callback runs on the page) and as for the embedder's.
+  const onProgress =
+    callback &&
+    ((done: number, total: number, phase: 'embed' | 'insert'): void => {
+      try {
+        callback(done, total, phase);
+      } catch (e) {
+        logger.warn(`onProgress threw (the insert goes on): ${String(e)}`);
+      }
+    });
+  let n: number;
+  try {
+    n = items.length; // a Proxy's trap may throw
+  } catch (e) {
+    throw readError(e, 'items');
+  }
+  const dim = core.dim;
+  const nonZero = db.metric === 'cosine';
+  // Each vector is checked now (into one row of scratch) and copied only
+  // chunk by chunk below: no n·dim copy of the whole batch is held in JS.
+  const row = new Float32Array(dim);
+  const sources: unknown[] = new Array(n);
+  const ids: string[] = new Array(n);
+  const metas: ReturnType<typeof cloneMetadata>[] = new Array(n);
+  const texts: (string | undefined)[] = new Array(n);
+  const toEmbed: number[] = []; // items given as text only
+  const seen = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const what = `items[${i}]`;
+    try {
+      const item = readOptions<InsertItem>(items[i], ITEM_KEYS, what);
+      const id = checkNewId(item.id, `${what}.id`);
+      if (seen.has(id)) throw new InvalidArgumentError(`${what}.id ${JSON.stringify(id)} appears more than once in this call`);
+      seen.add(id);
+      ids[i] = id;
+      const { vector, text } = item;
+      if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
+      texts[i] = text;
+      if (vector !== undefined) {
+        writeVector(vector, dim, row, 0, `${what}.vector`, nonZero);
+        sources[i] = vector;
+      } else if (text === undefined) {
+        throw new InvalidArgumentError(`${what} needs a vector or a text`);
+      } else if (db.text === undefined) {
+        throw new InvalidArgumentError(`${what} has a text but this database has no embedder: give a vector, or create it with { embedder }`);
+      } else {
+        toEmbed.push(i);
+      }
+      metas[i] = cloneMetadata(item.metadata, `${what}.metadata`);
+    } catch (e) {
+      throw readError(e, what); // a vector whose getter or Proxy trap throws
+    }
+  }
+  if (toEmbed.length > 0) {
+    const embedded = await db.text!.embed(
+      toEmbed.map((i) => texts[i]!),
+      onProgress && ((done, total) => onProgress(done, total, 'embed')),
+    );
+    toEmbed.forEach((i, j) => {
+      writeVector(embedded[j], dim, row, 0, `items[${i}].text (embedded)`, nonZero);
+      sources[i] = embedded[j];
+    });
+  }
+
+  // All items are valid: insert every vector (records are mapped only
+  // once all chunks are in, so a failure leaves no visible trace). The
+  // core may put them in reused tombstone slots. An upsert is a new
+  // vector plus a tombstone on the old one, not an in-place update
+  // (hnswlib's updatePoint): the old vector survives until every new one
+  // is in, and its slot goes to the next insert.
+  // Room for all of them first, in one allocation per core buffer.
+  const labels = new Uint32Array(n);
+  const chunk = new Float32Array(Math.min(INSERT_CHUNK, n) * dim);
+  let done = 0;
+  try {
+    if (n > 0) core.reserveForAdd(n);
+    while (done < n) {
+      const m = Math.min(INSERT_CHUNK, n - done);
+      // Checked above; checked again as copied, in case a caller changed an
+      // array while the texts were being embedded (the catch undoes the chunks in).
+      try {
+        for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`, nonZero);
+      } catch (e) {
+        throw readError(e, 'items'); // a vector whose getter or Proxy trap throws
+      }
+      labels.set(core.add(chunk.subarray(0, m * dim), m), done);
+      done += m;
+      onProgress?.(done, n, 'insert');
+    }
+  } catch (e) {
+    // A failed chunk undid itself in the core; earlier chunks are undone here.
+    for (let i = 0; i < done; i++) core.markDeleted(labels[i]!);
+    throw e;
+  }
+  let updated = 0;
+  db.filters.invalidate();
+  for (let i = 0; i < n; i++) {
+    const old = records.labelOf(ids[i]!);
+    if (old !== undefined) {
+      core.markDeleted(old);
+      db.lexical?.remove(old);
+      updated++;
+    }
+    records.set(labels[i]!, ids[i]!, metas[i], db.storeText ? texts[i] : undefined);
+    db.lexical?.set(labels[i]!, records.textOf(labels[i]!), metas[i]);
+  }
+  db.changed();
+  return { inserted: n - updated, updated };
+}
+
+/** See `MiniVectorDB.update`. */
+export async function update(db: DbState, id: string, changes: UpdateChanges): Promise<void> {
+  checkId(id);
+  const { vector, text, metadata } = readOptions<UpdateChanges>(changes, UPDATE_KEYS, 'changes');
+  if (vector === undefined && text === undefined && metadata === undefined) {
+    throw new InvalidArgumentError('changes needs at least one of vector, text, metadata');
+  }
+  const label = db.records.labelOf(id);
+  if (label === undefined) throw new NotFoundError(id);
+  if (vector === undefined && text === undefined) {
+    db.records.setMetadata(label, cloneMetadata(metadata, 'changes.metadata'));
+    db.lexical?.set(label, db.records.textOf(label), db.records.metadataOf(label));
+    db.filters.invalidate();
+    db.changed();
+    return;
+  }
+  // insertMany clones (and checks) the metadata, the stored one included.
+  const item: InsertItem = { id, metadata: metadata ?? db.records.metadataOf(label) };
+  if (vector !== undefined) item.vector = vector;
+  if (text !== undefined) item.text = text;
+  await insertMany(db, [item], {});
+}
+
+/** Tombstones the live records among `ids` (already validated); returns how many. */
+export function deleteIds(db: DbState, ids: readonly string[]): number {
+  let deleted = 0;
+  for (const id of ids) {
+    const label = db.records.labelOf(id);
+    if (label === undefined) continue;
+    db.core.markDeleted(label);
+    db.records.remove(id);
+    db.lexical?.remove(label);
+    deleted++;
+  }
+  if (deleted > 0) db.changed();
+  return deleted;
+}
+
+/** See `MiniVectorDB.delete`. */
+export function deleteOne(db: DbState, id: string): boolean {
+  return deleteIds(db, [checkId(id)]) === 1;
+}
+
+/** See `MiniVectorDB.deleteMany`. */
+export function deleteMany(db: DbState, ids: readonly string[]): number {
+  if (!Array.isArray(ids)) throw new InvalidArgumentError(`ids must be an array of strings, got ${describe(ids)}`);
+  for (let i = 0; i < ids.length; i++) checkId(ids[i], `ids[${i}]`);
+  return deleteIds(db, ids);
+}
+
+/** See `MiniVectorDB.deleteByFilter`. */
+export function deleteByFilter(db: DbState, filter: Filter): number {
+  if (filter === undefined) throw new InvalidArgumentError('deleteByFilter needs a filter ({} deletes every record)');
+  const ids = db.filters.labels(filter, db.records).map((label) => db.records.idOf(label)!);
+  return deleteIds(db, ids);
+}
+
+/** See `MiniVectorDB.compact`. */
+export function compact(db: DbState): number {
+  const { core } = db;
+  const reclaimed = core.deletedCount;
+  if (reclaimed === 0) return 0;
+  const remap = core.compact();
+  db.filters.invalidate();
+  db.records.remap(remap, NO_LABEL, core.size);
+  db.lexical?.remap(remap, NO_LABEL);
+  db.changed();
+  db.logger.debug(`compacted: ${reclaimed} tombstones reclaimed, ${core.size} live records`);
+  return reclaimed;
+}

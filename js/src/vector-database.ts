@@ -1,0 +1,53 @@
+/**
+ * The one interface of a database, whether it runs on the calling thread
+ * ({@link MiniVectorDB}) or in a worker (`WorkerMiniVectorDB`, from
+ * `minivectordb/worker`). Types only.
+ *
+ * Both implement every member with the same arguments, results and typed
+ * errors. Reads of `size` and `stats()` are synchronous on both: a worker
+ * database answers them from the counters its worker sent with the result of
+ * the last completed call, so they are exact once every call made so far has
+ * been awaited (a database on the calling thread is exact at every moment).
+ */
+import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, SearchHit, SearchOptions, Stats, StoredRecord, UpdateChanges } from './types.js';
+
+/** A query: `dim` finite numbers, or a text (embedded, or looked up in the text index). */
+export type Query = string | Float32Array | ArrayLike<number>;
+
+/** A vector database: see {@link MiniVectorDB} for each member's full contract. */
+export interface VectorDatabase extends AsyncDisposable {
+  /** Number of live records. @throws ClosedError after `close()`. */
+  readonly size: number;
+  /** Vector dimension. */
+  readonly dim: number;
+  /** Distance metric. */
+  readonly metric: Metric;
+  /** Counters and configuration; see {@link Stats}. @throws ClosedError after `close()`. */
+  stats(): Stats;
+  /** Inserts one record; an existing id is replaced (upsert). */
+  insert(item: InsertItem): Promise<void>;
+  /** Inserts records in one all-or-nothing operation; existing ids are replaced. */
+  insertMany(items: readonly InsertItem[], options?: InsertManyOptions): Promise<InsertManyResult>;
+  /** Changes one existing record (vector, text and/or metadata). @throws NotFoundError for an unknown id. */
+  update(id: string, changes: UpdateChanges): Promise<void>;
+  /** The k best records for `query`, best first. */
+  search(query: Query, options?: SearchOptions): Promise<SearchHit[]>;
+  /** Many queries in one call: an array of vectors or texts, or one Float32Array of n·dim values (row-major). */
+  searchBatch(queries: readonly Query[] | Float32Array, options?: SearchOptions): Promise<SearchHit[][]>;
+  /** The record with `id` (vector and metadata are copies), or undefined. */
+  get(id: string): Promise<StoredRecord | undefined>;
+  /** Deletes a record. @returns true if the id existed. */
+  delete(id: string): Promise<boolean>;
+  /** Deletes many records. @returns the number deleted. */
+  deleteMany(ids: readonly string[]): Promise<number>;
+  /** Deletes every live record whose metadata match `filter`. @returns the number deleted. */
+  deleteByFilter(filter: Filter): Promise<number>;
+  /** Number of live records, or of those matching `filter`, after every earlier call. */
+  count(filter?: Filter): Promise<number>;
+  /** Reclaims the space of deleted and replaced records. @returns the number of tombstones reclaimed. */
+  compact(): Promise<number>;
+  /** Writes a snapshot to `url`, or to the database's storage URL. */
+  save(url?: string): Promise<void>;
+  /** Waits for pending calls (and a pending autosave), then frees the database. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,139 @@
+/**
+ * The one table of the database's methods that run in a worker, from which
+ * both sides are generated: the page's proxy (`proxy.ts`) defines one method
+ * per entry, the worker's host (`host.ts`) answers them through one RPC,
+ * `call(method, args, callback)`. An entry says only what differs from
+ * "send the arguments, return the result": which vectors to move rather
+ * than copy, which callback to pass as a Comlink proxy, what to move back.
+ *
+ * The members of {@link VectorDatabase} not in the table are answered on
+ * the page ({@link LOCAL_MEMBERS}); the compiler checks that together they
+ * cover the interface.
+ */
+import { releaseProxy, type Remote } from 'comlink';
+import type { Logger } from '../logger.js';
+import type { InsertItem, InsertManyOptions, Stats, StoredRecord, UpdateChanges } from '../types.js';
+import type { Query, VectorDatabase } from '../vector-database.js';
+import { packItems, packVectors } from './transfer.js';
+
+type ProgressCallback = NonNullable<InsertManyOptions['onProgress']>;
+
+/** A call as sent: its arguments, the buffers to move with them, and a callback to pass as a Comlink proxy. */
+export interface Sent {
+  args: unknown[];
+  transfer: ArrayBuffer[];
+  callback?: (...a: never[]) => unknown;
+}
+
+/** How one method crosses the boundary; every part is optional. */
+export interface MethodSpec {
+  /** Page side: the arguments to send (reads them: a getter that throws is a bad argument). */
+  send?(args: unknown[]): Sent;
+  /** Worker side: runs the method (`run`) with the arguments received and the callback's remote. */
+  receive?(run: (args: unknown[]) => Promise<unknown>, args: unknown[], callback: unknown, logger: Logger): Promise<unknown>;
+  /** Worker side: the buffers of the result to move back. */
+  reply?(value: unknown): ArrayBuffer[];
+}
+
+/** Packs the Float32Arrays among `values` (see `transfer.ts`). */
+function vectors(values: unknown[], rest: unknown[]): Sent {
+  const { values: packed, transfer } = packVectors(values);
+  return { args: [...packed, ...rest], transfer };
+}
+
+/** The methods that run in the worker, one RPC each. */
+export const METHODS = {
+  insertMany: {
+    /** Comlink proxies only top-level arguments: the progress callback goes as its own. */
+    send([items, options]) {
+      const packed = Array.isArray(items) ? packItems(items) : { items, transfer: [] };
+      const onProgress = (options as { onProgress?: unknown } | undefined)?.onProgress;
+      if (typeof onProgress !== 'function') return { args: [packed.items, options], transfer: packed.transfer };
+      const { onProgress: _callback, ...rest } = options as InsertManyOptions;
+      return { args: [packed.items, rest], transfer: packed.transfer, callback: onProgress as ProgressCallback };
+    },
+    /**
+     * Each progress call is a message back to the page. They are not awaited
+     * one by one (the insert does not wait for the page), but all of them
+     * have been delivered before the result is returned; a callback that
+     * throws does not abort the insert (as on the page): its error is logged at warn.
+     */
+    async receive(run, [items, options], callback, logger) {
+      if (callback === undefined) return run([items, options]);
+      const remote = callback as Remote<ProgressCallback>;
+      const pending: Promise<unknown>[] = [];
+      const onProgress: ProgressCallback = (done, total, phase) =>
+        void pending.push(remote(done, total, phase).catch((e: unknown) => logger.warn(`onProgress threw (the insert goes on): ${String(e)}`)));
+      try {
+        return await run([items as InsertItem[], { ...(options as object), onProgress }]);
+      } finally {
+        await Promise.allSettled(pending);
+        remote[releaseProxy]();
+      }
+    },
+  },
+  update: {
+    /** A `Float32Array` vector is copied, then moved. */
+    send([id, changes]) {
+      const vector = (changes as { vector?: unknown } | null | undefined)?.vector;
+      if (!(vector instanceof Float32Array)) return { args: [id, changes], transfer: [] };
+      const { values, transfer } = packVectors([vector]);
+      return { args: [id, { ...(changes as UpdateChanges), vector: values[0] }], transfer };
+    },
+  },
+  search: { send: ([query, ...rest]) => vectors([query as Query], rest) },
+  searchBatch: {
+    send([queries, ...rest]) {
+      if (!Array.isArray(queries)) return vectors([queries], rest);
+      const { values, transfer } = packVectors(queries as readonly Query[]);
+      return { args: [values, ...rest], transfer };
+    },
+  },
+  /** The record's vector is moved from the worker. */
+  get: { reply: (record) => (record === undefined ? [] : [(record as StoredRecord).vector.buffer as ArrayBuffer]) },
+  delete: {},
+  deleteMany: {},
+  deleteByFilter: {},
+  count: {},
+  compact: {},
+  save: {},
+} satisfies Partial<Record<keyof VectorDatabase, MethodSpec>>;
+
+/** Names of the methods that run in the worker. */
+export type RemoteMethod = keyof typeof METHODS;
+
+/** The entries of {@link METHODS}, typed for lookup by name. */
+export const METHOD_SPECS: Readonly<Record<RemoteMethod, MethodSpec>> = METHODS;
+
+/**
+ * Members the page answers itself: `size`, `dim`, `metric` and `stats()`
+ * from the counters sent with every result; `insert` through `insertMany`;
+ * `close` (and `Symbol.asyncDispose`) close the database, then end the worker.
+ */
+export const LOCAL_MEMBERS = ['size', 'dim', 'metric', 'stats', 'insert', 'close'] as const;
+
+/** Compile-time check: the table and the local members cover the whole interface. */
+type Uncovered = Exclude<keyof VectorDatabase, RemoteMethod | (typeof LOCAL_MEMBERS)[number] | typeof Symbol.asyncDispose>;
+export const COVERS_THE_INTERFACE: [Uncovered] extends [never] ? true : Uncovered = true;
+
+/** The counters sent with every result (and when the database is ready): its {@link Stats}. */
+export interface HostState {
+  stats: Stats;
+}
+
+/** A result from the worker and the database's state after it (none when the call ended while the database closed). */
+export interface Reply {
+  value: unknown;
+  stats: Stats | undefined;
+}
+
+/** What the worker exposes: the handshake, creating or opening its one database, the one RPC of the table, closing. */
+export interface HostApi {
+  /** Answers as soon as the worker listens (`spawn.ts`'s handshake). */
+  ready(): true;
+  create(options: Record<string, unknown>): Promise<HostState>;
+  open(url: string, options: Record<string, unknown>): Promise<HostState>;
+  /** Runs `method` of {@link METHODS} on the worker's database. */
+  call(method: RemoteMethod, args: unknown[], callback?: unknown): Promise<Reply>;
+  close(): Promise<void>;
+}
