@@ -2,15 +2,11 @@
  * Option types of MiniVectorDB: creating, opening, and running in a worker.
  * Types only (no implementation module is imported), re-exported by `types.ts`.
  */
-import type { Embedder, OnnxEmbedderOptions } from './embed/embedder.js';
+import type { EmbedderConfig } from './embed/embedder.js';
 import type { Logger, LogLevel } from './logger.js';
 
-/**
- * How texts are embedded: ONNX embedder options or an {@link Embedder} object
- * (the shape of `EmbedderConfig`, written from the embedding module's type file
- * so this file imports no implementation).
- */
-type EmbedderChoice = (OnnxEmbedderOptions & { kind?: 'onnx' }) | Embedder;
+/** How texts are embedded: ONNX embedder options or an `Embedder` object. */
+type EmbedderChoice = EmbedderConfig;
 
 /** Distance metric: `'l2'` (squared Euclidean), `'cosine'`, or `'ip'` (inner product). */
 export type Metric = 'l2' | 'cosine' | 'ip';

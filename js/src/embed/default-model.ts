@@ -10,7 +10,7 @@
  *   running from a source checkout, `build/models/wordnet-256/`.
  */
 import type { ModelLocation } from './model-loader.js';
-import { isNode } from './model-loader.js';
+import { isNode } from '../platform.js';
 import { ModelLoadError } from './errors.js';
 
 /** Name of the default model, accepted as `createEmbedder({ model: DEFAULT_TEXT_MODEL })`. */

@@ -6,9 +6,6 @@
  * their Content-Length and handed back with a `commit()` that writes them to
  * the cache only once the caller has proved them usable (tokenizer and ONNX
  * session built), so nothing broken is cached.
- *
- * `isNode()` lives here until the shared `js/src/platform.ts` replaces it
- * (the workers import it from this file too).
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -278,10 +275,4 @@ function errorText(e: unknown): string {
     return cause instanceof Error ? `${e.message} (${cause.message})` : e.message;
   }
   return String(e);
-}
-
-/** True in Node.js (not in browsers or workers). */
-export function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string';
 }

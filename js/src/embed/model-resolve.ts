@@ -12,7 +12,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { CacheApiModelCache, hasCacheApi } from './cache-browser.js';
 import { DEFAULT_TEXT_MODEL, defaultModelLocation } from './default-model.js';
 import type { ModelCache, OnnxEmbedderConfig, OnnxEmbedderOptions } from './embedder.js';
-import { isNode, type ModelCandidate, type ModelLocation } from './model-loader.js';
+import { isNode } from '../platform.js';
+import type { ModelCandidate, ModelLocation } from './model-loader.js';
 
 /** A model found: the places to load it from (in order), its display name, and the options that find it again. */
 export interface ResolvedModel {

@@ -16,7 +16,7 @@ import { MiniVectorDBError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OrtWasmOptions } from './embedder.js';
 import { ModelLoadError } from './errors.js';
-import { isNode } from './model-loader.js';
+import { isNode } from '../platform.js';
 import type { PaddedBatch } from './text-encoding.js';
 
 type OrtModule = typeof Ort;
