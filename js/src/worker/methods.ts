@@ -14,6 +14,7 @@ import { releaseProxy, type Remote } from 'comlink';
 import type { Logger } from '../logger.js';
 import type { InsertItem, InsertManyOptions, Stats, StoredRecord, UpdateChanges } from '../types.js';
 import type { Query, VectorDatabase } from '../vector-database.js';
+import { checkMetadata } from '../validate.js';
 import { packItems, packVectors } from './transfer.js';
 
 type ProgressCallback = NonNullable<InsertManyOptions['onProgress']>;
@@ -35,6 +36,16 @@ export interface MethodSpec {
   reply?(value: unknown): ArrayBuffer[];
 }
 
+/**
+ * Checks metadata objects on the page, before they are posted: structured
+ * cloning turns a class instance (or any object with a prototype) into a
+ * plain object, so the worker could not tell it from one and would store it.
+ * The worker checks everything else again.
+ */
+function checkSentMetadata(meta: unknown, what: string): void {
+  if (typeof meta === 'object' && meta !== null) checkMetadata(meta, what);
+}
+
 /** Packs the Float32Arrays among `values` (see `transfer.ts`). */
 function vectors(values: unknown[], rest: unknown[]): Sent {
   const { values: packed, transfer } = packVectors(values);
@@ -46,6 +57,7 @@ export const METHODS = {
   insertMany: {
     /** Comlink proxies only top-level arguments: the progress callback goes as its own. */
     send([items, options]) {
+      if (Array.isArray(items)) items.forEach((it, i) => checkSentMetadata((it as { metadata?: unknown } | null)?.metadata, `items[${i}].metadata`));
       const packed = Array.isArray(items) ? packItems(items) : { items, transfer: [] };
       const onProgress = (options as { onProgress?: unknown } | undefined)?.onProgress;
       if (typeof onProgress !== 'function') return { args: [packed.items, options], transfer: packed.transfer };
@@ -75,6 +87,7 @@ export const METHODS = {
   update: {
     /** A `Float32Array` vector is copied, then moved. */
     send([id, changes]) {
+      checkSentMetadata((changes as { metadata?: unknown } | null | undefined)?.metadata, 'changes.metadata');
       const vector = (changes as { vector?: unknown } | null | undefined)?.vector;
       if (!(vector instanceof Float32Array)) return { args: [id, changes], transfer: [] };
       const { values, transfer } = packVectors([vector]);

@@ -208,7 +208,11 @@ const ROWS: Row[] = [
     name: 'metadata: a class instance',
     error: InvalidArgumentError,
     call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: new Point() as never }),
-    gap: { worker: 'structured cloning drops the prototype, so the worker receives a plain { x: 1 } and stores it (the proxy does not check plain objects before posting)' },
+  },
+  {
+    name: 'update: metadata a class instance',
+    error: InvalidArgumentError,
+    call: (c) => c.db.update('b1', { metadata: new Point() as never }),
   },
   { name: 'metadata: circular (self)', error: InvalidArgumentError, call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: circularSelf() as never }) },
   { name: 'metadata: circular (through an array)', error: InvalidArgumentError, call: (c) => c.db.insert({ id: 'new', vector: good(), metadata: circularDeep() as never }) },
