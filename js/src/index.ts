@@ -32,6 +32,7 @@ export type {
   EmbedderConfig,
   EmbedderInfo,
   ModelCache,
+  ModelDtype,
   OnnxEmbedderConfig,
   OnnxEmbedderOptions,
   Pooling,

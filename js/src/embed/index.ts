@@ -23,6 +23,7 @@ export type {
   EmbedderConfig,
   EmbedderInfo,
   ModelCache,
+  ModelDtype,
   OnnxEmbedderConfig,
   OnnxEmbedderOptions,
   OrtWasmOptions,

@@ -7,7 +7,8 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { gateLogger, type Logger } from '../logger.js';
-import { checkInt, checkKnownKeys, checkObject } from '../check.js';
+import { checkBoolean, checkInt, checkKnownKeys, checkObject } from '../check.js';
+import { modelFileOfDtype } from './dtype.js';
 import type { OnnxEmbedderOptions, Pooling } from './embedder.js';
 import { MAX_SEQUENCE } from './text-encoding.js';
 
@@ -20,6 +21,7 @@ const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
   'localModelPath',
   'allowRemote',
   'quantized',
+  'dtype',
   'modelFile',
   'cache',
   'cacheDir',
@@ -67,9 +69,22 @@ export function readOnnxOptions(options: OnnxEmbedderOptions): OnnxSettings {
     checkKnownKeys(options.wasm, ['numThreads', 'wasmPaths'], 'wasm options');
     if (options.wasm.numThreads !== undefined) checkInt(options.wasm.numThreads, 'wasm.numThreads', 1, 64);
   }
-  const modelFile = options.modelFile ?? (options.quantized === true ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx');
+  const modelFile = chooseModelFile(options);
   if (typeof modelFile !== 'string' || !modelFile.split('/').every((part) => /^[\w.-]+$/.test(part) && part !== '.' && part !== '..')) {
     throw new InvalidArgumentError(`modelFile must be a relative path inside the model folder, got ${JSON.stringify(modelFile)}`);
   }
   return { logger, pooling, normalize, batchSize, maxLength: options.maxLength, modelFile };
+}
+
+/**
+ * The ONNX file: `modelFile` as given, else the file of `dtype`, else of
+ * `quantized` (`true` is `dtype: 'q8'`), else `onnx/model.onnx`. Two of the
+ * three together are ambiguous and rejected.
+ */
+function chooseModelFile(options: OnnxEmbedderOptions): string {
+  const quantized = checkBoolean(options.quantized, 'quantized', false);
+  const given = (['modelFile', 'dtype', 'quantized'] as const).filter((k) => options[k] !== undefined);
+  if (given.length > 1) throw new InvalidArgumentError(`give only one of modelFile, dtype and quantized (got ${given.join(' and ')})`);
+  if (options.modelFile !== undefined) return options.modelFile;
+  return modelFileOfDtype(options.dtype ?? (quantized ? 'q8' : 'fp32'));
 }
