@@ -55,6 +55,17 @@ export async function loadOrt(wasm: OrtWasmOptions | undefined, logger: Logger):
     ortThreads = chooseThreads(wanted, ort.env.wasm.numThreads);
     ort.env.wasm.numThreads = ortThreads.threads;
     if (wasm?.wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasm.wasmPaths;
+    else if (ortThreads.threads > 1 && isNode() && ort.env.wasm.wasmPaths === undefined) {
+      // Threads in Node: the workers must load onnxruntime's files from disk (see ort-node-paths.ts).
+      const { ortWasmFolder } = await import('./ort-node-paths.js');
+      const folder = ortWasmFolder();
+      if (folder !== undefined) ort.env.wasm.wasmPaths = folder;
+    }
+    if (wanted !== undefined && wanted > 1 && !isNode() && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
+      logger.warn(
+        `wasm.numThreads ${wanted}: this page is not cross-origin isolated (no COOP/COEP headers), so there is no SharedArrayBuffer and onnxruntime runs on ONE thread`,
+      );
+    }
   } else if (wanted !== undefined && wanted !== ortThreads.threads) {
     logger.warn(`onnxruntime-web already runs with ${ortThreads.threads} thread(s); wasm.numThreads ${wanted} applies only before the first model is loaded`);
   }
