@@ -81,6 +81,9 @@ export type ProgressEvent = DownloadProgress | EmbedProgress;
  */
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 
+/** Backend of the ONNX embedder: see {@link OnnxEmbedderOptions.device}. */
+export type EmbedDevice = 'wasm' | 'webgpu';
+
 /** How token vectors become one text vector, for models that output per-token states. */
 export type Pooling = 'mean' | 'cls';
 
@@ -192,6 +195,17 @@ export interface OnnxEmbedderOptions {
   onProgress?: (event: DownloadProgress) => void;
   /** onnxruntime-web settings. */
   wasm?: OrtWasmOptions;
+  /**
+   * Where the model runs: `'wasm'` (onnxruntime-web's WebAssembly CPU
+   * backend), or `'webgpu'` (its WebGPU execution provider, from
+   * `onnxruntime-web/webgpu`) when the runtime offers a GPU adapter — else
+   * the embedder falls back to `'wasm'` and logs a warning saying why.
+   * {@link OnnxEmbedder.device} tells which one runs. Vectors agree across
+   * devices to float rounding, not bit for bit.
+   * @defaultValue `'wasm'`
+   * @throws InvalidArgumentError (from `create`) on another value.
+   */
+  device?: EmbedDevice;
   /** Destination of log messages. @defaultValue none (silent) */
   logger?: Logger;
   /** Minimum level passed to `logger`. @defaultValue `'warn'` */

@@ -17,6 +17,7 @@ import { OnnxEmbedder } from './onnx-embedder.js';
 
 export type {
   DownloadProgress,
+  EmbedDevice,
   EmbedOptions,
   EmbedProgress,
   Embedder,

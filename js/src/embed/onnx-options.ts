@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { gateLogger, type Logger } from '../logger.js';
 import { checkBoolean, checkInt, checkKnownKeys, checkObject } from '../check.js';
 import { modelFileOfDtype } from './dtype.js';
-import type { OnnxEmbedderOptions, Pooling } from './embedder.js';
+import type { EmbedDevice, OnnxEmbedderOptions, Pooling } from './embedder.js';
 import { MAX_SEQUENCE } from './text-encoding.js';
 
 const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
@@ -32,6 +32,7 @@ const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
   'batchSize',
   'onProgress',
   'wasm',
+  'device',
   'logger',
   'logLevel',
 ];
@@ -49,6 +50,8 @@ export interface OnnxSettings {
   maxLength: number | undefined;
   /** The ONNX file inside the model folder. */
   modelFile: string;
+  /** The backend asked for (`webgpu` may still fall back to `wasm`). */
+  device: EmbedDevice;
 }
 
 /**
@@ -73,7 +76,9 @@ export function readOnnxOptions(options: OnnxEmbedderOptions): OnnxSettings {
   if (typeof modelFile !== 'string' || !modelFile.split('/').every((part) => /^[\w.-]+$/.test(part) && part !== '.' && part !== '..')) {
     throw new InvalidArgumentError(`modelFile must be a relative path inside the model folder, got ${JSON.stringify(modelFile)}`);
   }
-  return { logger, pooling, normalize, batchSize, maxLength: options.maxLength, modelFile };
+  const device = options.device ?? 'wasm';
+  if (device !== 'wasm' && device !== 'webgpu') throw new InvalidArgumentError(`device must be 'wasm' or 'webgpu', got ${JSON.stringify(device)}`);
+  return { logger, pooling, normalize, batchSize, maxLength: options.maxLength, modelFile, device };
 }
 
 /**
