@@ -6,27 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure } from './measure.mjs';
 import { LENGTHS, makeTexts } from './texts.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cfg = JSON.parse(process.argv[2]);
-const BATCHES = [1, 8, 32];
 const vocabSize = JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')).vocab_size;
-
-/** Median of the timed calls of `fn` after one warm-up call: at least 3 calls and `minMs`, at most 30 calls. */
-async function timeIt(fn, inputs) {
-  await fn(inputs(0));
-  const times = [];
-  const start = performance.now();
-  for (let i = 1; times.length < 3 || (performance.now() - start < cfg.minMs && times.length < 30); i++) {
-    const x = inputs(i);
-    const t = performance.now();
-    await fn(x);
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return { medianMs: times[times.length >> 1], runs: times.length };
-}
 
 /** Loads the system: returns embed(texts) → Float32Array[] and tokenize(texts). */
 async function load() {
@@ -67,19 +52,7 @@ if (sys === undefined) {
   console.log(JSON.stringify({ ...cfg, skipped: 'not installed' }));
   process.exit(0);
 }
-const rows = [];
-const vectors = {};
-for (const [lengthName, tokens] of Object.entries(LENGTHS)) {
-  const pool = makeTexts(vocabSize, tokens, 32 * 31, tokens);
-  if (sys.countTokens !== undefined && sys.countTokens(pool[0]) !== tokens) throw new Error(`bench text has ${sys.countTokens(pool[0])} tokens, expected ${tokens}`);
-  vectors[lengthName] = Array.from(await sys.embed(pool.slice(0, 4)), (v) => Array.from(v));
-  for (const batch of BATCHES) {
-    const inputs = (i) => pool.slice((i * batch) % (pool.length - batch), ((i * batch) % (pool.length - batch)) + batch);
-    const { medianMs, runs } = await timeIt((t) => sys.embed(t), inputs);
-    rows.push({ length: lengthName, tokens, batch, medianMs, textsPerS: (batch * 1000) / medianMs, runs });
-  }
-  const tok = await timeIt(async (t) => sys.tokenize(t), (i) => pool.slice((i * 32) % 960, ((i * 32) % 960) + 32));
-  rows.push({ length: lengthName, tokens, batch: 32, tokenizeOnly: true, medianMs: tok.medianMs, textsPerS: (32 * 1000) / tok.medianMs, runs: tok.runs });
-}
+const pools = Object.fromEntries(Object.entries(LENGTHS).map(([name, tokens]) => [name, { tokens, texts: makeTexts(vocabSize, tokens, 32 * 31, tokens) }]));
+const { rows, vectors } = await measure(sys, pools, cfg.minMs);
 await sys.dispose();
-console.log(JSON.stringify({ ...cfg, version: sys.version, rows, vectors }));
+console.log(JSON.stringify({ ...cfg, env: 'node', version: sys.version, rows, vectors }));
