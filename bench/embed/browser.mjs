@@ -47,7 +47,7 @@ export async function openChromium(root, modelsDir) {
         const page = await browser.newPage();
         await page.goto(server.url);
         await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 });
-        return await page.evaluate((c) => window.runEmbed(c), cfg);
+        return await page.evaluate(([fn, c]) => window[fn](c), [cfg.call ?? 'runEmbed', cfg]);
       } finally {
         await browser.close();
       }

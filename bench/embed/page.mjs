@@ -22,5 +22,17 @@ window.runEmbed = async (cfg) => {
   await e.dispose();
   return { rows, vectors, device, crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent, warnings };
 };
+// One embed call on any device, for the WebGPU test: which device ran, the
+// vectors, the warnings, and whether the browser offered a GPU adapter at all.
+window.embedOnce = async (cfg) => {
+  const warnings = [];
+  const logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+  const adapter = navigator.gpu ? await navigator.gpu.requestAdapter().catch(() => null) : null;
+  const e = await OnnxEmbedder.create({ modelUrl: new URL(`/models/${cfg.folder}/`, location.href).href, device: cfg.device, cache: false, logger });
+  const vectors = (await e.embed(cfg.texts)).map((v) => Array.from(v));
+  const device = e.device;
+  await e.dispose();
+  return { device, vectors, warnings, hasAdapter: adapter !== null };
+};
 window.benchReady = true;
 document.getElementById('status').textContent = 'ready';
