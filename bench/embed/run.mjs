@@ -42,6 +42,7 @@ for (let i = 0; i < argv.length; i += 2) {
   opt[key] = key === 'minMs' ? Number(argv[i + 1]) : argv[i + 1].split(',').map((s) => (key === 'threads' ? Number(s) : s));
 }
 
+const TITLES = { ours: 'ours (Node)', 'transformers.js': 'transformers.js, onnxruntime-web (Node)', 'transformers.js-node': 'transformers.js, onnxruntime-node (Node)' };
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const results = [];
 const chromium = opt.envs.includes('chromium') ? await openChromium(ROOT, join(ROOT, 'bench', '.cache', 'models')) : undefined;
@@ -121,7 +122,7 @@ function cosine(a, b) {
 function report(rs, cs) {
   const lines = [];
   const columns = [
-    ...(opt.envs.includes('node') ? opt.systems.map((s) => ({ env: 'node', system: s, title: s === 'ours' ? 'ours (Node)' : `${s} (Node)` })) : []),
+    ...(opt.envs.includes('node') ? opt.systems.map((s) => ({ env: 'node', system: s, title: TITLES[s] })) : []),
     ...(opt.envs.includes('chromium') ? [{ env: 'chromium', system: 'ours', title: 'ours (Chromium)' }] : []),
   ];
   const systems = columns.map((c) => c.title);
