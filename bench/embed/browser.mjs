@@ -11,10 +11,11 @@ import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/lib/chromium.mjs';
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
 
-async function startServer(root, modelsDir) {
+async function startServer(root, modelsDir, isolated) {
+  const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' };
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const headers = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin', 'cache-control': 'no-store' };
+    const headers = { ...(isolated ? isolation : {}), 'cache-control': 'no-store' };
     let file;
     if (path === '/') file = join(root, 'bench', 'embed', 'page.html');
     else if (path.startsWith('/models/')) file = join(modelsDir, normalize(path.slice('/models/'.length)));
@@ -35,11 +36,15 @@ async function startServer(root, modelsDir) {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Opens the runner; `run(cfg)` measures one configuration in a fresh browser. Undefined (with the reason) when Chromium is missing. */
-export async function openChromium(root, modelsDir) {
+/**
+ * Opens the runner; `run(cfg)` calls the page's `cfg.call` (default `runEmbed`)
+ * in a fresh browser. `{ missing }` when Chromium is not installed.
+ * `isolated: false` serves without COOP/COEP (a page without threads).
+ */
+export async function openChromium(root, modelsDir, { isolated = true } = {}) {
   if (!existsSync(CHROMIUM_PATH)) return { missing: `${CHROMIUM_PATH} not found (bash scripts/setup-bench.sh installs it)` };
   const { chromium } = await import('playwright-core');
-  const server = await startServer(root, modelsDir);
+  const server = await startServer(root, modelsDir, isolated);
   return {
     async run(cfg) {
       const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: cfg.device === 'webgpu' ? [...CHROMIUM_FLAGS.filter((f) => f !== '--disable-gpu'), '--enable-unsafe-webgpu'] : [...CHROMIUM_FLAGS] });

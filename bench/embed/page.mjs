@@ -28,11 +28,17 @@ window.embedOnce = async (cfg) => {
   const warnings = [];
   const logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
   const adapter = navigator.gpu ? await navigator.gpu.requestAdapter().catch(() => null) : null;
-  const e = await OnnxEmbedder.create({ modelUrl: new URL(`/models/${cfg.folder}/`, location.href).href, device: cfg.device, cache: false, logger });
+  const e = await OnnxEmbedder.create({
+    modelUrl: new URL(`/models/${cfg.folder}/`, location.href).href,
+    device: cfg.device,
+    ...(cfg.threads !== undefined ? { wasm: { numThreads: cfg.threads } } : {}),
+    cache: false,
+    logger,
+  });
   const vectors = (await e.embed(cfg.texts)).map((v) => Array.from(v));
   const device = e.device;
   await e.dispose();
-  return { device, vectors, warnings, hasAdapter: adapter !== null };
+  return { device, vectors, warnings, hasAdapter: adapter !== null, crossOriginIsolated: self.crossOriginIsolated };
 };
 window.benchReady = true;
 document.getElementById('status').textContent = 'ready';
