@@ -1,26 +1,27 @@
 // The `dtype` option: which ONNX file of a hub-layout folder is loaded, as
 // transformers.js v3 names them, over HTTP from a Hugging Face-like server.
-// The server's folder holds model.onnx and model_quantized.onnx (here the
-// same bytes; the request log says which file was read).
-import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
+// The server's folder is a random-weight tiny BERT from the bench's generator
+// (scripts/model/lib/bert-folder.mjs) with its own float32 model.onnx and
+// int8 model_quantized.onnx: the request log says which file was read, and
+// the vectors differ as int8 rounding makes them.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { InvalidArgumentError } from '../../../js/src/errors.js';
 import { modelFileOfDtype, MODEL_DTYPES } from '../../../js/src/embed/dtype.js';
 import { embedderOptionsFor, identityDifferences } from '../../../js/src/embed/identity.js';
 import { ModelLoadError, OnnxEmbedder } from '../../../js/src/embed/index.js';
-import { maxDiff, startModelServer, tempDir, TINY_BERT, tinyReference, type ModelServer } from './helpers.js';
+import { writeBertFolder } from '../../../scripts/model/lib/bert-folder.mjs';
+import { cosine, maxDiff, startModelServer, tempDir, type ModelServer } from './helpers.js';
 
-const ref = tinyReference();
 let server: ModelServer;
 let tmp: { path: string; remove: () => void };
+let texts: string[];
 
 beforeAll(async () => {
   tmp = tempDir('dtype');
   const hub = join(tmp.path, 'hub');
-  cpSync(TINY_BERT, hub, { recursive: true });
-  mkdirSync(join(hub, 'onnx'), { recursive: true });
-  copyFileSync(join(TINY_BERT, 'onnx', 'model.onnx'), join(hub, 'onnx', 'model_quantized.onnx'));
+  const { words } = writeBertFolder(hub, { layers: 1, hidden: 16, heads: 2, ffn: 32, vocab: 200, positions: 32, types: 2 }, { seed: 3, maxLength: 24 });
+  texts = [words.slice(0, 6).join(' '), words.slice(30, 33).join(' ')];
   server = await startModelServer({ 'test/hub': hub });
 });
 afterAll(async () => {
@@ -50,13 +51,21 @@ describe('loading by dtype over HTTP', () => {
   test("dtype 'q8' fetches onnx/model_quantized.onnx only, and records it", async () => {
     server.requests.length = 0;
     const e = await create({ dtype: 'q8' });
-    const out = await e.embed(ref.cases.map((c) => c.text));
-    ref.cases.forEach((c, i) => expect(maxDiff(out[i]!, c.mean)).toBeLessThan(1e-4));
+    const q8 = await e.embed(texts);
     expect(e.info.modelFile).toBe('onnx/model_quantized.onnx');
     expect(e.info.config?.modelFile).toBe('onnx/model_quantized.onnx');
     await e.dispose();
     expect(server.requests).toContain('/test/hub/resolve/main/onnx/model_quantized.onnx');
     expect(server.requests).not.toContain('/test/hub/resolve/main/onnx/model.onnx');
+
+    // the same texts through the float32 file: close (int8 rounding), not equal
+    const f = await create({ dtype: 'fp32' });
+    const fp32 = await f.embed(texts);
+    await f.dispose();
+    texts.forEach((t, i) => {
+      expect(cosine(q8[i]!, fp32[i]!), t).toBeGreaterThan(0.999);
+      expect(maxDiff(q8[i]!, fp32[i]!), t).toBeGreaterThan(1e-4);
+    });
   });
 
   test("dtype 'fp32' (and the default) fetch onnx/model.onnx", async () => {
