@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 /** The `dist/` folder of the installed onnxruntime-web, with a trailing separator; undefined when it cannot be resolved. */
 export function ortWasmFolder(): string | undefined {
   try {
-    return `${dirname(fileURLToPath(import.meta.resolve('onnxruntime-web/wasm')))}/`;
+    // The CommonJS build (dist/index.cjs) has an empty import.meta: resolve through require there.
+    const entry = typeof import.meta.resolve === 'function' ? fileURLToPath(import.meta.resolve('onnxruntime-web/wasm')) : require.resolve('onnxruntime-web/wasm');
+    return `${dirname(entry)}/`;
   } catch {
     return undefined;
   }
