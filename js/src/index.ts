@@ -27,12 +27,14 @@ export { tokenize } from './lexical/tokenizer.js';
 export { createEmbedder, DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM, ModelLoadError, OnnxEmbedder } from './embed/index.js';
 export type {
   DownloadProgress,
+  EmbedDevice,
   EmbedOptions,
   EmbedProgress,
   Embedder,
   EmbedderConfig,
   EmbedderInfo,
   ModelCache,
+  ModelDtype,
   OnnxEmbedderConfig,
   OnnxEmbedderOptions,
   Pooling,

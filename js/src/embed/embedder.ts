@@ -74,6 +74,16 @@ export interface EmbedProgress {
 /** Any progress event. */
 export type ProgressEvent = DownloadProgress | EmbedProgress;
 
+/**
+ * Weight precision of a hub ONNX export, as transformers.js v3's `dtype`
+ * option names it; each maps to one file under `onnx/` (see
+ * {@link OnnxEmbedderOptions.dtype}).
+ */
+export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
+
+/** Backend of the ONNX embedder: see {@link OnnxEmbedderOptions.device}. */
+export type EmbedDevice = 'wasm' | 'webgpu';
+
 /** How token vectors become one text vector, for models that output per-token states. */
 export type Pooling = 'mean' | 'cls';
 
@@ -124,9 +134,32 @@ export interface OnnxEmbedderOptions {
   localModelPath?: string;
   /** Allow fetching `model` ids from `remoteHost`. @defaultValue true */
   allowRemote?: boolean;
-  /** Load `onnx/model_quantized.onnx` instead of `onnx/model.onnx`. @defaultValue false */
+  /**
+   * Load `onnx/model_quantized.onnx` instead of `onnx/model.onnx`: the same
+   * as `dtype: 'q8'` (transformers.js v2's option).
+   * @defaultValue false
+   * @throws InvalidArgumentError (from `create`) when not a boolean, or given with `dtype` or `modelFile`.
+   */
   quantized?: boolean;
-  /** The ONNX file inside the folder; overrides `quantized`. */
+  /**
+   * Precision of the weights, i.e. which ONNX file of the folder to load,
+   * named as transformers.js v3 names them: `'fp32'` → `onnx/model.onnx`,
+   * `'q8'` → `onnx/model_quantized.onnx` (int8 dynamic quantization, the
+   * hub's usual quantized file), `'fp16'` → `onnx/model_fp16.onnx`, `'int8'`
+   * → `onnx/model_int8.onnx`, `'uint8'` → `onnx/model_uint8.onnx`, `'q4'` →
+   * `onnx/model_q4.onnx`, `'q4f16'` → `onnx/model_q4f16.onnx`, `'bnb4'` →
+   * `onnx/model_bnb4.onnx`. The file is recorded as `info.modelFile` (and in
+   * snapshots). A folder without that file fails with `ModelLoadError`.
+   * @defaultValue `'fp32'`
+   * @throws InvalidArgumentError (from `create`) on another value, or when given with `quantized` or `modelFile`.
+   */
+  dtype?: ModelDtype;
+  /**
+   * The ONNX file inside the folder (a relative path without `.` or `..`
+   * parts), for folders that name their files otherwise.
+   * @defaultValue the file of `dtype`
+   * @throws InvalidArgumentError (from `create`) on a path that leaves the folder, or when given with `dtype` or `quantized`.
+   */
   modelFile?: string;
   /**
    * Cache of downloaded files: `true` for the platform default (the Cache
@@ -162,6 +195,17 @@ export interface OnnxEmbedderOptions {
   onProgress?: (event: DownloadProgress) => void;
   /** onnxruntime-web settings. */
   wasm?: OrtWasmOptions;
+  /**
+   * Where the model runs: `'wasm'` (onnxruntime-web's WebAssembly CPU
+   * backend), or `'webgpu'` (its WebGPU execution provider, from
+   * `onnxruntime-web/webgpu`) when the runtime offers a GPU adapter — else
+   * the embedder falls back to `'wasm'` and logs a warning saying why.
+   * {@link OnnxEmbedder.device} tells which one runs. Vectors agree across
+   * devices to float rounding, not bit for bit.
+   * @defaultValue `'wasm'`
+   * @throws InvalidArgumentError (from `create`) on another value.
+   */
+  device?: EmbedDevice;
   /** Destination of log messages. @defaultValue none (silent) */
   logger?: Logger;
   /** Minimum level passed to `logger`. @defaultValue `'warn'` */

@@ -132,6 +132,7 @@ export function identityDifferences(recorded: EmbedderIdentity, supplied: Embedd
   } else if (namedById(recorded) && namedById(supplied)) {
     differ('model');
     differ('revision');
+    differ('modelFile'); // fp32 and q8 files of one id give different vectors
   }
   differ('pooling');
   differ('normalize');
@@ -160,7 +161,9 @@ export function embedderOptionsFor(recorded: EmbedderIdentity, caller: Readonly<
   if (!callerPicksModel && namedById(recorded)) {
     data.model = recorded.model;
     if (recorded.revision !== undefined) data.revision = recorded.revision;
-    if (recorded.modelFile !== undefined && caller?.quantized === undefined) data.modelFile = recorded.modelFile;
+    // The caller's own choice of file (any of the three options) replaces the recorded one.
+    const callerPicksFile = caller?.quantized !== undefined || caller?.dtype !== undefined || caller?.modelFile !== undefined;
+    if (recorded.modelFile !== undefined && !callerPicksFile) data.modelFile = recorded.modelFile;
   } else if (caller === undefined) {
     return undefined;
   }

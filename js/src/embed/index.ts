@@ -17,12 +17,14 @@ import { OnnxEmbedder } from './onnx-embedder.js';
 
 export type {
   DownloadProgress,
+  EmbedDevice,
   EmbedOptions,
   EmbedProgress,
   Embedder,
   EmbedderConfig,
   EmbedderInfo,
   ModelCache,
+  ModelDtype,
   OnnxEmbedderConfig,
   OnnxEmbedderOptions,
   OrtWasmOptions,

@@ -19,7 +19,7 @@ import { InvalidArgumentError, MiniVectorDBError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { checkInt, checkKnownKeys, checkObject } from '../check.js';
 import { modelDigest } from './digest.js';
-import type { EmbedOptions, Embedder, EmbedderInfo, OnnxEmbedderOptions, Pooling } from './embedder.js';
+import type { EmbedDevice, EmbedOptions, Embedder, EmbedderInfo, OnnxEmbedderOptions, Pooling } from './embedder.js';
 import { ModelLoadError } from './errors.js';
 import { loadModelFiles, readJsonFile } from './model-loader.js';
 import { openModelCache, resolveModel } from './model-resolve.js';
@@ -46,6 +46,8 @@ export class OnnxEmbedder implements Embedder {
     private readonly normalize: boolean,
     private readonly batchSize: number,
     private readonly logger: Logger,
+    /** The backend that runs the model: `'webgpu'` only when asked for and available, else `'wasm'`. */
+    readonly device: EmbedDevice,
     info: Omit<EmbedderInfo, 'dim'>,
   ) {
     this.dim = model.dim;
@@ -59,7 +61,7 @@ export class OnnxEmbedder implements Embedder {
    * InvalidArgumentError on bad options.
    */
   static async create(options: OnnxEmbedderOptions = {}): Promise<OnnxEmbedder> {
-    const { logger, pooling, normalize, batchSize, modelFile, maxLength: requestedMaxLength } = readOnnxOptions(options);
+    const { logger, pooling, normalize, batchSize, modelFile, maxLength: requestedMaxLength, device: requestedDevice } = readOnnxOptions(options);
     const { candidates, model, config } = await resolveModel(options);
     const cache = await openModelCache(options);
     const loaded = await loadModelFiles({
@@ -79,18 +81,18 @@ export class OnnxEmbedder implements Embedder {
       const maxLength = chooseMaxLength(requestedMaxLength, tokenizerConfig, modelConfig);
       const encoding = new TextEncoding(tokenizer, tokenizerJson, tokenizerConfig, maxLength);
 
-      const ort = await loadOrt(options.wasm, logger);
+      const { ort, device } = await loadOrt(options.wasm, logger, requestedDevice);
       const probe = (withTypeIds: boolean) => encoding.pad([encoding.encode('a')], withTypeIds);
       const ref = { file: modelFile, source: loaded.source };
-      const session = await OrtTextModel.create(ort, loaded.files.get(modelFile)!, ref, modelConfig.hidden_size, probe);
+      const session = await OrtTextModel.create(ort, loaded.files.get(modelFile)!, ref, modelConfig.hidden_size, probe, device);
       try {
         const pooled = session.output.pooled;
         if (pooled && options.pooling !== undefined) logger.warn(`pooling '${options.pooling}' is ignored: the model outputs sentence_embedding`);
         const digest = await modelDigest(loaded.files);
         // Every file proved usable: now (and only now) keep the downloads.
         await loaded.commit();
-        logger.info(`embedder: ${model} (${session.dim} dimensions, ${pooled ? 'sentence_embedding' : `${pooling} pooling`}, max ${maxLength} tokens)`);
-        return new OnnxEmbedder(session, encoding, pooling, normalize, batchSize, logger, {
+        logger.info(`embedder: ${model} (${session.dim} dimensions, ${pooled ? 'sentence_embedding' : `${pooling} pooling`}, max ${maxLength} tokens, ${device})`);
+        return new OnnxEmbedder(session, encoding, pooling, normalize, batchSize, logger, device, {
           kind: 'onnx',
           model,
           ...(config.revision !== undefined ? { revision: config.revision } : {}),

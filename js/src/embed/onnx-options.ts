@@ -7,8 +7,9 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { gateLogger, type Logger } from '../logger.js';
-import { checkInt, checkKnownKeys, checkObject } from '../check.js';
-import type { OnnxEmbedderOptions, Pooling } from './embedder.js';
+import { checkBoolean, checkInt, checkKnownKeys, checkObject } from '../check.js';
+import { modelFileOfDtype } from './dtype.js';
+import type { EmbedDevice, OnnxEmbedderOptions, Pooling } from './embedder.js';
 import { MAX_SEQUENCE } from './text-encoding.js';
 
 const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
@@ -20,6 +21,7 @@ const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
   'localModelPath',
   'allowRemote',
   'quantized',
+  'dtype',
   'modelFile',
   'cache',
   'cacheDir',
@@ -30,6 +32,7 @@ const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
   'batchSize',
   'onProgress',
   'wasm',
+  'device',
   'logger',
   'logLevel',
 ];
@@ -47,6 +50,8 @@ export interface OnnxSettings {
   maxLength: number | undefined;
   /** The ONNX file inside the model folder. */
   modelFile: string;
+  /** The backend asked for (`webgpu` may still fall back to `wasm`). */
+  device: EmbedDevice;
 }
 
 /**
@@ -67,9 +72,24 @@ export function readOnnxOptions(options: OnnxEmbedderOptions): OnnxSettings {
     checkKnownKeys(options.wasm, ['numThreads', 'wasmPaths'], 'wasm options');
     if (options.wasm.numThreads !== undefined) checkInt(options.wasm.numThreads, 'wasm.numThreads', 1, 64);
   }
-  const modelFile = options.modelFile ?? (options.quantized === true ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx');
+  const modelFile = chooseModelFile(options);
   if (typeof modelFile !== 'string' || !modelFile.split('/').every((part) => /^[\w.-]+$/.test(part) && part !== '.' && part !== '..')) {
     throw new InvalidArgumentError(`modelFile must be a relative path inside the model folder, got ${JSON.stringify(modelFile)}`);
   }
-  return { logger, pooling, normalize, batchSize, maxLength: options.maxLength, modelFile };
+  const device = options.device ?? 'wasm';
+  if (device !== 'wasm' && device !== 'webgpu') throw new InvalidArgumentError(`device must be 'wasm' or 'webgpu', got ${JSON.stringify(device)}`);
+  return { logger, pooling, normalize, batchSize, maxLength: options.maxLength, modelFile, device };
+}
+
+/**
+ * The ONNX file: `modelFile` as given, else the file of `dtype`, else of
+ * `quantized` (`true` is `dtype: 'q8'`), else `onnx/model.onnx`. Two of the
+ * three together are ambiguous and rejected.
+ */
+function chooseModelFile(options: OnnxEmbedderOptions): string {
+  const quantized = checkBoolean(options.quantized, 'quantized', false);
+  const given = (['modelFile', 'dtype', 'quantized'] as const).filter((k) => options[k] !== undefined);
+  if (given.length > 1) throw new InvalidArgumentError(`give only one of modelFile, dtype and quantized (got ${given.join(' and ')})`);
+  if (options.modelFile !== undefined) return options.modelFile;
+  return modelFileOfDtype(options.dtype ?? (quantized ? 'q8' : 'fp32'));
 }

@@ -14,10 +14,11 @@
 import type * as Ort from 'onnxruntime-web/wasm';
 import { MiniVectorDBError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { OrtWasmOptions } from './embedder.js';
+import type { EmbedDevice, OrtWasmOptions } from './embedder.js';
 import { ModelLoadError } from './errors.js';
 import { isNode } from '../platform.js';
 import type { PaddedBatch } from './text-encoding.js';
+import { webgpuUnavailable } from './webgpu.js';
 
 type OrtModule = typeof Ort;
 
@@ -33,33 +34,66 @@ export interface ModelFileRef {
   source: string;
 }
 
-let ortModule: Promise<OrtModule> | undefined;
-let ortThreads: { threads: number; why: string } | undefined;
+/** One onnxruntime-web build (`/wasm`, or `/webgpu` which also has the WebAssembly backend): its module and thread setting. */
+interface OrtBuild {
+  module: Promise<OrtModule> | undefined;
+  threads: { threads: number; why: string } | undefined;
+}
+const builds: Record<EmbedDevice, OrtBuild> = { wasm: { module: undefined, threads: undefined }, webgpu: { module: undefined, threads: undefined } };
+
+/** onnxruntime-web with the backend that will run: `device` when available, else WebAssembly (logged). */
+export interface LoadedOrt {
+  ort: OrtModule;
+  device: EmbedDevice;
+}
 
 /**
- * Imports onnxruntime-web once and sets its thread count (and `wasmPaths`)
- * before the first session: onnxruntime reads them when it starts its
- * WebAssembly module and ignores later changes.
+ * Imports onnxruntime-web once per build and sets its thread count (and
+ * `wasmPaths`) before the first session: onnxruntime reads them when it
+ * starts its WebAssembly module and ignores later changes. `'webgpu'` loads
+ * the `onnxruntime-web/webgpu` build when a GPU adapter is offered, else
+ * warns and uses the WebAssembly build.
  */
-export async function loadOrt(wasm: OrtWasmOptions | undefined, logger: Logger): Promise<OrtModule> {
-  ortModule ??= import('onnxruntime-web/wasm');
+export async function loadOrt(wasm: OrtWasmOptions | undefined, logger: Logger, requested: EmbedDevice = 'wasm'): Promise<LoadedOrt> {
+  let device = requested;
+  if (device === 'webgpu') {
+    const why = await webgpuUnavailable();
+    if (why !== undefined) {
+      logger.warn(`device 'webgpu' unavailable (${why}); the embedder falls back to WebAssembly ('wasm')`);
+      device = 'wasm';
+    }
+  }
+  const build = builds[device];
+  build.module ??= device === 'webgpu' ? (import('onnxruntime-web/webgpu') as Promise<OrtModule>) : import('onnxruntime-web/wasm');
   let ort: OrtModule;
   try {
-    ort = await ortModule;
+    ort = await build.module;
   } catch (cause) {
-    ortModule = undefined;
-    throw new MiniVectorDBError('INTERNAL', `cannot load onnxruntime-web: ${String(cause)}`, { cause });
+    build.module = undefined;
+    throw new MiniVectorDBError('INTERNAL', `cannot load onnxruntime-web${device === 'webgpu' ? '/webgpu' : ''}: ${String(cause)}`, { cause });
   }
   const wanted = wasm?.numThreads;
+  let ortThreads = build.threads;
   if (ortThreads === undefined) {
-    ortThreads = chooseThreads(wanted, ort.env.wasm.numThreads);
+    ortThreads = build.threads = chooseThreads(wanted, ort.env.wasm.numThreads);
     ort.env.wasm.numThreads = ortThreads.threads;
     if (wasm?.wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasm.wasmPaths;
+    else if (ortThreads.threads > 1 && isNode() && ort.env.wasm.wasmPaths === undefined) {
+      // Threads in Node: the workers must load onnxruntime's files from disk (see ort-node-paths.ts).
+      const { ortWasmFolder } = await import('./ort-node-paths.js');
+      const folder = ortWasmFolder();
+      if (folder !== undefined) ort.env.wasm.wasmPaths = folder;
+    }
+    if (wanted !== undefined && wanted > 1 && !isNode() && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
+      logger.warn(
+        `wasm.numThreads ${wanted}: this page is not cross-origin isolated (no COOP/COEP headers), so there is no SharedArrayBuffer and onnxruntime runs on ONE thread`,
+      );
+    }
   } else if (wanted !== undefined && wanted !== ortThreads.threads) {
     logger.warn(`onnxruntime-web already runs with ${ortThreads.threads} thread(s); wasm.numThreads ${wanted} applies only before the first model is loaded`);
   }
-  logger.debug(`onnxruntime-web ${ort.env.versions.web ?? ''}: ${ortThreads.threads} thread(s) (${ortThreads.why})`);
-  return ort;
+  logger.debug(`onnxruntime-web ${ort.env.versions.web ?? ''} (${device}): ${ortThreads.threads} thread(s) (${ortThreads.why})`);
+  return { ort, device };
 }
 
 /**
@@ -103,12 +137,14 @@ export class OrtTextModel {
     ref: ModelFileRef,
     hiddenSize: unknown,
     probe: (withTypeIds: boolean) => PaddedBatch,
+    device: EmbedDevice = 'wasm',
   ): Promise<OrtTextModel> {
     let session: Ort.InferenceSession;
     try {
       // logSeverityLevel 3: onnxruntime's own warnings would go straight to the console; failures still throw.
       session = await ort.InferenceSession.create(bytes, {
-        executionProviders: ['wasm'],
+        // WebGPU first; operators it lacks run on the WebAssembly backend of the same build.
+        executionProviders: device === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,
       });

@@ -1,0 +1,58 @@
+// One bench configuration in its own process (onnxruntime fixes its thread
+// count when it starts): a system (ours | transformers.js), a model folder,
+// a dtype, a thread count. Prints one JSON line with the rows.
+//
+//   node bench/embed/worker.mjs '{"system":"ours","dir":"…","model":"minilm-l6","dtype":"q8","threads":1,"pooling":"mean","minMs":1500}'
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure } from './measure.mjs';
+import { LENGTHS, makeTexts } from './texts.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cfg = JSON.parse(process.argv[2]);
+const vocabSize = JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')).vocab_size;
+
+/** Loads the system: returns embed(texts) → Float32Array[] and tokenize(texts). */
+async function load() {
+  if (cfg.system === 'ours') {
+    const { OnnxEmbedder } = await import(join(ROOT, 'dist', 'index.js'));
+    const e = await OnnxEmbedder.create({ modelPath: cfg.dir, dtype: cfg.dtype, pooling: cfg.pooling, wasm: { numThreads: cfg.threads }, cache: false });
+    return { version: 'minivectordb', countTokens: (t) => e.tokenize(t).length, embed: (t) => e.embed(t, { batchSize: 32 }), tokenize: (t) => t.map((s) => e.tokenize(s)), dispose: () => e.dispose() };
+  }
+  // transformers.js on onnxruntime-web (device 'wasm', the same runtime as ours) or onnxruntime-node ('cpu')
+  let tjs;
+  try {
+    tjs = await import('@huggingface/transformers');
+  } catch {
+    return undefined;
+  }
+  tjs.env.allowRemoteModels = false;
+  tjs.env.localModelPath = dirname(cfg.dir);
+  tjs.env.useBrowserCache = false;
+  tjs.env.useFSCache = false;
+  if (tjs.env.backends?.onnx?.wasm) tjs.env.backends.onnx.wasm.numThreads = cfg.threads;
+  const device = cfg.system === 'transformers.js-node' ? 'cpu' : 'wasm';
+  const sessionOptions = device === 'cpu' ? { intraOpNumThreads: cfg.threads, interOpNumThreads: 1 } : {};
+  const extractor = await tjs.pipeline('feature-extraction', basename(cfg.dir), { dtype: cfg.dtype, device, session_options: sessionOptions });
+  return {
+    version: `@huggingface/transformers ${tjs.env.version} (${device})`,
+    embed: async (t) => {
+      const out = await extractor(t, { pooling: cfg.pooling, normalize: true });
+      const [n, d] = out.dims;
+      return Array.from({ length: n }, (_, i) => out.data.slice(i * d, (i + 1) * d));
+    },
+    tokenize: (t) => extractor.tokenizer(t, { padding: true, truncation: true }),
+    dispose: () => extractor.dispose(),
+  };
+}
+
+const sys = await load();
+if (sys === undefined) {
+  console.log(JSON.stringify({ ...cfg, skipped: 'not installed' }));
+  process.exit(0);
+}
+const pools = Object.fromEntries(Object.entries(LENGTHS).map(([name, tokens]) => [name, { tokens, texts: makeTexts(vocabSize, tokens, 32 * 31, tokens) }]));
+const { rows, vectors } = await measure(sys, pools, cfg.minMs);
+await sys.dispose();
+console.log(JSON.stringify({ ...cfg, env: 'node', version: sys.version, rows, vectors }));
