@@ -29,7 +29,7 @@ import type {
 } from './types.js';
 import { checkBoolean, checkInt, checkKnownKeys, checkObject, describe, readError, readOptions } from './check.js';
 import { checkId, checkLogging, checkNewId, checkQuantization, checkWasmSource, cloneMetadata, copyMetadata, writeVector } from './validate.js';
-import { CoreIndex, METRIC_IDS, NO_LABEL, QUANTIZATION_NAMES, type LabelBitset } from './wasm/core-index.js';
+import { CoreIndex, METRIC_NAMES, NO_LABEL, type LabelBitset } from './wasm/core-index.js';
 import { heapBytes, searchScratchBytes } from './wasm/heap-size.js';
 import { loadCore } from './wasm/load.js';
 import { WorkerMiniVectorDB } from './worker/proxy.js';
@@ -43,7 +43,6 @@ const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight'] a
 const INSERT_MANY_KEYS = ['onProgress'] as const;
 const ITEM_KEYS = ['id', 'vector', 'text', 'metadata'] as const;
 const UPDATE_KEYS = ['vector', 'text', 'metadata'] as const;
-const METRIC_NAMES: Record<number, Metric> = { 0: 'l2', 1: 'ip', 2: 'cosine' };
 /** Vectors handed to the core per call in insertMany (progress is reported per chunk). */
 const INSERT_CHUNK = 1024;
 /** Largest k or efSearch accepted (the core's limit). */
@@ -108,7 +107,7 @@ export class MiniVectorDB {
     this.#text = init.text;
     this.#storeText = init.storeText;
     this.#lexical = init.lexical;
-    this.#metric = METRIC_NAMES[core.config().metric]!;
+    this.#metric = core.config().metric;
     finalizer.register(this, core, this);
   }
 
@@ -131,14 +130,14 @@ export class MiniVectorDB {
     const embedderOption = options.embedder ?? (options.dim === undefined ? true : undefined);
     const dimOption = options.dim === undefined ? undefined : checkInt(options.dim, 'dim', 1, 65536);
     const metric = options.metric ?? (embedderOption === undefined ? 'l2' : 'cosine');
-    if (!Object.hasOwn(METRIC_IDS, metric)) {
+    if (!METRIC_NAMES.includes(metric)) {
       throw new InvalidArgumentError(`metric must be 'l2', 'cosine' or 'ip', got ${describe(metric)}`);
     }
     const storeText = checkBoolean(options.storeText, 'storeText', false);
     const textIndex = checkTextIndexOption(options.textIndex, storeText);
     const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
     const params = {
-      metric: METRIC_IDS[metric],
+      metric,
       M: checkInt(options.M ?? 16, 'M', 2, 1024),
       efConstruction: checkInt(options.efConstruction ?? 200, 'efConstruction', 1, MAX_K),
       efSearch: checkInt(options.efSearch ?? 64, 'efSearch', 1, MAX_K),
@@ -282,7 +281,7 @@ export class MiniVectorDB {
       M: c.M,
       efConstruction: c.efConstruction,
       efSearch: c.efSearch,
-      quantization: QUANTIZATION_NAMES[c.quantization]!,
+      quantization: c.quantization,
       rerank: c.rerank,
       keepFloat: c.keepFloat,
       bytesPerVector: core.bytesPerVector(),

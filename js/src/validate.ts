@@ -9,8 +9,7 @@ import { checkBoolean, checkInt, describe, readError, readOptions } from './chec
 import { DimensionMismatchError, InvalidArgumentError, LimitExceededError, MiniVectorDBError } from './errors.js';
 import { containerHeaderBytes, MAX_ID_LENGTH, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, numberBytes, stringBytes } from './limits.js';
 import { LOG_LEVELS, LOGGER_METHODS, type Logger, type LogLevel } from './logger.js';
-import type { CreateOptions, Metadata, WasmSource } from './types.js';
-import { QUANTIZATION_IDS } from './wasm/core-index.js';
+import type { CreateOptions, Metadata, Quantization, WasmSource } from './types.js';
 
 /**
  * `logger` (undefined, or an object with the four {@link Logger} methods) and
@@ -60,11 +59,11 @@ function isAbsoluteUrl(s: string): boolean {
 const MAX_RERANK = 1024;
 
 /** The core's quantization settings from `quantization`, `rerank`, `keepFloat` (defaults: none, 4, true). */
-export function checkQuantization(o: CreateOptions): { quantization: number; rerank: number; keepFloat: boolean } {
+export function checkQuantization(o: CreateOptions): { quantization: Quantization; rerank: number; keepFloat: boolean } {
   const q = o.quantization ?? 'none';
   if (q !== 'none' && q !== 'int8') throw new InvalidArgumentError(`quantization must be 'none' or 'int8', got ${describe(q)}`);
   return {
-    quantization: QUANTIZATION_IDS[q],
+    quantization: q,
     rerank: checkInt(o.rerank ?? 4, 'rerank', 1, MAX_RERANK),
     keepFloat: checkBoolean(o.keepFloat, 'keepFloat', true),
   };
