@@ -162,7 +162,6 @@ class Index {
 
   const VectorStore& store() const { return store_; }
   const HnswGraph& graph() const { return graph_; }
-  const uint8_t* deleted_flags() const { return tombstones_.flags(); }
 
   /// Builds an index from validated snapshot parts (snapshot.cpp); call
   /// FinishRestore on it before use.
