@@ -207,9 +207,11 @@ export class CoreIndex {
    * without adding anything, so a caller can refuse a whole batch before its
    * first chunk is added.
    * @returns undefined when all pass, else the first rejected vector.
+   * @throws InvalidArgumentError when `vectors` holds fewer than n·dim values.
    * @throws OutOfMemoryError when the copy of `vectors` exceeds the wasm32 limit.
    */
   checkVectors(vectors: Float32Array, n: number): VectorProblem | undefined {
+    this.checkShape(vectors, n, 'vectors');
     const ptr = this.scratch(heapBytes(`a check of ${n} vectors`, [n, this.dim, 4]));
     this.mod.HEAPF32.set(vectors.subarray(0, n * this.dim), ptr >>> 2);
     const item = this.check(this.raw.checkVectors(ptr, n));
@@ -232,13 +234,14 @@ export class CoreIndex {
    *   (flat scan, graph walk, walk then flat scan; always flat with `exact`).
    * This method only sizes the result buffers: min(k, matching) slots per query.
    * @returns per-query hits, nearest first: min(k, matching) each.
-   * @throws InvalidArgumentError — k < 1, clamped k over `kMaxK`, ef over `kMaxEf`,
-   *   a bad query (named `query i` in a batch).
+   * @throws InvalidArgumentError — `queries` shorter than nq·dim, k < 1, clamped k
+   *   over `kMaxK`, ef over `kMaxEf`, a bad query (named `query i` in a batch).
    * @throws OutOfMemoryError when the scratch (queries, bitset, labels and
    *   distances, counts) exceeds the wasm32 limit — nothing allocated — or the core runs out.
    */
   search(queries: Float32Array, nq: number, k: number, ef: number, allowed: LabelBitset | undefined, exact: boolean): CoreHits[] {
     if (nq === 0) return [];
+    this.checkShape(queries, nq, 'queries');
     const live = this.size - this.deletedCount;
     // Buffer shape only: the core never returns more than the matching labels.
     const stride = Math.max(1, Math.min(k, allowed === undefined ? live : Math.min(allowed.count, live)));
@@ -286,6 +289,11 @@ export class CoreIndex {
     if (this.disposed) return;
     this.disposed = true;
     this.raw.delete();
+  }
+
+  /** `data` holds at least n rows of dim float32 (a shape check; values are the core's to judge). */
+  private checkShape(data: Float32Array, n: number, what: string): void {
+    if (data.length < n * this.dim) throw new InvalidArgumentError(`${what}: ${n} rows of ${this.dim} need ${n * this.dim} float32, got ${data.length}`);
   }
 
   private check(rc: number): number {
