@@ -86,20 +86,26 @@ int main(int argc, char** argv) {
     }
   }
 
-  mvdb::GrowableArray<mvdb::Neighbor> found;
+  uint32_t found_labels[10], found_count = 0;
+  float found_distances[10];
   std::vector<double> us(nq);
   std::vector<int> hits(nq);
   CALLGRIND_START_INSTRUMENTATION;
   for (size_t q = 0; q < nq; q++) {
     const double t0 = NowUs();
-    const mvdb::Status s = index.Search(query.data() + q * dim, 10, ef, nullptr, 0, &found);
+    mvdb::SearchRequest request;
+    request.queries = query.data() + q * dim;
+    request.nq = 1;
+    request.k = 10;
+    request.ef = ef;
+    const mvdb::Status s = index.Search(request, {10, found_labels, found_distances, &found_count});
     us[q] = NowUs() - t0;
     if (!s.ok()) {
       std::fprintf(stderr, "search: %s\n", s.message().c_str());
       return 1;
     }
-    for (size_t j = 0; j < found.size(); j++) {
-      for (size_t t = 0; t < 10; t++) hits[q] += static_cast<int32_t>(found[j].label) == gt[q * gk + t];
+    for (size_t j = 0; j < found_count; j++) {
+      for (size_t t = 0; t < 10; t++) hits[q] += static_cast<int32_t>(found_labels[j]) == gt[q * gk + t];
     }
   }
   CALLGRIND_STOP_INSTRUMENTATION;

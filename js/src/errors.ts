@@ -210,24 +210,26 @@ export function asTypedError(e: unknown, doing: string): MiniVectorDBError {
   return new MiniVectorDBError('INTERNAL', `${doing}: ${String(e)}`, { cause: e });
 }
 
+/** Names of the core's error codes (`mvdb::ErrorCode`, exported through Embind as `ErrorCode`). @internal */
+export type CoreStatusName = 'kInvalidArgument' | 'kOutOfMemory' | 'kNotFound' | 'kSnapshotCorrupt' | 'kSnapshotVersion';
+
 /**
- * Maps a negated status code returned by the WebAssembly core
- * (`wasm/include/minivectordb/status.hpp`, `ErrorCode`) to a typed error.
+ * Maps a core error to a typed error: `status` is the name of the negated
+ * code `negatedCode` in the module's exported `ErrorCode` enum
+ * (`js/src/wasm/constants.ts`), undefined for a code the enum does not hold.
  * @internal
  */
-export function errorFromCore(negatedCode: number, message: string): MiniVectorDBError {
-  switch (-negatedCode) {
-    case 1:
+export function errorFromCore(status: CoreStatusName | undefined, negatedCode: number, message: string): MiniVectorDBError {
+  switch (status) {
+    case 'kInvalidArgument':
       return new InvalidArgumentError(message);
-    case 2:
-      return new MiniVectorDBError('DIMENSION_MISMATCH', message);
-    case 3:
+    case 'kOutOfMemory':
       return new OutOfMemoryError(message);
-    case 4:
+    case 'kNotFound':
       return new MiniVectorDBError('NOT_FOUND', message);
-    case 5:
+    case 'kSnapshotCorrupt':
       return new SnapshotError(message, 'SNAPSHOT_CORRUPT');
-    case 6:
+    case 'kSnapshotVersion':
       return new SnapshotError(message, 'SNAPSHOT_VERSION');
     default:
       return new MiniVectorDBError('INTERNAL', `internal error (core code ${negatedCode}): ${message}`);

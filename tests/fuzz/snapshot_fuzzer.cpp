@@ -27,6 +27,7 @@
 #include "minivectordb/crc32.hpp"
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "../native/search_util.hpp"
 
 namespace {
 
@@ -118,10 +119,10 @@ void CheckLoaded(mvdb::Index& index, const uint8_t* data, size_t size, uint64_t 
   for (uint32_t j = 0; j < c.dim; ++j) q[j] = 0.25f + 0.5f * float(j % 3);
   mvdb::GrowableArray<mvdb::Neighbor> hits;
   for (uint32_t k : {1u, 5u, 40u}) {
-    FUZZ_CHECK(index.Search(q.data(), k, 8, nullptr, 0, &hits).ok());
+    FUZZ_CHECK(mvdb_test::SearchOne(index, q.data(), k, 8, nullptr, 0, &hits).ok());
     CheckHits(index, hits, std::min(k, live), nullptr);
   }
-  FUZZ_CHECK(index.SearchExact(q.data(), 7, nullptr, &hits).ok());
+  FUZZ_CHECK(mvdb_test::SearchExactOne(index, q.data(), 7, nullptr, &hits).ok());
   CheckHits(index, hits, std::min(7u, live), nullptr);
 
   // Filtered: every third live label.
@@ -135,7 +136,7 @@ void CheckLoaded(mvdb::Index& index, const uint8_t* data, size_t size, uint64_t 
     }
   }
   for (uint32_t k : {1u, 10u}) {
-    FUZZ_CHECK(index.Search(q.data(), k, 4, allowed.data(), matching, &hits).ok());
+    FUZZ_CHECK(mvdb_test::SearchOne(index, q.data(), k, 4, allowed.data(), matching, &hits).ok());
     CheckHits(index, hits, std::min(k, matching), &allowed);
   }
 
@@ -164,9 +165,9 @@ void CheckLoaded(mvdb::Index& index, const uint8_t* data, size_t size, uint64_t 
       quant.Encode(prepared.data(), want.data(), false);
       FUZZ_CHECK(std::equal(want.begin(), want.end(), index.codes().Get(label)));
     }
-    FUZZ_CHECK(index.Search(q.data(), 3, 8, nullptr, 0, &hits).ok());
+    FUZZ_CHECK(mvdb_test::SearchOne(index, q.data(), 3, 8, nullptr, 0, &hits).ok());
     CheckHits(index, hits, std::min(3u, live + 1), nullptr);
-    FUZZ_CHECK(index.SearchExact(v.data(), 1, nullptr, &hits).ok());
+    FUZZ_CHECK(mvdb_test::SearchExactOne(index, v.data(), 1, nullptr, &hits).ok());
     // Its own distance is 0 (l2, also over int8 codes: the query encodes to
     // the same codes; cosine with float32 rows: 1 - 1), so nothing is nearer
     // (ip has no such bound, nor cosine over int8 codes).

@@ -147,22 +147,23 @@ test('in a worker the same batch arrives as an OutOfMemoryError, and the worker 
 });
 
 describe('the core checks every region itself', () => {
-  test('add, search, searchBatch, load and serialize with regions past the memory return InvalidArgument, touching nothing', async () => {
+  test('add, search, checkVectors, load and serialize with regions past the memory return InvalidArgument, touching nothing', async () => {
     const silent = { debug() {}, info() {}, warn() {}, error() {} };
     const bystander = await tracked(4, 100, 'l2', 31);
     const mod = await loadCore(undefined, silent); // the module every database here shares
-    const index = CoreIndex.create(mod, { dim: 4, metric: 0, M: 8, efConstruction: 16, efSearch: 16, seed: 1, quantization: 0, rerank: 4, keepFloat: true });
+    const index = CoreIndex.create(mod, { dim: 4, metric: 'l2', M: 8, efConstruction: 16, efSearch: 16, seed: 1, quantization: 'none', rerank: 4, keepFloat: true });
     const ptr = mod._malloc(64) >>> 0;
     try {
       const calls: [string, () => number][] = [
         // 2^30 vectors of 4 float32 (16 GiB) at a 64-byte block
         ['add', () => index.raw.add(ptr, 2 ** 30, ptr)],
         // the issue's batch, as a caller that skipped the TypeScript check would send it
-        ['searchBatch', () => index.raw.searchBatch(ptr, 536_335, 1000, 16, 0, 0, ptr, ptr, ptr)],
-        // nq · k = 2^40: wraps to 0 in 32 bits
-        ['searchBatch 2^20 × 2^20', () => index.raw.searchBatch(ptr, 2 ** 20, 2 ** 20, 16, 0, 0, ptr, ptr, ptr)],
-        ['search', () => index.raw.search(ptr, 2 ** 31, 16, 0, 0, ptr, ptr)],
-        ['searchExact', () => index.raw.searchExact(ptr, 4, 0, ptr, 0xfffffff0)],
+        ['search of a batch', () => index.raw.search(ptr, 536_335, 1000, 16, false, 0, 0, ptr, ptr, ptr, 1000)],
+        // nq · stride = 2^40: wraps to 0 in 32 bits
+        ['search 2^20 × 2^20', () => index.raw.search(ptr, 2 ** 20, 2 ** 20, 16, false, 0, 0, ptr, ptr, ptr, 2 ** 20)],
+        ['search of one query, stride 2^31', () => index.raw.search(ptr, 1, 2 ** 31, 16, false, 0, 0, ptr, ptr, ptr, 2 ** 31)],
+        ['exact search', () => index.raw.search(ptr, 1, 4, 0, true, 0, 0, ptr, 0xfffffff0, ptr, 4)],
+        ['checkVectors', () => index.raw.checkVectors(ptr, 2 ** 30)],
         ['load', () => index.raw.load(ptr, 0xffffffff)],
         ['serialize', () => index.raw.serialize(ptr, 0xffffffff)],
         ['add at address 0', () => index.raw.add(0, 1, ptr)],
@@ -258,7 +259,7 @@ describe('values whose squares overflow float32', () => {
   test('the core applies the same limit at the same float32 value (a caller that skips the TypeScript check)', async () => {
     const mod = await loadCore(undefined, { debug() {}, info() {}, warn() {}, error() {} });
     for (const dim of [1, 7]) {
-      const index = CoreIndex.create(mod, { dim, metric: 0, M: 8, efConstruction: 16, efSearch: 16, seed: 1, quantization: 0, rerank: 4, keepFloat: true });
+      const index = CoreIndex.create(mod, { dim, metric: 'l2', M: 8, efConstruction: 16, efSearch: 16, seed: 1, quantization: 'none', rerank: 4, keepFloat: true });
       try {
         const c = largestAccepted(dim);
         expect(() => index.add(new Float32Array(dim).fill(nextFloat32(c, true)), 1)).toThrow(InvalidArgumentError);

@@ -10,6 +10,7 @@
 
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -98,7 +99,7 @@ TEST_P(CompactByMetric, RecallAt10AtLeast098AgainstBruteForceOverLiveVectors) {
   for (uint32_t q = 0; q < kQueries; ++q) {
     const float* query = f.all.data() + static_cast<size_t>(kN + q) * kDim;
     SearchPlan plan;
-    ASSERT_TRUE(f.index.Search(query, kK, 64, nullptr, 0, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(f.index, query, kK, 64, nullptr, 0, &got, &plan).ok());
     ASSERT_EQ(plan, SearchPlan::kGraph);
     ASSERT_EQ(got.size(), kK);
     // Reference over the ORIGINAL data, live rows only, mapped to new labels.
@@ -178,10 +179,10 @@ TEST(Compact, EverythingDeletedLeavesAnEmptyIndexThatAcceptsInserts) {
   EXPECT_EQ(index.size(), 0u);
   EXPECT_EQ(index.graph().entry_point(), kNoLabel);
   GrowableArray<Neighbor> got;
-  ASSERT_TRUE(index.Search(data.data(), 5, 16, nullptr, 0, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index, data.data(), 5, 16, nullptr, 0, &got).ok());
   EXPECT_TRUE(got.empty());
   ASSERT_TRUE(index.Add(data.data(), 10).ok());
-  ASSERT_TRUE(index.Search(data.data(), 1, 16, nullptr, 0, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index, data.data(), 1, 16, nullptr, 0, &got).ok());
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].label, 0u);
   EXPECT_EQ(got[0].distance, 0.f);

@@ -11,6 +11,7 @@
 #include "minivectordb/dim_order.hpp"
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -58,9 +59,9 @@ void ExpectSearchMatchesReference(Index* index, const std::vector<float>& data) 
   for (uint32_t q = 0; q < kQueries; ++q) {
     const float* query = Row(data, kN + q);
     const auto truth = BruteForce(Metric::kL2, base, kDim, query, 10);
-    ASSERT_TRUE(index->Search(query, 10, 64, nullptr, 0, &out).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(*index, query, 10, 64, nullptr, 0, &out).ok());
     recall += mvdb_test::Recall(out, truth);
-    ASSERT_TRUE(index->SearchExact(query, 10, nullptr, &out).ok());
+    ASSERT_TRUE(mvdb_test::SearchExactOne(*index, query, 10, nullptr, &out).ok());
     ASSERT_EQ(out.size(), truth.size());
     for (size_t i = 0; i < truth.size(); ++i) {
       EXPECT_EQ(out[i].label, truth[i].label) << "query " << q << " rank " << i;
@@ -145,8 +146,8 @@ TEST(DimensionOrder, SnapshotsHoldTheCallersOrderAndReloadLearnsAgain) {
   ExpectVectorsKept(reloaded, data, kN);
   GrowableArray<Neighbor> a, b;
   for (uint32_t q = 0; q < kQueries; ++q) {
-    ASSERT_TRUE(index.Search(Row(data, kN + q), 10, 64, nullptr, 0, &a).ok());
-    ASSERT_TRUE(reloaded.Search(Row(data, kN + q), 10, 64, nullptr, 0, &b).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index, Row(data, kN + q), 10, 64, nullptr, 0, &a).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(reloaded, Row(data, kN + q), 10, 64, nullptr, 0, &b).ok());
     ASSERT_EQ(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].label, b[i].label) << "query " << q;
   }

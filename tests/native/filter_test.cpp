@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "minivectordb/index.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -68,7 +69,7 @@ TEST_F(FilterTest, SelectiveFilterIsServedExactlyByFlatScan) {
   GrowableArray<Neighbor> got;
   for (uint32_t q = 0; q < kQueries; ++q) {
     SearchPlan plan;
-    ASSERT_TRUE(index_.Search(Query(q), kK, kEf, allowed.words.data(), 40, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index_, Query(q), kK, kEf, allowed.words.data(), 40, &got, &plan).ok());
     EXPECT_EQ(plan, SearchPlan::kFlat);
     ExpectExact(got, BruteForce(Metric::kL2, data_, kDim, Query(q), kK, admit), admit);
   }
@@ -101,7 +102,7 @@ TEST(FilterSubgraph, TenPercentThroughGraph) {
     for (uint32_t q = 0; q < nq; ++q) {
       const float* query = all.data() + static_cast<size_t>(n + q) * dim;
       SearchPlan plan;
-      ASSERT_TRUE(index.Search(query, kK, kEf, allowed.words.data(), count, &got, &plan).ok());
+      ASSERT_TRUE(mvdb_test::SearchOne(index, query, kK, kEf, allowed.words.data(), count, &got, &plan).ok());
       EXPECT_EQ(plan, SearchPlan::kGraph);
       ASSERT_EQ(got.size(), kK);
       for (const Neighbor& nb : got) ASSERT_TRUE(admit(nb.label)) << nb.label;
@@ -132,7 +133,7 @@ TEST_F(FilterTest, PartialFiltersThroughGraph) {
     double recall = 0;
     for (uint32_t q = 0; q < kQueries; ++q) {
       SearchPlan plan;
-      ASSERT_TRUE(index_.Search(Query(q), kK, kEf, allowed.words.data(), count, &got, &plan).ok());
+      ASSERT_TRUE(mvdb_test::SearchOne(index_, Query(q), kK, kEf, allowed.words.data(), count, &got, &plan).ok());
       EXPECT_EQ(plan, SearchPlan::kGraph);
       ASSERT_EQ(got.size(), kK);
       for (const Neighbor& nb : got) ASSERT_TRUE(admit(nb.label)) << nb.label;
@@ -148,14 +149,14 @@ TEST_F(FilterTest, FewerMatchesThanKReturnsAllMatches) {
   const uint32_t labels[] = {0, 17, 1999, 3998, 3999};
   for (uint32_t l : labels) allowed.Set(l);
   GrowableArray<Neighbor> got;
-  ASSERT_TRUE(index_.Search(Query(0), kK, kEf, allowed.words.data(), 5, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index_, Query(0), kK, kEf, allowed.words.data(), 5, &got).ok());
   ASSERT_EQ(got.size(), 5u);
   std::set<uint32_t> labels_got;
   for (const Neighbor& nb : got) labels_got.insert(nb.label);
   EXPECT_EQ(labels_got, std::set<uint32_t>(std::begin(labels), std::end(labels)));
   // An empty allow-list yields no result, not an error.
   Bitset none(kN);
-  ASSERT_TRUE(index_.Search(Query(0), kK, kEf, none.words.data(), 0, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index_, Query(0), kK, kEf, none.words.data(), 0, &got).ok());
   EXPECT_TRUE(got.empty());
 }
 
@@ -180,7 +181,7 @@ TEST_F(FilterTest, TombstonesAreNeverReturned) {
   double recall = 0;
   for (uint32_t q = 0; q < kQueries; ++q) {
     SearchPlan plan;
-    ASSERT_TRUE(index_.Search(Query(q), kK, kEf, nullptr, 0, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index_, Query(q), kK, kEf, nullptr, 0, &got, &plan).ok());
     EXPECT_EQ(plan, SearchPlan::kGraph);
     ASSERT_EQ(got.size(), kK);
     for (const Neighbor& nb : got) ASSERT_FALSE(dead[nb.label]) << "deleted label " << nb.label << " returned";
@@ -191,7 +192,7 @@ TEST_F(FilterTest, TombstonesAreNeverReturned) {
   // A stored vector whose label is deleted is not found as its own neighbour.
   uint32_t victim = 0;
   while (!dead[victim]) ++victim;
-  ASSERT_TRUE(index_.Search(data_.data() + static_cast<size_t>(victim) * kDim, kK, kEf, nullptr, 0, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index_, data_.data() + static_cast<size_t>(victim) * kDim, kK, kEf, nullptr, 0, &got).ok());
   for (const Neighbor& nb : got) EXPECT_NE(nb.label, victim);
 }
 
@@ -209,7 +210,7 @@ TEST_F(FilterTest, MostlyDeletedFallsToExactScan) {
   GrowableArray<Neighbor> got;
   for (uint32_t q = 0; q < 10; ++q) {
     SearchPlan plan;
-    ASSERT_TRUE(index_.Search(Query(q), kK, kEf, nullptr, 0, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index_, Query(q), kK, kEf, nullptr, 0, &got, &plan).ok());
     EXPECT_EQ(plan, SearchPlan::kFlat);
     ExpectExact(got, BruteForce(Metric::kL2, data_, kDim, Query(q), kK, admit), admit);
   }
@@ -217,7 +218,7 @@ TEST_F(FilterTest, MostlyDeletedFallsToExactScan) {
   for (uint32_t l = 0; l < kN; ++l)
     if (!dead[l]) { ASSERT_TRUE(index_.MarkDeleted(l).ok()); }
   EXPECT_EQ(index_.live_count(), 0u);
-  ASSERT_TRUE(index_.Search(Query(0), kK, kEf, nullptr, 0, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index_, Query(0), kK, kEf, nullptr, 0, &got).ok());
   EXPECT_TRUE(got.empty());
 }
 
@@ -238,7 +239,7 @@ TEST_F(FilterTest, FilterAndTombstonesCombine) {
   double recall = 0;
   for (uint32_t q = 0; q < kQueries; ++q) {
     SearchPlan plan;
-    ASSERT_TRUE(index_.Search(Query(q), kK, kEf, allowed.words.data(), live_allowed, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index_, Query(q), kK, kEf, allowed.words.data(), live_allowed, &got, &plan).ok());
     EXPECT_NE(plan, SearchPlan::kFlat);  // 1600 > ef * M
     ASSERT_EQ(got.size(), kK);
     for (const Neighbor& nb : got) ASSERT_TRUE(admit(nb.label)) << nb.label;
@@ -247,7 +248,7 @@ TEST_F(FilterTest, FilterAndTombstonesCombine) {
   EXPECT_GE(recall / kQueries, 0.95);
   // SearchExact honours both too, exactly.
   for (uint32_t q = 0; q < 5; ++q) {
-    ASSERT_TRUE(index_.SearchExact(Query(q), kK, allowed.words.data(), &got).ok());
+    ASSERT_TRUE(mvdb_test::SearchExactOne(index_, Query(q), kK, allowed.words.data(), &got).ok());
     ExpectExact(got, BruteForce(Metric::kL2, data_, kDim, Query(q), kK, admit), admit);
   }
 }
@@ -273,7 +274,7 @@ TEST_F(FilterTest, InsertAfterDeletesStaysSearchable) {
     g.Links(l, 0, &n);
     EXPECT_GT(n, 0u) << "new node " << l << " has no layer-0 links";
     SearchPlan plan;
-    ASSERT_TRUE(index_.Search(more.data() + static_cast<size_t>(l - kN) * kDim, kK, kEf, nullptr, 0, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index_, more.data() + static_cast<size_t>(l - kN) * kDim, kK, kEf, nullptr, 0, &got, &plan).ok());
     EXPECT_EQ(plan, SearchPlan::kGraph);  // 2300 live > ef * M
     ASSERT_EQ(got.size(), kK);
     for (const Neighbor& nb : got) ASSERT_FALSE(dead[nb.label]) << "deleted label " << nb.label << " returned";
@@ -303,7 +304,7 @@ TEST_F(FilterTest, GraphShortfallFallsBackToFlatScan) {
   GrowableArray<Neighbor> got;
   for (uint32_t q = 0; q < 5; ++q) {
     SearchPlan plan;
-    ASSERT_TRUE(broken.Search(Query(q), kK, kEf, nullptr, 0, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(broken, Query(q), kK, kEf, nullptr, 0, &got, &plan).ok());
     EXPECT_EQ(plan, SearchPlan::kGraphThenFlat);
     ExpectExact(got, BruteForce(Metric::kL2, data_, kDim, Query(q), kK), [](uint32_t) { return true; });
   }

@@ -13,6 +13,7 @@
 #include "minivectordb/fresh_list.hpp"
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -93,7 +94,7 @@ void ExpectFreshFound(Metric metric, mvdb::Quantization q) {
     std::copy(v.begin(), v.end(), all.begin() + static_cast<size_t>(label) * kDim);
     const auto truth = BruteForce(metric, all, kDim, query.data(), 1, [&](uint32_t l) { return l == label || l < kN; });
     GrowableArray<Neighbor> out;
-    ASSERT_TRUE(fx.index.Search(query.data(), 5, 1, nullptr, 0, &out).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(fx.index, query.data(), 5, 1, nullptr, 0, &out).ok());
     std::set<uint32_t> seen;
     for (const Neighbor& nb : out) EXPECT_TRUE(seen.insert(nb.label).second) << "label " << nb.label << " returned twice";
     if (truth[0].label == label) {
@@ -102,7 +103,7 @@ void ExpectFreshFound(Metric metric, mvdb::Quantization q) {
       EXPECT_EQ(out[0].label, label) << "trial " << t;
     }
     ASSERT_TRUE(fx.index.MarkDeleted(label).ok());
-    ASSERT_TRUE(fx.index.Search(query.data(), 5, 1, nullptr, 0, &out).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(fx.index, query.data(), 5, 1, nullptr, 0, &out).ok());
     for (const Neighbor& nb : out) EXPECT_NE(nb.label, label) << "a deleted fresh label was returned";
   }
   EXPECT_GE(checked, kTrials / 2);  // the reference ranked the new vector first in most trials
@@ -123,9 +124,9 @@ TEST(FreshIndex, FilterAppliesToFreshLabels) {
   for (uint32_t l = 0; l < fx.index.size(); ++l)
     if (l != label) allowed.Set(l);
   GrowableArray<Neighbor> out;
-  ASSERT_TRUE(fx.index.Search(v.data(), 3, 16, allowed.words.data(), fx.index.size() - 1, &out).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(fx.index, v.data(), 3, 16, allowed.words.data(), fx.index.size() - 1, &out).ok());
   for (const Neighbor& nb : out) EXPECT_NE(nb.label, label);
-  ASSERT_TRUE(fx.index.Search(v.data(), 3, 16, nullptr, 0, &out).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(fx.index, v.data(), 3, 16, nullptr, 0, &out).ok());
   ASSERT_FALSE(out.empty());
   EXPECT_EQ(out[0].label, label);
 }

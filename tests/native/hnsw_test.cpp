@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "minivectordb/index.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -69,7 +70,7 @@ TEST_P(HnswRecall, RecallAt10AtLeast098) {
   for (uint32_t q = 0; q < kQueries; ++q) {
     const float* query = all.data() + static_cast<size_t>(kN + q) * kDim;
     SearchPlan plan;
-    ASSERT_TRUE(index.Search(query, kK, 64, nullptr, 0, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index, query, kK, 64, nullptr, 0, &got, &plan).ok());
     ASSERT_EQ(plan, SearchPlan::kGraph);
     ASSERT_EQ(got.size(), kK);
     ExpectSortedUnique(got);
@@ -94,7 +95,7 @@ TEST_P(HnswSelf, StoredVectorsFindThemselves) {
   uint32_t found = 0;
   for (uint32_t i = 0; i < 3000; ++i) {
     SearchPlan plan;
-    ASSERT_TRUE(index.Search(data.data() + static_cast<size_t>(i) * 16, 1, 32, nullptr, 0, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index, data.data() + static_cast<size_t>(i) * 16, 1, 32, nullptr, 0, &got, &plan).ok());
     ASSERT_EQ(plan, SearchPlan::kGraph);
     ASSERT_EQ(got.size(), 1u);
     found += got[0].label == i ? 1 : 0;
@@ -199,7 +200,7 @@ TEST(HnswSearch, KLargerThanLiveCountReturnsAllLive) {
   Build(&index, Config(8, Metric::kL2, 8, 50, 1), data);
   for (uint32_t l = 0; l < 300; l += 3) ASSERT_TRUE(index.MarkDeleted(l).ok());
   GrowableArray<Neighbor> got;
-  ASSERT_TRUE(index.Search(data.data(), 1000, 16, nullptr, 0, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index, data.data(), 1000, 16, nullptr, 0, &got).ok());
   ASSERT_EQ(got.size(), 200u);
   ExpectSortedUnique(got);
   for (const Neighbor& nb : got) EXPECT_NE(nb.label % 3, 0u);
@@ -221,7 +222,7 @@ TEST(HnswSearch, EfSmallerThanKStillReturnsK) {
   for (uint32_t q = 0; q < 20; ++q) {
     const float* query = all.data() + static_cast<size_t>(4000 + q) * 16;
     SearchPlan plan;
-    ASSERT_TRUE(index.Search(query, 50, 1, nullptr, 0, &got, &plan).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index, query, 50, 1, nullptr, 0, &got, &plan).ok());
     ASSERT_EQ(plan, SearchPlan::kGraph);  // 50 * 16 = 800 < 4000: the graph ran
     ASSERT_EQ(got.size(), 50u);
     ExpectSortedUnique(got);
@@ -245,7 +246,7 @@ TEST(HnswSearch, AnyDimensionWorks) {
       for (uint32_t q = 0; q < nq; ++q) {
         const float* query = all.data() + static_cast<size_t>(n + q) * dim;
         SearchPlan plan;
-        ASSERT_TRUE(index.Search(query, 5, 40, nullptr, 0, &got, &plan).ok());
+        ASSERT_TRUE(mvdb_test::SearchOne(index, query, 5, 40, nullptr, 0, &got, &plan).ok());
         ASSERT_EQ(plan, SearchPlan::kGraph);
         ASSERT_EQ(got.size(), 5u);
         ExpectSortedUnique(got);
@@ -271,12 +272,12 @@ TEST(HnswSearch, EmptyIndexReturnsNothing) {
   ASSERT_TRUE(got.Reserve(1).ok());
   got.PushBackUnchecked({1.f, 1u});
   SearchPlan plan;
-  ASSERT_TRUE(index.Search(q, 10, 10, nullptr, 0, &got, &plan).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index, q, 10, 10, nullptr, 0, &got, &plan).ok());
   EXPECT_TRUE(got.empty());
   EXPECT_EQ(plan, SearchPlan::kFlat);
   // The exact scan handles the empty case too.
   got.PushBackUnchecked({1.f, 1u});
-  ASSERT_TRUE(index.SearchExact(q, 10, nullptr, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchExactOne(index, q, 10, nullptr, &got).ok());
   EXPECT_TRUE(got.empty());
 }
 
@@ -286,7 +287,7 @@ TEST(HnswSearch, SingleAndDuplicatePoints) {
   const float p[3] = {1, 2, 3};
   ASSERT_TRUE(index.Add(p, 1).ok());
   GrowableArray<Neighbor> got;
-  ASSERT_TRUE(index.Search(p, 3, 3, nullptr, 0, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index, p, 3, 3, nullptr, 0, &got).ok());
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].label, 0u);
   EXPECT_EQ(got[0].distance, 0.f);
@@ -299,7 +300,7 @@ TEST(HnswSearch, SingleAndDuplicatePoints) {
   std::vector<float> other = mvdb_test::UniformData(600, 3, 5.0, 9.0);
   ASSERT_TRUE(index.Add(dup.data(), 200).ok());
   ASSERT_TRUE(index.Add(other.data(), 200).ok());
-  ASSERT_TRUE(index.Search(p, 20, 8, nullptr, 0, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index, p, 20, 8, nullptr, 0, &got).ok());
   ASSERT_EQ(got.size(), 20u);
   for (uint32_t i = 0; i < 20; ++i) {
     EXPECT_EQ(got[i].distance, 0.f);
@@ -307,7 +308,7 @@ TEST(HnswSearch, SingleAndDuplicatePoints) {
     if (i > 0) { EXPECT_LT(got[i - 1].label, got[i].label); }
   }
   // The exact scan picks the 20 lowest labels among the ties.
-  ASSERT_TRUE(index.SearchExact(p, 20, nullptr, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchExactOne(index, p, 20, nullptr, &got).ok());
   ASSERT_EQ(got.size(), 20u);
   for (uint32_t i = 0; i < 20; ++i) {
     EXPECT_EQ(got[i].distance, 0.f);
@@ -337,7 +338,7 @@ TEST(HnswSearch, DISABLED_DistinctPointsAmongManyDuplicatesAreFound) {
   GrowableArray<Neighbor> got;
   uint32_t found = 0;
   for (uint32_t i = 0; i < 200; ++i) {
-    ASSERT_TRUE(index.Search(other.data() + 3 * i, 1, 8, nullptr, 0, &got).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index, other.data() + 3 * i, 1, 8, nullptr, 0, &got).ok());
     ASSERT_EQ(got.size(), 1u);
     found += got[0].label == 201 + i ? 1 : 0;
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "minivectordb/index.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -115,8 +116,8 @@ TEST_F(IndexErrors, ZeroVectorWithCosine) {
   EXPECT_EQ(index_.Add(zero, 2).code(), ErrorCode::kInvalidArgument);
   ExpectUnchanged();
   GrowableArray<Neighbor> got;
-  EXPECT_EQ(index_.Search(zero + 4, 3, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(index_.SearchExact(zero + 4, 3, nullptr, &got).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mvdb_test::SearchOne(index_, zero + 4, 3, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mvdb_test::SearchExactOne(index_, zero + 4, 3, nullptr, &got).code(), ErrorCode::kInvalidArgument);
   // Stored cosine vectors are unit length.
   for (uint32_t l = 0; l < index_.size(); ++l) {
     double s = 0;
@@ -131,7 +132,7 @@ TEST_F(IndexErrors, ZeroVectorIsFineForL2AndIp) {
     const float zero[4] = {0, 0, 0, 0};
     EXPECT_TRUE(index_.Add(zero, 1).ok());
     GrowableArray<Neighbor> got;
-    EXPECT_TRUE(index_.Search(zero, 3, 10, nullptr, 0, &got).ok());
+    EXPECT_TRUE(mvdb_test::SearchOne(index_, zero, 3, 10, nullptr, 0, &got).ok());
     EXPECT_EQ(got.size(), 3u);
   }
 }
@@ -145,7 +146,7 @@ TEST_F(IndexErrors, SubnormalVectorWithCosine) {
   ASSERT_TRUE(index_.Add(v, 1).ok());
   for (uint32_t j = 0; j < 4; ++j) EXPECT_EQ(index_.StoredRow(100)[j], j == 1 ? 1.f : 0.f);
   GrowableArray<Neighbor> got;
-  ASSERT_TRUE(index_.Search(v, 1, 10, nullptr, 0, &got).ok());  // subnormal query too
+  ASSERT_TRUE(mvdb_test::SearchOne(index_, v, 1, 10, nullptr, 0, &got).ok());  // subnormal query too
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].label, 100u);
   EXPECT_NEAR(got[0].distance, 0.f, 1e-6);
@@ -160,19 +161,18 @@ TEST_F(IndexErrors, SearchArguments) {
   Make(Metric::kL2);
   GrowableArray<Neighbor> got;
   const float q[4] = {0.1f, 0.2f, 0.3f, 0.4f};
-  EXPECT_EQ(index_.Search(q, 0, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(index_.Search(q, mvdb::kMaxK + 1, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(index_.Search(q, 5, mvdb::kMaxEf + 1, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(index_.SearchExact(q, 0, nullptr, &got).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mvdb_test::SearchOne(index_, q, 0, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mvdb_test::SearchOne(index_, q, 5, mvdb::kMaxEf + 1, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mvdb_test::SearchExactOne(index_, q, 0, nullptr, &got).code(), ErrorCode::kInvalidArgument);
   const float nan_q[4] = {0.1f, kNaN, 0.3f, 0.4f};
-  EXPECT_EQ(index_.Search(nan_q, 5, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mvdb_test::SearchOne(index_, nan_q, 5, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
   const float inf_q[4] = {0.1f, 0.2f, 0.3f, kInf};
-  EXPECT_EQ(index_.Search(inf_q, 5, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mvdb_test::SearchOne(index_, inf_q, 5, 10, nullptr, 0, &got).code(), ErrorCode::kInvalidArgument);
   ExpectUnchanged();
-  // Boundary values are accepted: k = kMaxK (returns all 100), ef = 0 (raised to k).
-  EXPECT_TRUE(index_.Search(q, mvdb::kMaxK, 10, nullptr, 0, &got).ok());
+  // Boundary values are accepted: k = kMaxK (returns all 100), ef = 0 (the index's efSearch).
+  EXPECT_TRUE(mvdb_test::SearchOne(index_, q, mvdb::kMaxK, 10, nullptr, 0, &got).ok());
   EXPECT_EQ(got.size(), 100u);
-  EXPECT_TRUE(index_.Search(q, 5, 0, nullptr, 0, &got).ok());
+  EXPECT_TRUE(mvdb_test::SearchOne(index_, q, 5, 0, nullptr, 0, &got).ok());
   EXPECT_EQ(got.size(), 5u);
 }
 

@@ -16,6 +16,7 @@
 #include "minivectordb/index.hpp"
 #include "minivectordb/quantizer.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -130,7 +131,7 @@ double MeanRecall(Index* index, Metric m, const std::vector<float>& data, const 
   for (uint32_t i = 0; i < nq; ++i) {
     const float* q = queries.data() + uint64_t{i} * dim;
     mvdb::SearchPlan plan;
-    EXPECT_TRUE(index->Search(q, 10, ef, nullptr, 0, &out, &plan).ok());
+    EXPECT_TRUE(mvdb_test::SearchOne(*index, q, 10, ef, nullptr, 0, &out, &plan).ok());
     EXPECT_EQ(plan, mvdb::SearchPlan::kGraph);
     sum += mvdb_test::Recall(out, BruteForce(m, data, dim, q, 10));
   }
@@ -157,7 +158,7 @@ TEST_P(Int8Recall, AtLeast095AgainstFloatBruteForceWithAndWithoutFloat32) {
     EXPECT_GE(recall, keep ? 0.95 : 0.90) << "keepFloat " << keep;
     // With float32 kept, distances are the exact float ones.
     GrowableArray<Neighbor> out;
-    ASSERT_TRUE(index.Search(queries.data(), 10, 96, nullptr, 0, &out).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index, queries.data(), 10, 96, nullptr, 0, &out).ok());
     for (const Neighbor& nb : out) {
       const double ref = mvdb_test::RefDistance(m, queries.data(), data.data() + uint64_t{nb.label} * dim, dim);
       EXPECT_NEAR(nb.distance, ref, keep ? 1e-4 * std::max(1.0, std::fabs(ref)) : 0.05 * std::max(1.0, std::fabs(ref)));
@@ -237,8 +238,8 @@ TEST(Int8Snapshot, RoundTripIsBitIdenticalWithTheSameAnswers) {
     EXPECT_EQ(again.config().quantization, Quantization::kInt8);
     GrowableArray<Neighbor> x, y;
     for (uint32_t i = 0; i < 20; ++i) {
-      ASSERT_TRUE(index.Search(data.data() + i * dim, 10, 64, nullptr, 0, &x).ok());
-      ASSERT_TRUE(again.Search(data.data() + i * dim, 10, 64, nullptr, 0, &y).ok());
+      ASSERT_TRUE(mvdb_test::SearchOne(index, data.data() + i * dim, 10, 64, nullptr, 0, &x).ok());
+      ASSERT_TRUE(mvdb_test::SearchOne(again, data.data() + i * dim, 10, 64, nullptr, 0, &y).ok());
       ASSERT_EQ(x.size(), y.size());
       for (size_t j = 0; j < x.size(); ++j) EXPECT_EQ(x[j].label, y[j].label);
     }
@@ -338,7 +339,7 @@ TEST(LegacySnapshot, Version10FixturesOpenThroughTheUpgradeAndResaveAs20) {
     const uint32_t dim = index.config().dim;
     std::vector<float> rows(index.StoredRow(0), index.StoredRow(0) + uint64_t{300} * dim);
     GrowableArray<Neighbor> out;
-    ASSERT_TRUE(index.SearchExact(rows.data() + 10 * dim, 5, nullptr, &out).ok());
+    ASSERT_TRUE(mvdb_test::SearchExactOne(index, rows.data() + 10 * dim, 5, nullptr, &out).ok());
     const auto ref = BruteForce(index.config().metric, rows, dim, rows.data() + 10 * dim, 5,
                                 [&](uint32_t l) { return !index.IsDeleted(l); });
     ASSERT_EQ(out.size(), ref.size());

@@ -18,6 +18,7 @@
 
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -96,7 +97,7 @@ double CheckedRecall(Index* index, const Model& model, const std::vector<float>&
   const uint32_t nq = static_cast<uint32_t>(queries.size() / kDim);
   for (uint32_t q = 0; q < nq; ++q) {
     const float* query = queries.data() + static_cast<size_t>(q) * kDim;
-    EXPECT_TRUE(index->Search(query, kK, kEf, nullptr, 0, &got).ok());
+    EXPECT_TRUE(mvdb_test::SearchOne(*index, query, kK, kEf, nullptr, 0, &got).ok());
     for (const Neighbor& nb : got) {
       EXPECT_TRUE(model.live[nb.label]) << "deleted label " << nb.label << " returned";
       ExpectCurrent(*index, nb, model.rows.data() + static_cast<size_t>(nb.label) * kDim, query, metric);
@@ -162,7 +163,7 @@ TEST_P(ReuseByMetric, ChurnKeepsNodeCountAndRecall) {
   GrowableArray<Neighbor> got;
   uint32_t self = 0;
   for (uint32_t l = 0; l < kN; ++l) {
-    ASSERT_TRUE(index.Search(model.rows.data() + static_cast<size_t>(l) * kDim, 1, kEf, nullptr, 0, &got).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index, model.rows.data() + static_cast<size_t>(l) * kDim, 1, kEf, nullptr, 0, &got).ok());
     self += (got.size() == 1 && got[0].label == l) ? 1 : 0;
   }
   EXPECT_GE(self, kN * 99 / 100);
@@ -200,7 +201,7 @@ TEST(Reuse, EntryPointAndSmallGraphs) {
   ASSERT_TRUE(lone.MarkDeleted(0).ok());
   EXPECT_EQ(Insert(&lone, &m1, data.data() + kDim, 1), std::vector<uint32_t>{0});
   GrowableArray<Neighbor> got;
-  ASSERT_TRUE(lone.Search(data.data() + kDim, 1, 8, nullptr, 0, &got).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(lone, data.data() + kDim, 1, 8, nullptr, 0, &got).ok());
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].distance, 0.f);
 
@@ -273,8 +274,8 @@ TEST(Reuse, SnapshotKeepsFreeSlotsAndCompactWorks) {
   const std::vector<float> queries(data.end() - 50 * kDim, data.end());
   GrowableArray<Neighbor> a, b;
   for (uint32_t q = 0; q < 50; ++q) {
-    ASSERT_TRUE(index.Search(queries.data() + q * kDim, kK, kEf, nullptr, 0, &a).ok());
-    ASSERT_TRUE(loaded.Search(queries.data() + q * kDim, kK, kEf, nullptr, 0, &b).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index, queries.data() + q * kDim, kK, kEf, nullptr, 0, &a).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(loaded, queries.data() + q * kDim, kK, kEf, nullptr, 0, &b).ok());
     ASSERT_EQ(a.size(), b.size());
     for (uint64_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].label, b[i].label);
   }
@@ -370,8 +371,8 @@ TEST_P(Int8Reuse, ChurnKeepsNodeCountRecallAndSnapshots) {
   GrowableArray<Neighbor> a, b;
   const auto same_answers = [&]() {
     for (uint32_t q = 0; q < kQueries; ++q) {
-      ASSERT_TRUE(index.Search(queries.data() + q * kDim, kK, kEf, nullptr, 0, &a).ok());
-      ASSERT_TRUE(loaded.Search(queries.data() + q * kDim, kK, kEf, nullptr, 0, &b).ok());
+      ASSERT_TRUE(mvdb_test::SearchOne(index, queries.data() + q * kDim, kK, kEf, nullptr, 0, &a).ok());
+      ASSERT_TRUE(mvdb_test::SearchOne(loaded, queries.data() + q * kDim, kK, kEf, nullptr, 0, &b).ok());
       ASSERT_EQ(a.size(), b.size());
       for (uint64_t i = 0; i < a.size(); ++i) {
         EXPECT_EQ(a[i].label, b[i].label);

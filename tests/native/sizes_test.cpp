@@ -15,6 +15,7 @@
 #include "minivectordb/index.hpp"
 #include "minivectordb/region.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -101,7 +102,7 @@ TEST_F(IndexSizes, ReserveForAddPast4GiBIsOutOfMemory) {
   // Still usable.
   ASSERT_TRUE(index_.Add(v.data(), 1).ok());
   GrowableArray<Neighbor> out;
-  ASSERT_TRUE(index_.Search(v.data(), 2, 8, nullptr, 0, &out).ok());
+  ASSERT_TRUE(mvdb_test::SearchOne(index_, v.data(), 2, 8, nullptr, 0, &out).ok());
   EXPECT_EQ(out.size(), 2u);
 }
 
@@ -111,12 +112,17 @@ TEST_F(IndexSizes, SearchKAndEfLimits) {
   const std::vector<float> data = mvdb_test::UniformData(4 * 50, 3);
   ASSERT_TRUE(index_.Add(data.data(), 50).ok());
   GrowableArray<Neighbor> out;
-  EXPECT_TRUE(index_.Search(data.data(), mvdb::kMaxK, mvdb::kMaxEf, nullptr, 0, &out).ok());
+  EXPECT_TRUE(mvdb_test::SearchOne(index_, data.data(), mvdb::kMaxK, mvdb::kMaxEf, nullptr, 0, &out).ok());
   EXPECT_EQ(out.size(), 50u);
-  EXPECT_EQ(index_.Search(data.data(), mvdb::kMaxK + 1, 8, nullptr, 0, &out).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(index_.Search(data.data(), UINT32_MAX, 8, nullptr, 0, &out).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(index_.Search(data.data(), 4, mvdb::kMaxEf + 1, nullptr, 0, &out).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(index_.SearchExact(data.data(), UINT32_MAX, nullptr, &out).code(), ErrorCode::kInvalidArgument);
+  // k is clamped to the labels that can match before kMaxK applies: any k
+  // past them returns all 50, graph or exact.
+  EXPECT_TRUE(mvdb_test::SearchOne(index_, data.data(), mvdb::kMaxK + 1, 8, nullptr, 0, &out).ok());
+  EXPECT_EQ(out.size(), 50u);
+  EXPECT_TRUE(mvdb_test::SearchOne(index_, data.data(), UINT32_MAX, 8, nullptr, 0, &out).ok());
+  EXPECT_EQ(out.size(), 50u);
+  EXPECT_EQ(mvdb_test::SearchOne(index_, data.data(), 4, mvdb::kMaxEf + 1, nullptr, 0, &out).code(), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(mvdb_test::SearchExactOne(index_, data.data(), UINT32_MAX, nullptr, &out).ok());
+  EXPECT_EQ(out.size(), 50u);
 }
 
 /// Σ c² over d values, in double, in index order (as Index::Add sums).
@@ -158,10 +164,10 @@ TEST_F(IndexSizes, ValuesWhoseSquaresOverflowAreRefused) {
   EXPECT_NE(st.message().find("vector 1 has squared norm 9e+76, over the limit 4.25353e+37"), std::string::npos) << st.message();
   EXPECT_EQ(mvdb_test::Serialize(index_), before);
   GrowableArray<Neighbor> out;
-  const mvdb::Status q = index_.Search(batch.data() + 4, 1, 8, nullptr, 0, &out);
+  const mvdb::Status q = mvdb_test::SearchOne(index_, batch.data() + 4, 1, 8, nullptr, 0, &out);
   EXPECT_EQ(q.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(q.message().find("query has squared norm"), std::string::npos) << q.message();
-  EXPECT_EQ(index_.SearchExact(batch.data() + 4, 1, nullptr, &out).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mvdb_test::SearchExactOne(index_, batch.data() + 4, 1, nullptr, &out).code(), ErrorCode::kInvalidArgument);
 }
 
 // At the limit every distance is finite and matches a double reference; one
@@ -188,7 +194,7 @@ TEST_F(IndexSizes, VectorsAtTheLimitHaveFiniteDistances) {
       EXPECT_EQ(index_.size(), rows.size());
       GrowableArray<Neighbor> out;
       for (const auto& q : rows) {
-        ASSERT_TRUE(index_.SearchExact(q.data(), 8, nullptr, &out).ok());
+        ASSERT_TRUE(mvdb_test::SearchExactOne(index_, q.data(), 8, nullptr, &out).ok());
         ASSERT_EQ(out.size(), rows.size());
         for (const Neighbor& n : out) {
           ASSERT_TRUE(std::isfinite(n.distance)) << "label " << n.label;
@@ -205,7 +211,7 @@ TEST_F(IndexSizes, VectorsAtTheLimitHaveFiniteDistances) {
         }
       }
       if (metric == Metric::kL2) {
-        ASSERT_TRUE(index_.SearchExact(rows[0].data(), 8, nullptr, &out).ok());
+        ASSERT_TRUE(mvdb_test::SearchExactOne(index_, rows[0].data(), 8, nullptr, &out).ok());
         EXPECT_LE(out.back().distance, FLT_MAX / 2 * 1.0001);  // ‖x − (−x)‖² = 4‖x‖² ≤ FLT_MAX / 2
         EXPECT_GE(out.back().distance, FLT_MAX / 2 * 0.9999);
       }
@@ -225,7 +231,7 @@ TEST_F(IndexSizes, SnapshotVectorsOverTheLimitAreRefused) {
   uint64_t off = 0, len = 0;
   ASSERT_TRUE(mvdb::DeserializeSnapshot(good.data(), good.size(), &loaded, &off, &len).ok());
   GrowableArray<Neighbor> out;
-  ASSERT_TRUE(loaded.SearchExact(rows.data() + 4, 3, nullptr, &out).ok());
+  ASSERT_TRUE(mvdb_test::SearchExactOne(loaded, rows.data() + 4, 3, nullptr, &out).ok());
   EXPECT_TRUE(std::isfinite(out[2].distance));
   for (float bad : {3e38f, std::nextafter(c, FLT_MAX) * 2}) {
     std::vector<uint8_t> b = good;

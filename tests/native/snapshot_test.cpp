@@ -9,6 +9,7 @@
 #include "minivectordb/crc32.hpp"
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "search_util.hpp"
 #include "snapshot_util.hpp"
 #include "test_data.hpp"
 
@@ -106,7 +107,7 @@ TEST(Snapshot, EmptyIndexRoundTrips) {
       const std::vector<float> v = mvdb_test::UniformData(7 * 3, 1);
       ASSERT_TRUE(reloaded.Add(v.data(), 3).ok());
       GrowableArray<Neighbor> got;
-      ASSERT_TRUE(reloaded.Search(v.data(), 5, 10, nullptr, 0, &got).ok());
+      ASSERT_TRUE(mvdb_test::SearchOne(reloaded, v.data(), 5, 10, nullptr, 0, &got).ok());
       EXPECT_EQ(got.size(), 3u);
     }
   }
@@ -131,8 +132,8 @@ TEST(Snapshot, ReloadedIndexAnswersIdentically) {
   for (uint32_t q = 0; q < 40; ++q) {
     const float* query = queries.data() + q * 12;
     mvdb::SearchPlan pa, pb;
-    ASSERT_TRUE(index.Search(query, 10, 20, nullptr, 0, &a, &pa).ok());
-    ASSERT_TRUE(reloaded.Search(query, 10, 20, nullptr, 0, &b, &pb).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(index, query, 10, 20, nullptr, 0, &a, &pa).ok());
+    ASSERT_TRUE(mvdb_test::SearchOne(reloaded, query, 10, 20, nullptr, 0, &b, &pb).ok());
     EXPECT_EQ(pa, mvdb::SearchPlan::kGraph);
     EXPECT_EQ(pa, pb);
     ASSERT_EQ(a.size(), b.size());

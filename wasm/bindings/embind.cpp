@@ -1,7 +1,7 @@
 // The only file that knows about Emscripten: a thin Embind shell over
 // mvdb::Index and the snapshot functions.
 //
-// Conventions at this boundary (mirrored by js/src/wasm/core.d.ts):
+// Conventions at this boundary (mirrored by js/src/wasm/minivectordb_core.d.mts):
 //  - Bulk data crosses as heap addresses (uintptr_t) plus counts; JS owns the
 //    buffers it allocates with _malloc and frees them itself.
 //  - Fallible calls return an int32: >= 0 on success (a count where it says
@@ -79,44 +79,54 @@ class WasmIndex {
   uint32_t remapCount() const { return static_cast<uint32_t>(remap_.size()); }
   void releaseRemap() { remap_ = mvdb::GrowableArray<uint32_t>(); }
 
-  /// Searches one query (dim float32). `allowed` is a label bitset address
-  /// or 0. Writes up to k labels (uint32) and distances (float32) to the
-  /// out buffers; returns the number written or -code.
-  int32_t search(uintptr_t query, uint32_t k, uint32_t ef, uintptr_t allowed, uint32_t allowed_count,
-                 uintptr_t out_labels, uintptr_t out_distances) {
-    if (int32_t rc = CheckSearchRegions(query, 1, k, allowed, out_labels, out_distances, 0)) return rc;
-    Status st = index_.Search(reinterpret_cast<const float*>(query), k, ef, reinterpret_cast<const uint32_t*>(allowed),
-                              allowed_count, &hits_);
-    if (!st.ok()) return Fail(st);
-    return static_cast<int32_t>(CopyOut(0, out_labels, out_distances));
+  /// The one search call (mvdb::Index::Search, search_request.hpp): nq
+  /// queries (nq * dim float32, row-major) at `queries`; `allowed` a label
+  /// bitset address (ceil(size / 32) uint32) or 0, allowed_count its live
+  /// labels; query i writes its labels (uint32) and distances (float32) at
+  /// slot i * stride of out_labels / out_distances and its count at
+  /// out_counts[i] (uint32). The core clamps k, defaults (ef = 0) and raises
+  /// ef, checks every query and picks the plan. Returns 0 or -code.
+  int32_t search(uintptr_t queries, uint32_t nq, uint32_t k, uint32_t ef, bool exact, uintptr_t allowed,
+                 uint32_t allowed_count, uintptr_t out_labels, uintptr_t out_distances, uintptr_t out_counts,
+                 uint32_t stride) {
+    const uint64_t words = (uint64_t{index_.size()} + 31) / 32;
+    if (int32_t rc = CheckRegions({{queries, mvdb::RegionBytes(nq, dim(), 4), "queries"},
+                                   {allowed, allowed == 0 ? 0 : words * 4, "allowed bitset"},
+                                   {out_labels, mvdb::RegionBytes(nq, stride, 4), "result labels"},
+                                   {out_distances, mvdb::RegionBytes(nq, stride, 4), "result distances"},
+                                   {out_counts, mvdb::RegionBytes(nq, 1, 4), "result counts"}}))
+      return rc;
+    mvdb::SearchRequest request;
+    request.queries = reinterpret_cast<const float*>(queries);
+    request.nq = nq;
+    request.k = k;
+    request.ef = ef;
+    request.exact = exact;
+    request.allowed = reinterpret_cast<const uint32_t*>(allowed);
+    request.allowed_count = allowed_count;
+    mvdb::SearchResults out;
+    out.stride = stride;
+    out.labels = reinterpret_cast<uint32_t*>(out_labels);
+    out.distances = reinterpret_cast<float*>(out_distances);
+    out.counts = reinterpret_cast<uint32_t*>(out_counts);
+    return Report(index_.Search(request, out));
   }
 
-  /// Searches nq queries (nq * dim float32, row-major). Query i writes its
-  /// labels/distances at slot i*k of the out buffers and its hit count at
-  /// out_counts[i] (uint32). Returns 0 or -code (the first failing query).
-  int32_t searchBatch(uintptr_t queries, uint32_t nq, uint32_t k, uint32_t ef, uintptr_t allowed,
-                      uint32_t allowed_count, uintptr_t out_labels, uintptr_t out_distances, uintptr_t out_counts) {
-    if (int32_t rc = CheckSearchRegions(queries, nq, k, allowed, out_labels, out_distances, out_counts)) return rc;
-    const float* q = reinterpret_cast<const float*>(queries);
-    uint32_t* counts = reinterpret_cast<uint32_t*>(out_counts);
-    const uint32_t dim = index_.config().dim;
-    for (uint32_t i = 0; i < nq; ++i) {
-      Status st = index_.Search(q + uint64_t{i} * dim, k, ef, reinterpret_cast<const uint32_t*>(allowed),
-                                allowed_count, &hits_);
-      if (!st.ok()) return Fail(mvdb::Status(st.code(), "query " + std::to_string(i) + ": " + st.message()));
-      counts[i] = CopyOut(uint64_t{i} * k, out_labels, out_distances);
-    }
-    return 0;
+  /// Checks n vectors (n * dim float32) against the core's value rule
+  /// (mvdb::CheckVectors) without adding them. Returns n when all pass, else
+  /// the index of the first bad one (lastError() names it as "item i",
+  /// lastVectorFault() says why: a VectorFault value); -code on a bad region.
+  int32_t checkVectors(uintptr_t vectors, uint32_t n) {
+    if (int32_t rc = CheckRegions({{vectors, mvdb::RegionBytes(n, dim(), 4), "vectors to check"}})) return rc;
+    mvdb::VectorProblem problem;
+    const Status st = mvdb::CheckVectors(reinterpret_cast<const float*>(vectors), n, dim(), index_.config().metric,
+                                         "item", true, &problem);
+    last_fault_ = static_cast<uint32_t>(problem.fault);
+    if (st.ok()) return static_cast<int32_t>(n);
+    last_error_ = st.message();
+    return static_cast<int32_t>(problem.item);
   }
-
-  /// Exact (flat) search, same contract as search(); the test reference.
-  int32_t searchExact(uintptr_t query, uint32_t k, uintptr_t allowed, uintptr_t out_labels, uintptr_t out_distances) {
-    if (int32_t rc = CheckSearchRegions(query, 1, k, allowed, out_labels, out_distances, 0)) return rc;
-    Status st = index_.SearchExact(reinterpret_cast<const float*>(query), k, reinterpret_cast<const uint32_t*>(allowed),
-                                   &hits_);
-    if (!st.ok()) return Fail(st);
-    return static_cast<int32_t>(CopyOut(0, out_labels, out_distances));
-  }
+  uint32_t lastVectorFault() const { return last_fault_; }
 
   /// Address of the vector of `label` (dim float32 in the caller's order:
   /// the stored row, a copy of it when stored in a learned dimension order,
@@ -143,8 +153,6 @@ class WasmIndex {
   uint32_t quantization() const { return static_cast<uint32_t>(index_.config().quantization); }
   uint32_t rerank() const { return index_.config().rerank; }
   bool keepFloat() const { return index_.config().keep_float; }
-  /// Whether float32 rows are currently stored.
-  bool hasFloats() const { return index_.has_floats(); }
   /// Bytes of vector storage per label (mvdb::Index::BytesPerVector).
   uint32_t bytesPerVector() const { return index_.BytesPerVector(); }
   /// Fraction of int8-encoded values (after the quantizer froze) that were
@@ -205,39 +213,17 @@ class WasmIndex {
     }
     return 0;
   }
-  /// The regions of a search of nq queries: queries (nq·dim float32), the
-  /// allowed bitset (one bit per label, whole uint32 words), labels and
-  /// distances (nq·k each) and, for a batch, the counts (nq uint32).
-  int32_t CheckSearchRegions(uintptr_t queries, uint32_t nq, uint32_t k, uintptr_t allowed, uintptr_t out_labels,
-                             uintptr_t out_distances, uintptr_t out_counts) {
-    const uint64_t words = (uint64_t{index_.size()} + 31) / 32;
-    return CheckRegions({{queries, mvdb::RegionBytes(nq, dim(), 4), "queries"},
-                         {allowed, allowed == 0 ? 0 : words * 4, "allowed bitset"},
-                         {out_labels, mvdb::RegionBytes(nq, k, 4), "result labels"},
-                         {out_distances, mvdb::RegionBytes(nq, k, 4), "result distances"},
-                         {out_counts, out_counts == 0 ? 0 : mvdb::RegionBytes(nq, 1, 4), "result counts"}});
-  }
   int32_t Fail(const Status& st) {
     last_error_ = st.message();
     return -static_cast<int32_t>(st.code());
   }
-  uint32_t CopyOut(uint64_t slot, uintptr_t out_labels, uintptr_t out_distances) {
-    uint32_t* labels = reinterpret_cast<uint32_t*>(out_labels) + slot;
-    float* dists = reinterpret_cast<float*>(out_distances) + slot;
-    for (size_t i = 0; i < hits_.size(); ++i) {
-      labels[i] = hits_[i].label;
-      dists[i] = hits_[i].distance;
-    }
-    return static_cast<uint32_t>(hits_.size());
-  }
-
   mvdb::Index index_;
-  mvdb::GrowableArray<mvdb::Neighbor> hits_;
   mvdb::GrowableArray<float> decoded_;  // dim float32: a dequantized vector for vectorAddress()
   mvdb::GrowableArray<uint8_t> snapshot_;
   mvdb::GrowableArray<uint32_t> remap_;
   uint32_t user_offset_ = 0;
   uint32_t user_size_ = 0;
+  uint32_t last_fault_ = 0;
   std::string last_error_;
 };
 
@@ -256,8 +242,8 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("remapCount", &WasmIndex::remapCount)
       .function("releaseRemap", &WasmIndex::releaseRemap)
       .function("search", &WasmIndex::search)
-      .function("searchBatch", &WasmIndex::searchBatch)
-      .function("searchExact", &WasmIndex::searchExact)
+      .function("checkVectors", &WasmIndex::checkVectors)
+      .function("lastVectorFault", &WasmIndex::lastVectorFault)
       .function("vectorAddress", &WasmIndex::vectorAddress)
       .function("isDeleted", &WasmIndex::isDeleted)
       .function("size", &WasmIndex::size)
@@ -271,7 +257,6 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("quantization", &WasmIndex::quantization)
       .function("rerank", &WasmIndex::rerank)
       .function("keepFloat", &WasmIndex::keepFloat)
-      .function("hasFloats", &WasmIndex::hasFloats)
       .function("bytesPerVector", &WasmIndex::bytesPerVector)
       .function("clippedFraction", &WasmIndex::clippedFraction)
       .function("memoryBytes", &WasmIndex::memoryBytes)
@@ -283,4 +268,29 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("userOffset", &WasmIndex::userOffset)
       .function("userSize", &WasmIndex::userSize)
       .function("lastError", &WasmIndex::lastError);
+
+  // Limits and enums, exported once: js/src/wasm/constants.ts reads them.
+  emscripten::constant("kMaxDim", mvdb::kMaxDim);
+  emscripten::constant("kMaxM", mvdb::kMaxM);
+  emscripten::constant("kMaxEf", mvdb::kMaxEf);
+  emscripten::constant("kMaxK", mvdb::kMaxK);
+  emscripten::constant("kMaxRerank", mvdb::kMaxRerank);
+  emscripten::constant("kMaxSquaredNorm", mvdb::kMaxSquaredNorm);
+  emscripten::enum_<mvdb::Metric>("Metric")
+      .value("l2", mvdb::Metric::kL2)
+      .value("ip", mvdb::Metric::kIP)
+      .value("cosine", mvdb::Metric::kCosine);
+  emscripten::enum_<mvdb::Quantization>("Quantization")
+      .value("none", mvdb::Quantization::kNone)
+      .value("int8", mvdb::Quantization::kInt8);
+  emscripten::enum_<mvdb::ErrorCode>("ErrorCode")
+      .value("kInvalidArgument", mvdb::ErrorCode::kInvalidArgument)
+      .value("kOutOfMemory", mvdb::ErrorCode::kOutOfMemory)
+      .value("kNotFound", mvdb::ErrorCode::kNotFound)
+      .value("kSnapshotCorrupt", mvdb::ErrorCode::kSnapshotCorrupt)
+      .value("kSnapshotVersion", mvdb::ErrorCode::kSnapshotVersion);
+  emscripten::enum_<mvdb::VectorFault>("VectorFault")
+      .value("kNonFinite", mvdb::VectorFault::kNonFinite)
+      .value("kNormTooLarge", mvdb::VectorFault::kNormTooLarge)
+      .value("kZeroNorm", mvdb::VectorFault::kZeroNorm);
 }

@@ -1,68 +1,18 @@
 #include "minivectordb/index.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <functional>
 #include <string>
-#include <type_traits>
+
+#include "minivectordb/planner.hpp"
 
 namespace mvdb {
-namespace {
-
-/// Checks the d values of a vector: all finite and Σ v_i² ≤ kMaxSquaredNorm
-/// (see index.hpp: distances between accepted vectors stay finite). The
-/// squared norm goes to *sum_sq. Messages name "vector <index>", or "query"
-/// when index < 0.
-Status CheckValues(const float* v, uint32_t d, int64_t index, double* sum_sq) {
-  auto name = [index] { return index < 0 ? std::string("query") : "vector " + std::to_string(index); };
-  double sum = 0.0;
-  for (uint32_t i = 0; i < d; ++i) {
-    if (!std::isfinite(v[i]))
-      return InvalidArgument(name() + " has a non-finite value (NaN or Infinity) at index " + std::to_string(i));
-    sum += static_cast<double>(v[i]) * v[i];
-  }
-  if (sum > kMaxSquaredNorm) {
-    char text[96];
-    std::snprintf(text, sizeof text, " has squared norm %.6g, over the limit %.6g", sum, kMaxSquaredNorm);
-    return InvalidArgument(name() + text + " (FLT_MAX / 8, so that distances stay finite in float32)");
-  }
-  *sum_sq = sum;
-  return Status::Ok();
-}
-
-}  // namespace
-
-Status ValidateConfig(const IndexConfig& c) {
-  if (c.dim < 1 || c.dim > kMaxDim)
-    return InvalidArgument("dim must be in [1, " + std::to_string(kMaxDim) + "], got " + std::to_string(c.dim));
-  if (!IsValidMetric(static_cast<uint32_t>(c.metric)))
-    return InvalidArgument("metric must be 0 (l2), 1 (ip) or 2 (cosine), got " +
-                           std::to_string(static_cast<uint32_t>(c.metric)));
-  if (c.M < 2 || c.M > kMaxM)
-    return InvalidArgument("M must be in [2, " + std::to_string(kMaxM) + "], got " + std::to_string(c.M));
-  if (c.ef_construction < 1 || c.ef_construction > kMaxEf)
-    return InvalidArgument("efConstruction must be in [1, " + std::to_string(kMaxEf) + "], got " +
-                           std::to_string(c.ef_construction));
-  if (c.ef_search < 1 || c.ef_search > kMaxEf)
-    return InvalidArgument("efSearch must be in [1, " + std::to_string(kMaxEf) + "], got " +
-                           std::to_string(c.ef_search));
-  if (!IsValidQuantization(static_cast<uint32_t>(c.quantization)))
-    return InvalidArgument("quantization must be 0 (none) or 1 (int8), got " +
-                           std::to_string(static_cast<uint32_t>(c.quantization)));
-  if (c.rerank < 1 || c.rerank > kMaxRerank)
-    return InvalidArgument("rerank must be in [1, " + std::to_string(kMaxRerank) + "], got " + std::to_string(c.rerank));
-  return Status::Ok();
-}
 
 Status Index::Init(const IndexConfig& config) {
   MVDB_RETURN_IF_ERROR(ValidateConfig(config));
   config_ = config;
   store_ = VectorStore(config.dim);
   graph_ = HnswGraph(config.M, config.ef_construction, config.seed);
-  deleted_ = GrowableArray<uint8_t>();
-  deleted_count_ = 0;
-  free_ = GrowableArray<uint32_t>();
+  tombstones_ = Tombstones();
   quant_ = quantized() ? ScalarQuantizer(config.dim, config.metric) : ScalarQuantizer();
   codes_ = CodeStore(quantized() ? config.dim : 0);
   has_floats_ = true;
@@ -77,15 +27,14 @@ Status Index::Init(const IndexConfig& config) {
 }
 
 uint32_t Index::AppendedBy(uint32_t n) const {
-  return n - (reuse_deleted_ ? std::min<uint32_t>(n, static_cast<uint32_t>(free_.size())) : 0);
+  return n - (reuse_deleted_ ? std::min<uint32_t>(n, tombstones_.free_count()) : 0);
 }
 
 Status Index::Reserve(uint32_t total) {
   if (has_floats_) MVDB_RETURN_IF_ERROR(store_.Reserve(total));
   if (quantized()) MVDB_RETURN_IF_ERROR(codes_.Reserve(total));
   MVDB_RETURN_IF_ERROR(graph_.Reserve(total));
-  MVDB_RETURN_IF_ERROR(deleted_.Reserve(total));
-  return free_.Reserve(total);
+  return tombstones_.Reserve(total);
 }
 
 Status Index::ReserveForAdd(uint32_t n) {
@@ -99,12 +48,7 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
   const uint32_t dim = config_.dim;
   const uint32_t appended = AppendedBy(n);
   // Check every vector before touching anything.
-  for (uint32_t i = 0; i < n; ++i) {
-    double sum = 0.0;
-    MVDB_RETURN_IF_ERROR(CheckValues(vectors + uint64_t{i} * dim, dim, i, &sum));
-    if (config_.metric == Metric::kCosine && !(sum > 0.0))
-      return InvalidArgument("vector " + std::to_string(i) + " has zero norm; cosine needs a non-zero vector");
-  }
+  MVDB_RETURN_IF_ERROR(CheckVectors(vectors, n, dim, config_.metric, "vector", true));
   MVDB_RETURN_IF_ERROR(ReserveForAdd(n));  // the label space, then room for all
   MVDB_RETURN_IF_ERROR(row_.Resize(dim));
   MVDB_RETURN_IF_ERROR(LearnOrderIfDue(vectors, n));  // last step that can fail before inserting
@@ -128,14 +72,12 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
       if (!st.ok()) {
         // Tombstone what this call already linked, so that seen from outside
         // (live labels, search results) the index is unchanged.
-        for (uint32_t l = first; l < first + i; ++l) Tombstone(l);
+        for (uint32_t l = first; l < first + i; ++l) tombstones_.Mark(l);
         RefitIfLearning();
         return st;
       }
     } else {
-      std::pop_heap(free_.begin(), free_.end(), std::greater<uint32_t>());
-      label = free_.back();
-      free_.PopBack();
+      label = tombstones_.TakeLowestFree();
       ReusePrepared(label, v);
     }
     if (labels != nullptr) labels[i] = label;
@@ -191,14 +133,14 @@ Status Index::AppendPrepared(const float* v, const int8_t* code) {
     }
     codes_.AppendUnchecked(code);
   }
-  deleted_.PushBackUnchecked(0);
+  tombstones_.AppendLive();
   // The graph is built over float32 rows while they exist (the most accurate
   // neighbours), else over the codes.
   Status st = WithGraphSpace([&](const auto& space) { return graph_.InsertT(space); });
   if (!st.ok()) {  // the graph rolled back its own node; drop the vector
     if (has_floats_) store_.PopBack();
     if (quantized()) codes_.PopBack();
-    deleted_.PopBack();
+    tombstones_.PopBack();
   }
   return st;
 }
@@ -210,21 +152,13 @@ void Index::ReusePrepared(uint32_t label, const float* v) {
   // As in AppendPrepared: clipping is only counted once the fit is frozen.
   if (quantized()) quant_.Encode(v, codes_.GetMutable(label), quant_.frozen());
   WithGraphSpace([&](const auto& space) { graph_.RelinkReusedT(space, label); });
-  deleted_[label] = 0;
-  --deleted_count_;
-}
-
-void Index::Tombstone(uint32_t label) {
-  deleted_[label] = 1;
-  ++deleted_count_;
-  free_.PushBackUnchecked(label);
-  std::push_heap(free_.begin(), free_.end(), std::greater<uint32_t>());
+  tombstones_.Revive(label);
 }
 
 Status Index::Compact(GrowableArray<uint32_t>* remap) {
   const uint32_t n = size();
   MVDB_RETURN_IF_ERROR(remap->Resize(n));
-  if (deleted_count_ == 0) {
+  if (deleted_count() == 0) {
     for (uint32_t label = 0; label < n; ++label) (*remap)[label] = label;
     return Status::Ok();
   }
@@ -242,10 +176,9 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
   if (fresh.has_floats_) MVDB_RETURN_IF_ERROR(fresh.store_.Reserve(live));
   if (quantized()) MVDB_RETURN_IF_ERROR(fresh.codes_.Reserve(live));
   MVDB_RETURN_IF_ERROR(fresh.graph_.Reserve(live));
-  MVDB_RETURN_IF_ERROR(fresh.deleted_.Reserve(live));
-  MVDB_RETURN_IF_ERROR(fresh.free_.Reserve(live));
+  MVDB_RETURN_IF_ERROR(fresh.tombstones_.Reserve(live));
   for (uint32_t label = 0; label < n; ++label) {
-    if (deleted_[label] != 0) {
+    if (IsDeleted(label)) {
       (*remap)[label] = kNoLabel;
       continue;
     }
@@ -266,155 +199,67 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
 
 Status Index::MarkDeleted(uint32_t label) {
   if (label >= size()) return NotFound("label " + std::to_string(label) + " does not exist (size " + std::to_string(size()) + ")");
-  if (deleted_[label] != 0) return NotFound("label " + std::to_string(label) + " is already deleted");
-  Tombstone(label);
+  if (IsDeleted(label)) return NotFound("label " + std::to_string(label) + " is already deleted");
+  tombstones_.Mark(label);
   return Status::Ok();
 }
 
-Status Index::PrepareQuery(const float* query, uint32_t k) {
-  if (k < 1 || k > kMaxK) return InvalidArgument("k must be in [1, " + std::to_string(kMaxK) + "], got " + std::to_string(k));
+void Index::PrepareQuery(const float* query) {
   const uint32_t dim = config_.dim;
-  double sum = 0.0;
-  MVDB_RETURN_IF_ERROR(CheckValues(query, dim, -1, &sum));
-  MVDB_RETURN_IF_ERROR(query_.Resize(dim));
   if (order_.learned()) {
     order_.Arrange(query, query_.data());
   } else {
     std::copy(query, query + dim, query_.data());
   }
-  if (config_.metric == Metric::kCosine && !NormalizeInPlace(query_.data(), dim))
-    return InvalidArgument("query has zero norm; cosine needs a non-zero vector");
-  if (quantized()) {
-    quant_.Encode(query_.data(), qcode_.data(), false);  // once per search
-  }
-  return Status::Ok();
+  // CheckVectors passed: cosine queries have a non-zero finite norm.
+  if (config_.metric == Metric::kCosine) NormalizeInPlace(query_.data(), dim);
+  if (quantized()) quant_.Encode(query_.data(), qcode_.data(), false);  // once per query
 }
 
-Status Index::FlatScan(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const {
-  out->Clear();
-  MVDB_RETURN_IF_ERROR(out->Reserve(uint64_t{std::min(k, size())} + 1));
-  auto scan = [&](const auto& s, typename std::decay_t<decltype(s)>::Query query) {
-    const uint32_t n = size();
-    for (uint32_t label = 0; label < n; ++label) {
-      if (!filter.Admits(label)) continue;
-      const Neighbor cand{s.ToLabel(query, label), label};
-      if (out->size() < k) {
-        out->PushBackUnchecked(cand);
-        std::push_heap(out->begin(), out->end());
-      } else if (cand < out->front()) {
-        std::pop_heap(out->begin(), out->end());
-        out->back() = cand;
-        std::push_heap(out->begin(), out->end());
-      }
+Status Index::Search(const SearchRequest& r, const SearchResults& out) {
+  if (r.nq == 0) return Status::Ok();
+  if (r.k < 1) return InvalidArgument("k must be at least 1, got 0");
+  const uint32_t ef_asked = r.ef == 0 ? config_.ef_search : r.ef;
+  if (!r.exact && ef_asked > kMaxEf)
+    return InvalidArgument("efSearch must be at most " + std::to_string(kMaxEf) + ", got " + std::to_string(ef_asked));
+  const uint32_t matching = r.allowed != nullptr ? std::min(r.allowed_count, live_count()) : live_count();
+  const uint32_t k = std::min(r.k, matching);
+  if (k > kMaxK)
+    return InvalidArgument("k must be at most " + std::to_string(kMaxK) + " (after clamping to the " +
+                           std::to_string(matching) + " labels that can match), got " + std::to_string(r.k));
+  if (out.stride < k)
+    return InvalidArgument("the result buffers hold " + std::to_string(out.stride) + " results per query, " +
+                           std::to_string(k) + " are due");
+  const uint32_t ef = std::max(ef_asked, k);
+  const uint32_t dim = config_.dim;
+  MVDB_RETURN_IF_ERROR(CheckVectors(r.queries, r.nq, dim, config_.metric, "query", false));
+  MVDB_RETURN_IF_ERROR(query_.Resize(dim));  // sized at Init / FinishRestore: never allocates
+  LabelFilter filter;
+  filter.deleted = deleted_count() > 0 ? tombstones_.flags() : nullptr;
+  filter.allowed = r.allowed;
+  SearchPlanner planner(config_, store_, codes_, quant_, graph_, fresh_, has_floats_, size(), live_count());
+  for (uint32_t i = 0; i < r.nq; ++i) {
+    const uint64_t slot = uint64_t{i} * out.stride;
+    SearchPlan plan = SearchPlan::kFlat;
+    hits_.Clear();
+    if (k > 0) {
+      PrepareQuery(r.queries + uint64_t{i} * dim);
+      Status st = planner.Run(query_.data(), qcode_.data(), k, ef, r.exact, filter, matching, &hits_, &plan);
+      if (!st.ok()) return r.nq == 1 ? st : Status(st.code(), "query " + std::to_string(i) + ": " + st.message());
     }
-  };
-  if (has_floats_) {
-    WithSpace(store_, config_.metric, [&](const auto& s) { scan(s, query_.data()); });
-  } else {
-    WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](const auto& s) { scan(s, qcode_.data()); });
-  }
-  std::sort_heap(out->begin(), out->end());
-  return Status::Ok();
-}
-
-LabelFilter Index::MakeFilter(const uint32_t* allowed) const {
-  LabelFilter f;
-  f.deleted = deleted_count_ > 0 ? deleted_.data() : nullptr;
-  f.allowed = allowed;
-  return f;
-}
-
-Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t* allowed, uint32_t allowed_count,
-                     GrowableArray<Neighbor>* out, SearchPlan* plan) {
-  if (ef > kMaxEf) return InvalidArgument("efSearch must be at most " + std::to_string(kMaxEf) + ", got " + std::to_string(ef));
-  MVDB_RETURN_IF_ERROR(PrepareQuery(query, k));
-  LabelFilter filter = MakeFilter(allowed);
-  const uint32_t matching = allowed != nullptr ? std::min(allowed_count, live_count()) : live_count();
-  const uint32_t want = std::min(k, matching);
-  ef = std::max(ef, k);
-  if (plan != nullptr) *plan = SearchPlan::kFlat;
-  if (want == 0) {
-    out->Clear();
-    return Status::Ok();
-  }
-  // A graph walk computes roughly ef * M distances; when no more labels than
-  // that can match, the exact scan is as cheap and always complete.
-  if (uint64_t{matching} <= uint64_t{ef} * config_.M) return FlatScan(k, filter, out);
-  // When at least half of the live labels match, the walk measures every
-  // neighbour and filters only the results (as without a filter): the
-  // matching subgraph is dense enough that detours through non-matching
-  // nodes cost more than they save. Measured at efSearch 64, single queries,
-  // dense ÷ matching-only QPS: SIFT10K 1.35x (30% match), 1.6x (50%),
-  // 1.5x (70%); MNIST 0.25x (10%), 0.9x (40%), 1.0x (50%, recall@10 0.997
-  // -> 1.000), 1.3x (70%), 1.2x (90%).
-  filter.dense = allowed != nullptr && uint64_t{matching} * 2 >= live_count();
-  if (quantized()) {
-    MVDB_RETURN_IF_ERROR(SearchQuantized(k, ef, filter, out));
-  } else {
-    MVDB_RETURN_IF_ERROR(graph_.Search(store_, config_.metric, query_.data(), k, ef, filter, out));
-  }
-  MVDB_RETURN_IF_ERROR(MergeFresh(k, filter, out));
-  if (plan != nullptr) *plan = SearchPlan::kGraph;
-  if (out->size() < want) {
-    // The walk could not reach enough admitted labels (a very selective
-    // filter or many tombstones): never return fewer than exist.
-    MVDB_RETURN_IF_ERROR(FlatScan(k, filter, out));
-    if (plan != nullptr) *plan = SearchPlan::kGraphThenFlat;
-  }
-  return Status::Ok();
-}
-
-Status Index::MergeFresh(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const {
-  if (fresh_.size() == 0) return Status::Ok();
-  MVDB_RETURN_IF_ERROR(out->Reserve(uint64_t{k} + 1));
-  auto merge = [&](const auto& s, typename std::decay_t<decltype(s)>::Query query) {
-    for (uint32_t i = 0; i < fresh_.size(); ++i) {
-      const uint32_t label = fresh_.data()[i];
-      if (!filter.Admits(label)) continue;
-      const Neighbor cand{s.ToLabel(query, label), label};
-      if (out->size() >= k && !(cand < out->back())) continue;
-      bool present = false;
-      for (const Neighbor& r : *out) present = present || r.label == label;
-      if (present) continue;  // the walk found it too
-      out->PushBackUnchecked(cand);
-      for (uint64_t pos = out->size() - 1; pos > 0 && cand < (*out)[pos - 1]; --pos) std::swap((*out)[pos], (*out)[pos - 1]);
-      if (out->size() > k) out->PopBack();
+    for (uint64_t j = 0; j < hits_.size(); ++j) {
+      out.labels[slot + j] = hits_[j].label;
+      out.distances[slot + j] = hits_[j].distance;
     }
-  };
-  if (has_floats_) {
-    WithSpace(store_, config_.metric, [&](const auto& s) { merge(s, query_.data()); });
-  } else {
-    WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](const auto& s) { merge(s, qcode_.data()); });
+    out.counts[i] = static_cast<uint32_t>(hits_.size());
+    if (out.plans != nullptr) out.plans[i] = plan;
   }
   return Status::Ok();
-}
-
-Status Index::SearchQuantized(uint32_t k, uint32_t ef, const LabelFilter& filter, GrowableArray<Neighbor>* out) {
-  // Candidates for re-ranking: rerank·k, but no more than the walk keeps
-  // anyway (ef), so re-ranking never widens the walk itself.
-  const uint32_t want = has_floats_ ? std::max(k, static_cast<uint32_t>(std::min<uint64_t>(uint64_t{config_.rerank} * k, ef))) : k;
-  MVDB_RETURN_IF_ERROR(WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](const auto& space) {
-    return graph_.SearchT(space, qcode_.data(), want, ef, filter, out);
-  }));
-  if (!has_floats_) return Status::Ok();  // distances stay the dequantized ones
-  WithSpace(store_, config_.metric, [&](const auto& s) {
-    // The candidates' rows are scattered: start all their loads first.
-    if (s.TouchPays()) graph_.TouchRows(s, static_cast<uint32_t>(out->size()), [out](uint32_t i) { return (*out)[i].label; });
-    for (Neighbor& n : *out) n.distance = s.ToLabel(query_.data(), n.label);
-  });
-  std::sort(out->begin(), out->end());
-  if (out->size() > k) MVDB_RETURN_IF_ERROR(out->Resize(k));  // shrinking: cannot fail
-  return Status::Ok();
-}
-
-Status Index::SearchExact(const float* query, uint32_t k, const uint32_t* allowed, GrowableArray<Neighbor>* out) {
-  MVDB_RETURN_IF_ERROR(PrepareQuery(query, k));
-  return FlatScan(k, MakeFilter(allowed), out);
 }
 
 uint64_t Index::MemoryBytes() const {
-  return store_.MemoryBytes() + codes_.MemoryBytes() + graph_.MemoryBytes() + deleted_.capacity_bytes() +
-         free_.capacity_bytes() + query_.capacity_bytes() + row_.capacity_bytes() + qcode_.capacity_bytes() +
+  return store_.MemoryBytes() + codes_.MemoryBytes() + graph_.MemoryBytes() + tombstones_.MemoryBytes() +
+         query_.capacity_bytes() + row_.capacity_bytes() + qcode_.capacity_bytes() + hits_.capacity_bytes() +
          uint64_t{quant_.dim()} * sizeof(float) + order_.MemoryBytes();
 }
 
@@ -438,8 +283,7 @@ Index Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph
   index.config_ = config;
   index.store_ = std::move(store);
   index.graph_ = std::move(graph);
-  index.deleted_ = std::move(deleted);
-  index.deleted_count_ = deleted_count;
+  index.tombstones_ = Tombstones(std::move(deleted), deleted_count);
   return index;
 }
 
@@ -453,12 +297,8 @@ Status Index::FinishRestore() {
   // distances with it in the last bits (float sums in another order).
   MVDB_RETURN_IF_ERROR(LearnOrderIfDue(nullptr, 0));
   MVDB_RETURN_IF_ERROR(fresh_.Reserve());
-  // The free slots are exactly the tombstones; ascending order is a min-heap.
-  free_.Clear();
-  MVDB_RETURN_IF_ERROR(free_.Reserve(size()));
-  for (uint32_t label = 0; label < size(); ++label)
-    if (deleted_[label] != 0) free_.PushBackUnchecked(label);
-  return Status::Ok();
+  // The free slots are exactly the tombstones.
+  return tombstones_.RebuildFree();
 }
 
 Index Index::FromParts(const IndexConfig& config, VectorStore&& store, HnswGraph&& graph,

@@ -13,7 +13,7 @@ import { RecordTable } from '../records.js';
 import { openStorage } from '../storage/index.js';
 import { readTextSettings, TextEmbedding, type TextSettings } from '../text.js';
 import type { Metric } from '../types.js';
-import { CoreIndex, METRIC_IDS, QUANTIZATION_IDS, type CoreConfig } from '../wasm/core-index.js';
+import { CoreIndex, type CoreConfig } from '../wasm/core-index.js';
 import { loadCore } from '../wasm/load.js';
 import { readCreateOptions, readOpenOptions, type IndexSettings } from './options.js';
 import type { DbState } from './state.js';
@@ -23,15 +23,9 @@ export type OpenedDb = Omit<DbState, 'changed'>;
 
 type CoreModule = Awaited<ReturnType<typeof loadCore>>;
 
-/** Metric names by the core's ids (the inverse of METRIC_IDS). */
-const METRIC_NAMES = new Map<number, Metric>(Object.entries(METRIC_IDS).map(([name, id]) => [id, name as Metric]));
-
-/**
- * The core's configuration from the settings: names become the core's ids
- * here, at the one call of CoreIndex.create, which checks every range.
- */
+/** The core index of the settings (CoreIndex.create checks every range). */
 function coreIndex(mod: CoreModule, s: IndexSettings, dim: number): CoreIndex {
-  const config: CoreConfig = { ...s, dim, metric: METRIC_IDS[s.metric], quantization: QUANTIZATION_IDS[s.quantization] };
+  const config: CoreConfig = { ...s, dim };
   return CoreIndex.create(mod, config);
 }
 
@@ -104,7 +98,7 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
       records,
       filters: new FilterPlanner(),
       logger,
-      metric: METRIC_NAMES.get(index.config().metric)!,
+      metric: index.config().metric,
       storage: url,
       text,
       storeText: saved.storeText,

@@ -10,19 +10,11 @@ import { checkTextWeight, searchTexts, textSearchMode } from '../lexical/search.
 import type { Query } from '../vector-database.js';
 import type { Filter, SearchHit, SearchOptions, Stats, StoredRecord } from '../types.js';
 import { checkId, copyMetadata, writeVector } from '../validate.js';
-import { QUANTIZATION_NAMES, type CoreIndex, type LabelBitset } from '../wasm/core-index.js';
-import { heapBytes, searchScratchBytes } from '../wasm/heap-size.js';
+import type { CoreIndex, LabelBitset } from '../wasm/core-index.js';
+import { heapBytes } from '../wasm/heap-size.js';
 import type { DbState } from './state.js';
 
 const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight'] as const;
-/**
- * The core's `kMaxEf` (`wasm/include/minivectordb/index.hpp`). The core
- * rejects a larger ef only when a graph walk runs; until its one search call
- * checks every request (empty batches, exact and text searches included) and
- * exports the limit, an efSearch over it is refused here for every search alike.
- */
-const MAX_EF = 1 << 20;
-
 /** See `MiniVectorDB.search`. */
 export async function search(db: DbState, query: Query, options: SearchOptions): Promise<SearchHit[]> {
   const { core } = db;
@@ -109,7 +101,7 @@ export function stats(db: DbState): Stats {
     M: c.M,
     efConstruction: c.efConstruction,
     efSearch: c.efSearch,
-    quantization: QUANTIZATION_NAMES[c.quantization]!,
+    quantization: c.quantization,
     rerank: c.rerank,
     keepFloat: c.keepFloat,
     bytesPerVector: core.bytesPerVector(),
@@ -179,14 +171,16 @@ async function embedQueries(db: DbState, texts: readonly string[], options: Sear
 }
 
 /**
- * The search options, type-checked (the core raises ef to k; ef's upper
- * bound: see {@link MAX_EF}).
+ * The search options, type-checked. k and ef go to the core as given (it
+ * clamps k and raises ef); ef's upper bound is the core's exported `kMaxEf`,
+ * checked here as well so that searches that never reach the core (text
+ * mode, nothing to match) reject the same options.
  */
 function searchParams(db: DbState, searchOptions: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined; textWeight: number } {
   const { core } = db;
   const options = readOptions<SearchOptions>(searchOptions, SEARCH_KEYS, 'search options');
   const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
-  const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, MAX_EF);
+  const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, core.constants.maxEf);
   const exact = checkBoolean(options.exact, 'exact', false);
   const textWeight = checkTextWeight(options.textWeight);
   const allowed = options.filter === undefined ? undefined : db.filters.bitset(options.filter, db.records, core.size);
@@ -196,16 +190,7 @@ function searchParams(db: DbState, searchOptions: SearchOptions): { k: number; e
 function searchMany(db: DbState, queries: Float32Array, nq: number, options: SearchOptions): SearchHit[][] {
   const { core } = db;
   const { k, ef, exact, allowed } = searchParams(db, options);
-  const matching = allowed?.count ?? db.records.size;
-  if (matching === 0) return Array.from({ length: nq }, () => []);
-  // CoreIndex sizes its result buffers by k, so a huge k (every matching
-  // record) is cut to what can match before they are allocated.
-  const kk = Math.min(k, matching);
-  // An exact batch runs query by query, but its answer is as large: same limit, so that `exact` never decides success.
-  if (exact) searchScratchBytes(nq, core.dim, kk, allowed?.words.length ?? 0);
-  const perQuery = exact
-    ? Array.from({ length: nq }, (_, i) => core.search(queries.subarray(i * core.dim, (i + 1) * core.dim), 1, kk, ef, allowed, true)[0]!)
-    : core.search(queries, nq, kk, ef, allowed, false);
+  const perQuery = core.search(queries, nq, k, ef, allowed, exact);
   const l2 = db.metric === 'l2';
   return perQuery.map(({ labels, distances }) => {
     const out: SearchHit[] = new Array(labels.length);

@@ -6,28 +6,40 @@
  * place.
  * @internal
  */
-import { errorFromCore, OutOfMemoryError } from '../errors.js';
-import type { Quantization } from '../types.js';
+import { errorFromCore, InvalidArgumentError, OutOfMemoryError } from '../errors.js';
+import type { Metric, Quantization } from '../types.js';
+import { coreConstants, type CoreConstants, type VectorFaultName } from './constants.js';
 import { heapBytes, MAX_ALLOCATION_BYTES, searchScratchBytes } from './heap-size.js';
 import type { CoreModule, WasmIndex } from './minivectordb_core.mjs';
 
-/** Numeric metric ids of the core (`wasm/include/minivectordb/distance.hpp`). */
-export const METRIC_IDS = { l2: 0, ip: 1, cosine: 2 } as const;
-/** Numeric quantization ids of the core (`wasm/include/minivectordb/quantizer.hpp`). */
-export const QUANTIZATION_IDS = { none: 0, int8: 1 } as const;
-/** Names of the quantization ids. */
-export const QUANTIZATION_NAMES: Record<number, Quantization> = { 0: 'none', 1: 'int8' };
+/** The metric names {@link CoreConfig} accepts (their core ids come from the module's `Metric` enum). */
+export const METRIC_NAMES: readonly Metric[] = ['l2', 'ip', 'cosine'];
 
+/** What an index is created with (`mvdb::IndexConfig`; ranges checked by the core). */
 export interface CoreConfig {
+  /** Vector dimension. */
   dim: number;
-  metric: number;
+  metric: Metric;
   M: number;
   efConstruction: number;
+  /** Default candidate list size of a search. */
   efSearch: number;
   seed: number;
-  quantization: number;
+  quantization: Quantization;
+  /** int8: candidates re-ranked per result. */
   rerank: number;
+  /** int8: keep the float32 rows. */
   keepFloat: boolean;
+}
+
+/** The first vector the core's value rule rejects (see {@link CoreIndex.checkVectors}). */
+export interface VectorProblem {
+  /** Index of the vector in the checked buffer, 0-based. */
+  item: number;
+  /** Why. */
+  fault: VectorFaultName;
+  /** The core's message, naming `item <i>` and the bad value's index or the squared norm. */
+  message: string;
 }
 
 /** Entry of a compaction remap for a label that had no successor (a tombstone). */
@@ -50,16 +62,25 @@ export class CoreIndex {
   private scratchBytes = 0;
   private disposed = false;
 
+  /** The core's limits and enums (read from the module once). */
+  readonly constants: CoreConstants;
+
   private constructor(
     private readonly mod: CoreModule,
     readonly raw: WasmIndex,
-  ) {}
+  ) {
+    this.constants = coreConstants(mod);
+  }
 
-  /** A new empty index. Throws InvalidArgumentError on a bad configuration. */
+  /** A new empty index. Throws InvalidArgumentError on a bad configuration (an unknown metric or quantization name, a value out of the core's range). */
   static create(mod: CoreModule, c: CoreConfig): CoreIndex {
     const index = new CoreIndex(mod, new mod.WasmIndex());
     try {
-      index.check(index.raw.init(c.dim, c.metric, c.M, c.efConstruction, c.efSearch, c.seed, c.quantization, c.rerank, c.keepFloat));
+      const metric = Object.hasOwn(index.constants.metricIds, c.metric) ? index.constants.metricIds[c.metric] : undefined;
+      const quantization = Object.hasOwn(index.constants.quantizationIds, c.quantization) ? index.constants.quantizationIds[c.quantization] : undefined;
+      if (metric === undefined) throw new InvalidArgumentError(`unknown metric ${String(c.metric)}`);
+      if (quantization === undefined) throw new InvalidArgumentError(`unknown quantization ${String(c.quantization)}`);
+      index.check(index.raw.init(c.dim, metric, c.M, c.efConstruction, c.efSearch, c.seed, quantization, c.rerank, c.keepFloat));
     } catch (e) {
       index.dispose();
       throw e;
@@ -97,12 +118,12 @@ export class CoreIndex {
     const r = this.raw;
     return {
       dim: r.dim(),
-      metric: r.metric(),
+      metric: this.constants.metricName(r.metric())!,
       M: r.M(),
       efConstruction: r.efConstruction(),
       efSearch: r.efSearch(),
       seed: r.seed() >>> 0,
-      quantization: r.quantization(),
+      quantization: this.constants.quantizationName(r.quantization())!,
       rerank: r.rerank(),
       keepFloat: r.keepFloat(),
     };
@@ -181,42 +202,71 @@ export class CoreIndex {
   }
 
   /**
-   * k nearest labels of `nq` queries (nq·dim float32). With `exact`, a flat
-   * scan (nq must be 1). Returns per-query hits, nearest first.
-   * @throws OutOfMemoryError when the scratch (queries, bitset, nq·k labels
-   *   and distances, nq counts) exceeds the wasm32 limit — nothing allocated.
+   * Checks n vectors (n·dim float32, row-major) against the core's value rule
+   * (`mvdb::CheckVectors`: every value finite, squared norm Σ v_i² at most
+   * `kMaxSquaredNorm` = FLT_MAX / 8 summed in float64, non-zero for cosine)
+   * without adding anything, so a caller can refuse a whole batch before its
+   * first chunk is added.
+   * @returns undefined when all pass, else the first rejected vector.
+   * @throws InvalidArgumentError when `vectors` holds fewer than n·dim values.
+   * @throws OutOfMemoryError when the copy of `vectors` exceeds the wasm32 limit.
+   */
+  checkVectors(vectors: Float32Array, n: number): VectorProblem | undefined {
+    this.checkShape(vectors, n, 'vectors');
+    const ptr = this.scratch(heapBytes(`a check of ${n} vectors`, [n, this.dim, 4]));
+    this.mod.HEAPF32.set(vectors.subarray(0, n * this.dim), ptr >>> 2);
+    const item = this.check(this.raw.checkVectors(ptr, n));
+    if (item === n) return undefined;
+    const fault = this.constants.vectorFaultName(this.raw.lastVectorFault()) ?? 'non-finite';
+    return { item, fault, message: this.raw.lastError() };
+  }
+
+  /**
+   * Nearest labels of `nq` queries (nq·dim float32, row-major), in ONE core
+   * call (`Index::Search`, `wasm/include/minivectordb/search_request.hpp`)
+   * for any nq, graph or exact. The core owns every search rule, so callers
+   * pass `k` and `ef` as the user gave them:
+   * - it clamps `k` (any integer ≥ 1; above 2^32 − 1 it means the same) to
+   *   the labels that can match: live labels, or `allowed.count`;
+   * - it uses its `efSearch` when `ef` is 0, rejects `ef` over `kMaxEf`, then
+   *   raises it to the clamped k;
+   * - it checks every query (finite, squared norm ≤ `kMaxSquaredNorm`,
+   *   non-zero for cosine) before any is searched, and picks the plan
+   *   (flat scan, graph walk, walk then flat scan; always flat with `exact`).
+   * This method only sizes the result buffers: min(k, matching) slots per query.
+   * @returns per-query hits, nearest first: min(k, matching) each.
+   * @throws InvalidArgumentError — `queries` shorter than nq·dim, k < 1, clamped k
+   *   over `kMaxK`, ef over `kMaxEf`, a bad query (named `query i` in a batch).
+   * @throws OutOfMemoryError when the scratch (queries, bitset, labels and
+   *   distances, counts) exceeds the wasm32 limit — nothing allocated — or the core runs out.
    */
   search(queries: Float32Array, nq: number, k: number, ef: number, allowed: LabelBitset | undefined, exact: boolean): CoreHits[] {
-    const qBytes = queries.byteLength;
+    if (nq === 0) return [];
+    this.checkShape(queries, nq, 'queries');
+    const live = this.size - this.deletedCount;
+    // Buffer shape only: the core never returns more than the matching labels.
+    const stride = Math.max(1, Math.min(k, allowed === undefined ? live : Math.min(allowed.count, live)));
+    const qBytes = nq * this.dim * 4;
     const allowedBytes = allowed?.words.byteLength ?? 0;
-    const slots = nq * k;
     // One scratch region: [queries | allowed bitset | labels | distances | counts]
-    const base = this.scratch(searchScratchBytes(nq, this.dim, k, allowed?.words.length ?? 0));
+    const base = this.scratch(searchScratchBytes(nq, this.dim, stride, allowed?.words.length ?? 0));
     const allowedPtr = allowed === undefined ? 0 : base + qBytes;
     const labelsPtr = base + qBytes + allowedBytes;
-    const distPtr = labelsPtr + slots * 4;
-    const countsPtr = distPtr + slots * 4;
-    this.mod.HEAPF32.set(queries, base >>> 2);
+    const distPtr = labelsPtr + nq * stride * 4;
+    const countsPtr = distPtr + nq * stride * 4;
+    this.mod.HEAPF32.set(queries.subarray(0, nq * this.dim), base >>> 2);
     if (allowed !== undefined) this.mod.HEAPU32.set(allowed.words, allowedPtr >>> 2);
-    const allowedCount = allowed?.count ?? 0;
-    if (exact) {
-      const n = this.check(this.raw.searchExact(base, k, allowedPtr, labelsPtr, distPtr));
-      this.mod.HEAPU32[countsPtr >>> 2] = n;
-    } else if (nq === 1) {
-      const n = this.check(this.raw.search(base, k, ef, allowedPtr, allowedCount, labelsPtr, distPtr));
-      this.mod.HEAPU32[countsPtr >>> 2] = n;
-    } else {
-      this.check(this.raw.searchBatch(base, nq, k, ef, allowedPtr, allowedCount, labelsPtr, distPtr, countsPtr));
-    }
-    // Views re-read after the calls: memory may have grown.
+    const kWire = Math.min(k, 0xffffffff); // uint32 on the wire; the core clamps it
+    this.check(this.raw.search(base, nq, kWire, ef, exact, allowedPtr, allowed?.count ?? 0, labelsPtr, distPtr, countsPtr, stride));
+    // Views re-read after the call: memory may have grown.
     const u32 = this.mod.HEAPU32;
     const f32 = this.mod.HEAPF32;
-    const out: CoreHits[] = [];
+    const out: CoreHits[] = new Array(nq);
     for (let i = 0; i < nq; i++) {
       const n = u32[(countsPtr >>> 2) + i]!;
-      const from = (labelsPtr >>> 2) + i * k;
-      const dfrom = (distPtr >>> 2) + i * k;
-      out.push({ labels: u32.slice(from, from + n), distances: f32.slice(dfrom, dfrom + n) });
+      const from = (labelsPtr >>> 2) + i * stride;
+      const dfrom = (distPtr >>> 2) + i * stride;
+      out[i] = { labels: u32.slice(from, from + n), distances: f32.slice(dfrom, dfrom + n) };
     }
     return out;
   }
@@ -242,8 +292,13 @@ export class CoreIndex {
     this.raw.delete();
   }
 
+  /** `data` holds at least n rows of dim float32 (a shape check; values are the core's to judge). */
+  private checkShape(data: Float32Array, n: number, what: string): void {
+    if (data.length < n * this.dim) throw new InvalidArgumentError(`${what}: ${n} rows of ${this.dim} need ${n * this.dim} float32, got ${data.length}`);
+  }
+
   private check(rc: number): number {
-    if (rc < 0) throw errorFromCore(rc, this.raw.lastError());
+    if (rc < 0) throw errorFromCore(this.constants.statusName(-rc), rc, this.raw.lastError());
     return rc;
   }
 

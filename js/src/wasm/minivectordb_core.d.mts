@@ -27,19 +27,28 @@ export interface WasmIndex {
   remapAddress(): number;
   remapCount(): number;
   releaseRemap(): void;
-  search(query: number, k: number, ef: number, allowed: number, allowedCount: number, outLabels: number, outDistances: number): number;
-  searchBatch(
+  /**
+   * The one search call: nq queries at `queries`, `allowed` a label bitset
+   * address or 0; query i writes labels / distances at slot i·stride and its
+   * count at outCounts[i]. ef 0 = the index default. 0 or -code.
+   */
+  search(
     queries: number,
     nq: number,
     k: number,
     ef: number,
+    exact: boolean,
     allowed: number,
     allowedCount: number,
     outLabels: number,
     outDistances: number,
     outCounts: number,
+    stride: number,
   ): number;
-  searchExact(query: number, k: number, allowed: number, outLabels: number, outDistances: number): number;
+  /** n when all n vectors pass the core's value rule, else the index of the first that fails; -code on a bad region. */
+  checkVectors(vectors: number, n: number): number;
+  /** The `VectorFault` value of the last checkVectors call (0 when all passed). */
+  lastVectorFault(): number;
   vectorAddress(label: number): number;
   isDeleted(label: number): boolean;
   size(): number;
@@ -53,7 +62,6 @@ export interface WasmIndex {
   quantization(): number;
   rerank(): number;
   keepFloat(): boolean;
-  hasFloats(): boolean;
   bytesPerVector(): number;
   clippedFraction(): number;
   memoryBytes(): number;
@@ -68,8 +76,23 @@ export interface WasmIndex {
   delete(): void;
 }
 
+/** An Embind enum: one object per value, its number in `.value`. */
+export type EmbindEnum<K extends string> = { readonly [name in K]: { readonly value: number } };
+
 export interface CoreModule {
   WasmIndex: new () => WasmIndex;
+  /** Limits (`wasm/include/minivectordb/index_config.hpp`, `vector_check.hpp`). */
+  readonly kMaxDim: number;
+  readonly kMaxM: number;
+  readonly kMaxEf: number;
+  readonly kMaxK: number;
+  readonly kMaxRerank: number;
+  readonly kMaxSquaredNorm: number;
+  /** Enums (`mvdb::Metric`, `mvdb::Quantization`, `mvdb::ErrorCode`, `mvdb::VectorFault`). */
+  readonly Metric: EmbindEnum<'l2' | 'ip' | 'cosine'>;
+  readonly Quantization: EmbindEnum<'none' | 'int8'>;
+  readonly ErrorCode: EmbindEnum<'kInvalidArgument' | 'kOutOfMemory' | 'kNotFound' | 'kSnapshotCorrupt' | 'kSnapshotVersion'>;
+  readonly VectorFault: EmbindEnum<'kNonFinite' | 'kNormTooLarge' | 'kZeroNorm'>;
   _malloc(bytes: number): number;
   _free(ptr: number): void;
   HEAPU8: Uint8Array;

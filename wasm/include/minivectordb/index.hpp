@@ -1,5 +1,7 @@
-// Index: the vector store, the HNSW graph, tombstones and the search planner
-// (graph walk or exact flat scan) behind one object. Everything is per
+// Index: the composition of the vector stores (float32 rows, int8 codes and
+// their quantizer, the dimension order), the HNSW graph, the tombstones
+// (tombstones.hpp) and the search planner (planner.hpp) behind one object,
+// with the one search entry point (search_request.hpp). Everything is per
 // instance; there is no global state.
 #pragma once
 
@@ -13,54 +15,20 @@
 #include "minivectordb/distance.hpp"
 #include "minivectordb/dim_order.hpp"
 #include "minivectordb/hnsw.hpp"
+#include "minivectordb/index_config.hpp"
 #include "minivectordb/quantizer.hpp"
+#include "minivectordb/search_request.hpp"
 #include "minivectordb/status.hpp"
+#include "minivectordb/tombstones.hpp"
+#include "minivectordb/vector_check.hpp"
 #include "minivectordb/vector_store.hpp"
 
 namespace mvdb {
 
-/// Parameters fixed when an index is created.
-struct IndexConfig {
-  uint32_t dim = 0;                ///< vector dimension, 1 .. kMaxDim
-  Metric metric = Metric::kL2;     ///< distance metric
-  uint32_t M = 16;                 ///< HNSW links per node on upper layers (layer 0: 2*M), 2 .. kMaxM
-  uint32_t ef_construction = 200;  ///< HNSW candidate list size while inserting, >= 1
-  uint32_t ef_search = 64;         ///< default candidate list size while searching, >= 1
-  uint64_t seed = 1;               ///< seed of the level PRNG
-  /// Vector storage: kInt8 keeps int8 codes (quantizer.hpp) that the graph
-  /// is searched over, then re-ranks with float32.
-  Quantization quantization = Quantization::kNone;
-  /// kInt8: the graph walk returns min(ef, rerank·k) candidates (at least k)
-  /// whose float32 distances pick the final k. 1 .. kMaxRerank.
-  uint32_t rerank = 4;
-  /// kInt8: keep the float32 rows (for re-ranking, exact search and get()).
-  /// When false they are dropped once the quantizer freezes (kFitTarget
-  /// vectors); distances and vectors are then the dequantized ones.
-  bool keep_float = true;
-};
-
-constexpr uint32_t kMaxDim = 65536;
-constexpr uint32_t kMaxM = 1024;
-constexpr uint32_t kMaxEf = 1u << 20;
-constexpr uint32_t kMaxK = 1u << 20;
-constexpr uint32_t kMaxRerank = 1024;
-/// Largest squared L2 norm Σ v_i² (summed in double, in index order) of a
-/// vector that Add or a query accepts: FLT_MAX / 8 ≈ 4.25e37 (every value
-/// then below ≈ 6.5e18). For two such vectors ‖x − y‖² ≤ 2‖x‖² + 2‖y‖²
-/// ≤ FLT_MAX / 2 and |x · y| ≤ ‖x‖‖y‖ ≤ FLT_MAX / 8, so every float32
-/// distance stays finite, with a factor 2 to spare for float32 rounding
-/// ((1 + 2^-24)^65536 < 1.004). js/src/validate.ts applies the same rule.
-constexpr double kMaxSquaredNorm = static_cast<double>(FLT_MAX) / 8;
 /// Vectors a DimensionOrder is learned from (Index::dimension_order): the
 /// first this many an index holds. Per-dimension variances from 1,024 rows
 /// order MNIST's high-variance pixels first.
 constexpr uint32_t kOrderSample = 1024;
-
-/// Checks ranges of every field; InvalidArgument names the field.
-Status ValidateConfig(const IndexConfig& c);
-
-/// Counters reported by Index::Search so callers can tell which plan ran.
-enum class SearchPlan : uint8_t { kGraph = 0, kFlat = 1, kGraphThenFlat = 2 };
 
 class Index {
  public:
@@ -75,10 +43,10 @@ class Index {
   /// Number of labels (nodes) held: live + deleted. With slot reuse on, it
   /// only grows when an insert finds no tombstone to reuse, so it stays at
   /// the peak live count under churn.
-  uint32_t size() const { return static_cast<uint32_t>(deleted_.size()); }
-  uint32_t deleted_count() const { return deleted_count_; }
-  uint32_t live_count() const { return size() - deleted_count_; }
-  bool IsDeleted(uint32_t label) const { return deleted_[label] != 0; }
+  uint32_t size() const { return tombstones_.size(); }
+  uint32_t deleted_count() const { return tombstones_.count(); }
+  uint32_t live_count() const { return size() - deleted_count(); }
+  bool IsDeleted(uint32_t label) const { return tombstones_.IsDeleted(label); }
 
   /// Inserts n vectors (n * dim floats, row-major), normalised first for
   /// kCosine, and writes the label of vector i to labels[i] (labels may be
@@ -88,8 +56,8 @@ class Index {
   /// RelinkReused; it keeps its level), and the first n - r get new labels
   /// size() .. size()+n-r-1. Without tombstones (or with reuse off) labels
   /// are size() .. size()+n-1.
-  /// All-or-nothing: every vector is checked (finite values, squared norm at
-  /// most kMaxSquaredNorm; non-zero norm for cosine) and memory for all n is reserved before the first is
+  /// All-or-nothing: every vector is checked (CheckVectors: finite values,
+  /// squared norm at most kMaxSquaredNorm; non-zero norm for cosine) and memory for all n is reserved before the first is
   /// inserted; on a late kOutOfMemory (an upper-layer link block, only
   /// possible for a new label, and new labels go first) the new labels this
   /// call assigned are tombstoned and no slot was reused, so live labels and
@@ -146,22 +114,26 @@ class Index {
   /// Errors: kOutOfMemory — the index is unchanged.
   Status Compact(GrowableArray<uint32_t>* remap);
 
-  /// k nearest admitted labels to `query` (dim floats), nearest first.
-  ///  - ef: candidate list size, raised to k when smaller.
-  ///  - allowed: bitset over labels (bit i of word i/32), or null for all;
-  ///    allowed_count: number of live labels set in it (ignored when null).
-  /// The planner runs an exact flat scan when at most ef*M labels can match,
-  /// otherwise the graph walk (merged with an exact scan of the fresh list:
-  /// the labels of the latest small Adds, see fresh_list.hpp), falling back
-  /// to the flat scan when the walk finds fewer than min(k, matching) results. So the result always holds
-  /// min(k, matching) labels. Distances are lower-is-closer (see Metric).
-  /// Errors: kInvalidArgument (k or ef out of range, NaN query, squared norm
-  /// over kMaxSquaredNorm, zero query with cosine), kOutOfMemory (scratch or `out` for k / ef results).
-  Status Search(const float* query, uint32_t k, uint32_t ef, const uint32_t* allowed, uint32_t allowed_count,
-                GrowableArray<Neighbor>* out, SearchPlan* plan = nullptr);
-
-  /// Exact search over every admitted label (the reference for tests).
-  Status SearchExact(const float* query, uint32_t k, const uint32_t* allowed, GrowableArray<Neighbor>* out);
+  /// The one search entry point: the nq queries of `request`, each answered
+  /// with its nearest admitted labels, nearest first, written to the
+  /// caller's buffers in `out` (see search_request.hpp for shapes). Owns
+  /// every search rule, once per call:
+  ///  - k is clamped to the labels that can match (live labels, or
+  ///    allowed_count with a filter); the clamped k must be <= kMaxK and
+  ///    <= out.stride;
+  ///  - ef (0 = config().ef_search) must be <= kMaxEf, then is raised to k;
+  ///  - every query passes CheckVectors before any is searched;
+  ///  - the plan (SearchPlanner::Run): exact flat scan when `exact` or when at
+  ///    most ef·M labels can match, otherwise the graph walk (merged with an
+  ///    exact scan of the fresh list, see fresh_list.hpp), falling back to
+  ///    the flat scan when the walk finds fewer than k. So query i always
+  ///    gets min(k, matching) results: out.counts[i].
+  /// Distances are lower-is-closer (see Metric).
+  /// Errors: kInvalidArgument (k = 0, clamped k over kMaxK or out.stride, ef
+  /// over kMaxEf, a bad query: its message names "query i" in a batch),
+  /// kOutOfMemory (scratch for k / ef results; message names the query).
+  /// On error the out buffers may hold the results of earlier queries.
+  Status Search(const SearchRequest& request, const SearchResults& out);
 
   /// Stored float32 row of `label` (dim floats; unit-normalised for
   /// cosine), in the stored dimension order: the caller's order unless
@@ -190,7 +162,6 @@ class Index {
 
   const VectorStore& store() const { return store_; }
   const HnswGraph& graph() const { return graph_; }
-  const uint8_t* deleted_flags() const { return deleted_.data(); }
 
   /// Builds an index from validated snapshot parts (snapshot.cpp); call
   /// FinishRestore on it before use.
@@ -210,12 +181,9 @@ class Index {
   uint32_t AppendedBy(uint32_t n) const;
   // Room for `total` labels in every per-label buffer.
   Status Reserve(uint32_t total);
-  // Validates and (for cosine) normalises a query into query_.
-  Status PrepareQuery(const float* query, uint32_t k);
-  // Exact top-k of query_ over labels admitted by `filter`, nearest first.
-  // Errors: kOutOfMemory (`out` cannot hold min(k, size()) results).
-  Status FlatScan(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const;
-  LabelFilter MakeFilter(const uint32_t* allowed) const;
+  // Arranges (learned dimension order) and, for cosine, normalises one
+  // checked query into query_, and encodes it into qcode_ when quantized.
+  void PrepareQuery(const float* query);
   // Appends one prepared vector (finite; unit-norm for cosine) as label
   // size() and links it; room must be reserved. On kOutOfMemory (an
   // upper-layer link block) the index is exactly as before.
@@ -246,34 +214,23 @@ class Index {
   // index unchanged). Once learned it stays, even when the Add that learned
   // it fails later (stored vectors read back the same in any order).
   Status LearnOrderIfDue(const float* vectors, uint32_t n);
-  // Tombstones a live label and offers its slot for reuse (free_ has room:
-  // its capacity is kept >= size()).
-  void Tombstone(uint32_t label);
   // kInt8, before the quantizer freezes: refits on every stored row (live,
   // tombstoned and reused slots alike: each holds its current vector) and
   // re-encodes them all; freezes (and drops floats without keep_float) once
   // kFitTarget rows are stored.
   void RefitIfLearning();
-  // Merges the admitted labels of the fresh list into `out` (at most k
-  // results, sorted, no label twice), measured as the results are: float32
-  // rows when kept, else int8 codes. Errors: kOutOfMemory.
-  Status MergeFresh(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const;
-  // Graph walk over codes, then float32 re-ranking when kept.
-  Status SearchQuantized(uint32_t k, uint32_t ef, const LabelFilter& filter, GrowableArray<Neighbor>* out);
 
   IndexConfig config_;
   VectorStore store_;
   HnswGraph graph_;
-  GrowableArray<uint8_t> deleted_;  // one byte per label, 1 = tombstone
-  uint32_t deleted_count_ = 0;
-  // The tombstoned labels as a min-heap (the lowest is reused first, so the
-  // order depends only on the tombstone set: after a snapshot load, rebuilt
-  // from the flags, inserts go where they would have gone). Capacity >= size().
-  GrowableArray<uint32_t> free_;
+  // One flag per label plus the free slots Add reuses (lowest first, so the
+  // order depends only on the tombstone set). Free capacity >= size().
+  Tombstones tombstones_;
   bool reuse_deleted_ = true;
   FreshList fresh_;                 // labels of the latest small Adds (searched exactly)
   GrowableArray<float> query_;      // normalised query scratch
   GrowableArray<float> row_;        // normalised insert scratch
+  GrowableArray<Neighbor> hits_;    // one query's results, before they are copied out
   ScalarQuantizer quant_;           // kInt8 only
   CodeStore codes_;                 // kInt8 only: one code row per label
   bool has_floats_ = true;          // store_ holds one row per label

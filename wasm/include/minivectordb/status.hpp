@@ -13,16 +13,17 @@
 namespace mvdb {
 
 /// Error categories. The numeric values are part of the JS boundary
-/// (js/src/errors.ts maps them); never renumber, only append.
+/// (exported through Embind as the enum `ErrorCode`; js/src/errors.ts maps
+/// them); never renumber, only append. 2 and 7 (a dimension mismatch, an
+/// internal error) were never raised and are retired: dimensions are checked
+/// in TypeScript, and an unknown code maps to INTERNAL there.
 enum class ErrorCode : int32_t {
   kOk = 0,
   kInvalidArgument = 1,    ///< bad parameter (k < 1, unknown metric, NaN, ...)
-  kDimensionMismatch = 2,  ///< vector length differs from the index dimension
   kOutOfMemory = 3,        ///< an allocation failed; the index is unchanged
   kNotFound = 4,           ///< label does not exist or is deleted
   kSnapshotCorrupt = 5,    ///< bad magic, checksum, truncation, lying length
   kSnapshotVersion = 6,    ///< snapshot major version not supported
-  kInternal = 7,           ///< invariant broken (a bug in this library)
 };
 
 /// Result of a fallible operation: kOk or an error code with a message that
@@ -44,7 +45,6 @@ class Status {
 };
 
 inline Status InvalidArgument(std::string m) { return Status(ErrorCode::kInvalidArgument, std::move(m)); }
-inline Status DimensionMismatch(std::string m) { return Status(ErrorCode::kDimensionMismatch, std::move(m)); }
 inline Status OutOfMemory(std::string m) { return Status(ErrorCode::kOutOfMemory, std::move(m)); }
 inline Status NotFound(std::string m) { return Status(ErrorCode::kNotFound, std::move(m)); }
 inline Status SnapshotCorrupt(std::string m) { return Status(ErrorCode::kSnapshotCorrupt, std::move(m)); }
