@@ -69,7 +69,7 @@ describe('in a worker', () => {
     ];
     for (const [what, call] of bad) {
       const e = await caught(call, InvalidArgumentError);
-      expect(e.message, what).toMatch(/cannot be sent to the worker|could not be read/);
+      expect(e.message, what).toMatch(/cannot be sent to the worker|could not be read|has unsupported type function/);
     }
     expect(await worker.count()).toBe(1);
     expect((await worker.get('a'))!.metadata).toBeUndefined();
