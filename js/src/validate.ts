@@ -96,59 +96,29 @@ export function checkNewId(id: unknown, what = 'id'): string {
 }
 
 /**
- * Largest squared L2 norm Σ v_i² of an accepted vector (summed in float64
- * over its float32 values, in index order): FLT_MAX / 8 ≈ 4.25e37, so every
- * value is below ≈ 6.5e18. For two such vectors ‖x − y‖² ≤ 2‖x‖² + 2‖y‖²
- * ≤ FLT_MAX / 2 and |x · y| ≤ ‖x‖‖y‖ ≤ FLT_MAX / 8: every float32 distance
- * stays finite, with a factor 2 to spare for rounding. The core applies the
- * same rule (`kMaxSquaredNorm` in `wasm/include/minivectordb/index.hpp`).
+ * Checks a vector's type and shape and writes it as float32 into `out` at
+ * `offset` (dim values). Throws DimensionMismatchError (wrong length) or
+ * InvalidArgumentError (not a Float32Array or an array of numbers, a value
+ * that is not a number). The values themselves (finite, squared norm at most
+ * FLT_MAX / 8, non-zero for cosine) are the core's rule, checked in one place:
+ * `mvdb::CheckVectors` (`wasm/include/minivectordb/vector_check.hpp`), which
+ * insert, search and `CoreIndex.checkVectors` run.
  */
-export const MAX_SQUARED_NORM = 3.4028234663852886e38 / 8;
-
-/**
- * Checks a vector and writes it as float32 into `out` at `offset`
- * (dim values). Throws DimensionMismatchError or InvalidArgumentError
- * (non-numeric, NaN, ±Infinity, squared norm over {@link MAX_SQUARED_NORM},
- * or zero vector when `nonZero`).
- */
-export function writeVector(v: unknown, dim: number, out: Float32Array, offset: number, what: string, nonZero: boolean): void {
+export function writeVector(v: unknown, dim: number, out: Float32Array, offset: number, what: string): void {
   if (!(v instanceof Float32Array) && !isArrayLikeOfNumbers(v)) {
     throw new InvalidArgumentError(`${what} must be a Float32Array or an array of numbers, got ${describe(v)}`);
   }
   const arr = v as ArrayLike<number>;
   if (arr.length !== dim) throw new DimensionMismatchError(dim, arr.length, what);
-  let norm = 0;
   if (v instanceof Float32Array) {
-    // Fast path (every search query): float32 values need no rounding check,
-    // and their squares sum to a finite double exactly when all are finite
-    // (|x| < 3.5e38, so dim · x² stays far below 1.8e308). The loop below
-    // runs only to name the offending index.
     out.set(v, offset);
-    for (let i = 0; i < dim; i++) norm += v[i]! * v[i]!;
-    if (Number.isFinite(norm)) return checkNorm(norm, what, nonZero);
-    norm = 0;
+    return;
   }
   for (let i = 0; i < dim; i++) {
     const x = arr[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw new InvalidArgumentError(`${what} has a non-finite value at index ${i}: ${String(x)} (NaN and ±Infinity are rejected)`);
-    }
-    out[offset + i] = x;
-    const f = out[offset + i]!; // float32 rounding: 1e39 becomes Infinity
-    if (!Number.isFinite(f)) throw new InvalidArgumentError(`${what} value at index ${i} (${x}) overflows float32`);
-    norm += f * f;
+    if (typeof x !== 'number') throw new InvalidArgumentError(`${what} has a non-numeric value at index ${i}: ${describe(x)}`);
+    out[offset + i] = x; // float32 rounding: 1e39 becomes Infinity, which the core rejects
   }
-  checkNorm(norm, what, nonZero);
-}
-
-/** The squared norm of a vector of finite values: at most MAX_SQUARED_NORM, and non-zero when `nonZero`. */
-function checkNorm(norm: number, what: string, nonZero: boolean): void {
-  if (norm > MAX_SQUARED_NORM) {
-    throw new InvalidArgumentError(
-      `${what} has squared norm ${norm.toPrecision(6)}, over the limit ${MAX_SQUARED_NORM.toPrecision(6)} (FLT_MAX / 8, so that distances stay finite in float32)`,
-    );
-  }
-  if (nonZero && norm === 0) throw new InvalidArgumentError(`${what} is a zero vector; the cosine metric needs a non-zero norm`);
 }
 
 function isArrayLikeOfNumbers(v: unknown): v is ArrayLike<number> {

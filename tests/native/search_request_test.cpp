@@ -178,7 +178,7 @@ TEST(CheckVectors, NamesTheFirstBadVectorAndWhy) {
   EXPECT_EQ(p.item, 2u);
   EXPECT_EQ(p.component, 1u);
   EXPECT_EQ(p.fault, VectorFault::kNonFinite);
-  EXPECT_EQ(st.message(), "item 2 has a non-finite value (NaN or Infinity) at index 1");
+  EXPECT_EQ(st.message(), "item 2 has a non-finite value at index 1: Infinity (NaN and ±Infinity are rejected)");
   // cosine: the zero vector is the first bad one.
   st = mvdb::CheckVectors(v.data(), 4, d, Metric::kCosine, "item", true, &p);
   EXPECT_EQ(p.item, 1u);

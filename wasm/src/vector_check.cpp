@@ -27,8 +27,12 @@ Status CheckVectors(const float* v, uint32_t n, uint32_t dim, Metric metric, con
     if (problem != nullptr) *problem = p;
     const std::string name = n == 1 && !number_single ? std::string(noun) : std::string(noun) + " " + std::to_string(item);
     switch (p.fault) {
-      case VectorFault::kNonFinite:
-        return InvalidArgument(name + " has a non-finite value (NaN or Infinity) at index " + std::to_string(p.component));
+      case VectorFault::kNonFinite: {
+        const float x = v[uint64_t{item} * dim + p.component];
+        const char* value = std::isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+        return InvalidArgument(name + " has a non-finite value at index " + std::to_string(p.component) + ": " + value +
+                               " (NaN and ±Infinity are rejected)");
+      }
       case VectorFault::kNormTooLarge: {
         char text[96];
         std::snprintf(text, sizeof text, " has squared norm %.6g, over the limit %.6g", sum, kMaxSquaredNorm);

@@ -12,6 +12,7 @@ import type { Filter, SearchHit, SearchOptions, Stats, StoredRecord } from '../t
 import { checkId, copyMetadata, writeVector } from '../validate.js';
 import type { CoreIndex, LabelBitset } from '../wasm/core-index.js';
 import { heapBytes } from '../wasm/heap-size.js';
+import { checkValues } from './check-values.js';
 import type { DbState } from './state.js';
 
 const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight'] as const;
@@ -23,7 +24,7 @@ export async function search(db: DbState, query: Query, options: SearchOptions):
   const q = new Float32Array(core.dim);
   const [vector] = typeof query === 'string' ? await embedQueries(db, [query], options) : [query];
   try {
-    writeVector(vector, core.dim, q, 0, 'query', db.metric === 'cosine');
+    writeVector(vector, core.dim, q, 0, 'query');
   } catch (e) {
     throw readError(e, 'query');
   }
@@ -42,7 +43,6 @@ export async function searchBatch(db: DbState, queries: readonly Query[] | Float
     vectorMode(db, options);
   }
   const dim = core.dim;
-  const nonZero = db.metric === 'cosine';
   let flat: Float32Array;
   let nq: number;
   try {
@@ -53,13 +53,13 @@ export async function searchBatch(db: DbState, queries: readonly Query[] | Float
       nq = queries.length / dim;
       heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]); // before the copy: the core could never take more
       flat = new Float32Array(queries.length);
-      for (let i = 0; i < nq; i++) writeVector(queries.subarray(i * dim, (i + 1) * dim), dim, flat, i * dim, `queries[${i}]`, nonZero);
+      for (let i = 0; i < nq; i++) writeVector(queries.subarray(i * dim, (i + 1) * dim), dim, flat, i * dim, `queries[${i}]`);
     } else if (Array.isArray(queries)) {
       nq = queries.length;
       heapBytes(`a batch of ${nq} queries`, [nq, dim, 4]);
       flat = new Float32Array(nq * dim);
       const list = queries as readonly unknown[];
-      for (let i = 0; i < nq; i++) writeVector(list[i], dim, flat, i * dim, `queries[${i}]`, nonZero);
+      for (let i = 0; i < nq; i++) writeVector(list[i], dim, flat, i * dim, `queries[${i}]`);
     } else {
       throw new InvalidArgumentError(`queries must be an array of vectors or a Float32Array, got ${describe(queries)}`);
     }
@@ -70,6 +70,8 @@ export async function searchBatch(db: DbState, queries: readonly Query[] | Float
     searchParams(db, options);
     return [];
   }
+  // The core checks the queries as it searches too; asked here first so a bad one is named as the caller indexes it.
+  checkValues(core, flat, nq, (i) => `queries[${i}]`);
   return searchMany(db, flat, nq, options);
 }
 
@@ -128,7 +130,6 @@ async function textModes(db: DbState, texts: readonly string[], options: SearchO
   if (mode === 'vector') return undefined;
   const { k, ef, exact, allowed, textWeight } = searchParams(db, options);
   const dim = core.dim;
-  const nonZero = db.metric === 'cosine';
   return searchTexts(
     {
       index: db.lexical!,
@@ -138,7 +139,7 @@ async function textModes(db: DbState, texts: readonly string[], options: SearchO
       embed: async (list) =>
         (await embedQueries(db, list, options)).map((v, i) => {
           const q = new Float32Array(dim);
-          writeVector(v, dim, q, 0, `queries[${i}] (embedded)`, nonZero);
+          writeVector(v, dim, q, 0, `queries[${i}] (embedded)`);
           return q;
         }),
       nearest: (queries, n) => {

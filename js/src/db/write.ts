@@ -9,6 +9,7 @@ import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, UpdateChanges } from '../types.js';
 import { checkId, checkNewId, cloneMetadata, writeVector } from '../validate.js';
 import { NO_LABEL } from '../wasm/core-index.js';
+import { checkValues } from './check-values.js';
 import type { DbState } from './state.js';
 
 const INSERT_MANY_KEYS = ['onProgress'] as const;
@@ -44,7 +45,6 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
     throw readError(e, 'items');
   }
   const dim = core.dim;
-  const nonZero = db.metric === 'cosine';
   // Each vector is checked now (into one row of scratch) and copied only
   // chunk by chunk below: no n·dim copy of the whole batch is held in JS.
   const row = new Float32Array(dim);
@@ -66,7 +66,8 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
       if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
       texts[i] = text;
       if (vector !== undefined) {
-        writeVector(vector, dim, row, 0, `${what}.vector`, nonZero);
+        writeVector(vector, dim, row, 0, `${what}.vector`);
+        checkValues(core, row, 1, () => `${what}.vector`);
         sources[i] = vector;
       } else if (text === undefined) {
         throw new InvalidArgumentError(`${what} needs a vector or a text`);
@@ -86,7 +87,8 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
       onProgress && ((done, total) => onProgress(done, total, 'embed')),
     );
     toEmbed.forEach((i, j) => {
-      writeVector(embedded[j], dim, row, 0, `items[${i}].text (embedded)`, nonZero);
+      writeVector(embedded[j], dim, row, 0, `items[${i}].text (embedded)`);
+      checkValues(core, row, 1, () => `items[${i}].text (embedded)`);
       sources[i] = embedded[j];
     });
   }
@@ -105,10 +107,12 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
     if (n > 0) core.reserveForAdd(n);
     while (done < n) {
       const m = Math.min(INSERT_CHUNK, n - done);
-      // Checked above; checked again as copied, in case a caller changed an
-      // array while the texts were being embedded (the catch undoes the chunks in).
+      // Checked above; checked again as copied (and by the core's add), in
+      // case a caller changed an array while the texts were being embedded
+      // (the catch undoes the chunks in).
       try {
-        for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`, nonZero);
+        for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`);
+        checkValues(core, chunk, m, (j) => `items[${done + j}].vector`);
       } catch (e) {
         throw readError(e, 'items'); // a vector whose getter or Proxy trap throws
       }
