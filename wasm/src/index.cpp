@@ -293,11 +293,12 @@ Status Index::PrepareQuery(const float* query, uint32_t k) {
 Status Index::FlatScan(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const {
   out->Clear();
   MVDB_RETURN_IF_ERROR(out->Reserve(uint64_t{std::min(k, size())} + 1));
-  auto scan = [&](const auto& s, typename std::decay_t<decltype(s)>::Query query) {
+  auto scan = [&](auto s, typename decltype(s)::Query query) {
+    s.SetQuery(query);
     const uint32_t n = size();
     for (uint32_t label = 0; label < n; ++label) {
       if (!filter.Admits(label)) continue;
-      const Neighbor cand{s.ToLabel(query, label), label};
+      const Neighbor cand{s(label), label};
       if (out->size() < k) {
         out->PushBackUnchecked(cand);
         std::push_heap(out->begin(), out->end());
@@ -351,7 +352,10 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
   if (quantized()) {
     MVDB_RETURN_IF_ERROR(SearchQuantized(k, ef, filter, out));
   } else {
-    MVDB_RETURN_IF_ERROR(graph_.Search(store_, config_.metric, query_.data(), k, ef, filter, out));
+    MVDB_RETURN_IF_ERROR(WithSpace(store_, config_.metric, [&](auto dc) {
+      dc.SetQuery(query_.data());
+      return graph_.SearchT(dc, k, ef, filter, out);
+    }));
   }
   MVDB_RETURN_IF_ERROR(MergeFresh(k, filter, out));
   if (plan != nullptr) *plan = SearchPlan::kGraph;
@@ -367,11 +371,12 @@ Status Index::Search(const float* query, uint32_t k, uint32_t ef, const uint32_t
 Status Index::MergeFresh(uint32_t k, const LabelFilter& filter, GrowableArray<Neighbor>* out) const {
   if (fresh_.size() == 0) return Status::Ok();
   MVDB_RETURN_IF_ERROR(out->Reserve(uint64_t{k} + 1));
-  auto merge = [&](const auto& s, typename std::decay_t<decltype(s)>::Query query) {
+  auto merge = [&](auto s, typename decltype(s)::Query query) {
+    s.SetQuery(query);
     for (uint32_t i = 0; i < fresh_.size(); ++i) {
       const uint32_t label = fresh_.data()[i];
       if (!filter.Admits(label)) continue;
-      const Neighbor cand{s.ToLabel(query, label), label};
+      const Neighbor cand{s(label), label};
       if (out->size() >= k && !(cand < out->back())) continue;
       bool present = false;
       for (const Neighbor& r : *out) present = present || r.label == label;
@@ -393,14 +398,14 @@ Status Index::SearchQuantized(uint32_t k, uint32_t ef, const LabelFilter& filter
   // Candidates for re-ranking: rerank·k, but no more than the walk keeps
   // anyway (ef), so re-ranking never widens the walk itself.
   const uint32_t want = has_floats_ ? std::max(k, static_cast<uint32_t>(std::min<uint64_t>(uint64_t{config_.rerank} * k, ef))) : k;
-  MVDB_RETURN_IF_ERROR(WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](const auto& space) {
-    return graph_.SearchT(space, qcode_.data(), want, ef, filter, out);
+  MVDB_RETURN_IF_ERROR(WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](auto dc) {
+    dc.SetQuery(qcode_.data());
+    return graph_.SearchT(dc, want, ef, filter, out);
   }));
   if (!has_floats_) return Status::Ok();  // distances stay the dequantized ones
-  WithSpace(store_, config_.metric, [&](const auto& s) {
-    // The candidates' rows are scattered: start all their loads first.
-    if (s.TouchPays()) graph_.TouchRows(s, static_cast<uint32_t>(out->size()), [out](uint32_t i) { return (*out)[i].label; });
-    for (Neighbor& n : *out) n.distance = s.ToLabel(query_.data(), n.label);
+  WithSpace(store_, config_.metric, [&](auto dc) {
+    dc.SetQuery(query_.data());
+    dc.Measure(out->data(), static_cast<uint32_t>(out->size()), dc.kNoBound);  // exact
   });
   std::sort(out->begin(), out->end());
   if (out->size() > k) MVDB_RETURN_IF_ERROR(out->Resize(k));  // shrinking: cannot fail
