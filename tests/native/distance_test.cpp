@@ -195,14 +195,12 @@ TEST(Distance, IdenticalVectorsHaveZeroL2) {
   }
 }
 
-TEST(Distance, DistanceForPicksTheMetricFunction) {
+TEST(Distance, MetricKernelsFollowTheMetrics) {
   const std::vector<float> a = UniformData(17, 1), b = UniformData(17, 2);
   const Ref rl = RefL2(a.data(), b.data(), 17);
   const Ref rd = RefDot(a.data(), b.data(), 17);
-  EXPECT_NEAR(mvdb::DistanceFor(mvdb::Metric::kL2)(a.data(), b.data(), 17), rl.value, Tolerance(rl, 17));
-  EXPECT_NEAR(mvdb::DistanceFor(mvdb::Metric::kIP)(a.data(), b.data(), 17), 1.0 - rd.value, Tolerance(rd, 17) + 1e-7);
-  EXPECT_NEAR(mvdb::DistanceFor(mvdb::Metric::kCosine)(a.data(), b.data(), 17), 1.0 - rd.value,
-              Tolerance(rd, 17) + 1e-7);
+  EXPECT_NEAR(mvdb::L2Kernel::Distance(a.data(), b.data(), 17), rl.value, Tolerance(rl, 17));
+  EXPECT_NEAR(mvdb::InnerProductKernel::Distance(a.data(), b.data(), 17), 1.0 - rd.value, Tolerance(rd, 17) + 1e-7);
   EXPECT_TRUE(mvdb::IsValidMetric(0));
   EXPECT_TRUE(mvdb::IsValidMetric(2));
   EXPECT_FALSE(mvdb::IsValidMetric(3));

@@ -212,9 +212,6 @@ inline float Dot(const float* a, const float* b, uint32_t d) {
 #endif
 }
 
-/// 1 - dot(a, b): the distance used for `ip` and (on unit vectors) `cosine`.
-inline float OneMinusDot(const float* a, const float* b, uint32_t d) { return 1.f - Dot(a, b, d); }
-
 /// Compile-time distance kernels. Search code is templated on these, so the
 /// kernel is inlined into the graph walk instead of called through a pointer
 /// (an indirect call per distance costs measurably in WebAssembly).
@@ -231,12 +228,6 @@ struct InnerProductKernel {
   static float Distance(const float* a, const float* b, uint32_t d) { return 1.f - Dot(a, b, d); }
   static float Bounded(const float* a, const float* b, uint32_t d, float) { return Distance(a, b, d); }
 };
-
-/// A distance function: lower is closer. Arguments: two vectors of d floats.
-using DistanceFn = float (*)(const float* a, const float* b, uint32_t d);
-
-/// The distance function for a metric (held per index instance, never global).
-inline DistanceFn DistanceFor(Metric m) { return m == Metric::kL2 ? &L2Sq : &OneMinusDot; }
 
 /// Scales v[0..d) to unit L2 norm in place. Returns false (and leaves v
 /// unchanged) when the norm is zero or not finite.
