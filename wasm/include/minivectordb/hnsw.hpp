@@ -80,7 +80,6 @@ class HnswGraph {
 
   uint32_t M() const { return M_; }
   uint32_t M0() const { return M0_; }
-  uint32_t ef_construction() const { return ef_construction_; }
   uint32_t size() const { return size_; }
   uint32_t entry_point() const { return entry_point_; }
   int32_t max_level() const { return max_level_; }
