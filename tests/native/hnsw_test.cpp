@@ -345,4 +345,42 @@ TEST(HnswSearch, DISABLED_DistinctPointsAmongManyDuplicatesAreFound) {
   EXPECT_EQ(found, 200u);
 }
 
+// The graph owns its links in containers (moves are defaulted): a moved
+// graph keeps every link and level, goes on inserting exactly as a twin that
+// was never moved, and the graph moved over (holding upper-layer links of its
+// own) releases them (ASan reports a leak otherwise).
+TEST(HnswGraph, MovedGraphKeepsItsLinksAndGoesOnInserting) {
+  const uint32_t dim = 8, n = 600;
+  const std::vector<float> data = mvdb_test::ClusteredData(n, dim, 6, 21);
+  mvdb::VectorStore rows(dim);
+  ASSERT_TRUE(rows.Reserve(n).ok());
+  for (uint32_t i = 0; i < n; ++i) rows.AppendUnchecked(data.data() + size_t{i} * dim);
+  const mvdb::VectorDistance<mvdb::L2Kernel> dc(rows);
+  mvdb::HnswGraph a(4, 30, 5), twin(4, 30, 5), other(4, 30, 6);
+  ASSERT_TRUE(a.Reserve(n).ok() && twin.Reserve(n).ok() && other.Reserve(n).ok());
+  for (uint32_t i = 0; i < 400; ++i) ASSERT_TRUE(a.InsertT(dc).ok() && twin.InsertT(dc).ok() && other.InsertT(dc).ok());
+  const uint64_t bytes = a.MemoryBytes();
+
+  mvdb::HnswGraph moved(std::move(a));
+  other = std::move(moved);  // other's own blocks are released here
+  EXPECT_EQ(other.MemoryBytes(), bytes);
+  for (uint32_t i = 400; i < n; ++i) ASSERT_TRUE(other.InsertT(dc).ok() && twin.InsertT(dc).ok());
+  ASSERT_EQ(other.size(), n);
+  EXPECT_EQ(other.entry_point(), twin.entry_point());
+  EXPECT_EQ(other.max_level(), twin.max_level());
+  EXPECT_EQ(other.rng_state(), twin.rng_state());
+  uint32_t upper_nodes = 0;
+  for (uint32_t l = 0; l < n; ++l) {
+    ASSERT_EQ(other.Level(l), twin.Level(l));
+    upper_nodes += other.Level(l) > 0 ? 1 : 0;
+    for (uint32_t layer = 0; layer <= other.Level(l); ++layer) {
+      uint32_t na = 0, nb = 0;
+      const uint32_t* la = other.Links(l, layer, &na);
+      const uint32_t* lb = twin.Links(l, layer, &nb);
+      ASSERT_EQ(std::vector<uint32_t>(la, la + na), std::vector<uint32_t>(lb, lb + nb)) << l << "/" << layer;
+    }
+  }
+  EXPECT_GT(upper_nodes, 0u) << "no upper layers: the pool was not exercised";
+}
+
 }  // namespace

@@ -32,10 +32,11 @@ Status SearchPlanner::FlatScan(const float* query, const int8_t* qcode, uint32_t
                                GrowableArray<Neighbor>* out) const {
   out->Clear();
   MVDB_RETURN_IF_ERROR(out->Reserve(uint64_t{std::min(k, size_)} + 1));
-  auto scan = [&](const auto& s, typename std::decay_t<decltype(s)>::Query q) {
+  auto scan = [&](auto s, typename decltype(s)::Query q) {
+    s.SetQuery(q);
     for (uint32_t label = 0; label < size_; ++label) {
       if (!filter.Admits(label)) continue;
-      const Neighbor cand{s.ToLabel(q, label), label};
+      const Neighbor cand{s(label), label};
       if (out->size() < k) {
         out->PushBackUnchecked(cand);
         std::push_heap(out->begin(), out->end());
@@ -59,11 +60,12 @@ Status SearchPlanner::MergeFresh(const float* query, const int8_t* qcode, uint32
                                  GrowableArray<Neighbor>* out) const {
   if (fresh_.size() == 0) return Status::Ok();
   MVDB_RETURN_IF_ERROR(out->Reserve(uint64_t{k} + 1));
-  auto merge = [&](const auto& s, typename std::decay_t<decltype(s)>::Query q) {
+  auto merge = [&](auto s, typename decltype(s)::Query q) {
+    s.SetQuery(q);
     for (uint32_t i = 0; i < fresh_.size(); ++i) {
       const uint32_t label = fresh_.data()[i];
       if (!filter.Admits(label)) continue;
-      const Neighbor cand{s.ToLabel(q, label), label};
+      const Neighbor cand{s(label), label};
       if (out->size() >= k && !(cand < out->back())) continue;
       bool present = false;
       for (const Neighbor& r : *out) present = present || r.label == label;
@@ -83,18 +85,23 @@ Status SearchPlanner::MergeFresh(const float* query, const int8_t* qcode, uint32
 
 Status SearchPlanner::Walk(const float* query, const int8_t* qcode, uint32_t k, uint32_t ef, const LabelFilter& filter,
                            GrowableArray<Neighbor>* out) {
-  if (config_.quantization != Quantization::kInt8) return graph_.Search(store_, config_.metric, query, k, ef, filter, out);
+  if (config_.quantization != Quantization::kInt8) {
+    return WithSpace(store_, config_.metric, [&](auto dc) {
+      dc.SetQuery(query);
+      return graph_.SearchT(dc, k, ef, filter, out);
+    });
+  }
   // Candidates for re-ranking: rerank·k, but no more than the walk keeps
   // anyway (ef), so re-ranking never widens the walk itself.
   const uint32_t want = has_floats_ ? std::max(k, static_cast<uint32_t>(std::min<uint64_t>(uint64_t{config_.rerank} * k, ef))) : k;
-  MVDB_RETURN_IF_ERROR(WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](const auto& space) {
-    return graph_.SearchT(space, qcode, want, ef, filter, out);
+  MVDB_RETURN_IF_ERROR(WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](auto dc) {
+    dc.SetQuery(qcode);
+    return graph_.SearchT(dc, want, ef, filter, out);
   }));
   if (!has_floats_) return Status::Ok();  // distances stay the dequantized ones
-  WithSpace(store_, config_.metric, [&](const auto& s) {
-    // The candidates' rows are scattered: start all their loads first.
-    if (s.TouchPays()) graph_.TouchRows(s, static_cast<uint32_t>(out->size()), [out](uint32_t i) { return (*out)[i].label; });
-    for (Neighbor& n : *out) n.distance = s.ToLabel(query, n.label);
+  WithSpace(store_, config_.metric, [&](auto dc) {
+    dc.SetQuery(query);
+    dc.Measure(out->data(), static_cast<uint32_t>(out->size()), dc.kNoBound);  // exact
   });
   std::sort(out->begin(), out->end());
   if (out->size() > k) MVDB_RETURN_IF_ERROR(out->Resize(k));  // shrinking: cannot fail

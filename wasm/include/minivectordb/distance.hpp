@@ -28,9 +28,8 @@ enum class Metric : uint8_t {
 inline bool IsValidMetric(uint32_t m) { return m <= 2; }
 
 /// Values between two bound checks of L2SqBounded: 64 floats, four cache
-/// lines of a row. Measured on MNIST (784 dims in the learned order, see
-/// dim_order.hpp), graph search at efSearch 10-24: every 64 values 1.05-1.3x
-/// of every 128, 1.05x of every 32.
+/// lines of a row; fewer checks stop later, more cost more than they save
+/// (bench/README.md, "Measuring rules").
 constexpr uint32_t kAbandonChunk = 64;
 
 /// The loop of both L2SqBounded kernels over an accumulator type Acc

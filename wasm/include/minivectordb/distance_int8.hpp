@@ -63,9 +63,8 @@ inline v128_t OddI8ToI16(v128_t v) { return wasm_i16x8_shr(v, 8); }
 /// Squared L2 of int8 codes, SIMD128. The codes are widened by lane parity
 /// (even and odd bytes, two shifts each) rather than by half
 /// (i16x8.extend_{low,high}_i8x16): a sum does not care about the pairing,
-/// and V8 lowers extend_high to a longer sequence on x64 — measured in
-/// Node 20 (optimized tier) at d = 128, rows in cache: 9.5 ns per distance
-/// against 13.6 ns.
+/// and V8 lowers extend_high to a longer sequence on x64 (bench/README.md,
+/// "Measuring rules").
 /// Integer adds have one cycle of latency and no rounding, so two
 /// accumulators (one per parity) are enough.
 inline uint32_t L2SqI8(const int8_t* a, const int8_t* b, uint32_t d) {
@@ -83,8 +82,7 @@ inline uint32_t L2SqI8(const int8_t* a, const int8_t* b, uint32_t d) {
   return s + scalar::L2SqI8(a + i, b + i, d - i);
 }
 
-/// Dot product of int8 codes, SIMD128 (widened by parity, see L2SqI8;
-/// 7.7 ns against 10.8 ns per distance at d = 128).
+/// Dot product of int8 codes, SIMD128 (widened by parity, see L2SqI8).
 inline int32_t DotI8(const int8_t* a, const int8_t* b, uint32_t d) {
   v128_t acc0 = wasm_i32x4_splat(0), acc1 = acc0;
   uint32_t i = 0;

@@ -22,28 +22,24 @@
 // get their lists rebuilt from their own and its links, and the node is then
 // linked anew from a search for its new vector.
 //
-// Only links live here; vectors are read from a VectorStore through the
-// metric's distance kernel (templates, so distances are inlined).
+// Only links live here: the graph sees labels, and measures them through a
+// distance computer bound to the query (the DistanceComputer concept of
+// distance_computer.hpp, a template parameter so distances are inlined),
+// which also owns when rows are touched and when a measurement stops early.
+//
+// The code is in three files: hnsw.cpp (storage of the links, restore),
+// hnsw_insert.cpp (INSERT, the heuristic, slot reuse) and hnsw_search.cpp
+// (K-NN-SEARCH); the layer walks both use are in hnsw_walk.hpp.
 #pragma once
 
 #include <cstdint>
 
 #include "minivectordb/buffer.hpp"
+#include "minivectordb/neighbor.hpp"
 #include "minivectordb/random.hpp"
-#include "minivectordb/vector_store.hpp"
 #include "minivectordb/visited.hpp"
 
 namespace mvdb {
-
-/// A (distance, label) pair. Ordered by distance, then label, so that heaps
-/// and sorts behave the same on every standard library.
-struct Neighbor {
-  float distance;
-  uint32_t label;
-};
-inline bool operator<(const Neighbor& a, const Neighbor& b) {
-  return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
-}
 
 /// Sentinel for "no label".
 constexpr uint32_t kNoLabel = 0xFFFFFFFFu;
@@ -77,15 +73,13 @@ class HnswGraph {
   /// M: links per node on upper layers (layer 0 gets 2*M).
   /// ef_construction: candidate list size while inserting.
   HnswGraph(uint32_t M, uint32_t ef_construction, uint64_t seed);
-  ~HnswGraph();
   HnswGraph(const HnswGraph&) = delete;
   HnswGraph& operator=(const HnswGraph&) = delete;
-  HnswGraph(HnswGraph&& o) noexcept;
-  HnswGraph& operator=(HnswGraph&& o) noexcept;
+  HnswGraph(HnswGraph&&) = default;
+  HnswGraph& operator=(HnswGraph&&) = default;
 
   uint32_t M() const { return M_; }
   uint32_t M0() const { return M0_; }
-  uint32_t ef_construction() const { return ef_construction_; }
   uint32_t size() const { return size_; }
   uint32_t entry_point() const { return entry_point_; }
   int32_t max_level() const { return max_level_; }
@@ -100,10 +94,18 @@ class HnswGraph {
   /// Errors: kOutOfMemory (nothing else changes).
   Status ReserveSearch(uint32_t ef);
 
-  /// Inserts node `label` == size(); its vector must already be in `space`.
+  // The graph operations take a DistanceComputer `dc` over the rows of the
+  // index (float32 rows or int8 codes: distance_computer.hpp). Instantiated
+  // in hnsw_insert.cpp / hnsw_search.cpp for VectorDistance<L2Kernel>,
+  // VectorDistance<InnerProductKernel>, CodeDistance<L2I8Kernel> and
+  // CodeDistance<InnerProductI8Kernel>.
+
+  /// Inserts node `label` == size(); its row must already be in the rows of
+  /// `dc` (taken by value: the graph binds its copy to that row).
   /// Tombstoned labels take part like any node (they keep routing until a
   /// compaction removes them). Fails only with kOutOfMemory (graph unchanged).
-  Status Insert(const VectorStore& store, Metric metric);
+  template <typename Dc>
+  Status InsertT(Dc dc);
 
   /// Slot reuse, step 1 of 2, called while `label` still holds its old
   /// vector (a tombstone being reused): every neighbour n of `label` (on
@@ -111,13 +113,15 @@ class HnswGraph {
   /// and its list is re-selected with the heuristic from its remaining links
   /// plus `label`'s links (the candidates hnswlib's updatePoint draws from,
   /// one hop instead of two). `label` keeps its own links, so it still routes
-  /// the search of RelinkReused. Nodes that link to `label` without a link
+  /// the search of RelinkReusedT. Nodes that link to `label` without a link
   /// back are not found (there are no reverse lists): their link now leads
   /// to the new vector, a valid if longer edge that the heuristic prunes when
   /// their list next overflows. Never allocates (scratch sized by Reserve).
-  void UnlinkForReuse(const VectorStore& store, Metric metric, uint32_t label);
+  /// An int8 index without float32 rows re-links over its codes.
+  template <typename Dc>
+  void UnlinkForReuseT(const Dc& dc, uint32_t label);
 
-  /// Slot reuse, step 2 of 2, after the store holds the new vector of
+  /// Slot reuse, step 2 of 2, after the rows hold the new vector of
   /// `label`: on each layer of its (kept) level, from the top down, a
   /// SEARCH-LAYER for the new vector (efConstruction, `label` itself
   /// excluded from the results) chooses its links with the heuristic, and
@@ -125,50 +129,21 @@ class HnswGraph {
   /// not added twice). The entry point and max level stay as they are: the
   /// level was drawn independently of the vector, so keeping it keeps the
   /// level distribution of the graph. Never allocates.
-  void RelinkReused(const VectorStore& store, Metric metric, uint32_t label);
+  template <typename Dc>
+  void RelinkReusedT(Dc dc, uint32_t label);
 
-  /// UnlinkForReuse and RelinkReused over any space (VectorSpace or
-  /// CodeSpace, as InsertT): an int8 index without float32 rows re-links
-  /// over its codes. Never allocate.
-  template <typename Space>
-  void UnlinkForReuseT(const Space& space, uint32_t label);
-  template <typename Space>
-  void RelinkReusedT(const Space& space, uint32_t label);
-
-  /// K-NN search (Algorithm 5). Writes up to k neighbours admitted by
-  /// `filter`, nearest first, into `out`. ef is raised to at least k.
+  /// K-NN search (Algorithm 5) for the query `dc` is bound to (SetQuery).
+  /// Writes up to k neighbours admitted by `filter`, nearest first, into
+  /// `out`. ef is raised to at least k.
   /// Errors: kOutOfMemory (scratch or `out` cannot grow; `out` emptied).
-  Status Search(const VectorStore& store, Metric metric, const float* query, uint32_t k, uint32_t ef,
-                const LabelFilter& filter, GrowableArray<Neighbor>* out);
-
-  /// Insert and Search over any vector space: VectorSpace (float32 rows,
-  /// vector_store.hpp) or CodeSpace (int8 codes, code_store.hpp); a Space
-  /// gives Query, QueryOf(label), ToLabel(query, label), Between(a, b).
-  /// Instantiated in hnsw.cpp for those four spaces.
-  template <typename Space>
-  Status InsertT(const Space& space);
-  template <typename Space>
-  Status SearchT(const Space& space, typename Space::Query query, uint32_t k, uint32_t ef, const LabelFilter& filter,
-                 GrowableArray<Neighbor>* out);
+  template <typename Dc>
+  Status SearchT(const Dc& dc, uint32_t k, uint32_t ef, const LabelFilter& filter, GrowableArray<Neighbor>* out);
 
   /// Neighbours of `label` on `layer` (layer <= Level(label)): count in *n,
   /// labels at the returned pointer.
   const uint32_t* Links(uint32_t label, uint32_t layer, uint32_t* n) const;
   /// Level of `label` (0 = only on the bottom layer).
   uint32_t Level(uint32_t label) const { return levels_[label]; }
-
-  /// Reads the rows of label_at(0) .. label_at(n-1) (RowStore::Touch), so
-  /// that their cache misses overlap, before their distances are computed.
-  /// Only for spaces whose TouchPays() is true (large rows); the sum of the
-  /// bytes read is kept in a member so the reads stay.
-  /// `bounded`: only the part of each row a bounded measurement usually
-  /// reads (Space::Touch).
-  template <typename Space, typename LabelAt>
-  void TouchRows(const Space& space, uint32_t n, LabelAt label_at, bool bounded = false) const {
-    uint32_t sum = 0;
-    for (uint32_t i = 0; i < n; ++i) sum += space.Touch(label_at(i), bounded);
-    touch_sink_ += sum;
-  }
 
   /// Bytes held by links, levels and the visited set.
   uint64_t MemoryBytes() const;
@@ -189,19 +164,19 @@ class HnswGraph {
   uint32_t MaxLinks(uint32_t layer) const { return layer == 0 ? M0_ : M_; }
   uint32_t* LinkBlock(uint32_t label, uint32_t layer) const;
 
-  // Links `label` (its vector in the store, its level set) on layers
+  // Links `label` (dc bound to its row, its level set) on layers
   // min(level, max_level_) .. 0, searching from the entry point; nodes in
   // the result sets equal to `label` are skipped (slot reuse).
-  template <typename Space>
-  void LinkT(const Space& space, uint32_t label, uint32_t level);
-  // Algorithm 2: fills results_ with up to ef nearest nodes to `query` on
-  // `layer` that `filter` admits, starting from `entry`; nodes it rejects
-  // are still traversed. Without a filter (construction, and searches of an
-  // index with no tombstones and no allow-set) SearchLayerPool runs and
-  // results_ comes out sorted; otherwise results_ is a max-heap.
-  template <typename Space>
-  void SearchLayer(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef, uint32_t layer,
-                   const LabelFilter& filter);
+  template <typename Dc>
+  void LinkT(const Dc& dc, uint32_t label, uint32_t level);
+  // Algorithm 2: fills results_ with up to ef nearest nodes to the query of
+  // `dc` on `layer` that `filter` admits, starting from `entry`; nodes it
+  // rejects are still traversed. Without a filter (construction, and
+  // searches of an index with no tombstones and no allow-set)
+  // SearchLayerPool runs and results_ comes out sorted; otherwise results_
+  // is a max-heap.
+  template <typename Dc>
+  void SearchLayer(const Dc& dc, Neighbor entry, uint32_t ef, uint32_t layer, const LabelFilter& filter);
   // Filtered search (an allow-bitset is set): writes into batch_ the
   // unvisited admitted nodes among `links` (n labels on `layer`; at most M0)
   // and, while fewer than M, through the filtered-out ones among their own
@@ -212,26 +187,18 @@ class HnswGraph {
   uint32_t GatherAdmitted(const uint32_t* links, uint32_t n, uint32_t layer, const LabelFilter& filter);
   // Algorithm 4: keeps at most `m` of `candidates` (distances to the base
   // node), in place, preferring diverse directions.
-  template <typename Space>
-  void SelectNeighborsHeuristic(const Space& space, GrowableArray<Neighbor>* candidates, uint32_t m);
+  template <typename Dc>
+  void SelectNeighborsHeuristic(const Dc& dc, GrowableArray<Neighbor>* candidates, uint32_t m);
   // Adds `source` to the list of `target` on `layer` (unless already there),
   // shrinking with the heuristic when the list is full.
-  template <typename Space>
-  void Connect(const Space& space, uint32_t target, uint32_t source, uint32_t layer);
-  // Distances from `query` to batch_[0..fresh) (both SearchLayer variants),
-  // touching the rows first when that pays (Space::TouchPays).
-  // `bound`: a distance above it is discarded by the caller, so a space that
-  // Abandons() may stop measuring there (ToLabelBounded); infinity when every
-  // distance is kept.
-  template <typename Space>
-  void MeasureBatch(const Space& space, typename Space::Query query, uint32_t fresh, float bound);
+  template <typename Dc>
+  void Connect(const Dc& dc, uint32_t target, uint32_t source, uint32_t layer);
   // SearchLayer without a filter: one sorted pool instead of two heaps.
-  template <typename Space>
-  void SearchLayerPool(const Space& space, typename Space::Query query, Neighbor entry, uint32_t ef, uint32_t layer);
-  // Greedy descent through layers [top, bottom) towards `query`.
-  template <typename Space>
-  Neighbor GreedyDescend(const Space& space, typename Space::Query query, Neighbor cur, int32_t top,
-                         int32_t bottom) const;
+  template <typename Dc>
+  void SearchLayerPool(const Dc& dc, Neighbor entry, uint32_t ef, uint32_t layer);
+  // Greedy descent through layers [top, bottom) towards the query of `dc`.
+  template <typename Dc>
+  Neighbor GreedyDescend(const Dc& dc, Neighbor cur, int32_t top, int32_t bottom);
 
   uint32_t M_ = 16;
   uint32_t M0_ = 32;
@@ -245,7 +212,11 @@ class HnswGraph {
 
   GrowableArray<uint32_t> links0_;  // size_ * (1 + M0_): [count, links...] per node
   GrowableArray<uint8_t> levels_;   // level per node
-  GrowableArray<uint32_t*> upper_;  // per node: level * (1 + M_) words, or null
+  // Upper layers: node after node, level * (1 + M_) words each ([count,
+  // links...] per layer from 1 up); upper_at_[label] is where its words
+  // start (< 2^30: one buffer holds at most kMaxBufferBytes).
+  GrowableArray<uint32_t> upper_;
+  GrowableArray<uint32_t> upper_at_;
 
   // Scratch reused across calls, sized up front by Reserve / ReserveSearch
   // (GrowableArray: running out of memory is a Status, never an abort, and
@@ -258,9 +229,9 @@ class HnswGraph {
   GrowableArray<Neighbor> prune_;       // a list being re-selected; <= 2 * M0 entries
   GrowableArray<Neighbor> kept_;        // heuristic output; <= 2 * M0 entries
   GrowableArray<Neighbor> batch_;       // unvisited neighbours of one node; M0 entries
-  uint64_t upper_words_ = 0;        // words held by all upper-layer blocks
-  // Sum of the bytes read by RowStore::Touch: stored so the reads are kept.
-  mutable uint32_t touch_sink_ = 0;
+  // Sum of the link counts read ahead of expanding a node: stored so the
+  // reads are kept.
+  uint32_t touch_sink_ = 0;
 };
 
 }  // namespace mvdb

@@ -204,7 +204,7 @@ class Index {
   }
   // Whether this index stores its rows in a learned DimensionOrder: l2 (its
   // bounded kernel stops early, ip's cannot), rows large enough for bounded
-  // measuring (VectorSpace::Abandons), and no int8 codes (their quantizer
+  // measuring (RowDistanceComputer::Abandons), and no int8 codes (their quantizer
   // and re-ranking read rows in the caller's order).
   bool OrderPays() const;
   // Learns the dimension order once kOrderSample vectors are known: the

@@ -34,10 +34,8 @@ class VisitedSet {
   /// in order) to out[0..count) as {0.f, label}; returns count. `out` needs
   /// room for n entries: every label is written, and only the unvisited
   /// ones advance the count. T: an aggregate {float, uint32_t} (Neighbor).
-  /// Without a branch on "already visited" — an outcome the CPU cannot
-  /// predict: SIFT10K searches (the core compiled to wasm, called in a C++
-  /// loop under Node 20, efSearch 10-64) ran 1.08-1.13x faster than with
-  /// TestAndSet per label, build 1.10x.
+  /// Without a branch on "already visited": an outcome the CPU cannot
+  /// predict, which mispredicts often (bench/README.md, "Measuring rules").
   template <typename T>
   uint32_t GatherUnvisited(const uint32_t* labels, uint32_t n, T* out) {
     uint16_t* marks = marks_.data();
