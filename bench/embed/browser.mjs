@@ -21,7 +21,7 @@ async function startServer(root, modelsDir, isolated) {
     else if (path.startsWith('/models/')) file = join(modelsDir, normalize(path.slice('/models/'.length)));
     else {
       const rel = normalize(path.slice(1));
-      if (['bench/embed/', 'dist/', 'node_modules/'].some((p) => rel.split(sep).join('/').startsWith(p))) file = join(root, rel);
+      if (['bench/embed/', 'bench/lib/importmap.js', 'dist/', 'node_modules/'].some((p) => rel.split(sep).join('/').startsWith(p))) file = join(root, rel);
     }
     if (file === undefined || path.includes('..')) return void res.writeHead(404, headers).end();
     try {

@@ -1,7 +1,8 @@
 /**
- * The Chromium benchmark page (bench/browser/index.html) loads dist/ as plain
- * ES modules, with no bundler: its import map must name every package that
- * dist/ imports, or `npm run bench -- --browser` fails for our module alone.
+ * The Chromium benchmark pages (bench/browser/index.html, bench/embed/page.html)
+ * load dist/ as plain ES modules, with no bundler: their import map
+ * (bench/lib/importmap.js) must name every package that dist/ imports, or
+ * `npm run bench -- --browser` fails for our module alone.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,8 +18,11 @@ function jsFiles(dir: string): string[] {
 }
 
 test('the benchmark page maps every package that dist/ imports to a file that exists', () => {
-  const html = readFileSync(join(root, 'bench', 'browser', 'index.html'), 'utf8');
-  const map = JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(html)![1]!).imports as Record<string, string>;
+  for (const page of ['bench/browser/index.html', 'bench/embed/page.html']) {
+    expect(readFileSync(join(root, page), 'utf8'), page).toContain('<script src="/bench/lib/importmap.js"></script>');
+  }
+  const script = readFileSync(join(root, 'bench', 'lib', 'importmap.js'), 'utf8');
+  const map = JSON.parse(/\/\* importmap-begin \*\/([\s\S]*?)\/\* importmap-end \*\//.exec(script)![1]!) as Record<string, string>;
   const bare = new Set<string>();
   for (const file of jsFiles(join(root, 'dist'))) {
     const src = readFileSync(file, 'utf8');

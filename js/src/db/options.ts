@@ -11,6 +11,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { checkTextIndexOption, type TextIndexSettings } from '../lexical/text-index.js';
 import { gateLogger, type Logger } from '../logger.js';
 import type { CreateOptions, OpenOptions, WasmSource } from '../option-types.js';
+import type { CoreConfig } from '../wasm/core-index.js';
 import { checkStorageUrl } from '../storage/index.js';
 import type { Metric, Quantization } from '../types.js';
 import { checkLogging, checkQuantization, checkUint32, checkWasmSource } from '../validate.js';
@@ -24,19 +25,8 @@ const MAX_DEBOUNCE_MS = 3_600_000;
 
 let memoryCounter = 0;
 
-/** The index configuration as the core takes it (names; the core checks the ranges). */
-export interface IndexSettings {
-  /** Undefined when the embedder gives it. */
-  dim: number | undefined;
-  metric: Metric;
-  M: number;
-  efConstruction: number;
-  efSearch: number;
-  seed: number;
-  quantization: Quantization;
-  rerank: number;
-  keepFloat: boolean;
-}
+/** The index configuration as the core takes it (names; the core checks the ranges); `dim` undefined when the embedder gives it. */
+export type IndexSettings = Omit<CoreConfig, 'dim'> & { dim: number | undefined };
 
 /** What both `create()` and `open()` take: logging, the wasm source, autosave and slot reuse. */
 export interface CommonSettings {
