@@ -9,15 +9,11 @@
  */
 import createMiniVectorDBCore, { type CoreModule, type CoreModuleOptions } from './minivectordb_core.mjs';
 import { MiniVectorDBError } from '../errors.js';
+import { isNode } from '../platform.js';
 import type { Logger } from '../logger.js';
 import type { WasmSource } from '../types.js';
 
 const cache = new Map<string, Promise<CoreModule>>();
-
-function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string';
-}
 
 async function readPackagedWasm(url: URL): Promise<Uint8Array> {
   const fs = await import('node:fs/promises');
