@@ -145,7 +145,7 @@ async function textModes(db: DbState, texts: readonly string[], options: SearchO
       nearest: (queries, n) => {
         const flat = new Float32Array(queries.length * dim);
         queries.forEach((q, i) => flat.set(q, i * dim));
-        return exact ? queries.map((q) => core.search(q, 1, n, ef, allowed, true)[0]!) : core.search(flat, queries.length, n, ef, allowed, false);
+        return core.search(flat, queries.length, n, ef, allowed, exact);
       },
       distancesTo: (query, labels) => {
         const words = new Uint32Array(Math.max(1, Math.ceil(core.size / 32)));
@@ -173,15 +173,15 @@ async function embedQueries(db: DbState, texts: readonly string[], options: Sear
 
 /**
  * The search options, type-checked. k and ef go to the core as given (it
- * clamps k and raises ef); ef's upper bound is the core's exported `kMaxEf`,
- * checked here as well so that searches that never reach the core (text
- * mode, nothing to match) reject the same options.
+ * clamps k, takes ef 0 as its own efSearch and raises ef); ef's upper bound
+ * is the core's exported `kMaxEf`, checked here as well so that searches that
+ * never reach the core (text mode, nothing to match) reject the same options.
  */
 function searchParams(db: DbState, searchOptions: SearchOptions): { k: number; ef: number; exact: boolean; allowed: LabelBitset | undefined; textWeight: number } {
   const { core } = db;
   const options = readOptions<SearchOptions>(searchOptions, SEARCH_KEYS, 'search options');
   const k = checkInt(options.k ?? 10, 'k', 1, Number.MAX_SAFE_INTEGER);
-  const ef = checkInt(options.efSearch ?? core.config().efSearch, 'efSearch', 1, core.constants.maxEf);
+  const ef = options.efSearch === undefined ? 0 : checkInt(options.efSearch, 'efSearch', 1, core.constants.maxEf);
   const exact = checkBoolean(options.exact, 'exact', false);
   const textWeight = checkTextWeight(options.textWeight);
   const allowed = options.filter === undefined ? undefined : db.filters.bitset(options.filter, db.records, core.size);
