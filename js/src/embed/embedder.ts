@@ -193,6 +193,22 @@ export interface OnnxEmbedderOptions {
   batchSize?: number;
   /** Download progress (and cache reads). */
   onProgress?: (event: DownloadProgress) => void;
+  /**
+   * Cancels loading the model: downloads stop (and waits between retries
+   * end) and `create` rejects with the signal's reason (an `AbortError`
+   * `DOMException` unless you gave one). Nothing partial is cached.
+   * `embed()` calls take their own signal ({@link EmbedOptions.signal}).
+   */
+  signal?: AbortSignal;
+  /**
+   * Extra attempts of a model file download that failed for a passing reason
+   * (network error, HTTP 408 / 429 / 5xx, interrupted or short body), with
+   * exponential backoff: 0.5 s, 1 s, 2 s… (randomised up to 2x, capped at
+   * 8 s; p-retry). 404 and other client errors fail at once. 0 turns retries off.
+   * @defaultValue 3
+   * @throws InvalidArgumentError (from `create`) when not an integer in [0, 10].
+   */
+  retries?: number;
   /** onnxruntime-web settings. */
   wasm?: OrtWasmOptions;
   /**

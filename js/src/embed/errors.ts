@@ -19,10 +19,17 @@ export class ModelLoadError extends StorageError {
   readonly source: string;
   /** HTTP status, when the server answered with an error. */
   readonly status: number | undefined;
-  constructor(file: string, source: string, message: string, options?: { cause?: unknown; status?: number }) {
+  /**
+   * True when the failure may pass (network error, interrupted or short
+   * download); HTTP statuses decide for themselves (408, 429, 5xx). Such
+   * downloads are retried (`retries` option) before this error reaches you.
+   */
+  readonly transient: boolean;
+  constructor(file: string, source: string, message: string, options?: { cause?: unknown; status?: number; transient?: boolean }) {
     super(`cannot load model file ${file} from ${source}: ${message}`, options);
     this.file = file;
     this.source = source;
     this.status = options?.status;
+    this.transient = options?.transient ?? false;
   }
 }

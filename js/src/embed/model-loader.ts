@@ -7,6 +7,7 @@
  * the cache only once the caller has proved them usable (tokenizer and ONNX
  * session built), so nothing broken is cached.
  */
+import pRetry from 'p-retry';
 import { InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DownloadProgress, ModelCache } from './embedder.js';
@@ -50,6 +51,28 @@ export interface LoadRequest {
   cache: ModelCache | undefined;
   logger: Logger;
   onProgress?: ((event: DownloadProgress) => void) | undefined;
+  /** Stops downloads (and the retries' waits) with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Extra attempts of a download that failed for a passing reason. @defaultValue {@link DOWNLOAD_RETRIES} */
+  retries?: number | undefined;
+}
+
+/** Extra attempts of a download after a network error, HTTP 408 / 429 / 5xx or an interrupted body. */
+export const DOWNLOAD_RETRIES = 3;
+/**
+ * Waits between attempts: exponential backoff from {@link RETRY_MIN_MS},
+ * doubling, capped at {@link RETRY_MAX_MS} (p-retry's `retry` timeouts,
+ * randomised by up to 2x so many tabs do not retry in step).
+ */
+export const RETRY_MIN_MS = 500;
+export const RETRY_MAX_MS = 8000;
+
+/** True for a failed download worth another attempt: the server or the network may do better next time. */
+function isTransient(e: unknown): boolean {
+  if (!(e instanceof ModelLoadError)) return false;
+  const { status } = e;
+  if (status === undefined) return e.transient;
+  return status === 408 || status === 429 || status >= 500;
 }
 
 /** Human-readable form of a location. */
@@ -173,11 +196,37 @@ class FolderReader {
         return hit;
       }
     }
+    const { signal, logger } = this.req;
+    const retries = this.req.retries ?? DOWNLOAD_RETRIES;
+    const bytes = await pRetry(() => this.download(name, key, url, optional), {
+      retries,
+      minTimeout: RETRY_MIN_MS,
+      maxTimeout: RETRY_MAX_MS,
+      factor: 2,
+      randomize: true,
+      ...(signal === undefined ? {} : { signal }),
+      shouldRetry: (e) => isTransient(e),
+      onFailedAttempt: (e) => {
+        if (isTransient(e) && e.retriesLeft > 0) logger.warn(`model: ${e.message}; retrying (${e.retriesLeft} attempts left)`);
+      },
+    }).catch((e: unknown) => {
+      // An abort while waiting between attempts rejects with the signal's reason, as fetch does.
+      if (signal?.aborted === true) throw signal.reason;
+      throw e;
+    });
+    if (bytes !== undefined && cache !== undefined) this.pending.push([key, bytes]);
+    return bytes;
+  }
+
+  /** One attempt at `url`: its bytes, or undefined for an optional file the server does not have. */
+  private async download(name: string, key: string, url: URL, optional: boolean): Promise<Uint8Array | undefined> {
+    const { signal } = this.req;
     let res: Response;
     try {
-      res = await fetch(url);
+      res = await fetch(url, signal === undefined ? undefined : { signal });
     } catch (cause) {
-      throw new ModelLoadError(name, key, `network error: ${errorText(cause)}`, { cause });
+      if (signal?.aborted === true) throw signal.reason;
+      throw new ModelLoadError(name, key, `network error: ${errorText(cause)}`, { cause, transient: true });
     }
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
@@ -185,9 +234,7 @@ class FolderReader {
       const what = res.status === 404 ? 'not found (HTTP 404)' : `HTTP ${res.status} ${res.statusText}`.trim();
       throw new ModelLoadError(name, key, what, { status: res.status });
     }
-    const bytes = await this.readBody(name, key, res);
-    if (cache !== undefined) this.pending.push([key, bytes]);
-    return bytes;
+    return this.readBody(name, key, res);
   }
 
   /** The whole body; checks the byte count against Content-Length (unless the transfer was compressed). */
@@ -215,11 +262,12 @@ class FolderReader {
         }
       }
     } catch (cause) {
+      if (this.req.signal?.aborted === true) throw this.req.signal.reason;
       const of = expected !== undefined ? ` of ${expected}` : '';
-      throw new ModelLoadError(name, key, `download interrupted after ${loaded}${of} bytes: ${errorText(cause)}`, { cause });
+      throw new ModelLoadError(name, key, `download interrupted after ${loaded}${of} bytes: ${errorText(cause)}`, { cause, transient: true });
     }
     if (expected !== undefined && loaded !== expected) {
-      throw new ModelLoadError(name, key, `truncated or oversized download: received ${loaded} bytes, Content-Length says ${expected}`);
+      throw new ModelLoadError(name, key, `truncated or oversized download: received ${loaded} bytes, Content-Length says ${expected}`, { transient: loaded < expected });
     }
     const out = chunks.length === 1 ? chunks[0]! : concat(chunks, loaded);
     this.progress(name, loaded, expected ?? loaded, false, true);

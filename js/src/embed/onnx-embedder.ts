@@ -71,6 +71,8 @@ export class OnnxEmbedder implements Embedder {
       cache,
       logger,
       onProgress: options.onProgress,
+      signal: options.signal,
+      retries: options.retries,
     });
 
     try {

@@ -31,6 +31,8 @@ const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
   'maxLength',
   'batchSize',
   'onProgress',
+  'signal',
+  'retries',
   'wasm',
   'device',
   'logger',
@@ -67,6 +69,10 @@ export function readOnnxOptions(options: OnnxEmbedderOptions): OnnxSettings {
   const normalize = options.normalize ?? true;
   const batchSize = checkInt(options.batchSize ?? 32, 'batchSize', 1, MAX_BATCH);
   if (options.maxLength !== undefined) checkInt(options.maxLength, 'maxLength', 1, MAX_SEQUENCE);
+  if (options.retries !== undefined) checkInt(options.retries, 'retries', 0, 10);
+  if (options.signal !== undefined && !(typeof AbortSignal !== 'undefined' && options.signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError('signal must be an AbortSignal');
+  }
   if (options.wasm !== undefined) {
     checkObject(options.wasm, 'wasm');
     checkKnownKeys(options.wasm, ['numThreads', 'wasmPaths'], 'wasm options');

@@ -24,7 +24,14 @@ const BEHAVIOUR: Record<string, (file: string) => Behaviour> = {
   'test/bare': (f) => (f === 'config.json' || f === 'tokenizer_config.json' ? 'missing' : 'serve'),
   'test/quantized': (f) => (f === 'onnx/model.onnx' ? 'missing' : 'serve'),
   'test/flaky': (f) => (f === 'onnx/model.onnx' ? 'error' : 'serve'),
+  // Fails the first two attempts at the ONNX file (500, then a cut connection), then serves it.
+  'test/recovers': (f) => (f === 'onnx/model.onnx' ? (['error', 'cut'][attempts('test/recovers', f) - 1] as Behaviour | undefined) ?? 'serve' : 'serve'),
 };
+
+/** How many times the server has been asked for `file` of `model` since the test began (this request included). */
+function attempts(model: string, file: string): number {
+  return server.requests.filter((p) => p === `/${model}/resolve/main/${file}`).length;
+}
 
 let server: ModelServer;
 let tmp: { path: string; remove: () => void };
@@ -138,20 +145,21 @@ describe('download from remoteHost', () => {
   });
 });
 
-describe('failures are clear and never cached', () => {
-  async function failure(p: Promise<unknown>): Promise<ModelLoadError> {
-    const err = await p.then(
-      () => undefined,
-      (x: unknown) => x,
-    );
-    expect(err).toBeInstanceOf(ModelLoadError);
-    expect(err).toBeInstanceOf(StorageError);
-    expect(err).toBeInstanceOf(MiniVectorDBError);
-    expect((err as ModelLoadError).code).toBe('STORAGE');
-    expect(listFiles(cacheDir)).toEqual([]);
-    return err as ModelLoadError;
-  }
+/** The ModelLoadError `p` rejects with (a StorageError and a MiniVectorDBError too). */
+async function failure(p: Promise<unknown>): Promise<ModelLoadError> {
+  const err = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(err).toBeInstanceOf(ModelLoadError);
+  expect(err).toBeInstanceOf(StorageError);
+  expect(err).toBeInstanceOf(MiniVectorDBError);
+  expect((err as ModelLoadError).code).toBe('STORAGE');
+  expect(listFiles(cacheDir)).toEqual([]);
+  return err as ModelLoadError;
+}
 
+describe('failures are clear and never cached', () => {
   test('404: names the file, the URL and the status', async () => {
     const err = await failure(create('test/does-not-exist'));
     expect(err.status).toBe(404);
@@ -161,13 +169,13 @@ describe('failures are clear and never cached', () => {
   });
 
   test('HTTP 500', async () => {
-    const err = await failure(create('test/flaky'));
+    const err = await failure(create('test/flaky', { retries: 0 }));
     expect(err.status).toBe(500);
     expect(err.file).toBe('onnx/model.onnx');
   });
 
   test('connection cut mid-file (Content-Length not reached): interrupted, and the files before it are not cached either', async () => {
-    const err = await failure(create('test/cut'));
+    const err = await failure(create('test/cut', { retries: 0 }));
     expect(err.file).toBe('onnx/model.onnx');
     expect(err.message).toMatch(/interrupted|truncated/);
   });
@@ -185,7 +193,7 @@ describe('failures are clear and never cached', () => {
   });
 
   test('no server at all: network error', async () => {
-    const err = await failure(OnnxEmbedder.create({ model: 'test/tiny', remoteHost: 'http://127.0.0.1:9', cacheDir }));
+    const err = await failure(OnnxEmbedder.create({ model: 'test/tiny', remoteHost: 'http://127.0.0.1:9', cacheDir, retries: 0 }));
     expect(err.message).toContain('network error');
   });
 
@@ -286,5 +294,62 @@ describe('FolderModelCache', () => {
       expect(c.pathOf(evil).startsWith(cacheDir + '/')).toBe(true);
       expect(c.pathOf(evil).split('/')).not.toContain('..');
     }
+  });
+});
+
+describe('retries with backoff, and cancelling a load', () => {
+  const modelFile = (model: string) => `/${model}/resolve/main/onnx/model.onnx`;
+
+  test('a 500 and a cut connection are retried: the third attempt loads a working model', async () => {
+    const e = await create('test/recovers');
+    try {
+      await expectMatchesReference(e);
+    } finally {
+      await e.dispose();
+    }
+    expect(server.requests.filter((p) => p === modelFile('test/recovers'))).toHaveLength(3);
+  });
+
+  test('with retries: 0 the first failure is final', async () => {
+    const err = await failure(create('test/recovers', { retries: 0 }));
+    expect(err.status).toBe(500);
+    expect(server.requests.filter((p) => p === modelFile('test/recovers'))).toHaveLength(1);
+  });
+
+  test('a server that keeps failing is asked 1 + retries times, then the last error is reported', async () => {
+    const err = await failure(create('test/flaky', { retries: 2 }));
+    expect(err.status).toBe(500);
+    expect(err.transient).toBe(false); // the status decides, not the flag
+    expect(server.requests.filter((p) => p === modelFile('test/flaky'))).toHaveLength(3);
+  });
+
+  test('404 is not retried', async () => {
+    await failure(create('test/does-not-exist', { retries: 3 }));
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test('an abort during the wait between attempts rejects at once with the reason, and caches nothing', async () => {
+    const controller = new AbortController();
+    const reason = new Error('user left the page');
+    const t0 = performance.now();
+    const loading = create('test/flaky', { retries: 10, signal: controller.signal });
+    // Abort once the first attempt has failed (the loader is then waiting to retry).
+    while (server.requests.filter((p) => p === modelFile('test/flaky')).length < 1) await new Promise((r) => setTimeout(r, 5));
+    controller.abort(reason);
+    await expect(loading).rejects.toBe(reason);
+    expect(performance.now() - t0).toBeLessThan(5000); // 10 retries with backoff would take over a minute
+    expect(server.requests.filter((p) => p === modelFile('test/flaky')).length).toBeLessThan(3);
+    expect(cached('test/flaky')).toEqual([]);
+  });
+
+  test('a signal aborted before the load starts fetches nothing', async () => {
+    await expect(create('test/tiny', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(server.requests).toEqual([]);
+  });
+
+  test('retries and signal are checked', async () => {
+    await expect(create('test/tiny', { retries: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(create('test/tiny', { retries: 1.5 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(create('test/tiny', { signal: {} as AbortSignal })).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 });
