@@ -50,6 +50,11 @@ describe('installed package: framework adapters', () => {
       expect([...out.reloaded].sort()).toEqual(['Pump the tyres of your bike', 'Tighten the chain of a bicycle']);
     });
 
+    test('require(): the CommonJS adapter entries share the main bundle’s classes', () => {
+      const out = run(dir, 'require.cjs');
+      expect(out).toEqual({ sharedError: true, sharedDb: true, top: out.direct, direct: 'Tighten the chain of a bicycle', exports: ['function', 'function'] });
+    });
+
     test('LlamaIndex: a HYBRID query with a metadata filter is our hybrid search', () => {
       const out = run(dir, 'llamaindex.mjs') as { ids: string[]; texts: string[]; directIds: string[]; similarities: number[]; directScores: number[] };
       expect(out.ids).toEqual(out.directIds);
