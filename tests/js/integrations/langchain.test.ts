@@ -144,6 +144,25 @@ describe('MiniVectorDBStore with our embedders', () => {
   });
 });
 
+describe('over a database in a worker', () => {
+  test('the store on a WorkerMiniVectorDB answers as on the page (one database interface)', async () => {
+    const page = await hashStore();
+    const worker = await MiniVectorDB.createInWorker({ dim: DIM, metric: 'cosine', storeText: true, efSearch: 256 });
+    try {
+      const store = new MiniVectorDBStore(new HashEmbeddings(), { db: worker });
+      await store.addDocuments(docs);
+      for (const [q, filter] of [['the gear of my bicycle', undefined], ['oven', { even: true }]] as const) {
+        expect(await store.similaritySearchWithScore(q, 5, filter)).toEqual(await page.similaritySearchWithScore(q, 5, filter));
+        expect((await store.maxMarginalRelevanceSearch(q, { k: 3, filter }, undefined)).map((d) => d.id)).toEqual((await page.maxMarginalRelevanceSearch(q, { k: 3, filter }, undefined)).map((d) => d.id));
+      }
+      await store.delete({ filter: { topic: 'music' } });
+      expect(worker.size).toBe(docs.length - docs.filter((d) => d.metadata.topic === 'music').length);
+    } finally {
+      await worker.close();
+    }
+  });
+});
+
 describe('asRetriever in a chain', () => {
   test('retriever → format documents → prompt → chat model (FakeChatModel echoes the prompt): the context is the top documents', async () => {
     const store = await hashStore();

@@ -163,6 +163,22 @@ describe('MiniVectorDBVectorStore', () => {
     expect(sparse.ids.length).toBeGreaterThan(0);
   });
 
+  test('records not written by LlamaIndex (or with a broken _node_content) come back as TextNodes of their id, text and metadata', async () => {
+    const database = await db({ dim: DIM, storeText: true });
+    const store = new MiniVectorDBVectorStore({ db: database, embedder: await createEmbedder() });
+    await database.insertMany([
+      { id: 'plain', vector: hashEmbed('plain record'), text: 'plain record', metadata: { lang: 'en' } },
+      { id: 'broken', vector: hashEmbed('broken record'), text: 'broken record', metadata: { _node_content: '{not json', lang: 'fr' } },
+    ]);
+    const res = await store.query({ queryEmbedding: hashEmbed('plain record'), similarityTopK: 2, mode: VectorStoreQueryMode.DEFAULT });
+    expect(res.ids).toEqual(['plain', 'broken']);
+    expect(res.nodes!.map((n) => [n.id_, (n as TextNode).text, n.metadata])).toEqual([
+      ['plain', 'plain record', { lang: 'en' }],
+      ['broken', 'broken record', { _node_content: '{not json', lang: 'fr' }],
+    ]);
+    expect(res.nodes!.every((n) => n instanceof TextNode)).toBe(true);
+  });
+
   test('HYBRID on a database without a text index is a clear error', async () => {
     const store = new MiniVectorDBVectorStore({ db: await db({ dim: DIM }), embedder: await createEmbedder() });
     await expect(store.query({ queryStr: 'x', similarityTopK: 3, mode: VectorStoreQueryMode.HYBRID })).rejects.toBeInstanceOf(InvalidArgumentError);

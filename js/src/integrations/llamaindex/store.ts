@@ -3,7 +3,7 @@
  * @internal
  */
 import type { BaseEmbedding } from '@llamaindex/core/embeddings';
-import { MetadataMode, type BaseNode } from '@llamaindex/core/schema';
+import { MetadataMode, TextNode, type BaseNode } from '@llamaindex/core/schema';
 import { BaseVectorStore, metadataDictToNode, nodeToMetadata, type VectorStoreQuery, type VectorStoreQueryResult } from '@llamaindex/core/vector-store';
 import { describe } from '../../check.js';
 import type { Embedder } from '../../embed/embedder.js';
@@ -116,8 +116,22 @@ function withDocIds(filter: Filter | undefined, docIds: string[] | undefined): F
   return filter === undefined ? byDoc : { $and: [filter, byDoc] };
 }
 
+/**
+ * The node of a hit: rebuilt from `_node_content` when LlamaIndex wrote the
+ * record; else (a record inserted otherwise, or `_node_content` that is not
+ * a node's JSON) a `TextNode` of the record's id, text and metadata. Stored
+ * data never chooses anything but the node's fields.
+ */
 function toNode(hit: SearchHit): BaseNode {
-  const node = metadataDictToNode(hit.metadata ?? {}, { fallback: { id_: hit.id, text: hit.text ?? '', metadata: {} } });
+  const metadata = hit.metadata ?? {};
+  const plain = (): BaseNode => new TextNode({ id_: hit.id, text: hit.text ?? '', metadata });
+  if (typeof metadata._node_content !== 'string') return plain();
+  let node: BaseNode;
+  try {
+    node = metadataDictToNode(metadata, { fallback: { id_: hit.id, text: hit.text ?? '', metadata: {} } });
+  } catch {
+    return plain();
+  }
   if (hit.text !== undefined) (node as BaseNode & { text?: string }).text = hit.text;
   return node;
 }
