@@ -12,7 +12,7 @@ const rows = corpus().map((c, i) => {
   return { ...c, metadata, doc: `source-${i % 10}` };
 });
 const nodes = (embed: (t: string) => number[]): TextNode[] =>
-  rows.map((r) => new TextNode({ id_: r.id, text: r.text, metadata: r.metadata, embedding: embed(r.text), relationships: { [NodeRelationship.SOURCE]: { nodeId: r.doc } } }));
+  rows.map((r) => new TextNode({ id_: r.id, text: r.text, metadata: r.metadata, embedding: embed(r.text), relationships: { [NodeRelationship.SOURCE]: { nodeId: r.doc, metadata: {} } } }));
 
 const opened: MiniVectorDB[] = [];
 afterEach(async () => {

@@ -2,6 +2,7 @@
  * MiniVectorDB as a LangChain.js vector store.
  * @internal
  */
+import type { Callbacks } from '@langchain/core/callbacks/manager';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { maximalMarginalRelevance } from '@langchain/core/utils/math';
@@ -168,7 +169,7 @@ export class MiniVectorDBStore extends SaveableVectorStore {
    * @param options - `k`, `fetchK` (20), `lambda` (0.5; 1 = relevance only, 0 = diversity only), `filter`.
    * @throws InvalidArgumentError when the store has no embeddings (the query must be embedded here).
    */
-  override async maxMarginalRelevanceSearch(query: string, options: MaxMarginalRelevanceSearchOptions<Filter>): Promise<DocumentInterface[]> {
+  override async maxMarginalRelevanceSearch(query: string, options: MaxMarginalRelevanceSearchOptions<Filter>, _callbacks?: Callbacks): Promise<DocumentInterface[]> {
     if (this.#databaseEmbeds) throw noEmbeddings('maxMarginalRelevanceSearch');
     const { k, fetchK = 20, lambda = 0.5, filter } = options;
     const queryVector = await this.embeddings.embedQuery(query);
