@@ -1,11 +1,15 @@
 /** minivectordb/ai-sdk and minivectordb/transformers: embedders from elsewhere as a database's embedder, and ours as an AI SDK model. */
 import { Tensor } from '@huggingface/transformers';
 import { embed, embedMany } from 'ai';
-import { createEmbedder, DimensionMismatchError, EmbedderMismatchError, InvalidArgumentError, MiniVectorDB } from 'minivectordb';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEmbedder, DimensionMismatchError, EmbedderMismatchError, InvalidArgumentError, MiniVectorDB, OnnxEmbedder } from 'minivectordb';
 import { fromAiSdk, toAiSdk } from 'minivectordb/ai-sdk';
 import { fromTransformersPipeline, type FeatureExtractionPipelineLike } from 'minivectordb/transformers';
 import { afterEach, describe, expect, test } from 'vitest';
-import { bruteForce, corpus, DIM, hashEmbed, hashModel } from './fakes.js';
+import { bruteForce, corpus, cosine, DIM, hashEmbed, hashModel } from './fakes.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 const rows = corpus(40);
 const opened: MiniVectorDB[] = [];
@@ -107,6 +111,33 @@ describe('fromTransformersPipeline', () => {
     Array.from(stored!.vector).forEach((x, i) => expect(x).toBeCloseTo(hashEmbed(rows[7]!.text)[i]!, 6));
     const items = rows.map((r) => ({ id: r.id, vector: hashEmbed(r.text) }));
     expect((await db.search('oven bread', { k: 4 })).map((h) => h.id)).toEqual(bruteForce(hashEmbed('oven bread'), items, 4).map((w) => w.id));
+  });
+
+  test('a real transformers.js pipeline (random-weight MiniLM-L6 folder, onnxruntime-node) gives the vectors of our ONNX embedder on the same files', async () => {
+    // The folder is the embedding bench's (scripts/model/make-bert.mjs, written once into bench/.cache/models, ~110 MB).
+    const { makeBert } = (await import(join(root, 'scripts/model/make-bert.mjs'))) as { makeBert: (name: string) => string };
+    const folder = makeBert('minilm-l6');
+    const tjs = await import('@huggingface/transformers');
+    tjs.env.allowRemoteModels = false;
+    tjs.env.localModelPath = dirname(folder);
+    tjs.env.useFSCache = false;
+    const pipe = await tjs.pipeline('feature-extraction', basename(folder), { dtype: 'fp32', device: 'cpu' });
+    const ours = await OnnxEmbedder.create({ modelPath: folder, cache: false });
+    try {
+      const theirs = await fromTransformersPipeline(pipe as unknown as FeatureExtractionPipelineLike, { model: 'minilm-l6-random' });
+      expect(theirs.dim).toBe(384);
+      const texts = rows.slice(0, 12).map((r) => r.text);
+      const [a, b] = [await theirs.embed(texts), await ours.embed(texts)];
+      a.forEach((v, i) => expect(cosine(v, b[i]!)).toBeGreaterThan(0.9999));
+      const db = await MiniVectorDB.create({ embedder: theirs, storeText: true, efSearch: 64 });
+      opened.push(db);
+      await db.insertMany(texts.map((text, i) => ({ id: String(i), text })));
+      const hits = await db.search(texts[5]!, { k: 3, mode: 'vector' });
+      expect(hits.map((h) => h.id)).toEqual(bruteForce(b[5]!, b.map((vector, i) => ({ id: String(i), vector })), 3).map((w) => w.id));
+    } finally {
+      await ours.dispose();
+      await pipe.dispose();
+    }
   });
 
   test('a pipeline without pooling (3-d output) or a bad pooling option is refused', async () => {
