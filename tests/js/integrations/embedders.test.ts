@@ -51,6 +51,8 @@ describe('fromAiSdk', () => {
     await expect(ok.embed(['a', 'b'], { signal: ac.signal })).rejects.toThrow('stop');
     await expect(fromAiSdk({} as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(fromAiSdk(hashModel(), { dims: 3 } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(fromAiSdk(hashModel(), null as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(fromTransformersPipeline((async () => ({ dims: [1, 2], data: [1, 2] })) as never, null as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     await ok.dispose();
     await expect(ok.embed(['a'])).rejects.toMatchObject({ code: 'CLOSED' });
   });

@@ -3,7 +3,7 @@
  * @internal
  */
 import { embedMany, type EmbeddingModel } from 'ai';
-import { describe } from '../../check.js';
+import { checkObject, describe } from '../../check.js';
 import type { Embedder } from '../../embed/embedder.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { createExternalEmbedder, type ExternalEmbedderOptions } from '../external-embedder.js';
@@ -37,6 +37,7 @@ export async function fromAiSdk(model: EmbeddingModel, options: AiSdkEmbedderOpt
   if (typeof model !== 'string' && (typeof model !== 'object' || model === null || typeof (model as { doEmbed?: unknown }).doEmbed !== 'function')) {
     throw new InvalidArgumentError(`model must be an AI SDK embedding model (with doEmbed) or a model id, got ${describe(model)}`);
   }
+  checkObject(options, 'embedder options');
   const { maxRetries, providerOptions } = options;
   const name = typeof model === 'string' ? model : `${model.provider}/${model.modelId}`;
   return createExternalEmbedder(

@@ -5,7 +5,7 @@
  * downloaded (and cached, by transformers.js) once.
  * @packageDocumentation
  */
-import { describe } from '../../check.js';
+import { checkObject, describe } from '../../check.js';
 import type { Embedder } from '../../embed/embedder.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { createExternalEmbedder, type ExternalEmbedderOptions } from '../external-embedder.js';
@@ -51,6 +51,7 @@ const POOLINGS: readonly TransformersPooling[] = ['mean', 'cls', 'first_token', 
  */
 export async function fromTransformersPipeline(pipe: FeatureExtractionPipelineLike, options: TransformersEmbedderOptions = {}): Promise<Embedder> {
   if (typeof pipe !== 'function') throw new InvalidArgumentError(`pipe must be a transformers.js feature-extraction pipeline, got ${describe(pipe)}`);
+  checkObject(options, 'embedder options');
   const pooling = options.pooling ?? 'mean';
   if (!POOLINGS.includes(pooling)) throw new InvalidArgumentError(`pooling must be one of ${POOLINGS.join(', ')}, got ${describe(pooling)}`);
   const named = pipe.model?.config?._name_or_path;
