@@ -21,6 +21,21 @@ module.exports = {
       to: { path: '^js/src/', pathNot: '^js/src/(embed/|errors\\.ts$|logger\\.ts$|check\\.ts$|platform\\.ts$|storage/atomic-file\\.ts$)' },
     },
     {
+      name: 'framework-peers-only-in-integrations',
+      severity: 'error',
+      comment:
+        'LangChain, LlamaIndex and the AI SDK are optional peer dependencies: only the minivectordb/langchain, /llamaindex and /ai-sdk entries (js/src/integrations) may import them, so importing minivectordb never loads them (issue #19).',
+      from: { pathNot: '^js/src/integrations/' },
+      to: { path: '(^|/)node_modules/(@langchain/|@llamaindex/|ai/|@ai-sdk/)|^(@langchain/|@llamaindex/|ai$|@ai-sdk/)' },
+    },
+    {
+      name: 'core-never-imports-integrations',
+      severity: 'error',
+      comment: 'The integrations build on the database; the database never depends on them (issue #19).',
+      from: { path: '^js/src/', pathNot: '^js/src/integrations/' },
+      to: { path: '^js/src/integrations/' },
+    },
+    {
       name: 'not-to-tooling',
       severity: 'error',
       comment: 'Library code never imports tests, benchmarks or scripts.',

@@ -5,7 +5,8 @@
 //      (skipped when up to date) → build/models/wordnet-256/ → dist/models/
 //   3. the TypeScript layer (tsc) → dist/ (ESM + .d.ts), plus the core's
 //      .mjs/.wasm copied beside it
-//   4. a CommonJS bundle for require() → dist/index.cjs (esbuild)
+//   4. a CommonJS bundle for require() → dist/index.cjs (esbuild), and one per
+//      framework adapter → dist/integrations/*/index.cjs
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -66,6 +67,32 @@ await esbuild.build({
   banner: {
     js: "const __mvdb_import_meta_url = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'wasm', 'load.js')).href;",
   },
+  logLevel: 'warning',
+});
+// CommonJS entries of the framework adapters (issue #19): each adapter's code
+// bundled, but the database class and the error classes taken from
+// dist/index.cjs, so require() users get one MiniVectorDB and one
+// InvalidArgumentError; the frameworks (optional peers) stay require()d.
+const INTEGRATIONS = ['langchain', 'llamaindex', 'ai-sdk', 'transformers'];
+const shared = new Set(['minivectordb.js', 'errors.js'].map((f) => join(dist, f)));
+await esbuild.build({
+  entryPoints: INTEGRATIONS.map((name) => ({ in: join(dist, 'integrations', name, 'index.js'), out: join('integrations', name, 'index') })),
+  outdir: dist,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node18',
+  sourcemap: true,
+  external: ['@langchain/*', '@llamaindex/*', 'ai', '@ai-sdk/*', '@msgpack/msgpack', 'idb', 'onnxruntime-web', 'onnxruntime-web/*', '@huggingface/tokenizers'],
+  plugins: [
+    {
+      name: 'share-the-main-bundle',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.?\// }, (args) => (shared.has(join(args.resolveDir, args.path)) ? { path: '../../index.cjs', external: true } : undefined));
+      },
+    },
+  ],
   logLevel: 'warning',
 });
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

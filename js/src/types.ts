@@ -247,6 +247,12 @@ export interface Stats {
   clippedFraction: number;
   /** Bytes held in WebAssembly memory by this index (vectors, graph, tombstones, scratch). */
   memoryBytes: number;
+  /** Whether records keep their inserted text (see {@link CreateOptions.storeText}). */
+  storeText: boolean;
+  /** Whether the database has a BM25 text index (`'text'` and `'hybrid'` searches; see {@link CreateOptions.textIndex}). */
+  textIndex: boolean;
+  /** Model id (or folder / URL) of the database's text embedder, or `null` when it has none (texts cannot be inserted or searched by vector). */
+  embedder: string | null;
 }
 
 export type {

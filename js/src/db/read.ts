@@ -109,6 +109,9 @@ export function stats(db: DbState): Stats {
     bytesPerVector: core.bytesPerVector(),
     clippedFraction: core.clippedFraction(),
     memoryBytes: core.memoryBytes(),
+    storeText: db.storeText,
+    textIndex: db.lexical !== undefined,
+    embedder: db.text?.info.model ?? null,
   };
 }
 
