@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { MiniVectorDB } from '../minivectordb.js';
 import { intOption, parseCommand, storageUrl, UsageError } from './args.js';
 import { openDatabase } from './database.js';
-import { err, out, outJson } from './output.js';
+import { out, outJson } from './output.js';
 import { checkSectionCrcs, readSnapshotFile } from './snapshot-file.js';
 
 export const VERIFY_USAGE = `minivectordb verify <db.mvdb> [options]
@@ -52,7 +52,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const checks = await runChecks(url, sample, minRecall);
   const ok = checks.every((c) => c.ok);
   if (values.json === true) outJson({ ok, checks });
-  else for (const c of checks) (c.ok ? out : err)(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  else for (const c of checks) out(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
   return ok ? 0 : 1;
 }
 
