@@ -52,10 +52,21 @@ async function main(argv: string[]): Promise<number> {
       err(`minivectordb ${command}: ${e.message}\nRun "minivectordb ${command} --help" for its options.`);
       return 2;
     }
+    const missing = missingOptional(e);
+    if (missing !== undefined) {
+      err(`minivectordb ${command}: needs the optional dependency ${missing}, which is not installed (npm skips an optional dependency that cannot be installed, e.g. on an older Node): npm install ${missing}`);
+      return 1;
+    }
     if (e instanceof MiniVectorDBError) err(`minivectordb ${command}: ${e.name} (${e.code}): ${e.message}`);
     else err(`minivectordb ${command}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+}
+
+/** The optional dependency (package.json `optionalDependencies`) whose absence `e` reports, if any. */
+function missingOptional(e: unknown): string | undefined {
+  if ((e as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') return undefined;
+  return /Cannot find package '(fastify|apache-arrow|hyparquet-writer)'/.exec((e as Error).message)?.[1];
 }
 
 process.exitCode = await main(process.argv.slice(2));
