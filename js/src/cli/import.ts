@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { MiniVectorDB } from '../minivectordb.js';
 import type { CreateOptions } from '../option-types.js';
 import type { InsertItem, Metric } from '../types.js';
-import { choiceOption, intOption, parseCommand, storageUrl } from './args.js';
+import { choiceOption, intOption, parseCommand, storageUrl, UsageError, type Parsed } from './args.js';
 import { embedderOptions, MODEL_HELP, MODEL_OPTIONS, openDatabase, snapshotExists } from './database.js';
 import { JsonlError, readJsonl } from './jsonl.js';
 import { out, outJson, progress } from './output.js';
@@ -62,7 +62,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     let ids = new Set<string>();
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      db ??= existed ? await openDatabase(url, values) : await MiniVectorDB.create(createOptions(values, url, batch[0]!));
+      db ??= existed ? await openExisting(url, values) : await MiniVectorDB.create(createOptions(values, url, batch[0]!));
       try {
         const r = await db.insertMany(batch);
         inserted += r.inserted;
@@ -86,7 +86,7 @@ export async function importCommand(argv: string[]): Promise<number> {
       }
     }
     await flush();
-    db ??= existed ? await openDatabase(url, values) : await MiniVectorDB.create(createOptions(values, url, undefined));
+    db ??= existed ? await openExisting(url, values) : await MiniVectorDB.create(createOptions(values, url, undefined));
     await db.save();
     bar.stop();
     const summary = { inserted, updated, count: db.size, dim: db.dim, metric: db.metric, snapshot: dbPath, created: !existed };
@@ -100,10 +100,10 @@ export async function importCommand(argv: string[]): Promise<number> {
 }
 
 /** The options of a new database: its dimension and model from the flags, else from the first record. */
-function createOptions(values: Record<string, unknown>, url: string, first: InsertItem | undefined): CreateOptions {
-  const metric = choiceOption(values as never, 'metric', ['l2', 'cosine', 'ip'] as Metric[], undefined);
-  const dim = intOption(values as never, 'dim', undefined, 1, Number.MAX_SAFE_INTEGER);
-  const embedder = embedderOptions(values as never);
+function createOptions(values: Parsed['values'], url: string, first: InsertItem | undefined): CreateOptions {
+  const metric = choiceOption<Metric>(values, 'metric', ['l2', 'cosine', 'ip'], undefined);
+  const dim = intOption(values, 'dim', undefined, 1, Number.MAX_SAFE_INTEGER);
+  const embedder = embedderOptions(values);
   const options: CreateOptions = { storage: url };
   if (metric !== undefined) options.metric = metric;
   if (values['store-text'] === true) options.storeText = true;
@@ -112,6 +112,19 @@ function createOptions(values: Record<string, unknown>, url: string, first: Inse
   if (dim !== undefined) options.dim = dim;
   else if (!wantsText && first?.vector !== undefined) options.dim = first.vector.length;
   return options;
+}
+
+/** Opens the snapshot to append to; `--dim` / `--metric` that contradict it are a usage error (they only shape a new database). */
+async function openExisting(url: string, values: Parsed['values']): Promise<MiniVectorDB> {
+  const db = await openDatabase(url, values);
+  const dim = intOption(values, 'dim', undefined, 1, Number.MAX_SAFE_INTEGER);
+  const metric = values.metric;
+  if ((dim !== undefined && dim !== db.dim) || (metric !== undefined && metric !== db.metric)) {
+    const error = new UsageError(`the snapshot exists with dim ${db.dim} and metric ${db.metric}: --dim and --metric only shape a new database`);
+    await db.close();
+    throw error;
+  }
+  return db;
 }
 
 /** A JSONL record as an insert item; its shape is checked here, its values by insertMany. */

@@ -11,7 +11,7 @@ import type { CreateOptions } from '../option-types.js';
 import type { Metric } from '../types.js';
 import { choiceOption, intOption, parseCommand, storageUrl } from './args.js';
 import { embedderOptions, MODEL_HELP, MODEL_OPTIONS, snapshotExists } from './database.js';
-import { out } from './output.js';
+import { err, out } from './output.js';
 import { createServer } from './server.js';
 
 export const SERVE_USAGE = `minivectordb serve <db.mvdb> [options]
@@ -75,7 +75,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     maxItems: intOption(values, 'max-items', 10_000, 1, 1_000_000)!,
     log: values.log === true,
   });
-  const address = await app.listen({ host: (values.host as string | undefined) ?? '127.0.0.1', port });
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) err(`minivectordb serve: listening on ${host}: the server has no authentication; anyone who reaches it can read, change and delete the data`);
+  const address = await app.listen({ host, port });
   out(`minivectordb: serving ${positionals[0]} (${db.size} records) on ${address}`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -146,6 +146,8 @@ describe('import, inspect, export, search', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--format/);
     expect((await runCli(['frobnicate'])).code).toBe(2);
+    const wrongDim = await runCli(['import', join(tmp.dir, 'vec.jsonl'), db, '--dim', String(DIM + 1)]);
+    expect([wrongDim.code, /exists with dim 12/.test(wrongDim.stderr)]).toEqual([2, true]);
     expect((await runCli(['search', db, '--vector', '[1,2'])).stderr).toMatch(/--vector is not valid JSON/);
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
