@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { MiniVectorDB } from '../minivectordb.js';
 import { intOption, parseCommand, storageUrl, UsageError } from './args.js';
 import { openDatabase } from './database.js';
-import { out, outJson } from './output.js';
+import { out, outJson, progress } from './output.js';
 import { checkSectionCrcs, readSnapshotFile } from './snapshot-file.js';
 
 export const VERIFY_USAGE = `minivectordb verify <db.mvdb> [options]
@@ -90,11 +90,17 @@ async function runChecks(url: string, sample: number, minRecall: number): Promis
       if (stats.slots !== stats.count + stats.deleted) throw new Error(`slots ${stats.slots} ≠ count ${stats.count} + deleted ${stats.deleted}`);
       const every = Math.max(1, Math.floor(stats.count / Math.max(1, sample)));
       const seen = new Set<string>();
-      for await (const r of db!.records({ batchSize: 1024 })) {
-        if (seen.has(r.id)) throw new Error(`id ${JSON.stringify(r.id)} listed twice`);
-        if (r.vector.length !== stats.dim || !r.vector.every(Number.isFinite)) throw new Error(`record ${JSON.stringify(r.id)} has a malformed vector`);
-        if (seen.size % every === 0 && sampled.length < sample) sampled.push({ id: r.id, vector: r.vector });
-        seen.add(r.id);
+      const bar = progress('verify', stats.count, 'records');
+      try {
+        for await (const r of db!.records({ batchSize: 1024 })) {
+          if (seen.size % 1024 === 0) bar.update(seen.size);
+          if (seen.has(r.id)) throw new Error(`id ${JSON.stringify(r.id)} listed twice`);
+          if (r.vector.length !== stats.dim || !r.vector.every(Number.isFinite)) throw new Error(`record ${JSON.stringify(r.id)} has a malformed vector`);
+          if (seen.size % every === 0 && sampled.length < sample) sampled.push({ id: r.id, vector: r.vector });
+          seen.add(r.id);
+        }
+      } finally {
+        bar.stop();
       }
       if (seen.size !== stats.count) throw new Error(`${seen.size} records read, the counters say ${stats.count}`);
       return `${seen.size} records read back`;
