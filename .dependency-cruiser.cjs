@@ -36,6 +36,21 @@ module.exports = {
       to: { path: '^js/src/integrations/' },
     },
     {
+      name: 'cli-packages-stay-in-the-cli',
+      severity: 'error',
+      comment:
+        'The command line and its server (js/src/cli/) are the only users of fastify, cli-progress, apache-arrow and hyparquet-writer: the library never loads them (they are optional or CLI-only dependencies, issue #19).',
+      from: { pathNot: '^js/src/cli/' },
+      to: { path: 'node_modules/(fastify|cli-progress|apache-arrow|hyparquet-writer)/' },
+    },
+    {
+      name: 'library-not-to-cli',
+      severity: 'error',
+      comment: 'The CLI builds on the library; library code never imports the CLI.',
+      from: { path: '^js/src/', pathNot: '^js/src/cli/' },
+      to: { path: '^js/src/cli/' },
+    },
+    {
       name: 'not-to-tooling',
       severity: 'error',
       comment: 'Library code never imports tests, benchmarks or scripts.',

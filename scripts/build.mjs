@@ -8,7 +8,7 @@
 //   4. a CommonJS bundle for require() → dist/index.cjs (esbuild), and one per
 //      framework adapter → dist/integrations/*/index.cjs
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +48,7 @@ if (stamp(modelDist) !== stamp(model.outDir)) {
 }
 
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+chmodSync(join(dist, 'cli', 'main.js'), 0o755); // the `minivectordb` bin (tsc keeps its #! line)
 
 // CommonJS entry: one bundle of the ESM output (the core's glue inlined).
 // import.meta.url only serves to locate the .wasm, which dist/wasm/load.js

@@ -23,6 +23,7 @@ export {
 } from './errors.js';
 export { MAX_ID_LENGTH, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './limits.js';
 export type { Logger, LogLevel } from './logger.js';
+export type { GetManyOptions, IdsOptions, ListedRecord, RecordsOptions } from './iteration-types.js';
 export { tokenize } from './lexical/tokenizer.js';
 export { createEmbedder, DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM, ModelLoadError, OnnxEmbedder } from './embed/index.js';
 export type {

@@ -10,9 +10,11 @@
 import { describe } from './check.js';
 import { Autosave, createDb, disposeDb, openDb, saveTo, type OpenedDb } from './db/lifecycle.js';
 import * as read from './db/read.js';
+import { getMany, iterateRecords, listIds } from './db/iterate.js';
 import type { DbState } from './db/state.js';
 import * as write from './db/write.js';
 import { ClosedError, InvalidArgumentError } from './errors.js';
+import type { GetManyOptions, IdsOptions, ListedRecord, RecordsOptions } from './iteration-types.js';
 import type { CreateInWorkerOptions, CreateOptions, OpenInWorkerOptions, OpenOptions } from './option-types.js';
 import { checkStorageUrl, listStorage, openStorage } from './storage/index.js';
 import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, SearchHit, SearchOptions, Stats, StoredRecord, UpdateChanges } from './types.js';
@@ -222,6 +224,45 @@ export class MiniVectorDB implements VectorDatabase {
   /** The record with `id` (vector and metadata are copies), or undefined. */
   get(id: string): Promise<StoredRecord | undefined> {
     return this.#exclusive('get', (db) => read.get(db, id));
+  }
+
+  /**
+   * The live ids, or those whose metadata match `options.filter` (see {@link Filter}),
+   * in internal order (insertion order until deletes, slot reuse or compaction).
+   * @throws InvalidArgumentError on a bad option or a malformed filter.
+   */
+  ids(options?: IdsOptions): Promise<string[]> {
+    return this.#exclusive('ids', (db) => listIds(db, options));
+  }
+
+  /**
+   * The records of `ids` (each as {@link get} returns it), in the order
+   * given, `undefined` for an id that is absent; one call however many ids.
+   * @param options - `vectors` (default true): false leaves `vector` out.
+   * @throws InvalidArgumentError when `ids` is not an array of non-empty strings or an option is bad.
+   */
+  getMany(ids: readonly string[], options?: GetManyOptions & { vectors?: true }): Promise<(StoredRecord | undefined)[]>;
+  getMany(ids: readonly string[], options?: GetManyOptions): Promise<(ListedRecord | undefined)[]>;
+  getMany(ids: readonly string[], options?: GetManyOptions): Promise<(ListedRecord | undefined)[]> {
+    return this.#exclusive('getMany', (db) => getMany(db, ids, options));
+  }
+
+  /**
+   * Iterates over the records (those matching `options.filter`):
+   * `for await (const r of db.records({ filter, batchSize: 256 }))`. The ids
+   * are listed when the iteration starts ({@link ids}), then read
+   * `batchSize` at a time ({@link getMany}), each batch one call in the
+   * database's queue (other calls run in between). Weakly consistent: a
+   * record deleted before its batch is read is skipped, one changed is
+   * yielded as it then is, records inserted later are not yielded; every
+   * other record is yielded exactly once.
+   * @param options - `filter`, `batchSize` (integer in [1, 65536], default 256), `vectors` (default true).
+   * @throws InvalidArgumentError on a bad option or a malformed filter (from the first step of the iteration).
+   */
+  records(options?: RecordsOptions & { vectors?: true }): AsyncIterableIterator<StoredRecord>;
+  records(options?: RecordsOptions): AsyncIterableIterator<ListedRecord>;
+  records(options?: RecordsOptions): AsyncIterableIterator<ListedRecord> {
+    return iterateRecords(this, options);
   }
 
   /**

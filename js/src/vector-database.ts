@@ -9,6 +9,7 @@
  * the last completed call, so they are exact once every call made so far has
  * been awaited (a database on the calling thread is exact at every moment).
  */
+import type { GetManyOptions, IdsOptions, ListedRecord, RecordsOptions } from './iteration-types.js';
 import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, SearchHit, SearchOptions, Stats, StoredRecord, UpdateChanges } from './types.js';
 
 /** A query: `dim` finite numbers, or a text (embedded, or looked up in the text index). */
@@ -36,6 +37,14 @@ export interface VectorDatabase extends AsyncDisposable {
   searchBatch(queries: readonly Query[] | Float32Array, options?: SearchOptions): Promise<SearchHit[][]>;
   /** The record with `id` (vector and metadata are copies), or undefined. */
   get(id: string): Promise<StoredRecord | undefined>;
+  /** The live ids (matching `options.filter`), in internal order. */
+  ids(options?: IdsOptions): Promise<string[]>;
+  /** The records of `ids`, in order, `undefined` where absent; without vectors when `options.vectors` is false. */
+  getMany(ids: readonly string[], options?: GetManyOptions & { vectors?: true }): Promise<(StoredRecord | undefined)[]>;
+  getMany(ids: readonly string[], options?: GetManyOptions): Promise<(ListedRecord | undefined)[]>;
+  /** Async iteration over the records (matching `options.filter`), read `batchSize` at a time. */
+  records(options?: RecordsOptions & { vectors?: true }): AsyncIterableIterator<StoredRecord>;
+  records(options?: RecordsOptions): AsyncIterableIterator<ListedRecord>;
   /** Deletes a record. @returns true if the id existed. */
   delete(id: string): Promise<boolean>;
   /** Deletes many records. @returns the number deleted. */

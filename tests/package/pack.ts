@@ -45,8 +45,8 @@ export async function pack(): Promise<string> {
  */
 export async function consumerProject(tarball: string, template: string, devDependencies: string[] = []): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mvdb-consumer-'));
-  const ours = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-  const dev = Object.fromEntries(['@types/node', ...devDependencies].map((name) => [name, ours.devDependencies[name]!]));
+  const ours = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
+  const dev = Object.fromEntries(['@types/node', ...devDependencies].map((name) => [name, ours.devDependencies[name] ?? ours.optionalDependencies![name]!]));
   const pkg = { name: 'consumer', version: '1.0.0', private: true, type: 'module', devDependencies: dev };
   await cp(join(root, 'tests/package', template), dir, { recursive: true });
   await writeFile(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));

@@ -104,6 +104,12 @@ export const METHODS = {
   },
   /** The record's vector is moved from the worker. */
   get: { reply: (record) => (record === undefined ? [] : [(record as StoredRecord).vector.buffer as ArrayBuffer]) },
+  ids: {},
+  /** The records' vectors are moved from the worker. */
+  getMany: {
+    reply: (records) =>
+      (records as ({ vector?: Float32Array } | undefined)[]).flatMap((r) => (r?.vector === undefined ? [] : [r.vector.buffer as ArrayBuffer])),
+  },
   delete: {},
   deleteMany: {},
   deleteByFilter: {},
@@ -121,9 +127,10 @@ export const METHOD_SPECS: Readonly<Record<RemoteMethod, MethodSpec>> = METHODS;
 /**
  * Members the page answers itself: `size`, `dim`, `metric` and `stats()`
  * from the counters sent with every result; `insert` through `insertMany`;
+ * `records` as an iterator on the page over `ids` and one `getMany` per batch (`db/iterate.ts`);
  * `close` (and `Symbol.asyncDispose`) close the database, then end the worker.
  */
-export const LOCAL_MEMBERS = ['size', 'dim', 'metric', 'stats', 'insert', 'close'] as const;
+export const LOCAL_MEMBERS = ['size', 'dim', 'metric', 'stats', 'insert', 'records', 'close'] as const;
 
 /** Compile-time check: the table and the local members cover the whole interface. */
 type Uncovered = Exclude<keyof VectorDatabase, RemoteMethod | (typeof LOCAL_MEMBERS)[number] | typeof Symbol.asyncDispose>;

@@ -9,8 +9,10 @@ import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 
 import { checkInt, describe, readError } from '../check.js';
 import { ClosedError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import type { CreateInWorkerOptions, OpenInWorkerOptions } from '../option-types.js';
-import type { InsertItem, Metric, Stats } from '../types.js';
+import type { InsertItem, Metric, Stats, StoredRecord } from '../types.js';
 import type { VectorDatabase } from '../vector-database.js';
+import { iterateRecords } from '../db/iterate.js';
+import type { ListedRecord, RecordsOptions } from '../iteration-types.js';
 import { installErrorTransfer } from './errors-transfer.js';
 import { METHOD_SPECS, type HostApi, type HostState, type RemoteMethod, type Sent } from './methods.js';
 import { spawnWorker, type SpawnedWorker } from './spawn.js';
@@ -223,6 +225,16 @@ export class WorkerMiniVectorDB implements VectorDatabase {
   /** See {@link MiniVectorDB.insert}. */
   async insert(item: InsertItem): Promise<void> {
     await this.insertMany([item]);
+  }
+
+  /**
+   * See {@link MiniVectorDB.records}: iterates on this thread, one `ids`
+   * call into the worker, then one `getMany` call per batch (vectors moved back).
+   */
+  records(options?: RecordsOptions & { vectors?: true }): AsyncIterableIterator<StoredRecord>;
+  records(options?: RecordsOptions): AsyncIterableIterator<ListedRecord>;
+  records(options?: RecordsOptions): AsyncIterableIterator<ListedRecord> {
+    return iterateRecords(this, options);
   }
 
   /**
