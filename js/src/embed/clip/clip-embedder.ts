@@ -81,8 +81,10 @@ export class ClipEmbedder implements ImageEmbedder {
    */
   static async create(options: ClipEmbedderOptions = {}): Promise<ClipEmbedder> {
     checkObject(options, 'embedder options');
-    checkKnownKeys(options, CLIP_KEYS, "embedder options (kind 'clip')");
-    const { imageBatchSize: ib, ...onnxOptions } = options;
+    checkKnownKeys(options, [...CLIP_KEYS, 'kind'], "embedder options (kind 'clip')");
+    const kind = (options as { kind?: unknown }).kind;
+    if (kind !== undefined && kind !== 'clip') throw new InvalidArgumentError(`ClipEmbedder.create: kind must be 'clip' when given, got ${JSON.stringify(kind)}`);
+    const { imageBatchSize: ib, kind: _kind, ...onnxOptions } = options as ClipEmbedderOptions & { kind?: 'clip' };
     const { logger, normalize, batchSize, maxLength: requestedMaxLength, device: requestedDevice } = readOnnxOptions(onnxOptions);
     const imageBatchSize = checkInt(ib ?? 8, 'imageBatchSize', 1, MAX_BATCH);
     const dtype = options.dtype ?? 'fp32';
