@@ -176,6 +176,20 @@ export class ClipEmbedder implements ImageEmbedder {
     });
   }
 
+  /**
+   * The vision tower's input for one image: decoded and preprocessed as
+   * `preprocessor_config.json` says (`preprocessing`), float32
+   * `[3, height, width]`, channels first (RGB). For inspection and for
+   * comparing platforms; {@link ClipEmbedder.embedImages} does this itself.
+   * @throws ImageDecodeError when the image cannot be decoded.
+   */
+  async pixelValues(image: ImageInput): Promise<Float32Array> {
+    const { height, width } = this.preprocessing;
+    const out = new Float32Array(3 * height * width);
+    pixelValues(await decodeImage(image, 'image'), this.preprocessing, out, 0);
+    return out;
+  }
+
   /** Embeds one image; see {@link ClipEmbedder.embedImages}. */
   async embedImage(image: ImageInput): Promise<Float32Array> {
     return (await this.embedImages([image]))[0]!;
