@@ -98,6 +98,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: images with CLIP' : `Chro
         image: { id: string; score: number }[];
         bad: string;
         textOnly: string;
+        element?: string;
       }>(browser.page, 'imageDb', `${server.origin}/`, NAMES, inWorker);
       expect(r.size).toBe(NAMES.length);
       expect(r.progress).toEqual([`embed 4/4`, `insert 4/4`]);
@@ -112,6 +113,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: images with CLIP' : `Chro
       expect(maxDiff(r.vectors['generated.png']!, gen!)).toBeLessThan(1e-5);
       expect(r.bad).toBe('ImageDecodeError undecodable items[0].image');
       expect(r.textOnly).toBe('ImagesUnsupportedError');
+      if (inWorker) expect(r.element).toMatch(/^items\[0\]\.image is an HTMLImageElement, which cannot be sent to a worker: pass await createImageBitmap/);
       expect(browser.offsite).toEqual([]);
     });
   }

@@ -2,7 +2,7 @@
 // (`${base}tiny-clip/`, copied there by tests/browser/images.test.ts), images
 // fetched from the same server. Each spec returns plain data that the Node
 // side compares with Node's decoding, preprocessing and vectors.
-import { ClipEmbedder, ImageDecodeError, ImagesUnsupportedError, MiniVectorDB } from 'minivectordb';
+import { ClipEmbedder, ImageDecodeError, ImagesUnsupportedError, InvalidArgumentError, MiniVectorDB } from 'minivectordb';
 
 const modelUrl = (base) => new URL('tiny-clip/', base).href;
 const blobOf = async (base, name) => (await fetch(new URL(`img/${name}`, base))).blob();
@@ -75,6 +75,17 @@ export const imageSpecs = {
       out.bad = 'no error';
     } catch (e) {
       out.bad = e instanceof ImageDecodeError ? `ImageDecodeError ${e.reason} ${e.message.slice(0, 14)}` : String(e);
+    }
+    if (inWorker) {
+      const img = new Image();
+      img.src = URL.createObjectURL(await blobOf(base, names[0]));
+      await img.decode();
+      try {
+        await db.insert({ id: 'img', image: img });
+        out.element = 'no error';
+      } catch (e) {
+        out.element = e instanceof InvalidArgumentError ? e.message : String(e);
+      }
     }
     await db.close();
     const text = await MiniVectorDB.create();
