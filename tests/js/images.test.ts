@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ClipEmbedder,
+  EmbedderMismatchError,
   ImageDecodeError,
   ImagesUnsupportedError,
   InvalidArgumentError,
@@ -19,6 +20,7 @@ import {
   type SearchHit,
 } from 'minivectordb';
 import { FIXTURES, startModelServer, tempDir, TINY_BERT } from './embed/helpers.js';
+import { TINY_CLIP as TINY_ARCH, writeClipFolder } from '../../scripts/model/lib/clip-folder.mjs';
 
 const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 import { DEBIAN_JPEG, DEBIAN_PNG, makeImage } from './embed/image-fixtures.js';
@@ -154,6 +156,24 @@ describe('snapshots record the model, never where it was', () => {
       expect((await again.search({ image: DEBIAN_PNG }, { k: 1 }))[0]!.score).toBeGreaterThan(1 - 1e-5);
       expect((await again.search('a photo of a cat', { k: 5 })).map((h) => h.id)).toEqual(bruteForce((await clip.embed(['a photo of a cat']))[0]!, new Map([...vectors].filter(([id]) => ITEMS.slice(0, 5).some((i) => i.id === id)))));
       await again.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('another CLIP model (same shapes, other weights) given to open() is an EmbedderMismatchError at the first image call', async () => {
+    const dir = tempDir('images-mismatch');
+    try {
+      writeClipFolder(join(dir.path, 'other-clip'), TINY_ARCH, { seed: 8 });
+      const db = await MiniVectorDB.create({ embedder: EMBEDDER });
+      await db.insertMany(ITEMS.slice(0, 3));
+      await db.save(`file://${dir.path}/m.mvdb`);
+      await db.close();
+      const other = await MiniVectorDB.open(`file://${dir.path}/m.mvdb`, { embedder: { ...EMBEDDER, modelPath: join(dir.path, 'other-clip') } });
+      const e = await caught(other.search({ image: DEBIAN_PNG }));
+      expect(e).toBeInstanceOf(EmbedderMismatchError);
+      expect((e as EmbedderMismatchError).differences.join()).toMatch(/digest/);
+      await other.close();
     } finally {
       dir.remove();
     }
