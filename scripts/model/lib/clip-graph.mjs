@@ -16,7 +16,8 @@
 // - encoder layer: x + out_proj(attention(layer_norm1(x))), then
 //   x + fc2(quick_gelu(fc1(layer_norm2(x)))), quick_gelu(x) = x·σ(1.702x);
 //   attention scales q by head_dim^-0.5 (a Mul, as torch exports it),
-//   LayerNorm decomposed as torch exports it below opset 17 (eps 1e-5).
+//   LayerNorm decomposed as torch exports it below opset 17 (eps 1e-5);
+//   opset 14, optimum's default for CLIP.
 // Inputs as optimum names them: `pixel_values` [image_batch_size, 3, H, W]
 // and `input_ids` [text_batch_size, sequence_length] (no attention_mask:
 // the causal mask already hides the padding after the end-of-text token).
@@ -99,7 +100,9 @@ function builder() {
     return name;
   };
   const f32 = (v) => constant('float32', [], [v]);
-  const dimOf = (x, axis) => op('Unsqueeze', [op('Gather', [op('Shape', [x]), constant('int64', [], [axis])], { axis: 0 })], { axes: [0] });
+  // opset 13+: Unsqueeze takes its axes as an input
+  const unsqueeze = (x, axis) => op('Unsqueeze', [x, constant('int64', [1], [axis])]);
+  const dimOf = (x, axis) => unsqueeze(op('Gather', [op('Shape', [x]), constant('int64', [], [axis])], { axis: 0 }), 0);
   const layerNorm = (x, name, g, b) => {
     const mean = op('ReduceMean', [x], { axes: [-1] });
     const d = op('Sub', [x, mean]);
@@ -130,7 +133,7 @@ function builder() {
     const gelu = op('Mul', [z, op('Sigmoid', [op('Mul', [z, f32(1.702)])])]);
     return op('Add', [x, dense(gelu, `${p}.mlp.fc2`, L.w2, L.b2, mlp, h)]);
   };
-  return { nodes, inits, op, constant, init, f32, dimOf, layerNorm, encoderLayer };
+  return { nodes, inits, op, constant, init, f32, dimOf, unsqueeze, layerNorm, encoderLayer };
 }
 
 /** Names the output of the node that makes `value` (the graph outputs keep the export's names). */
@@ -183,7 +186,7 @@ export function clipVisionOnnx(a, W) {
     initializers: b.inits,
     inputs: [valueInfo('pixel_values', 'float32', ['image_batch_size', 3, v.image, v.image])],
     outputs: [valueInfo('image_embeds', 'float32', ['image_batch_size', a.projection]), valueInfo('last_hidden_state', 'float32', ['image_batch_size', tokens, h])],
-    opset: 12,
+    opset: 14, // optimum's default for CLIP
     producer: 'pytorch',
     doc: `random-weight CLIP vision tower (${v.layers} layers, hidden ${h}, ${v.heads} heads, MLP ${v.mlp}, image ${v.image}, patch ${v.patch}, projection ${a.projection}), made by minivectordb`,
   });
@@ -219,7 +222,7 @@ export function clipTextOnnx(a, W) {
   T.layers.forEach((L, i) => (x = b.encoderLayer(x, `text_model.encoder.layers.${i}`, L, h, t.heads, t.mlp, mask)));
   const last = rename(b.nodes, b.layerNorm(x, 'text_model.final_layer_norm', T.finalG, T.finalB), 'last_hidden_state');
   // last_hidden_state[arange(B), input_ids.to(int).argmax(-1)]
-  const eos = op('Unsqueeze', [op('Cast', [op('ArgMax', [op('Cast', ['input_ids'], { to: DataType.INT32 })], { axis: -1, keepdims: 0 })], { to: DataType.INT64 })], { axes: [1] });
+  const eos = b.unsqueeze(op('Cast', [op('ArgMax', [op('Cast', ['input_ids'], { to: DataType.INT32 })], { axis: -1, keepdims: 0 })], { to: DataType.INT64 }), 1);
   const pooled = op('GatherND', [last, eos], { batch_dims: 1 });
   const emb = op('MatMul', [pooled, init('text_projection.weight', 'float32', [h, a.projection], T.projection)]);
   rename(b.nodes, emb, 'text_embeds');
@@ -229,7 +232,7 @@ export function clipTextOnnx(a, W) {
     initializers: b.inits,
     inputs: [valueInfo('input_ids', 'int64', ['text_batch_size', 'sequence_length'])],
     outputs: [valueInfo('text_embeds', 'float32', ['text_batch_size', a.projection]), valueInfo('last_hidden_state', 'float32', ['text_batch_size', 'sequence_length', h])],
-    opset: 12,
+    opset: 14, // optimum's default for CLIP
     producer: 'pytorch',
     doc: `random-weight CLIP text tower (${t.layers} layers, hidden ${h}, ${t.heads} heads, MLP ${t.mlp}, vocab ${t.vocab}, projection ${a.projection}), made by minivectordb`,
   });

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ClipEmbedder, createEmbedder, ImageDecodeError, ModelLoadError, type EmbedProgress } from '../../../js/src/embed/index.js';
 import { pixelValues, readPreprocessing } from '../../../js/src/embed/image/preprocess.js';
 import { l2, readTiny, referencePreprocess, textForward, visionForward } from './clip-reference.js';
-import { FIXTURES, maxDiff, norm, startModelServer, tempDir, TINY_BERT } from './helpers.js';
+import { FIXTURES, listFiles, maxDiff, norm, startModelServer, tempDir, TINY_BERT } from './helpers.js';
+import { TINY_CLIP as TINY_ARCH, writeClipFolder } from '../../../scripts/model/lib/clip-folder.mjs';
 import { DEBIAN_PNG, makeImage } from './image-fixtures.js';
 
 export const TINY_CLIP = join(FIXTURES, 'tiny-clip');
@@ -110,6 +111,19 @@ describe('tiny CLIP against the float64 reference', () => {
     }
     const [fromRgba, fromRgb] = await clip.embedImages([{ data: rgba, width: img.width, height: img.height }, raw(img)]);
     expect(maxDiff(fromRgba!, fromRgb!)).toBe(0);
+  });
+});
+
+describe('the fixture', () => {
+  test('is what scripts/model/make-clip.mjs writes, byte for byte (deterministic: seeded weights, sorted attributes)', () => {
+    const dir = tempDir('clip-regen');
+    try {
+      writeClipFolder(dir.path, TINY_ARCH);
+      for (const f of listFiles(TINY_CLIP)) expect(readFileSync(join(dir.path, f)).equals(readFileSync(join(TINY_CLIP, f))), f).toBe(true);
+      expect(listFiles(dir.path)).toEqual(listFiles(TINY_CLIP));
+    } finally {
+      dir.remove();
+    }
   });
 });
 
