@@ -24,5 +24,12 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   logLevel: 'error',
-  build: { outDir: join(repo, 'build', 'demo-site'), emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
+  build: {
+    outDir: join(repo, 'build', 'demo-site'),
+    emptyOutDir: true,
+    target: 'es2022',
+    reportCompressedSize: false,
+    // two pages: package search, and photo search with a CLIP model (images.html)
+    rollupOptions: { input: { main: fileURLToPath(new URL('./index.html', import.meta.url)), images: fileURLToPath(new URL('./images.html', import.meta.url)) } },
+  },
 });

@@ -25,8 +25,25 @@ export { MAX_ID_LENGTH, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './limits.
 export type { Logger, LogLevel } from './logger.js';
 export type { GetManyOptions, IdsOptions, ListedRecord, RecordsOptions } from './iteration-types.js';
 export { tokenize } from './lexical/tokenizer.js';
-export { createEmbedder, DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM, ModelLoadError, OnnxEmbedder } from './embed/index.js';
+export {
+  ClipEmbedder,
+  createEmbedder,
+  DEFAULT_TEXT_MODEL,
+  DEFAULT_TEXT_MODEL_DIM,
+  ImageDecodeError,
+  ImagesUnsupportedError,
+  MAX_IMAGE_PIXELS,
+  ModelLoadError,
+  OnnxEmbedder,
+} from './embed/index.js';
 export type {
+  ClipEmbedderConfig,
+  ClipEmbedderOptions,
+  ImageDecodeReason,
+  ImageEmbedder,
+  ImageInput,
+  ImageQuery,
+  RawImage,
   DownloadProgress,
   EmbedDevice,
   EmbedOptions,

@@ -6,7 +6,7 @@
  * `embed/identity.ts`).
  * @internal
  */
-import { createEmbedder, isEmbedder, type Embedder, type EmbedderConfig } from './embed/index.js';
+import { createEmbedder, ImagesUnsupportedError, isEmbedder, type Embedder, type EmbedderConfig, type ImageInput } from './embed/index.js';
 import { embedderOptionsFor, identityDifferences, identityOf, readIdentity, type EmbedderIdentity } from './embed/identity.js';
 import { DimensionMismatchError, EmbedderMismatchError, InvalidArgumentError, SnapshotError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -86,6 +86,18 @@ export class TextEmbedding {
     return vectors;
   }
 
+  /**
+   * Embeds `images` with the embedder's image tower (`embedImages`), reporting `(done, total)` per batch.
+   * @throws ImagesUnsupportedError when the embedder embeds texts only.
+   */
+  async embedImages(images: readonly ImageInput[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> {
+    const embedder = await this.#get();
+    if (typeof embedder.embedImages !== 'function') throw new ImagesUnsupportedError(embedder.info?.model ?? this.#info.model);
+    const vectors = await embedder.embedImages(images, onProgress && { onProgress: (e) => onProgress(e.done, e.total) });
+    for (const v of vectors) if (v.length !== this.dim) throw new DimensionMismatchError(this.dim, v.length, 'embedded image');
+    return vectors;
+  }
+
   /** Frees the embedder if this database created it. */
   async dispose(): Promise<void> {
     const embedder = this.#embedder ?? (await this.#pending?.catch(() => undefined));
@@ -106,9 +118,11 @@ export class TextEmbedding {
     const override = this.override;
     const config = isEmbedder(override) ? override : (embedderOptionsFor(this.#info, override as Record<string, unknown> | undefined) as EmbedderConfig | undefined);
     if (config === undefined) {
-      const how = this.#info.kind === 'onnx' ? '{ embedder: { modelPath } } or { embedder: { modelUrl } }' : '{ embedder }';
+      const folder = this.#info.kind === 'onnx' || this.#info.kind === 'clip';
+      const kind = this.#info.kind === 'clip' ? "kind: 'clip', " : '';
+      const how = folder ? `{ embedder: { ${kind}modelPath } } or { embedder: { ${kind}modelUrl } }` : '{ embedder }';
       throw new InvalidArgumentError(
-        `this database was built with the ${this.#info.kind === 'onnx' ? 'model from the folder or URL' : 'custom embedder'} ${JSON.stringify(this.#info.model)}; ` +
+        `this database was built with the ${folder ? 'model from the folder or URL' : 'custom embedder'} ${JSON.stringify(this.#info.model)}; ` +
           `a snapshot never says where to load code or files from, so pass it again: MiniVectorDB.open(url, ${how})`,
       );
     }

@@ -10,6 +10,7 @@
  *   `ip` dot product; `l2` −distance.
  */
 import type { Metric, Quantization } from './option-types.js';
+import type { ImageInput } from './embed/image/input.js';
 
 /** A JSON-like value that can be stored in metadata. */
 export type MetadataValue = string | number | boolean | null | MetadataValue[] | { [key: string]: MetadataValue };
@@ -99,8 +100,13 @@ export interface InsertItem {
   id: string;
   /** `dim` finite numbers (converted to float32) with Σ v² ≤ FLT_MAX / 8 ≈ 4.25e37 (so distances stay finite). Required unless `text` is given. */
   vector?: Float32Array | ArrayLike<number>;
-  /** Text embedded by the database's embedder when `vector` is absent; kept in the record with `storeText`. */
+  /** Text embedded by the database's embedder when `vector` and `image` are absent; kept in the record with `storeText` (with an image: its caption, kept and indexed for `'text'` search, not embedded). */
   text?: string;
+  /**
+   * An image, embedded by the database's image embedder (CLIP: `embedder: { kind: 'clip', model }`)
+   * when `vector` is absent; see {@link ImageInput}. Not stored: the record keeps its vector (and metadata).
+   */
+  image?: ImageInput;
   /** Optional metadata stored with the record and returned with hits. */
   metadata?: Metadata;
 }
@@ -112,8 +118,10 @@ export interface InsertItem {
 export interface UpdateChanges {
   /** New vector: `dim` finite numbers (converted to float32) with Σ v² ≤ FLT_MAX / 8. */
   vector?: Float32Array | ArrayLike<number>;
-  /** New text, embedded by the database's embedder when `vector` is absent; kept with `storeText`. */
+  /** New text, embedded by the database's embedder when `vector` and `image` are absent; kept with `storeText`. */
   text?: string;
+  /** New image, embedded by the database's image embedder when `vector` is absent. */
+  image?: ImageInput;
   /** New metadata, replacing the whole object (pass `{}` to clear it). */
   metadata?: Metadata;
 }

@@ -10,10 +10,17 @@
  * been awaited (a database on the calling thread is exact at every moment).
  */
 import type { GetManyOptions, IdsOptions, ListedRecord, RecordsOptions } from './iteration-types.js';
+import type { ImageQuery, RawImage } from './embed/image/input.js';
 import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, SearchHit, SearchOptions, Stats, StoredRecord, UpdateChanges } from './types.js';
 
-/** A query: `dim` finite numbers, or a text (embedded, or looked up in the text index). */
-export type Query = string | Float32Array | ArrayLike<number>;
+/**
+ * A query: `dim` finite numbers, a text (embedded, or looked up in the text
+ * index), or an image (embedded by the image tower of a CLIP embedder):
+ * `{ image }` with any {@link ImageInput}, or bare a `Blob` / `File`,
+ * `ImageBitmap`, `ImageData`, `HTMLImageElement`, canvas or {@link RawImage}
+ * (bytes and paths must be wrapped: bare, they read as a vector and a text).
+ */
+export type Query = string | Float32Array | ArrayLike<number> | ImageQuery | Blob | ImageBitmap | ImageData | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | RawImage;
 
 /** A vector database: see {@link MiniVectorDB} for each member's full contract. */
 export interface VectorDatabase extends AsyncDisposable {

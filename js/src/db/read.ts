@@ -13,6 +13,8 @@ import { checkId, copyMetadata, writeVector } from '../validate.js';
 import type { CoreIndex, LabelBitset } from '../wasm/core-index.js';
 import { heapBytes } from '../wasm/heap-size.js';
 import { checkValues } from './check-values.js';
+import { embedQueryImage, embedQueryImages } from './images.js';
+import { imageOfQuery } from '../embed/image/input.js';
 import type { DbState } from './state.js';
 
 const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight'] as const;
@@ -22,7 +24,8 @@ export async function search(db: DbState, query: Query, options: SearchOptions):
   const texts = typeof query === 'string' ? await textModes(db, [query], options) : vectorMode(db, options);
   if (texts !== undefined) return texts[0]!;
   const q = new Float32Array(core.dim);
-  const [vector] = typeof query === 'string' ? await embedQueries(db, [query], options) : [query];
+  const image = imageOfQuery(query);
+  const [vector] = typeof query === 'string' ? await embedQueries(db, [query], options) : image !== undefined ? [await embedQueryImage(db, image)] : [query];
   try {
     writeVector(vector, core.dim, q, 0, 'query');
   } catch (e) {
@@ -41,6 +44,7 @@ export async function searchBatch(db: DbState, queries: readonly Query[] | Float
     queries = await embedQueries(db, queries as string[], options);
   } else {
     vectorMode(db, options);
+    if (Array.isArray(queries) && queries.some((q) => imageOfQuery(q) !== undefined)) queries = await embedQueryImages(db, queries);
   }
   const dim = core.dim;
   let flat: Float32Array;

@@ -10,11 +10,13 @@ import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, UpdateCha
 import { checkId, checkNewId, cloneMetadata, writeVector } from '../validate.js';
 import { NO_LABEL } from '../wasm/core-index.js';
 import { checkValues } from './check-values.js';
+import { embedItemImages } from './images.js';
+import { ImagesUnsupportedError } from '../embed/errors.js';
 import type { DbState } from './state.js';
 
 const INSERT_MANY_KEYS = ['onProgress'] as const;
-const ITEM_KEYS = ['id', 'vector', 'text', 'metadata'] as const;
-const UPDATE_KEYS = ['vector', 'text', 'metadata'] as const;
+const ITEM_KEYS = ['id', 'vector', 'text', 'image', 'metadata'] as const;
+const UPDATE_KEYS = ['vector', 'text', 'image', 'metadata'] as const;
 /** Vectors handed to the core per call in insertMany (progress is reported per chunk). */
 const INSERT_CHUNK = 1024;
 
@@ -53,6 +55,8 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
   const metas: ReturnType<typeof cloneMetadata>[] = new Array(n);
   const texts: (string | undefined)[] = new Array(n);
   const toEmbed: number[] = []; // items given as text only
+  const toEmbedImages: number[] = []; // items given as image (the vector comes from the image tower)
+  const images: InsertItem['image'][] = [];
   const seen = new Set<string>();
   for (let i = 0; i < n; i++) {
     const what = `items[${i}]`;
@@ -69,8 +73,12 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
         writeVector(vector, dim, row, 0, `${what}.vector`);
         checkValues(core, row, 1, () => `${what}.vector`);
         sources[i] = vector;
+      } else if (item.image !== undefined) {
+        if (db.text === undefined) throw new ImagesUnsupportedError(undefined);
+        toEmbedImages.push(i);
+        images.push(item.image);
       } else if (text === undefined) {
-        throw new InvalidArgumentError(`${what} needs a vector or a text`);
+        throw new InvalidArgumentError(`${what} needs a vector, a text or an image`);
       } else if (db.text === undefined) {
         throw new InvalidArgumentError(`${what} has a text but this database has no embedder: give a vector, or create it with { embedder }`);
       } else {
@@ -89,6 +97,14 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
     toEmbed.forEach((i, j) => {
       writeVector(embedded[j], dim, row, 0, `items[${i}].text (embedded)`);
       checkValues(core, row, 1, () => `items[${i}].text (embedded)`);
+      sources[i] = embedded[j];
+    });
+  }
+  if (toEmbedImages.length > 0) {
+    const embedded = await embedItemImages(db, images, toEmbedImages, onProgress && ((done, total) => onProgress(done, total, 'embed')));
+    toEmbedImages.forEach((i, j) => {
+      writeVector(embedded[j], dim, row, 0, `items[${i}].image (embedded)`);
+      checkValues(core, row, 1, () => `items[${i}].image (embedded)`);
       sources[i] = embedded[j];
     });
   }
@@ -144,13 +160,13 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
 /** See `MiniVectorDB.update`. */
 export async function update(db: DbState, id: string, changes: UpdateChanges): Promise<void> {
   checkId(id);
-  const { vector, text, metadata } = readOptions<UpdateChanges>(changes, UPDATE_KEYS, 'changes');
-  if (vector === undefined && text === undefined && metadata === undefined) {
-    throw new InvalidArgumentError('changes needs at least one of vector, text, metadata');
+  const { vector, text, image, metadata } = readOptions<UpdateChanges>(changes, UPDATE_KEYS, 'changes');
+  if (vector === undefined && text === undefined && image === undefined && metadata === undefined) {
+    throw new InvalidArgumentError('changes needs at least one of vector, text, image, metadata');
   }
   const label = db.records.labelOf(id);
   if (label === undefined) throw new NotFoundError(id);
-  if (vector === undefined && text === undefined) {
+  if (vector === undefined && text === undefined && image === undefined) {
     db.records.setMetadata(label, cloneMetadata(metadata, 'changes.metadata'));
     db.lexical?.set(label, db.records.textOf(label), db.records.metadataOf(label));
     db.filters.invalidate();
@@ -161,6 +177,7 @@ export async function update(db: DbState, id: string, changes: UpdateChanges): P
   const item: InsertItem = { id, metadata: metadata ?? db.records.metadataOf(label) };
   if (vector !== undefined) item.vector = vector;
   if (text !== undefined) item.text = text;
+  if (image !== undefined) item.image = image;
   await insertMany(db, [item], {});
 }
 

@@ -38,3 +38,17 @@ export function modelFileOfDtype(dtype: unknown): string {
   }
   return `onnx/model${SUFFIX[dtype as ModelDtype]}.onnx`;
 }
+
+/**
+ * The file of `dtype` for a model folder with several ONNX files named
+ * `onnx/${stem}${suffix}.onnx` (CLIP: `vision_model`, `text_model`).
+ * @throws InvalidArgumentError when `dtype` is not one of {@link MODEL_DTYPES}.
+ */
+export function towerFileOfDtype(stem: string, dtype: unknown): string {
+  return modelFileOfDtype(dtype).replace(/^onnx\/model/, `onnx/${stem}`);
+}
+
+/** The dtype whose file `onnx/${stem}${suffix}.onnx` is `file`, or undefined. */
+export function dtypeOfFile(file: string, stem: string): ModelDtype | undefined {
+  return MODEL_DTYPES.find((d) => `onnx/${stem}${SUFFIX[d]}.onnx` === file);
+}

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import type { Logger, LogLevel } from '../logger.js';
+import type { ImageInput } from './image/input.js';
 
 /** Something that embeds texts. Implementations: the ONNX embedder, or your own. */
 export interface Embedder {
@@ -27,12 +28,24 @@ export interface Embedder {
    *   unit length (L2) when the embedder normalises (the default).
    */
   embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  /**
+   * Embeds images into the space of {@link Embedder.embed}'s texts, for
+   * embedders with an image tower (CLIP); absent on text-only embedders.
+   * @param images - `n` {@link ImageInput}s.
+   * @returns `n` vectors of length {@link Embedder.dim}, in order; unit length when the embedder normalises.
+   * @throws ImageDecodeError when an image cannot be decoded (nothing is returned).
+   */
+  embedImages?(images: readonly ImageInput[], options?: EmbedOptions): Promise<Float32Array[]>;
   /** Frees the model. Idempotent; `embed()` afterwards throws a `CLOSED` error. */
   dispose(): Promise<void>;
 }
 
-/** What `createEmbedder()` accepts: ONNX embedder options (optionally tagged `kind: 'onnx'`) or a ready embedder. */
-export type EmbedderConfig = (OnnxEmbedderOptions & { kind?: 'onnx' }) | Embedder;
+/**
+ * What `createEmbedder()` accepts: ONNX text embedder options (optionally
+ * tagged `kind: 'onnx'`), CLIP embedder options tagged `kind: 'clip'`
+ * (images and texts), or a ready embedder.
+ */
+export type EmbedderConfig = (OnnxEmbedderOptions & { kind?: 'onnx' }) | (ClipEmbedderOptions & { kind: 'clip' }) | Embedder;
 
 /** Options of one {@link Embedder.embed} call. */
 export interface EmbedOptions {
@@ -257,7 +270,7 @@ export interface EmbedderInfo {
    * Options that recreate an equivalent embedder: `createEmbedder(info.config)`
    * (ONNX embedders). Never saved in snapshots: they may name a folder or URL.
    */
-  config?: OnnxEmbedderConfig;
+  config?: OnnxEmbedderConfig | ClipEmbedderConfig;
 }
 
 /**
@@ -271,6 +284,32 @@ export interface OnnxEmbedderConfig {
   revision?: string;
   modelFile?: string;
   pooling?: Pooling;
+  normalize?: boolean;
+  maxLength?: number;
+}
+
+/**
+ * Options of `ClipEmbedder.create` (`createEmbedder({ kind: 'clip', … })`):
+ * those of the ONNX text embedder that apply — where the folder is
+ * (`model`, `modelPath`, `modelUrl`, `revision`, `remoteHost`,
+ * `localModelPath`, `allowRemote`), caching, `dtype` (both towers:
+ * `onnx/vision_model${suffix}.onnx`, `onnx/text_model${suffix}.onnx`),
+ * `normalize`, `maxLength` (text tokens), `batchSize` (texts per run),
+ * `wasm`, `device`, `logger` — plus `imageBatchSize`.
+ */
+export interface ClipEmbedderOptions extends Omit<OnnxEmbedderOptions, 'pooling' | 'quantized' | 'modelFile'> {
+  /** Images per run of the vision tower. @defaultValue 8 */
+  imageBatchSize?: number;
+}
+
+/** The JSON-serialisable options that find the same CLIP model again (`info.config`). */
+export interface ClipEmbedderConfig {
+  kind: 'clip';
+  model?: string;
+  modelPath?: string;
+  modelUrl?: string;
+  revision?: string;
+  dtype?: OnnxEmbedderOptions['dtype'];
   normalize?: boolean;
   maxLength?: number;
 }

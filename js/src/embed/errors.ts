@@ -3,7 +3,7 @@
  * (`code` `'STORAGE'`), so `instanceof StorageError` and
  * `instanceof MiniVectorDBError` hold.
  */
-import { StorageError } from '../errors.js';
+import { InvalidArgumentError, StorageError } from '../errors.js';
 
 /**
  * A model file could not be loaded: HTTP error (404…), network failure,
@@ -33,3 +33,48 @@ export class ModelLoadError extends StorageError {
     this.transient = options?.transient ?? false;
   }
 }
+
+/** Why an image could not be turned into pixels (see {@link ImageDecodeError}). */
+export type ImageDecodeReason = 'undecodable' | 'unsupported-input' | 'decoder-missing' | 'too-large';
+
+/**
+ * An image input that cannot be turned into pixels: bytes that are not a
+ * JPEG / PNG / WebP / GIF / AVIF the decoder reads (`'undecodable'`), a value
+ * that is no image input at all or not one of this platform
+ * (`'unsupported-input'`), Node without the optional `sharp` package
+ * (`'decoder-missing'`: `npm install sharp`), or more pixels than
+ * {@link MAX_IMAGE_PIXELS} (`'too-large'`). Nothing is inserted.
+ */
+export class ImageDecodeError extends InvalidArgumentError {
+  /** `'ImageDecodeError'`, set literally so minified bundles keep it. */
+  override name = 'ImageDecodeError';
+  /** Why: see {@link ImageDecodeReason}. */
+  readonly reason: ImageDecodeReason;
+  constructor(reason: ImageDecodeReason, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * An image was given to a database (or embedder) whose model has no image
+ * tower: a text-only embedder such as `wordnet-256` or a BERT model, or no
+ * embedder at all. Use a CLIP model: `{ embedder: { kind: 'clip', model: 'Xenova/clip-vit-base-patch32' } }`.
+ */
+export class ImagesUnsupportedError extends InvalidArgumentError {
+  /** `'ImagesUnsupportedError'`, set literally so minified bundles keep it. */
+  override name = 'ImagesUnsupportedError';
+  /** The embedder's model, or undefined when the database has no embedder. */
+  readonly model: string | undefined;
+  constructor(model: string | undefined) {
+    super(
+      model === undefined
+        ? 'images need an image embedder: create the database with { embedder: { kind: \'clip\', model: … } }'
+        : `the embedder ${JSON.stringify(model)} embeds texts only (no image tower); use a CLIP model: { embedder: { kind: 'clip', model: 'Xenova/clip-vit-base-patch32' } }`,
+    );
+    this.model = model;
+  }
+}
+
+/** Most pixels (width · height) of an image input: sharp's default `limitInputPixels`, 0x3FFF². */
+export const MAX_IMAGE_PIXELS = 0x3fff * 0x3fff;

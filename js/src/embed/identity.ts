@@ -15,6 +15,7 @@ import { SnapshotError } from '../errors.js';
 import { DEFAULT_TEXT_MODEL } from './default-model.js';
 import type { EmbedderInfo, OnnxEmbedderConfig, Pooling } from './embedder.js';
 import { MAX_SEQUENCE } from './text-encoding.js';
+import { dtypeOfFile } from './dtype.js';
 
 /** An embedder's identity: {@link EmbedderInfo} without `config`, the fields a custom embedder may lack optional. */
 export interface EmbedderIdentity {
@@ -108,7 +109,12 @@ export function readIdentity(raw: unknown): EmbedderIdentity | undefined {
 
 /** True when the identity names a model by id (the built-in one, or a hub id with its revision), not by a folder. */
 function namedById(id: EmbedderIdentity): boolean {
-  return id.kind !== 'onnx' || id.model === DEFAULT_TEXT_MODEL || id.revision !== undefined;
+  return !isModelFolderKind(id.kind) || id.model === DEFAULT_TEXT_MODEL || id.revision !== undefined;
+}
+
+/** The kinds of the library's own embedders, which load a model folder: the ONNX text embedder and CLIP. */
+function isModelFolderKind(kind: string): boolean {
+  return kind === 'onnx' || kind === 'clip';
 }
 
 /**
@@ -152,9 +158,9 @@ export function identityDifferences(recorded: EmbedderIdentity, supplied: Embedd
  *   caller gave none.
  */
 export function embedderOptionsFor(recorded: EmbedderIdentity, caller: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
-  if (recorded.kind !== 'onnx') return caller;
-  const data: OnnxEmbedderConfig = {};
-  if (recorded.pooling === 'mean' || recorded.pooling === 'cls') data.pooling = recorded.pooling;
+  if (!isModelFolderKind(recorded.kind)) return caller;
+  const data: OnnxEmbedderConfig & { kind?: 'clip' } = recorded.kind === 'clip' ? { kind: 'clip' } : {};
+  if (recorded.kind === 'onnx' && (recorded.pooling === 'mean' || recorded.pooling === 'cls')) data.pooling = recorded.pooling;
   if (recorded.normalize !== undefined) data.normalize = recorded.normalize;
   if (recorded.maxLength !== undefined && recorded.maxLength > 0) data.maxLength = recorded.maxLength;
   const callerPicksModel = caller !== undefined && (caller.model !== undefined || caller.modelPath !== undefined || caller.modelUrl !== undefined);
@@ -163,7 +169,14 @@ export function embedderOptionsFor(recorded: EmbedderIdentity, caller: Readonly<
     if (recorded.revision !== undefined) data.revision = recorded.revision;
     // The caller's own choice of file (any of the three options) replaces the recorded one.
     const callerPicksFile = caller?.quantized !== undefined || caller?.dtype !== undefined || caller?.modelFile !== undefined;
-    if (recorded.modelFile !== undefined && !callerPicksFile) data.modelFile = recorded.modelFile;
+    if (recorded.modelFile !== undefined && !callerPicksFile) {
+      if (recorded.kind === 'clip') {
+        const dtype = dtypeOfFile(recorded.modelFile, 'vision_model');
+        if (dtype !== undefined) (data as { dtype?: string }).dtype = dtype;
+      } else {
+        data.modelFile = recorded.modelFile;
+      }
+    }
   } else if (caller === undefined) {
     return undefined;
   }

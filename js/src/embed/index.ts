@@ -14,6 +14,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Embedder, EmbedderConfig } from './embedder.js';
 import { OnnxEmbedder } from './onnx-embedder.js';
+import { ClipEmbedder } from './clip/clip-embedder.js';
 
 export type {
   DownloadProgress,
@@ -23,6 +24,8 @@ export type {
   Embedder,
   EmbedderConfig,
   EmbedderInfo,
+  ClipEmbedderConfig,
+  ClipEmbedderOptions,
   ModelCache,
   ModelDtype,
   OnnxEmbedderConfig,
@@ -32,7 +35,9 @@ export type {
   ProgressEvent,
 } from './embedder.js';
 export { OnnxEmbedder } from './onnx-embedder.js';
-export { ModelLoadError } from './errors.js';
+export { ModelLoadError, ImageDecodeError, ImagesUnsupportedError, MAX_IMAGE_PIXELS, type ImageDecodeReason } from './errors.js';
+export { ClipEmbedder, isImageEmbedder, type ImageEmbedder } from './clip/clip-embedder.js';
+export type { ImageInput, ImageQuery, RawImage } from './image/input.js';
 export { DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM } from './default-model.js';
 export { DEFAULT_REMOTE_HOST } from './model-resolve.js';
 export { CacheApiModelCache } from './cache-browser.js';
@@ -40,13 +45,14 @@ export { CacheApiModelCache } from './cache-browser.js';
 /**
  * An embedder from a config: a ready {@link Embedder} is returned as is;
  * options (including an `EmbedderInfo.config`) create an
- * {@link OnnxEmbedder}. With no argument: the built-in `wordnet-256` model.
+ * {@link OnnxEmbedder}, or with `kind: 'clip'` a {@link ClipEmbedder}. With no argument: the built-in `wordnet-256` model.
  */
 export async function createEmbedder(config: EmbedderConfig = {}): Promise<Embedder> {
   if (typeof config !== 'object' || config === null) throw new InvalidArgumentError(`embedder config must be an object, got ${String(config)}`);
   if (isEmbedder(config)) return config;
   const { kind, ...options } = config;
-  if (kind !== undefined && kind !== 'onnx') throw new InvalidArgumentError(`unknown embedder kind ${JSON.stringify(kind)}; expected 'onnx'`);
+  if (kind === 'clip') return ClipEmbedder.create(options);
+  if (kind !== undefined && kind !== 'onnx') throw new InvalidArgumentError(`unknown embedder kind ${JSON.stringify(kind)}; expected 'onnx' or 'clip'`);
   return OnnxEmbedder.create(options);
 }
 

@@ -9,11 +9,11 @@
  * handler.
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { ModelLoadError } from '../embed/errors.js';
+import { ImageDecodeError, ImagesUnsupportedError, ModelLoadError } from '../embed/errors.js';
 import { ERROR_KINDS, MiniVectorDBError, type ErrorCode, type ErrorKind } from '../errors.js';
 
-/** The catalogue's classes, and the one subclass of the embedding module. */
-const KINDS: Record<string, ErrorKind> = { ...ERROR_KINDS, ModelLoadError };
+/** The catalogue's classes, and the subclasses of the embedding module. */
+const KINDS: Record<string, ErrorKind> = { ...ERROR_KINDS, ModelLoadError, ImageDecodeError, ImagesUnsupportedError };
 
 /** The key of each class by its prototype: the nearest one on an error's prototype chain names it. */
 const KIND_OF = new Map<object, string>(Object.entries(KINDS).map(([kind, cls]) => [cls.prototype, kind]));

@@ -16,6 +16,7 @@ import type { InsertItem, InsertManyOptions, Stats, StoredRecord, UpdateChanges 
 import type { Query, VectorDatabase } from '../vector-database.js';
 import { checkMetadata } from '../validate.js';
 import { packItems, packVectors } from './transfer.js';
+import { checkSendableImage, checkSendableQuery } from './images.js';
 
 type ProgressCallback = NonNullable<InsertManyOptions['onProgress']>;
 
@@ -57,7 +58,12 @@ export const METHODS = {
   insertMany: {
     /** Comlink proxies only top-level arguments: the progress callback goes as its own. */
     send([items, options]) {
-      if (Array.isArray(items)) items.forEach((it, i) => checkSentMetadata((it as { metadata?: unknown } | null)?.metadata, `items[${i}].metadata`));
+      if (Array.isArray(items)) {
+        items.forEach((it, i) => {
+          checkSentMetadata((it as { metadata?: unknown } | null)?.metadata, `items[${i}].metadata`);
+          checkSendableImage((it as { image?: unknown } | null)?.image, `items[${i}].image`);
+        });
+      }
       const packed = Array.isArray(items) ? packItems(items) : { items, transfer: [] };
       const onProgress = (options as { onProgress?: unknown } | undefined)?.onProgress;
       if (typeof onProgress !== 'function') return { args: [packed.items, options], transfer: packed.transfer };
@@ -88,16 +94,23 @@ export const METHODS = {
     /** A `Float32Array` vector is copied, then moved. */
     send([id, changes]) {
       checkSentMetadata((changes as { metadata?: unknown } | null | undefined)?.metadata, 'changes.metadata');
+      checkSendableImage((changes as { image?: unknown } | null | undefined)?.image, 'changes.image');
       const vector = (changes as { vector?: unknown } | null | undefined)?.vector;
       if (!(vector instanceof Float32Array)) return { args: [id, changes], transfer: [] };
       const { values, transfer } = packVectors([vector]);
       return { args: [id, { ...(changes as UpdateChanges), vector: values[0] }], transfer };
     },
   },
-  search: { send: ([query, ...rest]) => vectors([query as Query], rest) },
+  search: {
+    send([query, ...rest]) {
+      checkSendableQuery(query, 'query');
+      return vectors([query as Query], rest);
+    },
+  },
   searchBatch: {
     send([queries, ...rest]) {
       if (!Array.isArray(queries)) return vectors([queries], rest);
+      queries.forEach((q, i) => checkSendableQuery(q, `queries[${i}]`));
       const { values, transfer } = packVectors(queries as readonly Query[]);
       return { args: [values, ...rest], transfer };
     },

@@ -8,6 +8,7 @@ import { MiniVectorDB } from 'minivectordb';
 import { imageStats } from '../../shared/image-stats.mjs';
 import { bruteForce, DOCS, hitsOf, randomVectors } from './reference.js';
 import { workerSpecs } from './worker-specs.js';
+import { imageSpecs } from './image-specs.js';
 
 const DIM = 32;
 const N = 2000;
@@ -99,6 +100,6 @@ window.specs = {
 
   imageStats,
 };
-Object.assign(window.specs, workerSpecs);
+Object.assign(window.specs, workerSpecs, imageSpecs);
 document.getElementById('title').textContent = 'ready';
 window.specsReady = true;

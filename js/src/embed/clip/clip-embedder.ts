@@ -1,0 +1,275 @@
+/**
+ * The CLIP embedder (Radford et al. 2021, "Learning Transferable Visual
+ * Models From Natural Language Supervision", arXiv:2103.00020): images
+ * through the vision tower, texts through the text tower, both into one
+ * space (`image_embeds`, `text_embeds`, L2-normalised), so a text finds
+ * images and an image finds images. A Hugging Face model folder in the
+ * layout of `Xenova/clip-vit-base-patch32`: `onnx/vision_model.onnx`,
+ * `onnx/text_model.onnx`, `preprocessor_config.json`, `tokenizer.json`,
+ * `tokenizer_config.json`, `config.json`. This class only composes:
+ *
+ * - `model-resolve.ts` → `model-loader.ts`: where the files are, reading and caching them;
+ * - `image/decode.ts`: any image input → pixels (sharp in Node, the browser's decoder);
+ * - `image/preprocess.ts`: the model's preprocessing (Pillow-exact resize, crop, normalise);
+ * - `text-encoding.ts`: CLIP's tokenizer, truncation to the model's 77 tokens, padding;
+ * - `towers.ts`: the two onnxruntime sessions.
+ */
+import { checkInt, checkKnownKeys, checkObject } from '../../check.js';
+import { InvalidArgumentError, MiniVectorDBError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { modelDigest } from '../digest.js';
+import { towerFileOfDtype } from '../dtype.js';
+import type { ClipEmbedderOptions, EmbedDevice, EmbedOptions, Embedder, EmbedderInfo } from '../embedder.js';
+import { ModelLoadError } from '../errors.js';
+import { decodeImage } from '../image/decode.js';
+import type { ImageInput } from '../image/input.js';
+import { pixelValues, readPreprocessing, type ImagePreprocessing } from '../image/preprocess.js';
+import { loadModelFiles, readJsonFile } from '../model-loader.js';
+import { openModelCache, resolveModel } from '../model-resolve.js';
+import { MAX_BATCH, readOnnxOptions } from '../onnx-options.js';
+import { loadOrt } from '../ort-session.js';
+import { normalizeL2, splitRows } from '../pooling.js';
+import { batchOrder, chooseMaxLength, loadTokenizer, TextEncoding } from '../text-encoding.js';
+import { TextTower, VisionTower } from './towers.js';
+
+const CLIP_KEYS: readonly (keyof ClipEmbedderOptions)[] = [
+  'model', 'modelPath', 'modelUrl', 'revision', 'remoteHost', 'localModelPath', 'allowRemote', 'dtype', 'cache', 'cacheDir', 'cacheName',
+  'normalize', 'maxLength', 'batchSize', 'imageBatchSize', 'onProgress', 'wasm', 'device', 'logger', 'logLevel',
+];
+
+/** An embedder that also embeds images (into the space of its texts). */
+export type ImageEmbedder = Embedder & Required<Pick<Embedder, 'embedImages'>>;
+
+/** True for an embedder with `embedImages()`. */
+export function isImageEmbedder(e: Embedder): e is ImageEmbedder {
+  return typeof (e as Partial<ImageEmbedder>).embedImages === 'function';
+}
+
+/** Embeds images and texts with a CLIP model. Create with {@link ClipEmbedder.create}; free with {@link ClipEmbedder.dispose}. */
+export class ClipEmbedder implements ImageEmbedder {
+  readonly dim: number;
+  readonly info: EmbedderInfo;
+  private closed = false;
+  /** Runs are serialised: a session runs one batch at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly vision: VisionTower,
+    private readonly text: TextTower,
+    private readonly encoding: TextEncoding,
+    /** The preprocessing of `preprocessor_config.json`. */
+    readonly preprocessing: ImagePreprocessing,
+    private readonly normalize: boolean,
+    private readonly batchSize: number,
+    private readonly imageBatchSize: number,
+    private readonly logger: Logger,
+    /** The backend that runs the towers. */
+    readonly device: EmbedDevice,
+    dim: number,
+    info: Omit<EmbedderInfo, 'dim'>,
+  ) {
+    this.dim = dim;
+    this.info = Object.freeze({ ...info, dim });
+  }
+
+  /**
+   * Loads the folder (downloading and caching it when remote), the
+   * tokenizer and both sessions, and checks them.
+   * @throws ModelLoadError when a file is missing or the folder is not a CLIP model in the Hugging Face layout
+   *   (towers' inputs / outputs, preprocessing, the two towers' dimensions).
+   * @throws InvalidArgumentError on bad options.
+   */
+  static async create(options: ClipEmbedderOptions = {}): Promise<ClipEmbedder> {
+    checkObject(options, 'embedder options');
+    checkKnownKeys(options, [...CLIP_KEYS, 'kind'], "embedder options (kind 'clip')");
+    const kind = (options as { kind?: unknown }).kind;
+    if (kind !== undefined && kind !== 'clip') throw new InvalidArgumentError(`ClipEmbedder.create: kind must be 'clip' when given, got ${JSON.stringify(kind)}`);
+    const { imageBatchSize: ib, kind: _kind, ...onnxOptions } = options as ClipEmbedderOptions & { kind?: 'clip' };
+    const { logger, normalize, batchSize, maxLength: requestedMaxLength, device: requestedDevice } = readOnnxOptions(onnxOptions);
+    const imageBatchSize = checkInt(ib ?? 8, 'imageBatchSize', 1, MAX_BATCH);
+    const dtype = options.dtype ?? 'fp32';
+    const visionFile = towerFileOfDtype('vision_model', dtype);
+    const textFile = towerFileOfDtype('text_model', dtype);
+    if (options.model === undefined && options.modelPath === undefined && options.modelUrl === undefined) {
+      throw new InvalidArgumentError("a CLIP embedder needs model (a hub id such as 'Xenova/clip-vit-base-patch32'), modelPath or modelUrl");
+    }
+    const { candidates, model, config } = await resolveModel(options);
+    const cache = await openModelCache(options);
+    const loaded = await loadModelFiles({
+      candidates,
+      required: ['preprocessor_config.json', 'tokenizer.json', visionFile, textFile],
+      optional: ['tokenizer_config.json', 'config.json'],
+      cache,
+      logger,
+      onProgress: options.onProgress,
+    });
+    try {
+      const preprocessing = readPreprocessing(readJsonFile(loaded, 'preprocessor_config.json'), loaded.source);
+      const tokenizerJson = readJsonFile(loaded, 'tokenizer.json');
+      const tokenizerConfig = readJsonFile(loaded, 'tokenizer_config.json');
+      const modelConfig = readJsonFile(loaded, 'config.json');
+      const textConfig = typeof modelConfig.text_config === 'object' && modelConfig.text_config !== null ? (modelConfig.text_config as Record<string, unknown>) : {};
+      const tokenizer = await loadTokenizer(tokenizerJson, tokenizerConfig, loaded.source);
+      const maxLength = chooseMaxLength(requestedMaxLength, tokenizerConfig, textConfig);
+      const encoding = new TextEncoding(tokenizer, tokenizerJson, tokenizerConfig, maxLength);
+
+      const { ort, device } = await loadOrt(options.wasm, logger, requestedDevice);
+      const vision = await VisionTower.create(ort, loaded.files.get(visionFile)!, { file: visionFile, source: loaded.source }, device);
+      let text: TextTower | undefined;
+      try {
+        text = await TextTower.create(ort, loaded.files.get(textFile)!, { file: textFile, source: loaded.source }, device);
+        if (vision.size !== undefined && (vision.size[0] !== preprocessing.height || vision.size[1] !== preprocessing.width)) {
+          throw new ModelLoadError('preprocessor_config.json', loaded.source, `makes ${preprocessing.height}×${preprocessing.width} images, the vision model takes ${vision.size[0]}×${vision.size[1]}`);
+        }
+        const projection = modelConfig.projection_dim;
+        const dim = vision.dim ?? text.dim ?? (typeof projection === 'number' && Number.isInteger(projection) && projection > 0 ? projection : undefined);
+        if (dim === undefined) throw new ModelLoadError(visionFile, loaded.source, 'cannot tell the embedding dimension (symbolic outputs and no projection_dim in config.json)');
+        if ((vision.dim ?? dim) !== dim || (text.dim ?? dim) !== dim) {
+          throw new ModelLoadError(textFile, loaded.source, `the towers disagree: image_embeds has ${vision.dim}, text_embeds ${text.dim} dimensions`);
+        }
+        const digest = await modelDigest(loaded.files);
+        await loaded.commit();
+        return new ClipEmbedder(vision, text, encoding, preprocessing, normalize, batchSize, imageBatchSize, logger, device, dim, {
+          kind: 'clip',
+          model,
+          ...(config.revision !== undefined ? { revision: config.revision } : {}),
+          modelFile: visionFile,
+          pooling: 'sentence_embedding',
+          normalize,
+          maxLength,
+          ...(digest !== undefined ? { digest } : {}),
+          config: { kind: 'clip', ...config, dtype, normalize, maxLength },
+        });
+      } catch (e) {
+        await vision.release().catch(() => undefined);
+        await text?.release().catch(() => undefined);
+        throw e;
+      }
+    } catch (e) {
+      if (loaded.fromCache && e instanceof ModelLoadError) {
+        logger.warn('model files from the cache are unusable; removing them so the next load downloads them again');
+        await loaded.evict();
+      }
+      throw e;
+    }
+  }
+
+  /** Token ids the text tower sees for `text` (start and end tokens included, truncated to `info.maxLength`). */
+  tokenize(text: string): number[] {
+    if (typeof text !== 'string') throw new InvalidArgumentError(`text must be a string, got ${typeof text}`);
+    return this.encoding.encode(text).ids;
+  }
+
+  /** Embeds texts with the text tower (`text_embeds`), into the space of the images. */
+  async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    this.checkOpen('embed');
+    if (!Array.isArray(texts)) throw new InvalidArgumentError(`texts must be an array of strings, got ${typeof texts}`);
+    texts.forEach((t, i) => {
+      if (typeof t !== 'string') throw new InvalidArgumentError(`texts[${i}] must be a string, got ${typeof t}`);
+    });
+    const batchSize = this.readCallOptions(options, this.batchSize);
+    const enc = texts.map((t) => this.encoding.encode(t));
+    const order = batchOrder(enc.map((e) => e.ids.length), batchSize);
+    return this.batches(texts.length, batchSize, order, options, async (idx) => {
+      const batch = this.encoding.pad(idx.map((i) => enc[i]!), false);
+      return splitRows(await this.text.run(batch, this.dim), idx.length, this.dim);
+    });
+  }
+
+  /**
+   * The vision tower's input for one image: decoded and preprocessed as
+   * `preprocessor_config.json` says (`preprocessing`), float32
+   * `[3, height, width]`, channels first (RGB). For inspection and for
+   * comparing platforms; {@link ClipEmbedder.embedImages} does this itself.
+   * @throws ImageDecodeError when the image cannot be decoded.
+   */
+  async pixelValues(image: ImageInput): Promise<Float32Array> {
+    const { height, width } = this.preprocessing;
+    const out = new Float32Array(3 * height * width);
+    pixelValues(await decodeImage(image, 'image'), this.preprocessing, out, 0);
+    return out;
+  }
+
+  /** Embeds one image; see {@link ClipEmbedder.embedImages}. */
+  async embedImage(image: ImageInput): Promise<Float32Array> {
+    return (await this.embedImages([image]))[0]!;
+  }
+
+  /**
+   * Embeds images with the vision tower (`image_embeds`): each decoded
+   * (`ImageInput`), preprocessed as `preprocessor_config.json` says, run in
+   * batches of `imageBatchSize`. Progress `{ phase: 'embed', done, total }` after each batch.
+   * @throws ImageDecodeError when an image cannot be decoded; InvalidArgumentError on bad options.
+   */
+  async embedImages(images: readonly ImageInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    this.checkOpen('embedImages');
+    if (!Array.isArray(images)) throw new InvalidArgumentError(`images must be an array of images, got ${typeof images}`);
+    const batchSize = this.readCallOptions(options, this.imageBatchSize);
+    const order = images.map((_, i) => i);
+    const { height, width } = this.preprocessing;
+    const plane = 3 * height * width;
+    return this.batches(images.length, batchSize, order, options, async (idx) => {
+      const pixels = await Promise.all(idx.map((i) => decodeImage(images[i]!, `images[${i}]`)));
+      const input = new Float32Array(idx.length * plane);
+      pixels.forEach((p, k) => pixelValues(p, this.preprocessing, input, k * plane));
+      return splitRows(await this.vision.run(input, idx.length, height, width, this.dim), idx.length, this.dim);
+    });
+  }
+
+  private checkOpen(method: string): void {
+    if (this.closed) throw new MiniVectorDBError('CLOSED', `cannot call ${method}(): the embedder was disposed`);
+  }
+
+  private readCallOptions(options: EmbedOptions, batchDefault: number): number {
+    checkObject(options, 'embed options');
+    checkKnownKeys(options, ['batchSize', 'onProgress', 'signal'], 'embed options');
+    return checkInt(options.batchSize ?? batchDefault, 'batchSize', 1, MAX_BATCH);
+  }
+
+  /** Runs `order` in batches (serialised with every other run), normalises, reports progress. */
+  private async batches(
+    n: number,
+    batchSize: number,
+    order: readonly number[],
+    options: EmbedOptions,
+    run: (idx: number[]) => Promise<Float32Array[]>,
+  ): Promise<Float32Array[]> {
+    const out = new Array<Float32Array>(n);
+    let done = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      options.signal?.throwIfAborted();
+      const idx = order.slice(start, start + batchSize);
+      const job = this.queue.then(() => {
+        this.checkOpen('embed');
+        return run(idx);
+      });
+      this.queue = job.catch(() => undefined);
+      const vectors = await job;
+      idx.forEach((i, k) => {
+        const v = vectors[k]!;
+        if (this.normalize) normalizeL2(v);
+        out[i] = v;
+      });
+      done += idx.length;
+      if (options.onProgress !== undefined) {
+        try {
+          options.onProgress({ phase: 'embed', done, total: n });
+        } catch (cause) {
+          this.logger.warn(`onProgress threw: ${String(cause)}`);
+        }
+      }
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await Promise.all([this.vision.release(), this.text.release()]);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}
