@@ -1,6 +1,7 @@
 // Side-by-side search speed of two builds of this package, for refactors that
-// must not change speed: `node bench/lib/ab-search.mjs DIST_DIR DATASET_DIR`
-// builds the dataset's index (l2, M 16, efConstruction 200, seed 1) with the
+// must not change speed: `node bench/lib/ab-search.mjs DIST_DIR DATASET_DIR [int8]`
+// builds the dataset's index (l2, M 16, efConstruction 200, seed 1; with
+// `int8`, quantization 'int8' and its defaults) with the
 // package in DIST_DIR and prints the median of 7 timed windows (300 ms each)
 // of searchBatch and of single search() calls, in QPS, at efSearch 16 and 64.
 // Run it alternately on the two trees (each a git worktree built with
@@ -10,13 +11,15 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../../scripts/lib/datasets.mjs';
 
-const [distDir, dataDir] = process.argv.slice(2);
-if (!distDir || !dataDir) throw new Error('usage: node bench/lib/ab-search.mjs DIST_DIR DATASET_DIR');
+const [distDir, dataDir, quantization] = process.argv.slice(2);
+if (!distDir || !dataDir || (quantization !== undefined && quantization !== 'int8')) {
+  throw new Error('usage: node bench/lib/ab-search.mjs DIST_DIR DATASET_DIR [int8]');
+}
 const { MiniVectorDB } = await import(pathToFileURL(join(resolve(distDir), 'index.js')).href);
 const { base, query } = loadDataset(dataDir);
 const row = (m, i) => m.data.subarray(i * m.dim, (i + 1) * m.dim);
 
-const db = await MiniVectorDB.create({ dim: base.dim, metric: 'l2', M: 16, efConstruction: 200, seed: 1 });
+const db = await MiniVectorDB.create({ dim: base.dim, metric: 'l2', M: 16, efConstruction: 200, seed: 1, ...(quantization ? { quantization } : {}) });
 await db.insertMany(Array.from({ length: base.n }, (_, i) => ({ id: String(i), vector: row(base, i) })));
 
 /** Median QPS of 7 windows of at least 300 ms, each running `pass` (all queries) repeatedly. */
@@ -41,5 +44,5 @@ for (const efSearch of [16, 64]) {
     for (let i = 0; i < query.n; i++) await db.search(row(query, i), { k: 10, efSearch });
   });
 }
-console.log(JSON.stringify({ dist: distDir, data: dataDir, ...out }));
+console.log(JSON.stringify({ dist: distDir, data: dataDir, quantization: quantization ?? 'none', ...out }));
 await db.close();
