@@ -87,6 +87,39 @@ describe('CoreIndex.search', () => {
     expect(() => index.search(q, queries.length, 5, 16, undefined, false)).toThrow(/query 3 has a non-finite value at index 2: NaN/);
     expect(() => index.search(q, queries.length, 5, 16, undefined, true)).toThrow(/query 3 has a non-finite value/);
   });
+
+  test('the core reports which query it rejected; the caller only names it, in the same one call', () => {
+    const q = flat(queries);
+    q[3 * DIM + 2] = Number.NaN;
+    q[4 * DIM] = Number.POSITIVE_INFINITY; // a later bad query is not the one named
+    const name = (i: number) => `queries[${i}]`;
+    calls = [];
+    for (const exact of [false, true]) {
+      expect(() => index.search(q, queries.length, 5, 16, undefined, exact, name)).toThrow(/^queries\[3\] has a non-finite value at index 2: NaN/);
+    }
+    expect(calls).toEqual(['search', 'search']);
+    // A batch of one: the core says just "query"; the caller's name still gets its index.
+    expect(() => index.search(q.subarray(3 * DIM), 1, 5, 16, undefined, false, name)).toThrow(/^queries\[0\] has a non-finite value at index 2/);
+    // A rejected query is named; other errors keep the core's message.
+    expect(() => index.search(flat(queries), 1, 5, coreConstants(mod).maxEf + 1, undefined, false, name)).toThrow(/^efSearch must be at most/);
+  });
+});
+
+describe('CoreIndex.add', () => {
+  test('a vector the core rejects is named by the caller, and nothing is added', () => {
+    const fresh = CoreIndex.create(mod, { dim: DIM, metric: 'l2', M: 8, efConstruction: 16, efSearch: 16, seed: 1, quantization: 'none', rerank: 4, keepFloat: true });
+    try {
+      const v = flat(queries.slice(0, 3));
+      v[2 * DIM + 1] = 1e30; // squared norm over FLT_MAX / 8 with the others
+      v[2 * DIM + 2] = 1e30;
+      expect(() => fresh.add(v, 3, (i: number) => `items[${1024 + i}].vector`)).toThrow(/^items\[1026\]\.vector has squared norm/);
+      expect(() => fresh.add(v, 3)).toThrow(/^vector 2 has squared norm/);
+      expect(fresh.size).toBe(0);
+      expect(Array.from(fresh.add(v.subarray(0, 2 * DIM), 2, (i: number) => `x${i}`))).toEqual([0, 1]);
+    } finally {
+      fresh.dispose();
+    }
+  });
 });
 
 describe('limits and enums come from the module', () => {

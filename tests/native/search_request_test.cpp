@@ -5,6 +5,7 @@
 // any result is written), and CheckVectors names the first bad vector.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -158,6 +159,70 @@ TEST_F(SearchRequestTest, EveryQueryIsCheckedBeforeAnyResultIsWritten) {
   Batch one(1, kK);
   const mvdb::Status st = index_.Search(r, one.Out());
   EXPECT_EQ(st.message().rfind("query has a non-finite value", 0), 0u) << st.message();
+}
+
+TEST_F(SearchRequestTest, TheRejectedQueryIsReportedByIndex) {
+  std::vector<float> queries(Queries(), Queries() + kQueries * kDim);
+  queries[6 * kDim + 1] = std::numeric_limits<float>::infinity();
+  queries[7 * kDim] = std::numeric_limits<float>::quiet_NaN();  // a later bad one is not the one reported
+  SearchRequest r = Request(kQueries, kK, 16, false);
+  r.queries = queries.data();
+  Batch b(kQueries, kK);
+  SearchResults out = b.Out();
+  VectorProblem problem;
+  out.problem = &problem;
+  EXPECT_EQ(index_.Search(r, out).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(problem.item, 6u);
+  EXPECT_EQ(problem.component, 1u);
+  EXPECT_EQ(problem.fault, VectorFault::kNonFinite);
+  // Good queries leave it untouched.
+  VectorProblem none;
+  out.problem = &none;
+  EXPECT_TRUE(index_.Search(Request(kQueries, kK, 16, false), out).ok());
+  EXPECT_EQ(none.fault, VectorFault::kNone);
+}
+
+TEST_F(SearchRequestTest, EveryBufferMustLieInsideTheMemoryBeforeAnyIsRead) {
+  // One arena in a known order, [queries | labels | distances | counts], as
+  // the binding's scratch block: memory_bytes ending one byte short of a
+  // buffer's end refuses the call, naming the buffer, before anything is
+  // read or written.
+  const uint64_t q_bytes = uint64_t{kQueries} * kDim * 4, r_bytes = uint64_t{kQueries} * kK * 4;
+  std::vector<uint32_t> arena((q_bytes + 2 * r_bytes + kQueries * 4) / 4, 0xEEEEEEEEu);
+  std::copy(Queries(), Queries() + kQueries * kDim, reinterpret_cast<float*>(arena.data()));
+  uint8_t* base = reinterpret_cast<uint8_t*>(arena.data());
+  SearchRequest r = Request(kQueries, kK, 16, false);
+  r.queries = reinterpret_cast<const float*>(base);
+  SearchResults out;
+  out.stride = kK;
+  out.labels = reinterpret_cast<uint32_t*>(base + q_bytes);
+  out.distances = reinterpret_cast<float*>(base + q_bytes + r_bytes);
+  out.counts = reinterpret_cast<uint32_t*>(base + q_bytes + 2 * r_bytes);
+  const uint64_t at = reinterpret_cast<uintptr_t>(base);
+  const struct {
+    uint64_t end;
+    const char* what;
+  } cases[] = {{at + q_bytes, "queries"},
+               {at + q_bytes + r_bytes, "result labels"},
+               {at + q_bytes + 2 * r_bytes, "result distances"},
+               {at + q_bytes + 2 * r_bytes + kQueries * 4, "result counts"}};
+  for (const auto& c : cases) {
+    r.memory_bytes = c.end - 1;
+    const mvdb::Status st = index_.Search(r, out);
+    EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument) << c.what;
+    EXPECT_NE(st.message().find(c.what), std::string::npos) << st.message();
+    EXPECT_EQ(out.counts[0], 0xEEEEEEEEu) << c.what << ": nothing may be written";
+    EXPECT_EQ(out.labels[0], 0xEEEEEEEEu) << c.what << ": nothing may be written";
+  }
+  // The whole arena inside: answered.
+  r.memory_bytes = cases[3].end;
+  EXPECT_TRUE(index_.Search(r, out).ok());
+  EXPECT_EQ(out.counts[0], kK);
+  // A null result buffer is refused even natively (default memory_bytes).
+  r.memory_bytes = UINT64_MAX;
+  SearchResults null_counts = out;
+  null_counts.counts = nullptr;
+  EXPECT_EQ(index_.Search(r, null_counts).code(), ErrorCode::kInvalidArgument);
 }
 
 TEST_F(SearchRequestTest, ArgumentErrors) {

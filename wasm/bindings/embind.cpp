@@ -50,12 +50,15 @@ class WasmIndex {
 
   /// Inserts n vectors (n * dim float32 at `vectors`); the label of each
   /// (a reused tombstone's or a new one, see mvdb::Index::Add) goes to
-  /// out_labels (n uint32). Returns 0 or -code.
+  /// out_labels (n uint32). Returns 0 or -code; a vector the value rule
+  /// rejected is then lastVectorItem(), lastVectorFault() says why.
   int32_t add(uintptr_t vectors, uint32_t n, uintptr_t out_labels) {
+    problem_ = mvdb::VectorProblem();
     if (int32_t rc = CheckRegions({{vectors, mvdb::RegionBytes(n, dim(), 4), "add vectors"},
                                    {out_labels, mvdb::RegionBytes(n, 1, 4), "add labels"}}))
       return rc;
-    return Report(index_.Add(reinterpret_cast<const float*>(vectors), n, reinterpret_cast<uint32_t*>(out_labels)));
+    return Report(
+        index_.Add(reinterpret_cast<const float*>(vectors), n, reinterpret_cast<uint32_t*>(out_labels), &problem_));
   }
 
   /// Makes room for an add() of n vectors (mvdb::Index::ReserveForAdd).
@@ -79,23 +82,19 @@ class WasmIndex {
   uint32_t remapCount() const { return static_cast<uint32_t>(remap_.size()); }
   void releaseRemap() { remap_ = mvdb::GrowableArray<uint32_t>(); }
 
-  /// The one search call (mvdb::Index::Search, search_request.hpp): nq
+  /// The one search call: its integers are the fields of a
+  /// mvdb::SearchRequest and the caller's mvdb::SearchResults
+  /// (search_request.hpp), passed to mvdb::Index::Search, which owns every
+  /// check (the regions against the memory size included) and rule: nq
   /// queries (nq * dim float32, row-major) at `queries`; `allowed` a label
   /// bitset address (ceil(size / 32) uint32) or 0, allowed_count its live
   /// labels; query i writes its labels (uint32) and distances (float32) at
   /// slot i * stride of out_labels / out_distances and its count at
-  /// out_counts[i] (uint32). The core clamps k, defaults (ef = 0) and raises
-  /// ef, checks every query and picks the plan. Returns 0 or -code.
+  /// out_counts[i] (uint32). Returns 0 or -code; a query the value rule
+  /// rejected is then lastVectorItem(), lastVectorFault() says why.
   int32_t search(uintptr_t queries, uint32_t nq, uint32_t k, uint32_t ef, bool exact, uintptr_t allowed,
                  uint32_t allowed_count, uintptr_t out_labels, uintptr_t out_distances, uintptr_t out_counts,
                  uint32_t stride) {
-    const uint64_t words = (uint64_t{index_.size()} + 31) / 32;
-    if (int32_t rc = CheckRegions({{queries, mvdb::RegionBytes(nq, dim(), 4), "queries"},
-                                   {allowed, allowed == 0 ? 0 : words * 4, "allowed bitset"},
-                                   {out_labels, mvdb::RegionBytes(nq, stride, 4), "result labels"},
-                                   {out_distances, mvdb::RegionBytes(nq, stride, 4), "result distances"},
-                                   {out_counts, mvdb::RegionBytes(nq, 1, 4), "result counts"}}))
-      return rc;
     mvdb::SearchRequest request;
     request.queries = reinterpret_cast<const float*>(queries);
     request.nq = nq;
@@ -104,11 +103,14 @@ class WasmIndex {
     request.exact = exact;
     request.allowed = reinterpret_cast<const uint32_t*>(allowed);
     request.allowed_count = allowed_count;
+    request.memory_bytes = emscripten_get_heap_size();
     mvdb::SearchResults out;
     out.stride = stride;
     out.labels = reinterpret_cast<uint32_t*>(out_labels);
     out.distances = reinterpret_cast<float*>(out_distances);
     out.counts = reinterpret_cast<uint32_t*>(out_counts);
+    out.problem = &problem_;
+    problem_ = mvdb::VectorProblem();
     return Report(index_.Search(request, out));
   }
 
@@ -117,16 +119,19 @@ class WasmIndex {
   /// the index of the first bad one (lastError() names it as "item i",
   /// lastVectorFault() says why: a VectorFault value); -code on a bad region.
   int32_t checkVectors(uintptr_t vectors, uint32_t n) {
+    problem_ = mvdb::VectorProblem();
     if (int32_t rc = CheckRegions({{vectors, mvdb::RegionBytes(n, dim(), 4), "vectors to check"}})) return rc;
-    mvdb::VectorProblem problem;
     const Status st = mvdb::CheckVectors(reinterpret_cast<const float*>(vectors), n, dim(), index_.config().metric,
-                                         "item", true, &problem);
-    last_fault_ = static_cast<uint32_t>(problem.fault);
+                                         "item", true, &problem_);
     if (st.ok()) return static_cast<int32_t>(n);
     last_error_ = st.message();
-    return static_cast<int32_t>(problem.item);
+    return static_cast<int32_t>(problem_.item);
   }
-  uint32_t lastVectorFault() const { return last_fault_; }
+  /// The vector the value rule rejected in the last checkVectors, add or
+  /// search call: why (a VectorFault value; 0 when none was) and its index
+  /// in that call's batch.
+  uint32_t lastVectorFault() const { return static_cast<uint32_t>(problem_.fault); }
+  uint32_t lastVectorItem() const { return problem_.item; }
 
   /// Address of the vector of `label` (dim float32 in the caller's order:
   /// the stored row, a copy of it when stored in a learned dimension order,
@@ -223,7 +228,7 @@ class WasmIndex {
   mvdb::GrowableArray<uint32_t> remap_;
   uint32_t user_offset_ = 0;
   uint32_t user_size_ = 0;
-  uint32_t last_fault_ = 0;
+  mvdb::VectorProblem problem_;  // of the last checkVectors, add or search
   std::string last_error_;
 };
 
@@ -244,6 +249,7 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("search", &WasmIndex::search)
       .function("checkVectors", &WasmIndex::checkVectors)
       .function("lastVectorFault", &WasmIndex::lastVectorFault)
+      .function("lastVectorItem", &WasmIndex::lastVectorItem)
       .function("vectorAddress", &WasmIndex::vectorAddress)
       .function("isDeleted", &WasmIndex::isDeleted)
       .function("size", &WasmIndex::size)

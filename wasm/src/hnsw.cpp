@@ -34,18 +34,7 @@ uint32_t HnswGraph::DrawLevel() {
   return level >= kMaxLevel ? kMaxLevel : static_cast<uint32_t>(level);
 }
 
-uint32_t* HnswGraph::LinkBlock(uint32_t label, uint32_t layer) const {
-  if (layer == 0) return const_cast<uint32_t*>(links0_.data()) + uint64_t{label} * (1 + M0_);
-  return const_cast<uint32_t*>(upper_.data()) + upper_at_[label] + uint64_t{layer - 1} * (1 + M_);
-}
-
 uint32_t* HnswGraph::MutableLinkBlock(uint32_t label, uint32_t layer) { return LinkBlock(label, layer); }
-
-const uint32_t* HnswGraph::Links(uint32_t label, uint32_t layer, uint32_t* n) const {
-  const uint32_t* block = LinkBlock(label, layer);
-  *n = block[0];
-  return block + 1;
-}
 
 uint64_t HnswGraph::MemoryBytes() const {
   return links0_.capacity_bytes() + levels_.capacity_bytes() + upper_at_.capacity_bytes() + upper_.capacity_bytes() +

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "minivectordb/planner.hpp"
-
 namespace mvdb {
 
 Status Index::Init(const IndexConfig& config) {
@@ -43,12 +41,12 @@ Status Index::ReserveForAdd(uint32_t n) {
   return Reserve(static_cast<uint32_t>(total));
 }
 
-Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels) {
+Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels, VectorProblem* problem) {
   if (n == 0) return Status::Ok();
   const uint32_t dim = config_.dim;
   const uint32_t appended = AppendedBy(n);
   // Check every vector before touching anything.
-  MVDB_RETURN_IF_ERROR(CheckVectors(vectors, n, dim, config_.metric, "vector", true));
+  MVDB_RETURN_IF_ERROR(CheckVectors(vectors, n, dim, config_.metric, "vector", true, problem));
   MVDB_RETURN_IF_ERROR(ReserveForAdd(n));  // the label space, then room for all
   MVDB_RETURN_IF_ERROR(row_.Resize(dim));
   MVDB_RETURN_IF_ERROR(LearnOrderIfDue(vectors, n));  // last step that can fail before inserting
@@ -201,59 +199,6 @@ Status Index::MarkDeleted(uint32_t label) {
   if (label >= size()) return NotFound("label " + std::to_string(label) + " does not exist (size " + std::to_string(size()) + ")");
   if (IsDeleted(label)) return NotFound("label " + std::to_string(label) + " is already deleted");
   tombstones_.Mark(label);
-  return Status::Ok();
-}
-
-void Index::PrepareQuery(const float* query) {
-  const uint32_t dim = config_.dim;
-  if (order_.learned()) {
-    order_.Arrange(query, query_.data());
-  } else {
-    std::copy(query, query + dim, query_.data());
-  }
-  // CheckVectors passed: cosine queries have a non-zero finite norm.
-  if (config_.metric == Metric::kCosine) NormalizeInPlace(query_.data(), dim);
-  if (quantized()) quant_.Encode(query_.data(), qcode_.data(), false);  // once per query
-}
-
-Status Index::Search(const SearchRequest& r, const SearchResults& out) {
-  if (r.nq == 0) return Status::Ok();
-  if (r.k < 1) return InvalidArgument("k must be at least 1, got 0");
-  const uint32_t ef_asked = r.ef == 0 ? config_.ef_search : r.ef;
-  if (!r.exact && ef_asked > kMaxEf)
-    return InvalidArgument("efSearch must be at most " + std::to_string(kMaxEf) + ", got " + std::to_string(ef_asked));
-  const uint32_t matching = r.allowed != nullptr ? std::min(r.allowed_count, live_count()) : live_count();
-  const uint32_t k = std::min(r.k, matching);
-  if (k > kMaxK)
-    return InvalidArgument("k must be at most " + std::to_string(kMaxK) + " (after clamping to the " +
-                           std::to_string(matching) + " labels that can match), got " + std::to_string(r.k));
-  if (out.stride < k)
-    return InvalidArgument("the result buffers hold " + std::to_string(out.stride) + " results per query, " +
-                           std::to_string(k) + " are due");
-  const uint32_t ef = std::max(ef_asked, k);
-  const uint32_t dim = config_.dim;
-  MVDB_RETURN_IF_ERROR(CheckVectors(r.queries, r.nq, dim, config_.metric, "query", false));
-  MVDB_RETURN_IF_ERROR(query_.Resize(dim));  // sized at Init / FinishRestore: never allocates
-  LabelFilter filter;
-  filter.deleted = deleted_count() > 0 ? tombstones_.flags() : nullptr;
-  filter.allowed = r.allowed;
-  SearchPlanner planner(config_, store_, codes_, quant_, graph_, fresh_, has_floats_, size(), live_count());
-  for (uint32_t i = 0; i < r.nq; ++i) {
-    const uint64_t slot = uint64_t{i} * out.stride;
-    SearchPlan plan = SearchPlan::kFlat;
-    hits_.Clear();
-    if (k > 0) {
-      PrepareQuery(r.queries + uint64_t{i} * dim);
-      Status st = planner.Run(query_.data(), qcode_.data(), k, ef, r.exact, filter, matching, &hits_, &plan);
-      if (!st.ok()) return r.nq == 1 ? st : Status(st.code(), "query " + std::to_string(i) + ": " + st.message());
-    }
-    for (uint64_t j = 0; j < hits_.size(); ++j) {
-      out.labels[slot + j] = hits_[j].label;
-      out.distances[slot + j] = hits_[j].distance;
-    }
-    out.counts[i] = static_cast<uint32_t>(hits_.size());
-    if (out.plans != nullptr) out.plans[i] = plan;
-  }
   return Status::Ok();
 }
 

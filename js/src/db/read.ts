@@ -12,7 +12,6 @@ import type { Filter, SearchHit, SearchOptions, Stats, StoredRecord } from '../t
 import { checkId, copyMetadata, writeVector } from '../validate.js';
 import type { CoreIndex, LabelBitset } from '../wasm/core-index.js';
 import { heapBytes } from '../wasm/heap-size.js';
-import { checkValues } from './check-values.js';
 import { embedQueryImage, embedQueryImages } from './images.js';
 import { imageOfQuery } from '../embed/image/input.js';
 import type { DbState } from './state.js';
@@ -74,9 +73,8 @@ export async function searchBatch(db: DbState, queries: readonly Query[] | Float
     searchParams(db, options);
     return [];
   }
-  // The core checks the queries as it searches too; asked here first so a bad one is named as the caller indexes it.
-  checkValues(core, flat, nq, (i) => `queries[${i}]`);
-  return searchMany(db, flat, nq, options);
+  // The core checks every query's values before it searches any; a bad one is named as the caller indexes it.
+  return searchMany(db, flat, nq, options, (i) => `queries[${i}]`);
 }
 
 /** See `MiniVectorDB.get`. */
@@ -152,7 +150,7 @@ async function textModes(db: DbState, texts: readonly string[], options: SearchO
       nearest: (queries, n) => {
         const flat = new Float32Array(queries.length * dim);
         queries.forEach((q, i) => flat.set(q, i * dim));
-        return core.search(flat, queries.length, n, ef, allowed, exact);
+        return core.search(flat, queries.length, n, ef, allowed, exact, (i) => `queries[${i}] (embedded)`);
       },
       distancesTo: (query, labels) => {
         const words = new Uint32Array(Math.max(1, Math.ceil(core.size / 32)));
@@ -195,10 +193,11 @@ function searchParams(db: DbState, searchOptions: SearchOptions): { k: number; e
   return { k, ef, exact, allowed, textWeight };
 }
 
-function searchMany(db: DbState, queries: Float32Array, nq: number, options: SearchOptions): SearchHit[][] {
+/** Vector queries (nq·dim float32) through the core's one search call; `name(i)` names a query the core rejects (default: `query`). */
+function searchMany(db: DbState, queries: Float32Array, nq: number, options: SearchOptions, name?: (i: number) => string): SearchHit[][] {
   const { core } = db;
   const { k, ef, exact, allowed } = searchParams(db, options);
-  const perQuery = core.search(queries, nq, k, ef, allowed, exact);
+  const perQuery = core.search(queries, nq, k, ef, allowed, exact, name);
   const l2 = db.metric === 'l2';
   return perQuery.map(({ labels, distances }) => {
     const out: SearchHit[] = new Array(labels.length);

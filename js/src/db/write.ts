@@ -123,16 +123,15 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
     if (n > 0) core.reserveForAdd(n);
     while (done < n) {
       const m = Math.min(INSERT_CHUNK, n - done);
-      // Checked above; checked again as copied (and by the core's add), in
-      // case a caller changed an array while the texts were being embedded
-      // (the catch undoes the chunks in).
+      // Checked above; the shape again as copied and the values by the
+      // core's add, in case a caller changed an array while the texts were
+      // being embedded (the catch undoes the chunks in).
       try {
         for (let j = 0; j < m; j++) writeVector(sources[done + j], dim, chunk, j * dim, `items[${done + j}].vector`);
-        checkValues(core, chunk, m, (j) => `items[${done + j}].vector`);
       } catch (e) {
         throw readError(e, 'items'); // a vector whose getter or Proxy trap throws
       }
-      labels.set(core.add(chunk.subarray(0, m * dim), m), done);
+      labels.set(core.add(chunk.subarray(0, m * dim), m, (j) => `items[${done + j}].vector`), done);
       done += m;
       onProgress?.(done, n, 'insert');
     }

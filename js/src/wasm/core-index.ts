@@ -42,6 +42,9 @@ export interface VectorProblem {
   message: string;
 }
 
+/** Result slots (nq·k) up to which a search sizes its buffers by k alone, without asking the core for its live count. */
+const SMALL_RESULT_SLOTS = 4096;
+
 /** Entry of a compaction remap for a label that had no successor (a tombstone). */
 export const NO_LABEL = 0xffffffff;
 
@@ -61,6 +64,7 @@ export class CoreIndex {
   private scratchPtr = 0;
   private scratchBytes = 0;
   private disposed = false;
+  private dimension = 0; // 0 until read (before init the core's is 0 too)
 
   /** The core's limits and enums (read from the module once). */
   readonly constants: CoreConstants;
@@ -111,8 +115,10 @@ export class CoreIndex {
   get deletedCount(): number {
     return this.raw.deletedCount() >>> 0;
   }
+  /** Vector dimension (fixed once the index is created or loaded: read from the core once, as it is used on every call). */
   get dim(): number {
-    return this.raw.dim();
+    if (this.dimension === 0) this.dimension = this.raw.dim();
+    return this.dimension;
   }
   config(): CoreConfig {
     const r = this.raw;
@@ -144,15 +150,17 @@ export class CoreIndex {
   }
 
   /**
-   * Inserts n vectors (n·dim float32, row-major). All-or-nothing.
+   * Inserts n vectors (n·dim float32, row-major). All-or-nothing. A vector
+   * the core's value rule rejects is named `name(i)` (i its index in
+   * `vectors`), else as the core names it, `vector i`.
    * @returns the label of each: reused tombstones' (the lowest, when reuse is
    *   on) or new ones (see `Index::Add` in `wasm/include/minivectordb/index.hpp`).
    */
-  add(vectors: Float32Array, n: number): Uint32Array {
+  add(vectors: Float32Array, n: number, name?: (i: number) => string): Uint32Array {
     const ptr = this.scratch(heapBytes(`an insert of ${n} vectors`, [vectors.length, 4], [n, 4]));
     const labelsPtr = ptr + vectors.byteLength;
     this.mod.HEAPF32.set(vectors, ptr >>> 2);
-    this.check(this.raw.add(ptr, n, labelsPtr));
+    this.check(this.raw.add(ptr, n, labelsPtr), 'vector', name);
     return this.mod.HEAPU32.slice(labelsPtr >>> 2, (labelsPtr >>> 2) + n);
   }
 
@@ -233,31 +241,47 @@ export class CoreIndex {
    * - it checks every query (finite, squared norm ≤ `kMaxSquaredNorm`,
    *   non-zero for cosine) before any is searched, and picks the plan
    *   (flat scan, graph walk, walk then flat scan; always flat with `exact`).
-   * This method only sizes the result buffers: min(k, matching) slots per query.
+   * This method only sizes the result buffers (at least min(k, matching)
+   * slots per query) and names a rejected query `name(i)` (i its index in
+   * the batch); without `name` it keeps the core's name, `query i` in a
+   * batch, `query` alone.
    * @returns per-query hits, nearest first: min(k, matching) each.
    * @throws InvalidArgumentError — `queries` shorter than nq·dim, k < 1, clamped k
-   *   over `kMaxK`, ef over `kMaxEf`, a bad query (named `query i` in a batch).
+   *   over `kMaxK`, ef over `kMaxEf`, a bad query.
    * @throws OutOfMemoryError when the scratch (queries, bitset, labels and
    *   distances, counts) exceeds the wasm32 limit — nothing allocated — or the core runs out.
    */
-  search(queries: Float32Array, nq: number, k: number, ef: number, allowed: LabelBitset | undefined, exact: boolean): CoreHits[] {
+  search(
+    queries: Float32Array,
+    nq: number,
+    k: number,
+    ef: number,
+    allowed: LabelBitset | undefined,
+    exact: boolean,
+    name?: (i: number) => string,
+  ): CoreHits[] {
     if (nq === 0) return [];
+    const dim = this.dim;
     this.checkShape(queries, nq, 'queries');
-    const live = this.size - this.deletedCount;
-    // Buffer shape only: the core never returns more than the matching labels.
-    const stride = Math.max(1, Math.min(k, allowed === undefined ? live : Math.min(allowed.count, live)));
-    const qBytes = nq * this.dim * 4;
+    // Buffer shape only: the core never returns more than the matching
+    // labels. A small k is its own bound (at most SMALL_RESULT_SLOTS slots,
+    // so a single search asks the core nothing more); else the live labels.
+    const stride = Math.max(
+      1,
+      allowed !== undefined ? Math.min(k, allowed.count) : nq * k <= SMALL_RESULT_SLOTS ? k : Math.min(k, this.size - this.deletedCount),
+    );
+    const qBytes = nq * dim * 4;
     const allowedBytes = allowed?.words.byteLength ?? 0;
     // One scratch region: [queries | allowed bitset | labels | distances | counts]
-    const base = this.scratch(searchScratchBytes(nq, this.dim, stride, allowed?.words.length ?? 0));
+    const base = this.scratch(searchScratchBytes(nq, dim, stride, allowed?.words.length ?? 0));
     const allowedPtr = allowed === undefined ? 0 : base + qBytes;
     const labelsPtr = base + qBytes + allowedBytes;
     const distPtr = labelsPtr + nq * stride * 4;
     const countsPtr = distPtr + nq * stride * 4;
-    this.mod.HEAPF32.set(queries.subarray(0, nq * this.dim), base >>> 2);
+    this.mod.HEAPF32.set(queries.subarray(0, nq * dim), base >>> 2);
     if (allowed !== undefined) this.mod.HEAPU32.set(allowed.words, allowedPtr >>> 2);
     const kWire = Math.min(k, 0xffffffff); // uint32 on the wire; the core clamps it
-    this.check(this.raw.search(base, nq, kWire, ef, exact, allowedPtr, allowed?.count ?? 0, labelsPtr, distPtr, countsPtr, stride));
+    this.check(this.raw.search(base, nq, kWire, ef, exact, allowedPtr, allowed?.count ?? 0, labelsPtr, distPtr, countsPtr, stride), 'query', name);
     // Views re-read after the call: memory may have grown.
     const u32 = this.mod.HEAPU32;
     const f32 = this.mod.HEAPF32;
@@ -297,9 +321,19 @@ export class CoreIndex {
     if (data.length < n * this.dim) throw new InvalidArgumentError(`${what}: ${n} rows of ${this.dim} need ${n * this.dim} float32, got ${data.length}`);
   }
 
-  private check(rc: number): number {
-    if (rc < 0) throw errorFromCore(this.constants.statusName(-rc), rc, this.raw.lastError());
-    return rc;
+  /**
+   * rc when ≥ 0, else throws the core's error. When the core's value rule
+   * rejected a vector of the call, which it calls `<noun> i` (or `<noun>`
+   * alone), `name(i)` replaces that name.
+   */
+  private check(rc: number, noun?: string, name?: (i: number) => string): number {
+    if (rc >= 0) return rc;
+    let message = this.raw.lastError();
+    if (name !== undefined && this.raw.lastVectorFault() !== 0) {
+      const item = this.raw.lastVectorItem();
+      message = message.replace(new RegExp(`^${noun}( ${item})?(?= )`), name(item));
+    }
+    throw errorFromCore(this.constants.statusName(-rc), rc, message);
   }
 
   /**

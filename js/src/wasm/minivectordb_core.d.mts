@@ -47,8 +47,10 @@ export interface WasmIndex {
   ): number;
   /** n when all n vectors pass the core's value rule, else the index of the first that fails; -code on a bad region. */
   checkVectors(vectors: number, n: number): number;
-  /** The `VectorFault` value of the last checkVectors call (0 when all passed). */
+  /** The `VectorFault` value of the vector the last checkVectors, add or search call rejected (0 when none was). */
   lastVectorFault(): number;
+  /** Index in its call's batch of the vector the last checkVectors, add or search call rejected. */
+  lastVectorItem(): number;
   vectorAddress(label: number): number;
   isDeleted(label: number): boolean;
   size(): number;

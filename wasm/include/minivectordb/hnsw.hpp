@@ -140,8 +140,13 @@ class HnswGraph {
   Status SearchT(const Dc& dc, uint32_t k, uint32_t ef, const LabelFilter& filter, GrowableArray<Neighbor>* out);
 
   /// Neighbours of `label` on `layer` (layer <= Level(label)): count in *n,
-  /// labels at the returned pointer.
-  const uint32_t* Links(uint32_t label, uint32_t layer, uint32_t* n) const;
+  /// labels at the returned pointer. Inline (as LinkBlock): the walks in
+  /// hnsw_search.cpp and hnsw_insert.cpp call it once per visited node.
+  const uint32_t* Links(uint32_t label, uint32_t layer, uint32_t* n) const {
+    const uint32_t* block = LinkBlock(label, layer);
+    *n = block[0];
+    return block + 1;
+  }
   /// Level of `label` (0 = only on the bottom layer).
   uint32_t Level(uint32_t label) const { return levels_[label]; }
 
@@ -162,7 +167,10 @@ class HnswGraph {
  private:
   uint32_t DrawLevel();
   uint32_t MaxLinks(uint32_t layer) const { return layer == 0 ? M0_ : M_; }
-  uint32_t* LinkBlock(uint32_t label, uint32_t layer) const;
+  uint32_t* LinkBlock(uint32_t label, uint32_t layer) const {
+    if (layer == 0) return const_cast<uint32_t*>(links0_.data()) + uint64_t{label} * (1 + M0_);
+    return const_cast<uint32_t*>(upper_.data()) + upper_at_[label] + uint64_t{layer - 1} * (1 + M_);
+  }
 
   // Links `label` (dc bound to its row, its level set) on layers
   // min(level, max_level_) .. 0, searching from the entry point; nodes in

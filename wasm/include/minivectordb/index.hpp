@@ -63,8 +63,9 @@ class Index {
   /// call assigned are tombstoned and no slot was reused, so live labels and
   /// results are as before.
   /// Errors: kInvalidArgument (NaN/Inf, squared norm over kMaxSquaredNorm,
-  /// zero vector with cosine), kOutOfMemory.
-  Status Add(const float* vectors, uint32_t n, uint32_t* labels = nullptr);
+  /// zero vector with cosine; the rejected vector, its index in the batch
+  /// and why also go to *problem when non-null), kOutOfMemory.
+  Status Add(const float* vectors, uint32_t n, uint32_t* labels = nullptr, VectorProblem* problem = nullptr);
 
   /// Labels of the most recent small Adds (at most kFreshCapacity, from
   /// calls of at most kFreshMaxBatch vectors), which Search also scans
@@ -123,7 +124,8 @@ class Index {
   ///    <= out.stride;
   ///  - ef (0 = config().ef_search) must be <= kMaxEf, then is raised to k;
   ///  - every query passes CheckVectors before any is searched;
-  ///  - the plan (SearchPlanner::Run): exact flat scan when `exact` or when at
+  ///  - every buffer lies in [1, request.memory_bytes) (CheckRegion);
+  ///  - the plan (SearchPlanner's): exact flat scan when `exact` or when at
   ///    most ef·M labels can match, otherwise the graph walk (merged with an
   ///    exact scan of the fresh list, see fresh_list.hpp), falling back to
   ///    the flat scan when the walk finds fewer than k. So query i always
@@ -132,7 +134,10 @@ class Index {
   /// Errors: kInvalidArgument (k = 0, clamped k over kMaxK or out.stride, ef
   /// over kMaxEf, a bad query: its message names "query i" in a batch),
   /// kOutOfMemory (scratch for k / ef results; message names the query).
-  /// On error the out buffers may hold the results of earlier queries.
+  /// A rejected query also goes to *out.problem when set. On error the out
+  /// buffers may hold the results of earlier queries. Defined with the plans
+  /// in index_search.cpp: the path from the binding to the graph walk stays
+  /// in one file.
   Status Search(const SearchRequest& request, const SearchResults& out);
 
   /// Stored float32 row of `label` (dim floats; unit-normalised for
@@ -183,7 +188,8 @@ class Index {
   Status Reserve(uint32_t total);
   // Arranges (learned dimension order) and, for cosine, normalises one
   // checked query into query_, and encodes it into qcode_ when quantized.
-  void PrepareQuery(const float* query);
+  // Returns the prepared query: `query` itself when neither applies (no copy).
+  const float* PrepareQuery(const float* query);
   // Appends one prepared vector (finite; unit-norm for cosine) as label
   // size() and links it; room must be reserved. On kOutOfMemory (an
   // upper-layer link block) the index is exactly as before.

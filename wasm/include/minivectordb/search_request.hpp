@@ -1,10 +1,13 @@
 // The one search contract of the core: a request (queries, k, ef, exact,
 // filter) and the caller's result buffers, as usearch's C API `usearch_search`
 // fills `found_keys` / `found_distances`. Index::Search is the only entry
-// point; Embind passes both straight through (bindings/embind.cpp).
+// point; Embind passes both straight through (bindings/embind.cpp), with the
+// size of the linear memory so the core checks every buffer lies inside it.
 #pragma once
 
 #include <cstdint>
+
+#include "minivectordb/vector_check.hpp"
 
 namespace mvdb {
 
@@ -35,6 +38,12 @@ struct SearchRequest {
   /// clamp k and choose the plan: a wrong count never admits a label the
   /// bitset excludes.
   uint32_t allowed_count = 0;
+  /// Every buffer of the request and of its SearchResults must lie in
+  /// [1, memory_bytes) (CheckRegion, sizes in 64 bits), checked before any
+  /// is read. WebAssembly: the size of the linear memory, so an address and
+  /// counts from JavaScript can never reach past it. Native callers keep the
+  /// default (only a null or wrapping buffer is refused).
+  uint64_t memory_bytes = UINT64_MAX;
 };
 
 /// Caller-owned result buffers of a SearchRequest.
@@ -50,6 +59,9 @@ struct SearchResults {
   uint32_t* counts = nullptr;
   /// Optional (null): nq entries, the plan each query ran.
   SearchPlan* plans = nullptr;
+  /// Optional (null): when a query fails CheckVectors, which one (its index
+  /// in the batch) and why, so a caller can name it as its own caller does.
+  VectorProblem* problem = nullptr;
 };
 
 }  // namespace mvdb
