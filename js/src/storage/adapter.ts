@@ -54,6 +54,11 @@ export interface WriteAheadLog {
    * skips records at or below it).
    */
   truncate(): Promise<void>;
+  /**
+   * Releases what the log holds open (a file descriptor, a database
+   * connection); a later call reopens it. Optional: logs that hold nothing need not have it.
+   */
+  close?(): Promise<void>;
 }
 
 export interface StorageAdapter {
