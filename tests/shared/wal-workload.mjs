@@ -19,44 +19,42 @@ function vector(rng, dim) {
  */
 export function workload(seed, count, dim, { saves = true } = {}) {
   const rng = mulberry32(seed);
-  const live = new Set();
+  const ref = new Reference(); // what is live after the operations so far
   let next = 0;
-  const pick = () => [...live][Math.floor(rng() * live.size)];
+  const pick = () => {
+    const ids = [...ref.records.keys()];
+    return ids[Math.floor(rng() * ids.length)];
+  };
   const ops = [];
   while (ops.length < count) {
     const r = rng();
-    if (r < 0.45 || live.size < 3) {
+    let op;
+    if (r < 0.45 || ref.records.size < 3) {
       const n = 1 + Math.floor(rng() * 3);
       const items = [];
       for (let i = 0; i < n; i++) {
-        const id = rng() < 0.15 && live.size > 0 && !items.some((it) => it.id === pick()) ? pick() : `r${next++}`;
+        const id = rng() < 0.15 && ref.records.size > 0 ? pick() : `r${next++}`;
         if (items.some((it) => it.id === id)) continue;
         items.push({ id, vector: vector(rng, dim), metadata: { g: Math.floor(rng() * 8), n: next, tag: rng() < 0.5 ? 'a' : 'b' } });
-        live.add(id);
       }
-      ops.push({ kind: 'insert', items });
+      op = { kind: 'insert', items };
     } else if (r < 0.6) {
-      ops.push({ kind: 'update', id: pick(), metadata: { g: Math.floor(rng() * 8), edited: true } });
+      op = { kind: 'update', id: pick(), metadata: { g: Math.floor(rng() * 8), edited: true } };
     } else if (r < 0.7) {
-      ops.push({ kind: 'updateVector', id: pick(), vector: vector(rng, dim) });
+      op = { kind: 'updateVector', id: pick(), vector: vector(rng, dim) };
     } else if (r < 0.85) {
-      const id = pick();
-      live.delete(id);
-      ops.push({ kind: 'delete', id });
+      op = { kind: 'delete', id: pick() };
     } else if (r < 0.9) {
-      ops.push({ kind: 'deleteByFilter', filter: { g: Math.floor(rng() * 8), tag: 'b' } });
+      op = { kind: 'deleteByFilter', filter: { g: Math.floor(rng() * 8), tag: 'b' } };
     } else if (r < 0.95) {
-      ops.push({ kind: 'compact' });
+      op = { kind: 'compact' };
     } else if (saves) {
-      ops.push({ kind: 'save' });
+      op = { kind: 'save' };
+    } else {
+      continue;
     }
-    // deleteByFilter's victims are known to the reference only: resync `live`.
-    if (ops.at(-1)?.kind === 'deleteByFilter') {
-      const ref = new Reference();
-      for (const op of ops) ref.apply(op);
-      live.clear();
-      for (const id of ref.records.keys()) live.add(id);
-    }
+    ref.apply(op);
+    ops.push(op);
   }
   return ops;
 }
