@@ -33,8 +33,13 @@ export type { Durability } from '../option-types.js';
 export const GROUP_COMMIT_MS = 50;
 /** An automatic checkpoint runs once the log holds at least this many bytes… */
 export const CHECKPOINT_MIN_LOG_BYTES = 4 * 1024 * 1024;
-/** …and at least this fraction of the last checkpoint's size (replay stays a fraction of a load). */
-export const CHECKPOINT_LOG_RATIO = 0.5;
+/**
+ * …and at least this fraction of the last checkpoint's size. Replay re-runs
+ * each logged insert through HNSW (about as long as the insert took), so the
+ * log is kept short next to the index: 1/8 bounds a checkpoint's amortised
+ * cost to about 8 bytes written per byte logged.
+ */
+export const CHECKPOINT_LOG_RATIO = 1 / 8;
 
 /** Which log records a checkpoint holds: those of `epoch` up to `seq`. */
 export interface LogPosition {
