@@ -53,21 +53,32 @@ describe('acknowledged writes survive without save()', () => {
       await db.close();
     });
 
-    test(`${scheme}: relaxed writes are durable after flush(), and after the group-commit delay`, async () => {
+    test(`${scheme}: with the default options, writes are durable within the group-commit delay, without save()`, async () => {
       const url = fresh();
       const db = await MiniVectorDB.create({ dim: DIM, storage: url });
       const v = randomVectors(3, DIM, 5);
       await db.insert({ id: 'a', vector: v[0]!, metadata: { x: 1 } });
       await db.insert({ id: 'b', vector: v[1]! });
-      await db.flush();
-      const one = await MiniVectorDB.open(url, { durability: 'manual' });
-      expect((await one.get('b'))?.vector).toEqual(v[1]);
-      await one.close();
       await db.update('a', { metadata: { x: 2 } });
       await sleep(250); // > 50 ms group commit
-      const two = await MiniVectorDB.open(url, { durability: 'manual' });
-      expect((await two.get('a'))?.metadata).toEqual({ x: 2 });
-      await two.close();
+      const again = await MiniVectorDB.open(url, { logLevel: 'silent' }); // the first instance is neither closed nor saved
+      expect(again.size).toBe(2);
+      expect((await again.get('a'))?.metadata).toEqual({ x: 2 });
+      expect((await again.get('b'))?.vector).toEqual(v[1]);
+      await again.close();
+      await db.close();
+    });
+
+    test(`${scheme}: flush() makes relaxed writes durable at once`, async () => {
+      const url = fresh();
+      const db = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'relaxed' });
+      const v = randomVectors(2, DIM, 6);
+      await db.insert({ id: 'a', vector: v[0]! });
+      await db.insert({ id: 'b', vector: v[1]! });
+      await db.flush();
+      const again = await MiniVectorDB.open(url, { durability: 'manual' });
+      expect((await again.get('b'))?.vector).toEqual(v[1]);
+      await again.close();
       await db.close();
     });
   }
