@@ -55,7 +55,7 @@ export class MiniVectorDB implements VectorDatabase {
     this.#db = {
       ...opened,
       changed: (op) => {
-        if (journal.active) journal.record(op());
+        journal.record(op);
         this.#autosave.changed();
       },
     };

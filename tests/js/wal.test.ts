@@ -103,6 +103,26 @@ describe('acknowledged writes survive without save()', () => {
     expect((await stat(wal)).size).toBe(0); // close() checkpointed
   });
 
+  test('a bulk insert over 16 MB of vectors writes a checkpoint instead of a log record', async () => {
+    const url = tmp.url('bulk.mvdb');
+    const wal = `${fileURLToPath(url)}-wal`;
+    const dim = 1024;
+    const db = await MiniVectorDB.create({ dim, storage: url, durability: 'strict', M: 4, efConstruction: 8 });
+    await db.insert({ id: 'first', vector: randomVectors(1, dim, 1)[0]! });
+    await db.insert({ id: 'second', vector: randomVectors(1, dim, 2)[0]! });
+    expect((await stat(wal)).size).toBeGreaterThan(dim * 4); // a record
+    const n = 4200; // 4200 · 1024 · 4 bytes > 16 MiB
+    const rows = randomVectors(n, dim, 3);
+    await db.insertMany(rows.map((vector, i) => ({ id: `b${i}`, vector })));
+    expect((await stat(wal)).size).toBe(0); // checkpointed, log emptied
+    expect((await stat(fileURLToPath(url))).size).toBeGreaterThan(n * dim * 4);
+    const again = await MiniVectorDB.open(url, { durability: 'manual' });
+    expect(again.size).toBe(n + 2);
+    expect((await again.get(`b${n - 1}`))?.vector).toEqual(rows[n - 1]);
+    await again.close();
+    await db.close();
+  });
+
   test("'manual' writes nothing until save()", async () => {
     const url = tmp.url('manual.mvdb');
     const db = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'manual' });

@@ -34,12 +34,20 @@ export const GROUP_COMMIT_MS = 50;
 /** An automatic checkpoint runs once the log holds at least this many bytes… */
 export const CHECKPOINT_MIN_LOG_BYTES = 4 * 1024 * 1024;
 /**
- * …and at least this fraction of the last checkpoint's size. Replay re-runs
- * each logged insert through HNSW (about as long as the insert took), so the
- * log is kept short next to the index: 1/8 bounds a checkpoint's amortised
- * cost to about 8 bytes written per byte logged.
+ * …and at least this fraction of the last checkpoint's size: a checkpoint's
+ * amortised cost is then at most about 4 bytes written per byte logged.
+ * Replay re-runs each logged insert through HNSW (about as long as the
+ * insert took), so an open after a crash costs up to that many inserts
+ * more (measured in bench/README.md).
  */
-export const CHECKPOINT_LOG_RATIO = 1 / 8;
+export const CHECKPOINT_LOG_RATIO = 1 / 4;
+
+/**
+ * An insert whose vectors exceed this many bytes is not logged: its call
+ * writes a checkpoint instead (what the log would hold is then most of a
+ * snapshot anyway), so logging never holds extra copies of a bulk load.
+ */
+export const MAX_LOGGED_VECTOR_BYTES = 16 * 1024 * 1024;
 
 /** Which log records a checkpoint holds: those of `epoch` up to `seq`. */
 export interface LogPosition {
@@ -116,11 +124,29 @@ export class Journal {
   }
   #sinceCheckpoint = false;
 
-  /** Frames `op` as the next record (kept in memory until the next append). */
-  record(op: LogOp): void {
+  /**
+   * True when a write of `vectorBytes` bytes of vectors should build a log
+   * record; false when it needs none (no log, or the call checkpoints
+   * instead: a checkpoint is due, or the vectors exceed {@link MAX_LOGGED_VECTOR_BYTES}).
+   */
+  wantsRecord(vectorBytes = 0): boolean {
+    if (!this.active) return false;
+    if (vectorBytes > MAX_LOGGED_VECTOR_BYTES) this.#needsCheckpoint = true;
+    return !this.#needsCheckpoint;
+  }
+
+  /**
+   * Frames `op()` as the next record (kept in memory until the next
+   * append); when the call will checkpoint instead, only counts it.
+   */
+  record(op: () => LogOp): void {
     if (!this.active) return;
     this.#sinceCheckpoint = true;
-    const framed = frameRecord(encodeRecord({ ...op, epoch: this.#epoch, seq: ++this.#seq }), this.#crc);
+    if (this.#needsCheckpoint) {
+      ++this.#seq; // the checkpoint this call writes covers it
+      return;
+    }
+    const framed = frameRecord(encodeRecord({ ...op(), epoch: this.#epoch, seq: ++this.#seq }), this.#crc);
     this.#pending.push(framed);
     this.#pendingBytes += framed.byteLength;
   }
@@ -131,8 +157,9 @@ export class Journal {
    * @throws StorageError when a strict append or the checkpoint fails (the write stays applied in memory).
    */
   async commit(checkpoint: () => Promise<void>): Promise<void> {
-    if (!this.active || this.#pendingBytes === 0) return;
+    if (!this.active || !this.#sinceCheckpoint) return;
     if (this.#needsCheckpoint) return checkpoint();
+    if (this.#pendingBytes === 0) return;
     if (this.durability === 'strict') return this.flush();
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;

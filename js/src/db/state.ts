@@ -34,7 +34,7 @@ export interface DbState {
   readonly journal: Journal;
   /**
    * Called after every change, once applied in memory: `op` describes it
-   * for the write-ahead log (called only while the log is active).
+   * for the write-ahead log (called only when a record is wanted).
    */
   changed(op: () => LogOp): void;
 }

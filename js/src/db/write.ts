@@ -103,7 +103,7 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
   const labels = new Uint32Array(n);
   const chunk = new Float32Array(Math.min(INSERT_CHUNK, n) * dim);
   // The vectors as inserted, for the write-ahead log (replay needs no embedder).
-  const logged = db.journal.active ? new Float32Array(n * dim) : undefined;
+  const logged = db.journal.wantsRecord(n * dim * 4) ? new Float32Array(n * dim) : undefined;
   let done = 0;
   try {
     if (n > 0) core.reserveForAdd(n);
