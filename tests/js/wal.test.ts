@@ -123,6 +123,28 @@ describe('acknowledged writes survive without save()', () => {
     await db.close();
   });
 
+  test("another database saved over a URL does not replay the log it replaces", async () => {
+    const url = tmp.url('replaced.mvdb');
+    const v = randomVectors(4, DIM, 21);
+    const a = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'strict' });
+    await a.insert({ id: 'a0', vector: v[0]! });
+    await a.insert({ id: 'a1', vector: v[1]! }); // in a's log, a not closed
+    const b = await MiniVectorDB.create({ dim: DIM });
+    await b.insert({ id: 'b0', vector: v[2]! });
+    await b.save(url);
+    const c = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'strict' });
+    const opened = await MiniVectorDB.open(url, { durability: 'manual' });
+    expect((await opened.get('b0'))?.id).toBe('b0');
+    expect(opened.size).toBe(1);
+    await opened.close();
+    await c.insert({ id: 'c0', vector: v[3]! }); // a new database's first write: its checkpoint replaces b's
+    await c.insert({ id: 'c1', vector: v[0]! });
+    const last = await MiniVectorDB.open(url, { durability: 'manual' });
+    expect((await last.search(v[3]!, { k: 5, exact: true })).map((h) => h.id).sort()).toEqual(['c0', 'c1']);
+    await last.close();
+    for (const db of [a, b, c]) await db.close().catch(() => undefined);
+  });
+
   test("'manual' writes nothing until save()", async () => {
     const url = tmp.url('manual.mvdb');
     const db = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'manual' });

@@ -49,16 +49,9 @@ export const CHECKPOINT_LOG_RATIO = 1 / 4;
  */
 export const MAX_LOGGED_VECTOR_BYTES = 16 * 1024 * 1024;
 
-/** Which log records a checkpoint holds: those of `epoch` up to `seq`. */
+/** Which log records a checkpoint holds: those up to `seq`. */
 export interface LogPosition {
-  epoch: number;
   seq: number;
-}
-
-/** A random epoch for a new database (48 bits: a safe integer, unique in practice). */
-export function newEpoch(): number {
-  const [hi, lo] = crypto.getRandomValues(new Uint32Array(2));
-  return (hi! & 0xffff) * 2 ** 32 + lo! + 1;
 }
 
 export interface JournalInit {
@@ -68,12 +61,14 @@ export interface JournalInit {
   logger: Logger;
   url: string;
   position: LogPosition;
-  /** True when no checkpoint of this epoch exists (a new database) or the log ends in a dropped tail. */
+  /** True when the storage holds no checkpoint of this database yet (a new one) or the log ends in a dropped tail. */
   needsCheckpoint: boolean;
   /** Bytes in the log now (what was read on open). */
   logBytes: number;
   /** Bytes of the checkpoint the database was opened from (0 for a new one). */
   checkpointBytes: number;
+  /** False for a new database: its storage may hold another database's checkpoint and log. */
+  hasCheckpoint: boolean;
 }
 
 export class Journal {
@@ -82,8 +77,8 @@ export class Journal {
   readonly #crc: Crc32;
   readonly #logger: Logger;
   readonly #url: string;
-  #epoch: number;
   #seq: number;
+  #hasCheckpoint: boolean;
   #needsCheckpoint: boolean;
   #logBytes: number;
   #checkpointBytes: number;
@@ -101,7 +96,7 @@ export class Journal {
     this.#crc = init.crc;
     this.#logger = init.logger;
     this.#url = init.url;
-    this.#epoch = init.position.epoch;
+    this.#hasCheckpoint = init.hasCheckpoint;
     this.#seq = init.position.seq;
     this.#needsCheckpoint = init.needsCheckpoint;
     this.#logBytes = init.logBytes;
@@ -115,7 +110,23 @@ export class Journal {
 
   /** The position of the last recorded write (a checkpoint taken now covers it). */
   get position(): LogPosition {
-    return { epoch: this.#epoch, seq: this.#seq };
+    return { seq: this.#seq };
+  }
+
+  /**
+   * False until this database's first checkpoint at its storage: whatever
+   * log is there belongs to another database, and is emptied before that
+   * checkpoint is written (its sequence numbers mean nothing to this one).
+   */
+  get hasCheckpoint(): boolean {
+    return this.#hasCheckpoint;
+  }
+
+  /** Empties the log (before the first checkpoint of a new database). */
+  async truncateLog(): Promise<void> {
+    await this.quiesce();
+    await this.#log?.truncate();
+    this.#logBytes = 0;
   }
 
   /** True when logged changes exist that no checkpoint holds (recorded since the last one, or replayed on open). */
@@ -146,7 +157,7 @@ export class Journal {
       ++this.#seq; // the checkpoint this call writes covers it
       return;
     }
-    const framed = frameRecord(encodeRecord({ ...op(), epoch: this.#epoch, seq: ++this.#seq }), this.#crc);
+    const framed = frameRecord(encodeRecord({ ...op(), seq: ++this.#seq }), this.#crc);
     this.#pending.push(framed);
     this.#pendingBytes += framed.byteLength;
   }
@@ -225,6 +236,7 @@ export class Journal {
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#needsCheckpoint = false;
+    this.#hasCheckpoint = true;
     this.#sinceCheckpoint = false;
     this.#failure = undefined;
     this.#checkpointBytes = bytes;

@@ -18,7 +18,7 @@ import { loadCore } from '../wasm/load.js';
 import type { WriteAheadLog } from '../storage/adapter.js';
 import { readLog, warnTail } from '../storage/wal/reader.js';
 import { coreCrc32, type Crc32 } from '../wasm/crc32.js';
-import { Journal, newEpoch, type Durability, type LogPosition } from './journal.js';
+import { Journal, type Durability, type LogPosition } from './journal.js';
 import { readCreateOptions, readOpenOptions, type IndexSettings } from './options.js';
 import { applyRecord } from './replay.js';
 import type { DbState } from './state.js';
@@ -28,10 +28,9 @@ export type OpenedDb = Omit<DbState, 'changed'>;
 
 /** Where a checkpoint records the log position it covers (`settings.log` of the record table; absent in older snapshots). */
 function readLogPosition(settings: unknown): LogPosition {
-  const log = (settings as { log?: { epoch?: unknown; seq?: unknown } } | null | undefined)?.log;
-  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  // An older snapshot has none: epoch 0, the epoch its log records then get.
-  return log !== undefined && ok(log.epoch) && ok(log.seq) ? { epoch: log.epoch, seq: log.seq } : { epoch: 0, seq: 0 };
+  const seq = (settings as { log?: { seq?: unknown } } | null | undefined)?.log?.seq;
+  // An older snapshot has none: 0, and its log records (written since by this version) start at 1.
+  return { seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : 0 };
 }
 
 type CoreModule = Awaited<ReturnType<typeof loadCore>>;
@@ -70,8 +69,9 @@ export async function createDb(createOptions: unknown): Promise<OpenedDb> {
     crc: coreCrc32(mod),
     logger,
     url: o.storage,
-    position: { epoch: newEpoch(), seq: 0 },
+    position: { seq: 0 },
     needsCheckpoint: true, // the first logged write writes the first checkpoint
+    hasCheckpoint: false,
     logBytes: 0,
     checkpointBytes: 0,
   });
@@ -129,7 +129,7 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
       storeText: saved.storeText,
       lexical,
       autosaveMs: o.autosaveMs,
-      journal: new Journal({ log: undefined, durability: 'manual', crc: coreCrc32(mod), logger, url, position: { epoch: 0, seq: 0 }, needsCheckpoint: false, logBytes: 0, checkpointBytes: 0 }),
+      journal: new Journal({ log: undefined, durability: 'manual', crc: coreCrc32(mod), logger, url, position: { seq: 0 }, needsCheckpoint: false, logBytes: 0, checkpointBytes: 0, hasCheckpoint: true }),
     };
     const journal = await replayLog(opened, adapter.log, readLogPosition(settings), o.durability ?? 'relaxed', bytes.byteLength, coreCrc32(mod));
     logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
@@ -150,7 +150,7 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
 async function replayLog(db: OpenedDb, log: WriteAheadLog | undefined, from: LogPosition, durability: Durability, checkpointBytes: number, crc: Crc32): Promise<Journal> {
   const { logger, storage: url } = db;
   const bytes = log === undefined ? new Uint8Array(0) : await log.read();
-  const { records, offsets, tail } = readLog(bytes, crc, from.epoch, from.seq, logger, url);
+  const { records, offsets, tail } = readLog(bytes, crc, from.seq, logger, url);
   const replaying: DbState = { ...db, changed: () => undefined };
   let seq = from.seq;
   let failed = false;
@@ -172,10 +172,11 @@ async function replayLog(db: OpenedDb, log: WriteAheadLog | undefined, from: Log
     crc,
     logger,
     url,
-    position: { epoch: from.epoch, seq },
+    position: { seq },
     needsCheckpoint: tail !== undefined || failed,
     logBytes: bytes.byteLength,
     checkpointBytes,
+    hasCheckpoint: true,
   });
 }
 
@@ -189,6 +190,11 @@ export async function saveTo(db: DbState, target: string): Promise<void> {
     const own = target === db.storage;
     if (own) await db.journal.quiesce();
     const adapter = await openStorage(target);
+    // A snapshot that replaces another database's (save(url) elsewhere, or
+    // a new database's first checkpoint) empties that database's log first:
+    // its sequence numbers would otherwise replay over this snapshot.
+    if (!own) await adapter.log?.truncate();
+    else if (!db.journal.hasCheckpoint) await db.journal.truncateLog();
     const settings: TextSettings = {
       storeText: db.storeText,
       ...(db.text === undefined ? {} : { embedder: db.text.info }),
@@ -197,8 +203,7 @@ export async function saveTo(db: DbState, target: string): Promise<void> {
     };
     const bytes = db.core.serialize(db.records.encode(db.core.size, { ...settings, log: db.journal.position }));
     await adapter.write(bytes);
-    // A log left at another target would replay over this snapshot if its position matched: it goes.
-    await (own ? db.journal.checkpointed(bytes.byteLength) : adapter.log?.truncate());
+    if (own) await db.journal.checkpointed(bytes.byteLength);
     db.logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
   } catch (e) {
     throw asTypedError(e, `cannot save to ${target}`); // e.g. the snapshot's copy out of wasm memory failing

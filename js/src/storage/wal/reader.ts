@@ -29,7 +29,7 @@ export interface LogTailWarning {
 }
 
 export interface ReadLog {
-  /** Records of `epoch` with a sequence number above `afterSeq`, in log order. */
+  /** Records with a sequence number above `afterSeq`, in log order. */
   records: LogRecord[];
   /** The byte offset of each of `records` in the log. */
   offsets: number[];
@@ -38,14 +38,13 @@ export interface ReadLog {
 }
 
 /**
- * The records of `log` to replay over a checkpoint of `epoch` that covers
- * sequence numbers up to `afterSeq`. Records of another epoch (a log left
- * beside a newer checkpoint by a crash between the two) and records the
- * checkpoint already holds are skipped. A torn or corrupt tail, or a
+ * The records of `log` to replay over a checkpoint that covers sequence
+ * numbers up to `afterSeq` (records it already holds, left by a crash
+ * between the checkpoint and the log's truncation, are skipped). A torn or corrupt tail, or a
  * checksummed record that does not decode, ends the log: it is reported
  * through `logger.warn(message, LogTailWarning)`.
  */
-export function readLog(log: Uint8Array, crc: Crc32, epoch: number, afterSeq: number, logger: Logger, url: string): ReadLog {
+export function readLog(log: Uint8Array, crc: Crc32, afterSeq: number, logger: Logger, url: string): ReadLog {
   const { payloads, tail: framed } = readFrames(log, crc);
   const records: LogRecord[] = [];
   const offsets: number[] = [];
@@ -61,7 +60,7 @@ export function readLog(log: Uint8Array, crc: Crc32, epoch: number, afterSeq: nu
       break;
     }
     kept++;
-    if (record.epoch === epoch && record.seq > afterSeq) {
+    if (record.seq > afterSeq) {
       records.push(record);
       offsets.push(frame.offset);
     }

@@ -11,10 +11,10 @@
  * - `delete`: `delete`, `deleteMany`, `deleteByFilter` (the ids deleted);
  * - `compact`.
  *
- * Every record carries the database's log `epoch` (chosen when a database
- * is created, kept in its checkpoints) and a sequence number `seq`: replay
- * applies records of the checkpoint's epoch with `seq` above the
- * checkpoint's, so a stale log left beside a newer checkpoint is ignored.
+ * Every record carries a sequence number `seq` (one more than the previous
+ * write's; checkpoints record the last one they hold): replay applies the
+ * records above the checkpoint's, so records left in the log by a crash
+ * between a checkpoint and the log's truncation are skipped.
  *
  * Log bytes are untrusted data: {@link decodeRecord} checks every field's
  * type and every size (in plain numbers, exact below 2^53) and returns
@@ -38,7 +38,7 @@ export type LogOp =
   | { op: 'delete'; ids: string[] }
   | { op: 'compact' };
 
-export type LogRecord = LogOp & { epoch: number; seq: number };
+export type LogRecord = LogOp & { seq: number };
 
 /** MessagePack payload of `record` (vectors as one little-endian float32 blob). */
 export function encodeRecord(record: LogRecord): Uint8Array {
@@ -78,9 +78,8 @@ export function decodeRecord(payload: Uint8Array): LogRecord {
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('not a map');
   const r = raw as Record<string, unknown>;
-  if (!isSafeCount(r.epoch)) fail('bad epoch');
   if (!isSafeCount(r.seq)) fail('bad seq');
-  const head = { epoch: r.epoch, seq: r.seq };
+  const head = { seq: r.seq };
   switch (r.op) {
     case 'insert': {
       const { items, dim, vectors } = r;
