@@ -23,6 +23,7 @@ export {
 } from './errors.js';
 export { MAX_ID_LENGTH, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './limits.js';
 export type { Logger, LogLevel } from './logger.js';
+export type { LogTailWarning } from './storage/wal/reader.js';
 export { tokenize } from './lexical/tokenizer.js';
 export { createEmbedder, DEFAULT_TEXT_MODEL, DEFAULT_TEXT_MODEL_DIM, ModelLoadError, OnnxEmbedder } from './embed/index.js';
 export type {
@@ -43,6 +44,7 @@ export type {
   AutosaveOptions,
   CreateInWorkerOptions,
   CreateOptions,
+  Durability,
   Filter,
   FilterOperators,
   FilterValue,

@@ -251,6 +251,7 @@ export interface Stats {
 
 export type {
   AutosaveOptions,
+  Durability,
   Metric,
   Quantization,
   CreateInWorkerOptions,
