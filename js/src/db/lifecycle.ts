@@ -193,7 +193,7 @@ export async function saveTo(db: DbState, target: string): Promise<void> {
     // A snapshot that replaces another database's (save(url) elsewhere, or
     // a new database's first checkpoint) empties that database's log first:
     // its sequence numbers would otherwise replay over this snapshot.
-    if (!own) await adapter.log?.truncate();
+    if (!own) await adapter.log.truncate();
     else if (!db.journal.hasCheckpoint) await db.journal.truncateLog();
     const settings: TextSettings = {
       storeText: db.storeText,
