@@ -8,6 +8,7 @@
 import 'fake-indexeddb/auto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MiniVectorDB, StorageError, type Logger } from 'minivectordb';
 import { applyTo, differences, Reference, workload } from '../shared/wal-workload.mjs';
@@ -281,7 +282,6 @@ describe('torn and corrupt logs', () => {
 
 describe('damaged logs, property-based', () => {
   test('any truncation or changed byte: open never fails, and holds exactly the records before the damage', async () => {
-    const fc = await import('fast-check');
     const url = tmp.url('prop-src.mvdb');
     const db = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'strict', M: 8, efConstruction: 32 });
     const ops = workload(33, 10, DIM, { saves: false });
