@@ -24,6 +24,7 @@ export {
 export { MAX_ID_LENGTH, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './limits.js';
 export type { Logger, LogLevel } from './logger.js';
 export type { GetManyOptions, IdsOptions, ListedRecord, RecordsOptions } from './iteration-types.js';
+export type { LogTailWarning } from './storage/wal/reader.js';
 export { tokenize } from './lexical/tokenizer.js';
 export {
   ClipEmbedder,
@@ -61,6 +62,7 @@ export type {
   AutosaveOptions,
   CreateInWorkerOptions,
   CreateOptions,
+  Durability,
   Filter,
   FilterOperators,
   FilterValue,

@@ -5,6 +5,9 @@
 import type { EmbedderConfig } from './embed/embedder.js';
 import type { Logger, LogLevel } from './logger.js';
 
+/** How writes persist: see {@link CreateOptions.durability}. */
+export type Durability = 'strict' | 'relaxed' | 'manual';
+
 /** How texts are embedded: ONNX embedder options or an `Embedder` object. */
 type EmbedderChoice = EmbedderConfig;
 
@@ -97,13 +100,29 @@ export interface CreateOptions {
    */
   storage?: string;
   /**
-   * Save to `storage` automatically after changes: `{ debounceMs }` waits that
-   * long after the last insert or delete (changes in between are coalesced);
-   * `true` means `{ debounceMs: 1000 }`. Saves never overlap; `close()` writes
-   * a pending one. Failures are reported to `logger` at level error.
+   * Write a full checkpoint (snapshot) to `storage` automatically after
+   * changes: `{ debounceMs }` waits that long after the last write (changes
+   * in between are coalesced); `true` means `{ debounceMs: 1000 }`. With the
+   * write-ahead log (`durability` other than `'manual'`) writes are already
+   * durable without it: it only bounds the log's length in time (checkpoints
+   * also run when the log grows, and on `close()`). With `'manual'` it is
+   * the only automatic persistence, as before the log. Saves never overlap;
+   * `close()` writes a pending one. Failures are reported to `logger` at level error.
    * @defaultValue off
    */
   autosave?: AutosaveOptions | boolean;
+  /**
+   * When a write's promise resolves relative to its persistence (see the
+   * README's Durability section):
+   * - `'strict'`: after its write-ahead log record is on stable storage
+   *   (fsync; IndexedDB transaction `complete` with durability `'strict'`);
+   * - `'relaxed'`: at once; its record is appended durably by a group commit
+   *   within 50 ms (a crash loses at most that window);
+   * - `'manual'`: no log; only `save()` (and `autosave`) persist.
+   * A write whose logging fails rejects with StorageError and stays applied in memory.
+   * @defaultValue `'relaxed'` when `storage` is given, else `'manual'` (a fresh `memory://` name)
+   */
+  durability?: Durability;
   /**
    * Destination of log messages, silent when absent: an object with `debug`,
    * `info`, `warn` and `error` methods (InvalidArgumentError otherwise); a
@@ -176,6 +195,8 @@ export interface OpenOptions {
   embedderMismatch?: 'error' | 'warn';
   /** Save back to the opened URL after changes; see {@link CreateOptions.autosave}. */
   autosave?: AutosaveOptions | boolean;
+  /** See {@link CreateOptions.durability}. @defaultValue `'relaxed'` */
+  durability?: Durability;
   /** See {@link CreateOptions.reuseDeleted}. @defaultValue `true` */
   reuseDeleted?: boolean;
   logger?: Logger;

@@ -265,6 +265,7 @@ export interface Stats {
 
 export type {
   AutosaveOptions,
+  Durability,
   Metric,
   Quantization,
   CreateInWorkerOptions,

@@ -34,4 +34,20 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: IndexedDB' : `Chromium: I
     expect(app.browser.errors).toEqual([]);
     expect(app.browser.offsite).toEqual([]);
   });
+
+  test('writes acknowledged without save() or close() survive a page reload (write-ahead log, strict and relaxed)', async () => {
+    const { page } = app.browser;
+    const written: Record<string, { results: Results; size: number }> = {};
+    for (const mode of ['strict', 'relaxed']) written[mode] = await spec(page, 'idbLogged', `e2e-log-${mode}`, mode);
+    await page.reload(); // the databases were never closed: the reload is the crash
+    await page.waitForFunction('window.specsReady === true');
+    for (const mode of ['strict', 'relaxed']) {
+      const opened = await spec<{ results: Results; size: number; hasDeleted: boolean }>(page, 'idbOpen', `e2e-log-${mode}`);
+      expect(opened.size).toBe(written[mode]!.size);
+      expect(opened.hasDeleted).toBe(false);
+      expect(opened.results).toEqual(written[mode]!.results);
+      await spec(page, 'idbRemove', `e2e-log-${mode}`);
+    }
+    expect(app.browser.errors).toEqual([]);
+  });
 });

@@ -287,6 +287,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'web demo in Chromium' : `web demo i
     await page().click('#note-add');
     await expectNoteFound();
     await page().locator('#note-status', { hasText: 'Added and saved' }).waitFor({ timeout: 60_000 });
+    // Saved through the write-ahead log (flush of one record), not a rewrite of the whole snapshot (seconds).
+    const saveMs = (await demo()).noteSaveMs!;
+    console.log(`demo: note saved in ${saveMs.toFixed(1)} ms`);
+    expect(saveMs).toBeLessThan(500);
+    expect(await page().textContent('#stat-note-save')).toMatch(/ms$/);
     const first = await search('plum dumpling recipe');
     expect(first.hits.some((h) => h.id.startsWith('note:'))).toBe(true);
     const mine = await search('plum dumpling recipe', 'my notes');

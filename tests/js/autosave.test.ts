@@ -7,9 +7,11 @@ const DIM = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('autosave', () => {
+  // With 'manual' durability (no write-ahead log) autosave is the only persistence, as before the log;
+  // with a log, the first write writes a checkpoint at once (wal.test.ts).
   test('saves after the last change, coalescing a burst of changes', async () => {
     const storage = 'memory://autosave-burst';
-    const db = await MiniVectorDB.create({ dim: DIM, storage, autosave: { debounceMs: 50 } });
+    const db = await MiniVectorDB.create({ dim: DIM, storage, autosave: { debounceMs: 50 }, durability: 'manual' });
     const vectors = randomVectors(30, DIM, 3);
     for (let i = 0; i < 30; i++) await db.insert({ id: `a${i}`, vector: vectors[i]! });
     await caught(() => MiniVectorDB.open(storage), StorageError); // not saved yet: the timer restarts on each change

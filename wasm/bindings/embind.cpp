@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "minivectordb/crc32.hpp"
 #include "minivectordb/index.hpp"
 #include "minivectordb/region.hpp"
 #include "minivectordb/snapshot.hpp"
@@ -232,6 +233,14 @@ class WasmIndex {
   std::string last_error_;
 };
 
+/// CRC-32 of `length` bytes at `address` (the write-ahead log's record
+/// checksum, the same function as the snapshot sections'), as a number in
+/// [0, 2^32); -1 when the region is not inside the linear memory.
+double Crc32At(uintptr_t address, uint32_t length) {
+  if (!mvdb::CheckRegion(address, length, emscripten_get_heap_size(), "crc32 input").ok()) return -1;
+  return mvdb::Crc32(reinterpret_cast<const uint8_t*>(address), length);
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(minivectordb) {
@@ -274,6 +283,8 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("userOffset", &WasmIndex::userOffset)
       .function("userSize", &WasmIndex::userSize)
       .function("lastError", &WasmIndex::lastError);
+
+  emscripten::function("crc32", &Crc32At);
 
   // Limits and enums, exported once: js/src/wasm/constants.ts reads them.
   emscripten::constant("kMaxDim", mvdb::kMaxDim);

@@ -17,6 +17,8 @@ export interface DemoStatus {
   dim?: number;
   count?: number;
   snapshotBytes?: number;
+  /** Time to make the last added note durable (`flush()` of its log record), in ms. */
+  noteSaveMs?: number;
   searches: number;
   lastSearch?: {
     query: string;

@@ -32,6 +32,7 @@ export const ui = {
   statSnapshot: el('stat-snapshot'),
   statLoadLabel: el('stat-load-label'),
   statLoad: el('stat-load'),
+  statNoteSave: el('stat-note-save'),
   noteForm: el<HTMLFormElement>('note-form'),
   note: el<HTMLTextAreaElement>('note'),
   noteAdd: el<HTMLButtonElement>('note-add'),

@@ -15,11 +15,23 @@ import { readTextSettings, TextEmbedding, type TextSettings } from '../text.js';
 import type { Metric } from '../types.js';
 import { CoreIndex, type CoreConfig } from '../wasm/core-index.js';
 import { loadCore } from '../wasm/load.js';
+import type { WriteAheadLog } from '../storage/adapter.js';
+import { readLog, warnTail } from '../storage/wal/reader.js';
+import { coreCrc32, type Crc32 } from '../wasm/crc32.js';
+import { Journal, type Durability, type LogPosition } from './journal.js';
 import { readCreateOptions, readOpenOptions, type IndexSettings } from './options.js';
+import { applyRecord } from './replay.js';
 import type { DbState } from './state.js';
 
 /** An opened database before its owner gives it a `changed` hook. */
 export type OpenedDb = Omit<DbState, 'changed'>;
+
+/** Where a checkpoint records the log position it covers (`settings.log` of the record table; absent in older snapshots). */
+function readLogPosition(settings: unknown): LogPosition {
+  const seq = (settings as { log?: { seq?: unknown } } | null | undefined)?.log?.seq;
+  // An older snapshot has none: 0, and its log records (written since by this version) start at 1.
+  return { seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : 0 };
+}
 
 type CoreModule = Awaited<ReturnType<typeof loadCore>>;
 
@@ -51,7 +63,20 @@ export async function createDb(createOptions: unknown): Promise<OpenedDb> {
     throw e;
   }
   logger.debug(`created ${o.index.metric} index, dim ${core.dim}, M ${o.index.M}, storage ${o.storage}`);
+  const journal = new Journal({
+    log: (await openStorage(o.storage)).log,
+    durability: o.durability ?? (o.storageGiven ? 'relaxed' : 'manual'),
+    crc: coreCrc32(mod),
+    logger,
+    url: o.storage,
+    position: { seq: 0 },
+    needsCheckpoint: true, // the first logged write writes the first checkpoint
+    hasCheckpoint: false,
+    logBytes: 0,
+    checkpointBytes: 0,
+  });
   return {
+    journal,
     core,
     records: new RecordTable(),
     filters: new FilterPlanner(),
@@ -70,7 +95,8 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
   const o = readOpenOptions(openOptions);
   if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
   const { logger } = o;
-  const bytes = await (await openStorage(url)).read();
+  const adapter = await openStorage(url);
+  const bytes = await adapter.read();
   const mod = await loadCore(o.wasm, logger);
   const { index, user } = CoreIndex.load(mod, bytes);
   try {
@@ -92,8 +118,7 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
     const t0 = performance.now();
     const lexical = textIndex === undefined ? undefined : TextIndex.restore(textIndex, saved.textPostings, records, index.size);
     if (lexical !== undefined) logger.debug(`text index of ${lexical.size} records ready in ${(performance.now() - t0).toFixed(0)} ms`);
-    logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
-    return {
+    const opened: OpenedDb = {
       core: index,
       records,
       filters: new FilterPlanner(),
@@ -104,25 +129,81 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
       storeText: saved.storeText,
       lexical,
       autosaveMs: o.autosaveMs,
+      journal: new Journal({ log: undefined, durability: 'manual', crc: coreCrc32(mod), logger, url, position: { seq: 0 }, needsCheckpoint: false, logBytes: 0, checkpointBytes: 0, hasCheckpoint: true }),
     };
+    const journal = await replayLog(opened, adapter.log, readLogPosition(settings), o.durability ?? 'relaxed', bytes.byteLength, coreCrc32(mod));
+    logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
+    return { ...opened, journal };
   } catch (e) {
     index.dispose();
     throw e;
   }
 }
 
-/** Serialises and writes a snapshot to `target` (the caller holds the call queue). */
+/**
+ * Replays the log records after the checkpoint `from` into `db` (loaded from
+ * that checkpoint); returns the database's journal, positioned after them.
+ * A torn or corrupt tail, or a record the write path refuses, ends the
+ * replay with a warning (see `storage/wal/reader.ts`); the next logged write
+ * then checkpoints, which truncates the log past it.
+ */
+async function replayLog(db: OpenedDb, log: WriteAheadLog | undefined, from: LogPosition, durability: Durability, checkpointBytes: number, crc: Crc32): Promise<Journal> {
+  const { logger, storage: url } = db;
+  const bytes = log === undefined ? new Uint8Array(0) : await log.read();
+  const { records, offsets, tail } = readLog(bytes, crc, from.seq, logger, url);
+  const replaying: DbState = { ...db, changed: () => undefined };
+  let seq = from.seq;
+  let failed = false;
+  const t0 = performance.now();
+  for (let i = 0; i < records.length; i++) {
+    try {
+      await applyRecord(replaying, records[i]!);
+    } catch (e) {
+      failed = true;
+      warnTail(logger, url, { offset: offsets[i]!, droppedBytes: bytes.byteLength - offsets[i]!, reason: 'unreplayable record' }, i, `: ${String(e)}`);
+      break;
+    }
+    seq = records[i]!.seq;
+  }
+  if (records.length > 0) logger.debug(`replayed ${records.length} log records of ${url} in ${(performance.now() - t0).toFixed(0)} ms`);
+  return new Journal({
+    log,
+    durability,
+    crc,
+    logger,
+    url,
+    position: { seq },
+    needsCheckpoint: tail !== undefined || failed,
+    logBytes: bytes.byteLength,
+    checkpointBytes,
+    hasCheckpoint: true,
+  });
+}
+
+/**
+ * Serialises and writes a snapshot to `target` (the caller holds the call
+ * queue). The snapshot records the log position it covers; to the
+ * database's own storage it is a checkpoint: the log is truncated after it.
+ */
 export async function saveTo(db: DbState, target: string): Promise<void> {
   try {
+    const own = target === db.storage;
+    if (own) await db.journal.quiesce();
     const adapter = await openStorage(target);
+    // A snapshot that replaces another database's (save(url) elsewhere, or
+    // a new database's first checkpoint) empties that database's log first:
+    // its sequence numbers would otherwise replay over this snapshot.
+    if (!own) await adapter.log.truncate();
+    else if (!db.journal.hasCheckpoint) await db.journal.truncateLog();
     const settings: TextSettings = {
       storeText: db.storeText,
       ...(db.text === undefined ? {} : { embedder: db.text.info }),
       textIndex: db.lexical?.settings ?? false,
       ...(db.lexical === undefined ? {} : { textPostings: db.lexical.stored() }),
     };
-    const bytes = db.core.serialize(db.records.encode(db.core.size, settings));
+    const bytes = db.core.serialize(db.records.encode(db.core.size, { ...settings, log: db.journal.position }));
     await adapter.write(bytes);
+    if (own) await db.journal.checkpointed(bytes.byteLength);
     db.logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
   } catch (e) {
     throw asTypedError(e, `cannot save to ${target}`); // e.g. the snapshot's copy out of wasm memory failing
@@ -143,6 +224,7 @@ export async function disposeDb(db: DbState): Promise<void> {
 export class Autosave {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  #changedAfterStop = false;
 
   constructor(
     private readonly delayMs: number | undefined,
@@ -153,7 +235,12 @@ export class Autosave {
 
   /** Records a change: with autosave on, (re)starts the debounce timer. */
   changed(): void {
-    if (this.delayMs === undefined || this.#stopped) return;
+    if (this.delayMs === undefined) return;
+    // A call queued before close() changes the database after stop(): close() still saves it.
+    if (this.#stopped) {
+      this.#changedAfterStop = true;
+      return;
+    }
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -161,6 +248,11 @@ export class Autosave {
     }, this.delayMs);
     // In Node, a pending autosave must not keep the process alive (close() flushes it).
     (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  /** True when autosave is on and changes made after {@link stop} wait for a save. */
+  get changedAfterStop(): boolean {
+    return this.#changedAfterStop;
   }
 
   /** Stops the timer for good. @returns whether a save was pending (close() then writes it). */

@@ -12,14 +12,16 @@ import { checkTextIndexOption, type TextIndexSettings } from '../lexical/text-in
 import { gateLogger, type Logger } from '../logger.js';
 import type { CreateOptions, OpenOptions, WasmSource } from '../option-types.js';
 import type { CoreConfig } from '../wasm/core-index.js';
+import type { Durability } from './journal.js';
 import { checkStorageUrl } from '../storage/index.js';
 import type { Metric, Quantization } from '../types.js';
 import { checkLogging, checkQuantization, checkUint32, checkWasmSource } from '../validate.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm'] as const;
-const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'durability', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm'] as const;
+const OPEN_KEYS = ['autosave', 'durability', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 const METRICS: readonly Metric[] = ['l2', 'cosine', 'ip'];
+const DURABILITIES: readonly Durability[] = ['strict', 'relaxed', 'manual'];
 /** Longest autosave delay accepted, in milliseconds (one hour): a timer, not an index setting, so TypeScript's rule. */
 const MAX_DEBOUNCE_MS = 3_600_000;
 
@@ -33,6 +35,8 @@ export interface CommonSettings {
   logger: Logger;
   wasm: WasmSource | undefined;
   autosaveMs: number | undefined;
+  /** The `durability` option; undefined: `'relaxed'`, or `'manual'` for a `create()` without `storage`. */
+  durability: Durability | undefined;
   reuseDeleted: boolean;
 }
 
@@ -43,6 +47,8 @@ export interface CreateSettings extends CommonSettings {
   storeText: boolean;
   textIndex: TextIndexSettings | undefined;
   storage: string;
+  /** True when `storage` was given (else a fresh `memory://db-N` name nobody can reopen). */
+  storageGiven: boolean;
 }
 
 export interface OpenSettings extends CommonSettings {
@@ -75,6 +81,7 @@ export function readCreateOptions(createOptions: unknown): CreateSettings {
     storeText,
     textIndex,
     storage,
+    storageGiven: options.storage !== undefined,
     ...readCommon(options, 'create options'),
   };
 }
@@ -95,7 +102,11 @@ function readCommon(options: Partial<CreateOptions | OpenOptions>, what: string)
   const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
   const logging = checkLogging(options.logger, options.logLevel, what);
   const wasm = checkWasmSource(options.wasm, what);
-  return { logger: gateLogger(logging.logger, logging.logLevel), wasm, autosaveMs, reuseDeleted };
+  const durability = options.durability;
+  if (durability !== undefined && !DURABILITIES.includes(durability)) {
+    throw new InvalidArgumentError(`durability must be 'strict', 'relaxed' or 'manual', got ${describe(durability)}`);
+  }
+  return { logger: gateLogger(logging.logger, logging.logLevel), wasm, autosaveMs, durability, reuseDeleted };
 }
 
 /** Checks the `autosave` option; returns the debounce delay in ms, or undefined when off. */

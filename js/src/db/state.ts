@@ -4,6 +4,8 @@
  * `MiniVectorDB` owns one and runs its calls one at a time.
  * @internal
  */
+import type { LogOp } from '../storage/wal/records.js';
+import type { Journal } from './journal.js';
 import type { FilterPlanner } from '../filter/planner.js';
 import type { TextIndex } from '../lexical/text-index.js';
 import type { Logger } from '../logger.js';
@@ -28,6 +30,11 @@ export interface DbState {
   readonly lexical: TextIndex | undefined;
   /** Autosave delay in ms, or undefined when autosave is off. */
   readonly autosaveMs: number | undefined;
-  /** Called after every change (starts the autosave timer). */
-  changed(): void;
+  /** The write-ahead log and durability mode (see `journal.ts`). */
+  readonly journal: Journal;
+  /**
+   * Called after every change, once applied in memory: `op` describes it
+   * for the write-ahead log (called only when a record is wanted).
+   */
+  changed(op: () => LogOp): void;
 }

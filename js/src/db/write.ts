@@ -6,7 +6,7 @@
  */
 import { describe, readError, readOptions } from '../check.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
-import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, UpdateChanges } from '../types.js';
+import type { Filter, InsertItem, Metadata, InsertManyOptions, InsertManyResult, UpdateChanges } from '../types.js';
 import { checkId, checkNewId, cloneMetadata, writeVector } from '../validate.js';
 import { NO_LABEL } from '../wasm/core-index.js';
 import { checkValues } from './check-values.js';
@@ -118,6 +118,8 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
   // Room for all of them first, in one allocation per core buffer.
   const labels = new Uint32Array(n);
   const chunk = new Float32Array(Math.min(INSERT_CHUNK, n) * dim);
+  // The vectors as inserted, for the write-ahead log (replay needs no embedder).
+  const logged = db.journal.wantsRecord(n * dim * 4) ? new Float32Array(n * dim) : undefined;
   let done = 0;
   try {
     if (n > 0) core.reserveForAdd(n);
@@ -132,6 +134,7 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
         throw readError(e, 'items'); // a vector whose getter or Proxy trap throws
       }
       labels.set(core.add(chunk.subarray(0, m * dim), m, (j) => `items[${done + j}].vector`), done);
+      logged?.set(chunk.subarray(0, m * dim), done * dim);
       done += m;
       onProgress?.(done, n, 'insert');
     }
@@ -152,7 +155,15 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
     records.set(labels[i]!, ids[i]!, metas[i], db.storeText ? texts[i] : undefined);
     db.lexical?.set(labels[i]!, records.textOf(labels[i]!), metas[i]);
   }
-  db.changed();
+  db.changed(() => ({
+    op: 'insert',
+    dim,
+    vectors: logged ?? new Float32Array(0),
+    items: ids.map((id, i) => {
+      const text = db.storeText ? texts[i] : undefined;
+      return text === undefined ? { id, metadata: metas[i] ?? null } : { id, metadata: metas[i] ?? null, text };
+    }),
+  }));
   return { inserted: n - updated, updated };
 }
 
@@ -166,10 +177,9 @@ export async function update(db: DbState, id: string, changes: UpdateChanges): P
   const label = db.records.labelOf(id);
   if (label === undefined) throw new NotFoundError(id);
   if (vector === undefined && text === undefined && image === undefined) {
-    db.records.setMetadata(label, cloneMetadata(metadata, 'changes.metadata'));
-    db.lexical?.set(label, db.records.textOf(label), db.records.metadataOf(label));
-    db.filters.invalidate();
-    db.changed();
+    const meta = cloneMetadata(metadata, 'changes.metadata');
+    setMetadata(db, label, meta);
+    db.changed(() => ({ op: 'metadata', id, metadata: meta ?? null }));
     return;
   }
   // insertMany clones (and checks) the metadata, the stored one included.
@@ -180,19 +190,26 @@ export async function update(db: DbState, id: string, changes: UpdateChanges): P
   await insertMany(db, [item], {});
 }
 
+/** Replaces the metadata of the live record at `label` (checked and cloned already). */
+export function setMetadata(db: DbState, label: number, metadata: Metadata | undefined): void {
+  db.records.setMetadata(label, metadata);
+  db.lexical?.set(label, db.records.textOf(label), db.records.metadataOf(label));
+  db.filters.invalidate();
+}
+
 /** Tombstones the live records among `ids` (already validated); returns how many. */
 export function deleteIds(db: DbState, ids: readonly string[]): number {
-  let deleted = 0;
+  const deleted: string[] = [];
   for (const id of ids) {
     const label = db.records.labelOf(id);
     if (label === undefined) continue;
     db.core.markDeleted(label);
     db.records.remove(id);
     db.lexical?.remove(label);
-    deleted++;
+    deleted.push(id);
   }
-  if (deleted > 0) db.changed();
-  return deleted;
+  if (deleted.length > 0) db.changed(() => ({ op: 'delete', ids: deleted }));
+  return deleted.length;
 }
 
 /** See `MiniVectorDB.delete`. */
@@ -223,7 +240,7 @@ export function compact(db: DbState): number {
   db.filters.invalidate();
   db.records.remap(remap, NO_LABEL, core.size);
   db.lexical?.remap(remap, NO_LABEL);
-  db.changed();
+  db.changed(() => ({ op: 'compact' }));
   db.logger.debug(`compacted: ${reclaimed} tombstones reclaimed, ${core.size} live records`);
   return reclaimed;
 }

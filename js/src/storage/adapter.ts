@@ -54,6 +54,11 @@ export interface WriteAheadLog {
    * skips records at or below it).
    */
   truncate(): Promise<void>;
+  /**
+   * Releases what the log holds open (a file descriptor, a database
+   * connection); a later call reopens it. Optional: logs that hold nothing need not have it.
+   */
+  close?(): Promise<void>;
 }
 
 export interface StorageAdapter {
@@ -69,8 +74,8 @@ export interface StorageAdapter {
   write(bytes: Uint8Array | ByteChunks, byteLength?: number): Promise<void>;
   /** Deletes the stored checkpoint and its log. Resolves to true if there was a checkpoint. */
   remove(): Promise<boolean>;
-  /** The write-ahead log beside the checkpoint (becomes required once every backend has one). */
-  readonly log?: WriteAheadLog;
+  /** The write-ahead log beside the checkpoint (see `storage/wal/`, `memory-log.ts`, `file-log.ts`, `idb-log.ts`). */
+  readonly log: WriteAheadLog;
 }
 
 /** A held database lock (see `storage/lock/`); release is idempotent. */

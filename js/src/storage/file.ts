@@ -9,10 +9,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SnapshotError, StorageError } from '../errors.js';
 import type { StorageAdapter } from './adapter.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { FileLog, logPath } from './file-log.js';
 import { checkSnapshotLayout } from './snapshot-layout.js';
 
 export class FileStorage implements StorageAdapter {
   private readonly path: string;
+  /** The write-ahead log, `<path>-wal` (see `file-log.ts`). */
+  readonly log: FileLog;
 
   constructor(readonly url: string) {
     try {
@@ -20,6 +23,7 @@ export class FileStorage implements StorageAdapter {
     } catch (cause) {
       throw new StorageError(`invalid file URL ${url}: ${String(cause)}`, { cause });
     }
+    this.log = new FileLog(this.path);
   }
 
   /** The file's bytes, once its header and section lengths proved worth reading (see `snapshot-layout.ts`). */
@@ -51,6 +55,9 @@ export class FileStorage implements StorageAdapter {
 
   async remove(): Promise<boolean> {
     try {
+      await unlink(logPath(this.path)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
       await unlink(this.path);
       return true;
     } catch (cause) {

@@ -5,7 +5,9 @@
  * - `manifests` (key: name) → {@link Manifest}: which generation is current,
  *   its chunk count and byte length;
  * - `chunks` (key: [name, generation, index]) → a chunk of at most
- *   {@link CHUNK_BYTES} bytes of the snapshot.
+ *   {@link CHUNK_BYTES} bytes of the snapshot;
+ * - `log` (key: [name, index], schema 2) → one appended group of the
+ *   write-ahead log (see `idb-log.ts`).
  * A save writes the new generation's chunks, repoints the manifest and
  * deletes the previous generation's chunks in ONE readwrite transaction, so a
  * crash or a closed tab leaves either the old or the new snapshot, never a mix.
@@ -13,15 +15,16 @@
  * Uses the `idb` wrapper (promises over IndexedDB requests). The schema is
  * versioned through `openDB(name, SCHEMA_VERSION)` with a fall-through upgrade.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type IDBPDatabase } from 'idb';
 import { SnapshotError, StorageError } from '../errors.js';
 import type { StorageAdapter } from './adapter.js';
+import { IdbLog, logRange, type LogSchema } from './idb-log.js';
 import { checkSnapshotLayout } from './snapshot-layout.js';
 
 /** Name of the IndexedDB database that holds every `idb://` snapshot. */
 export const IDB_NAME = 'minivectordb';
-/** Current IndexedDB schema version. */
-export const SCHEMA_VERSION = 1;
+/** Current IndexedDB schema version: 1 snapshots, 2 adds the write-ahead `log` store. */
+export const SCHEMA_VERSION = 2;
 /** Bytes per stored chunk: large values are slow to structured-clone in one piece. */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -34,12 +37,14 @@ interface Manifest {
   savedAt: number;
 }
 
-interface Schema extends DBSchema {
+/** The object stores of {@link IDB_NAME}. @internal */
+export interface Schema extends LogSchema {
   manifests: { key: string; value: Manifest };
   chunks: { key: [string, number, number]; value: Uint8Array };
 }
 
-function openStore(): Promise<IDBPDatabase<Schema>> {
+/** Opens (and creates or upgrades) {@link IDB_NAME}. @internal */
+export function openStore(): Promise<IDBPDatabase<Schema>> {
   if (typeof indexedDB === 'undefined') {
     return Promise.reject(new StorageError('idb:// storage needs IndexedDB, which this runtime does not have'));
   }
@@ -50,6 +55,9 @@ function openStore(): Promise<IDBPDatabase<Schema>> {
         case 0:
           db.createObjectStore('manifests', { keyPath: 'name' });
           db.createObjectStore('chunks');
+        // falls through
+        case 1:
+          db.createObjectStore('log');
       }
     },
   });
@@ -82,9 +90,13 @@ async function withStore<T>(what: string, fn: (db: IDBPDatabase<Schema>) => Prom
 
 export class IdbStorage implements StorageAdapter {
   private readonly name: string;
+  /** The write-ahead log, in the `log` store (see `idb-log.ts`). */
+  readonly log: IdbLog;
 
   constructor(readonly url: string) {
     this.name = idbName(url);
+    // The log touches only its own store: its narrower schema type is safe here.
+    this.log = new IdbLog(this.name, url, openStore as unknown as () => Promise<IDBPDatabase<LogSchema>>);
   }
 
   /**
@@ -157,12 +169,13 @@ export class IdbStorage implements StorageAdapter {
 
   remove(): Promise<boolean> {
     return withStore(`cannot delete ${this.url}`, async (db) => {
-      const tx = db.transaction(['manifests', 'chunks'], 'readwrite');
+      const tx = db.transaction(['manifests', 'chunks', 'log'], 'readwrite');
       const manifest = await tx.objectStore('manifests').get(this.name);
       if (manifest !== undefined) {
         await tx.objectStore('manifests').delete(this.name);
         await tx.objectStore('chunks').delete(generationRange(this.name, manifest.generation));
       }
+      await tx.objectStore('log').delete(logRange(this.name));
       await tx.done;
       return manifest !== undefined;
     });

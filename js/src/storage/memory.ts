@@ -1,12 +1,18 @@
 import { StorageError } from '../errors.js';
 import type { StorageAdapter } from './adapter.js';
+import { MemoryLog } from './memory-log.js';
 
 /** Snapshots saved to `memory://` URLs in this process (copies, keyed by URL). */
 const saved = new Map<string, Uint8Array>();
 
 /** In-process storage for `memory://name` URLs. */
 export class MemoryStorage implements StorageAdapter {
-  constructor(readonly url: string) {}
+  /** The write-ahead log, kept in this process beside the snapshot. */
+  readonly log: MemoryLog;
+
+  constructor(readonly url: string) {
+    this.log = new MemoryLog(url);
+  }
 
   read(): Promise<Uint8Array> {
     const bytes = saved.get(this.url);
@@ -19,8 +25,9 @@ export class MemoryStorage implements StorageAdapter {
     return Promise.resolve();
   }
 
-  remove(): Promise<boolean> {
-    return Promise.resolve(saved.delete(this.url));
+  async remove(): Promise<boolean> {
+    await this.log.truncate();
+    return saved.delete(this.url);
   }
 }
 

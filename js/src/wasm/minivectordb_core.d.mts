@@ -83,6 +83,8 @@ export type EmbindEnum<K extends string> = { readonly [name in K]: { readonly va
 
 export interface CoreModule {
   WasmIndex: new () => WasmIndex;
+  /** CRC-32 (zlib's) of `length` bytes at heap `address`; -1 when the region is outside the memory. */
+  crc32(address: number, length: number): number;
   /** Limits (`wasm/include/minivectordb/index_config.hpp`, `vector_check.hpp`). */
   readonly kMaxDim: number;
   readonly kMaxM: number;

@@ -129,6 +129,7 @@ export const METHODS = {
   count: {},
   compact: {},
   save: {},
+  flush: {},
 } satisfies Partial<Record<keyof VectorDatabase, MethodSpec>>;
 
 /** Names of the methods that run in the worker. */

@@ -238,8 +238,10 @@ export class WorkerMiniVectorDB implements VectorDatabase {
   }
 
   /**
-   * Waits for pending calls, closes the database (writing a pending
-   * autosave) and terminates the worker. Idempotent; afterwards every call
+   * Waits for pending calls, closes the database (flushing its write-ahead
+   * log and writing a checkpoint, as {@link MiniVectorDB.close}) and
+   * terminates the worker. Rejects, with the worker terminated all the same,
+   * when that final persistence fails. Idempotent; afterwards every call
    * throws ClosedError.
    */
   close(): Promise<void> {

@@ -63,6 +63,21 @@ window.specs = {
   },
 
   /** Opens idb://name (after a reload; on the page, or in a worker) and returns its answers. */
+  /**
+   * Writes through the write-ahead log and never closes or saves: the page
+   * reload that follows is the crash. 'relaxed' waits past its 50 ms group commit.
+   */
+  async idbLogged(name, durability) {
+    const db = await MiniVectorDB.create({ dim: DIM, metric: 'l2', storage: `idb://${name}`, durability });
+    await insertData(db); // the first write of a new database: its first checkpoint
+    await db.delete('v3'); // log records from here on
+    await db.insert({ id: 'extra', vector: data()[7] });
+    if (durability === 'relaxed') await new Promise((resolve) => setTimeout(resolve, 250));
+    const results = [];
+    for (const q of queries()) results.push(hitsOf(await db.search(q, { k: K })));
+    window.keptOpen = db;
+    return { results, size: await db.count() };
+  },
   async idbOpen(name, inWorker = false) {
     const db = inWorker ? await MiniVectorDB.openInWorker(`idb://${name}`) : await MiniVectorDB.open(`idb://${name}`);
     const results = [];
