@@ -9,6 +9,7 @@
  */
 import { describe } from './check.js';
 import { Autosave, createDb, disposeDb, openDb, saveTo, type OpenedDb } from './db/lifecycle.js';
+import { checkWritable, lockedSave } from './db/locking.js';
 import * as read from './db/read.js';
 import type { DbState } from './db/state.js';
 import * as write from './db/write.js';
@@ -296,7 +297,8 @@ export class MiniVectorDB implements VectorDatabase {
   save(url?: string): Promise<void> {
     return this.#exclusive('save', (db) => {
       if (url !== undefined && typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
-      return saveTo(db, url === undefined ? db.storage : checkStorageUrl(url));
+      const target = url === undefined ? db.storage : checkStorageUrl(url);
+      return lockedSave(db, target, () => saveTo(db, target));
     });
   }
 
@@ -352,6 +354,7 @@ export class MiniVectorDB implements VectorDatabase {
     let db: DbState;
     try {
       db = this.#live(method);
+      checkWritable(db, method);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -253,6 +253,7 @@ export type {
   AutosaveOptions,
   Metric,
   Quantization,
+  LockMode,
   CreateInWorkerOptions,
   CreateOptions,
   OpenInWorkerOptions,

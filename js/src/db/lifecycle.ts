@@ -15,7 +15,8 @@ import { readTextSettings, TextEmbedding, type TextSettings } from '../text.js';
 import type { Metric } from '../types.js';
 import { CoreIndex, type CoreConfig } from '../wasm/core-index.js';
 import { loadCore } from '../wasm/load.js';
-import { readCreateOptions, readOpenOptions, type IndexSettings } from './options.js';
+import { underLock } from './locking.js';
+import { readCreateOptions, readOpenOptions, type CreateSettings, type IndexSettings, type OpenSettings } from './options.js';
 import type { DbState } from './state.js';
 
 /** An opened database before its owner gives it a `changed` hook. */
@@ -32,6 +33,11 @@ function coreIndex(mod: CoreModule, s: IndexSettings, dim: number): CoreIndex {
 /** Builds an empty database from the options of `create()`; see `MiniVectorDB.create`. */
 export async function createDb(createOptions: unknown): Promise<OpenedDb> {
   const o = readCreateOptions(createOptions);
+  return underLock(o.storage, o.lock, o.logger, () => buildDb(o));
+}
+
+/** The empty database of checked options (the caller holds its storage lock). */
+async function buildDb(o: CreateSettings): Promise<Omit<OpenedDb, 'lock'>> {
   const { logger } = o;
   const mod = await loadCore(o.wasm, logger);
   // The core checks the configuration before a model loads: at once when the
@@ -69,6 +75,11 @@ export async function createDb(createOptions: unknown): Promise<OpenedDb> {
 export async function openDb(url: string, openOptions: unknown): Promise<OpenedDb> {
   const o = readOpenOptions(openOptions);
   if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
+  return underLock(url, o.lock, o.logger, () => readDb(url, o));
+}
+
+/** The database stored at `url` (the caller holds its lock, or has opened it read-only). */
+async function readDb(url: string, o: OpenSettings): Promise<Omit<OpenedDb, 'lock'>> {
   const { logger } = o;
   const bytes = await (await openStorage(url)).read();
   const mod = await loadCore(o.wasm, logger);
@@ -133,6 +144,7 @@ export async function saveTo(db: DbState, target: string): Promise<void> {
 export async function disposeDb(db: DbState): Promise<void> {
   await db.text?.dispose().catch((e: unknown) => db.logger.warn(`disposing the embedder failed: ${String(e)}`));
   db.core.dispose();
+  await db.lock.release(); // last: the final save or flush ran under it
 }
 
 /**

@@ -13,11 +13,12 @@ import { gateLogger, type Logger } from '../logger.js';
 import type { CreateOptions, OpenOptions, WasmSource } from '../option-types.js';
 import type { CoreConfig } from '../wasm/core-index.js';
 import { checkStorageUrl } from '../storage/index.js';
+import { checkLockMode, type LockMode } from '../storage/lock/index.js';
 import type { Metric, Quantization } from '../types.js';
 import { checkLogging, checkQuantization, checkUint32, checkWasmSource } from '../validate.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm'] as const;
-const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm', 'lock'] as const;
+const OPEN_KEYS = ['autosave', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm', 'lock'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 const METRICS: readonly Metric[] = ['l2', 'cosine', 'ip'];
 /** Longest autosave delay accepted, in milliseconds (one hour): a timer, not an index setting, so TypeScript's rule. */
@@ -34,6 +35,8 @@ export interface CommonSettings {
   wasm: WasmSource | undefined;
   autosaveMs: number | undefined;
   reuseDeleted: boolean;
+  /** What happens when another instance holds the storage's write lock. */
+  lock: LockMode;
 }
 
 export interface CreateSettings extends CommonSettings {
@@ -95,7 +98,7 @@ function readCommon(options: Partial<CreateOptions | OpenOptions>, what: string)
   const reuseDeleted = checkBoolean(options.reuseDeleted, 'reuseDeleted', true);
   const logging = checkLogging(options.logger, options.logLevel, what);
   const wasm = checkWasmSource(options.wasm, what);
-  return { logger: gateLogger(logging.logger, logging.logLevel), wasm, autosaveMs, reuseDeleted };
+  return { logger: gateLogger(logging.logger, logging.logLevel), wasm, autosaveMs, reuseDeleted, lock: checkLockMode(options.lock) };
 }
 
 /** Checks the `autosave` option; returns the debounce delay in ms, or undefined when off. */

@@ -1,0 +1,48 @@
+/**
+ * The Web Locks API (`navigator.locks`): one exclusive lock per storage URL
+ * across every tab and worker of the origin. The lock is held by a callback
+ * whose promise resolves only on release; the browser frees it when the tab
+ * or worker holding it goes away, so a crashed holder never leaves it stale.
+ * @internal
+ */
+import { StorageError } from '../../errors.js';
+import type { HeldLock } from './index.js';
+
+/** The part of `LockManager` used here. */
+interface Locks {
+  request(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<void>): Promise<void>;
+}
+
+function locks(): Locks | undefined {
+  return (globalThis as { navigator?: { locks?: Locks } }).navigator?.locks;
+}
+
+/** True when this runtime has the Web Locks API. */
+export function hasWebLocks(): boolean {
+  return typeof locks()?.request === 'function';
+}
+
+/** The lock's name: a prefix keeps it apart from the application's own locks. */
+export function webLockName(url: string): string {
+  return `minivectordb:${url}`;
+}
+
+/** Takes the lock of `url` if no one holds it (`ifAvailable`), else resolves to undefined. */
+export function acquireWebLock(url: string): Promise<HeldLock | undefined> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return new Promise<HeldLock | undefined>((resolve, reject) => {
+    locks()!
+      .request(webLockName(url), { ifAvailable: true }, (lock) => {
+        if (lock === null) {
+          resolve(undefined);
+          return Promise.resolve();
+        }
+        resolve({ lost: () => false, release: () => (release(), Promise.resolve()) });
+        return held; // the lock is held until this settles
+      })
+      .catch((cause: unknown) => reject(new StorageError(`cannot take the Web Lock of ${url}: ${String(cause)}`, { cause })));
+  });
+}
