@@ -81,7 +81,7 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
 /** The database stored at `url` (the caller holds its lock, or has opened it read-only). */
 async function readDb(url: string, o: OpenSettings): Promise<Omit<OpenedDb, 'lock'>> {
   const { logger } = o;
-  const bytes = await (await openStorage(url)).read();
+  const bytes = await (await openStorage(url, logger)).read();
   const mod = await loadCore(o.wasm, logger);
   const { index, user } = CoreIndex.load(mod, bytes);
   try {
@@ -125,7 +125,7 @@ async function readDb(url: string, o: OpenSettings): Promise<Omit<OpenedDb, 'loc
 /** Serialises and writes a snapshot to `target` (the caller holds the call queue). */
 export async function saveTo(db: DbState, target: string): Promise<void> {
   try {
-    const adapter = await openStorage(target);
+    const adapter = await openStorage(target, db.logger);
     const settings: TextSettings = {
       storeText: db.storeText,
       ...(db.text === undefined ? {} : { embedder: db.text.info }),
