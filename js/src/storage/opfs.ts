@@ -65,8 +65,8 @@ export class OpfsStorage implements StorageAdapter {
   async write(bytes: Uint8Array | ByteChunks, byteLength?: number): Promise<void> {
     try {
       const dir = await dbFolder(this.name, true);
-      const tmp = await dir.getFileHandle(CHECKPOINT_TMP, { create: true });
-      if (hasSyncAccess() && typeof tmp.move === 'function') await writeThenRename(dir, tmp, bytes, byteLength);
+      const tmp = hasSyncAccess() ? await dir.getFileHandle(CHECKPOINT_TMP, { create: true }) : undefined;
+      if (tmp !== undefined && typeof tmp.move === 'function') await writeThenRename(dir, tmp, bytes, byteLength);
       else await writeCommitted(await dir.getFileHandle(CHECKPOINT, { create: true }), bytes, byteLength);
     } catch (cause) {
       if (cause instanceof StorageError) throw new StorageError(`cannot write ${this.url}: ${cause.message}`, { cause });

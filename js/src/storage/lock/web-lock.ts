@@ -34,15 +34,22 @@ export function acquireWebLock(url: string): Promise<HeldLock | undefined> {
     release = resolve;
   });
   return new Promise<HeldLock | undefined>((resolve, reject) => {
-    locks()!
+    // Settles once the lock manager has let the lock go (after `held`), so release() resolves only then.
+    const done = locks()!
       .request(webLockName(url), { ifAvailable: true }, (lock) => {
         if (lock === null) {
           resolve(undefined);
           return Promise.resolve();
         }
-        resolve({ lost: () => false, release: () => (release(), Promise.resolve()) });
+        resolve({
+          lost: () => false,
+          release: () => {
+            release();
+            return done.then(() => undefined, () => undefined);
+          },
+        });
         return held; // the lock is held until this settles
-      })
-      .catch((cause: unknown) => reject(new StorageError(`cannot take the Web Lock of ${url}: ${String(cause)}`, { cause })));
+      });
+    done.catch((cause: unknown) => reject(new StorageError(`cannot take the Web Lock of ${url}: ${String(cause)}`, { cause })));
   });
 }

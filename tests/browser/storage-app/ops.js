@@ -1,0 +1,119 @@
+// Storage operations shared by the page (main.js) and the worker
+// (storage-worker.js), so a test can run the same steps on either thread:
+// databases by handle, and the raw storage adapter of a URL. Every answer is
+// JSON-safe: { ok: true, value } or { ok: false, name, code, message }.
+import { MiniVectorDB } from 'minivectordb';
+import { openStorage } from 'minivectordb-storage';
+
+const dbs = new Map();
+let next = 1;
+
+const failure = (e) => ({ ok: false, name: e?.name, code: e?.code, message: String(e?.message ?? e) });
+
+/** Runs `fn` and wraps its value or error. */
+export async function answer(fn) {
+  try {
+    const value = await fn();
+    return { ok: true, value: value === undefined ? null : value };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+/** The bytes of a real snapshot (adapters check a checkpoint's header and sections when reading): `n` records of dim 64 from `seed`. */
+const snapshots = new Map();
+async function bytesOf(n, seed) {
+  const key = `${n}:${seed}`;
+  if (!snapshots.has(key)) {
+    const url = `memory://snapshot-${n}-${seed}`;
+    const db = await MiniVectorDB.create({ dim: 64, storage: url, M: 8, efConstruction: 20 });
+    await db.insertMany(Array.from({ length: n }, (_, i) => ({ id: `s${i}`, vector: Array.from({ length: 64 }, (_, j) => Math.sin(i * 64 + j + seed)) })));
+    await db.save();
+    await db.close();
+    snapshots.set(key, await (await openStorage(url)).read());
+  }
+  return snapshots.get(key);
+}
+const fnv = (bytes) => {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+};
+
+export const ops = {
+  /** Creates or opens a database on this thread (or in a worker of its own: kind 'createInWorker' / 'openInWorker'); returns its handle. */
+  async db(kind, ...args) {
+    const db = await MiniVectorDB[kind](...args);
+    const handle = next++;
+    dbs.set(handle, db);
+    return handle;
+  },
+  /** Calls a method of a database; vectors in the result become arrays. */
+  async call(handle, method, ...args) {
+    const db = dbs.get(handle);
+    const value = await db[method](...args);
+    if (method === 'close') dbs.delete(handle);
+    return JSON.parse(JSON.stringify(value ?? null, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v)));
+  },
+  size: (handle) => dbs.get(handle).size,
+  /** A snapshot of `n` records written as the checkpoint at `url` (in chunks of `chunk` bytes); returns its length. */
+  async write(url, n, seed, chunk = 0) {
+    const adapter = await openStorage(url);
+    const bytes = await bytesOf(n, seed);
+    if (chunk <= 0) return adapter.write(bytes).then(() => bytes.byteLength);
+    const chunks = [];
+    for (let i = 0; i < bytes.byteLength; i += chunk) chunks.push(bytes.subarray(i, i + chunk));
+    return adapter.write(chunks, bytes.byteLength).then(() => bytes.byteLength);
+  },
+  /** A checkpoint write whose chunks fail after `okChunks` (or whose length lies): it must leave the previous checkpoint. */
+  async writeFailing(url, how) {
+    const adapter = await openStorage(url);
+    const bytes = await bytesOf(100, 9);
+    if (how === 'length') return adapter.write([bytes], bytes.byteLength + 1);
+    async function* chunks() {
+      yield bytes.subarray(0, 1000);
+      yield bytes.subarray(1000, 5000);
+      throw new Error('the snapshot writer failed part-way');
+    }
+    return adapter.write(chunks());
+  },
+  /** The checkpoint's bytes: their length and a checksum (FNV-1a), plus the first bytes. */
+  async read(url) {
+    const bytes = await (await openStorage(url)).read();
+    return { length: bytes.byteLength, fnv: fnv(bytes) };
+  },
+  /** What `read` reports for `write(url, n, seed)`. */
+  async expected(n, seed) {
+    const bytes = await bytesOf(n, seed);
+    return { length: bytes.byteLength, fnv: fnv(bytes) };
+  },
+  remove: async (url) => (await openStorage(url)).remove(),
+  /** Appends each array of `groups` to the log (durable or not); returns the log's size after. */
+  async logAppend(url, groups, durable) {
+    const { log } = await openStorage(url);
+    for (const g of groups) await log.append(Uint8Array.from(g), durable);
+    await log.sync();
+    const size = await log.size();
+    await log.close?.();
+    return size;
+  },
+  async logRead(url) {
+    const { log } = await openStorage(url);
+    return Array.from(await log.read());
+  },
+  async logTruncate(url) {
+    const { log } = await openStorage(url);
+    await log.truncate();
+    return log.size();
+  },
+  /** The segment files of an opfs:// database's log. */
+  async opfsFiles(name) {
+    const root = await navigator.storage.getDirectory();
+    const dir = await (await root.getDirectoryHandle('minivectordb')).getDirectoryHandle(`db-${encodeURIComponent(name)}`);
+    const out = [];
+    for await (const k of dir.keys()) out.push(k);
+    return out.sort();
+  },
+  list: (prefix) => MiniVectorDB.listSaved(prefix),
+  hasSyncAccess: () => typeof FileSystemFileHandle !== 'undefined' && 'createSyncAccessHandle' in FileSystemFileHandle.prototype,
+};
