@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import lockfile from 'proper-lockfile';
 import { StorageError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { HeldLock } from './index.js';
+import type { HeldLock } from './held-lock.js';
 
 /** A lock not refreshed for this long (ms) is stale: its holder is presumed dead. */
 export const FILE_LOCK_STALE_MS = 10_000;

@@ -22,6 +22,7 @@ import { describe } from '../../check.js';
 import { InvalidArgumentError, LockedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { StorageLock } from '../adapter.js';
+import type { HeldLock } from './held-lock.js';
 import { acquireMemoryLock } from './memory-lock.js';
 import { acquireWebLock, hasWebLocks } from './web-lock.js';
 
@@ -37,10 +38,6 @@ export interface DbLock extends StorageLock {
   checkWritable(method: string): void;
 }
 
-/** A lock this instance holds; `lost()` reports whether it was taken over since. */
-export interface HeldLock extends StorageLock {
-  lost(): boolean;
-}
 
 /** Checks the `lock` option. @defaultValue `'error'` */
 export function checkLockMode(mode: unknown): LockMode {

@@ -3,7 +3,7 @@
  * (`memory://`, and IndexedDB where the Web Locks API is missing).
  * @internal
  */
-import type { HeldLock } from './index.js';
+import type { HeldLock } from './held-lock.js';
 
 /** URLs locked in this realm. */
 const held = new Set<string>();

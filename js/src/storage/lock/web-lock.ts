@@ -6,7 +6,7 @@
  * @internal
  */
 import { StorageError } from '../../errors.js';
-import type { HeldLock } from './index.js';
+import type { HeldLock } from './held-lock.js';
 
 /** The part of `LockManager` used here. */
 interface Locks {
