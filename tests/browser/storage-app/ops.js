@@ -117,3 +117,51 @@ export const ops = {
   list: (prefix) => MiniVectorDB.listSaved(prefix),
   hasSyncAccess: () => typeof FileSystemFileHandle !== 'undefined' && 'createSyncAccessHandle' in FileSystemFileHandle.prototype,
 };
+
+// The bridge of tests/browser/chromium-target.ts: a database of the shared
+// suites (tests/js/suites) lives here, driven from Node. Values travel as
+// JSON with typed arrays, −0, NaN and ±Infinity tagged, so a result compares
+// bit for bit; each answer carries the database's synchronous state (size,
+// dim, metric, stats) for the Node-side getters.
+const tag = (_, v) => {
+  if (v instanceof Float32Array) return { $f32: Array.from(v, (x) => (Object.is(x, -0) || !Number.isFinite(x) ? { $n: String(x === 0 ? '-0' : x) } : x)) };
+  if (typeof v === 'number' && (Object.is(v, -0) || !Number.isFinite(v))) return { $n: Object.is(v, -0) ? '-0' : String(v) };
+  return v;
+};
+const untag = (_, v) => {
+  if (v !== null && typeof v === 'object' && '$f32' in v) return Float32Array.from(v.$f32, (x) => (typeof x === 'object' ? Number(x.$n) : x));
+  if (v !== null && typeof v === 'object' && '$n' in v) return v.$n === '-0' ? -0 : Number(v.$n);
+  return v;
+};
+const stateOf = (db) => {
+  try {
+    return { size: db.size, dim: db.dim, metric: db.metric, stats: db.stats() };
+  } catch {
+    return undefined; // closed
+  }
+};
+const errorOf = (e) => ({ name: e?.name, code: e?.code, message: String(e?.message ?? e), fields: JSON.parse(JSON.stringify({ ...e })) });
+
+/** `kind`: create, open, createInWorker, openInWorker; answers a handle and the state, or an error. */
+ops.remoteDb = async (kind, argsJson) => {
+  try {
+    const db = await MiniVectorDB[kind](...JSON.parse(argsJson, untag));
+    const handle = next++;
+    dbs.set(handle, db);
+    return JSON.stringify({ handle, state: stateOf(db) }, tag);
+  } catch (e) {
+    return JSON.stringify({ error: errorOf(e) });
+  }
+};
+ops.remoteCall = async (handle, method, argsJson) => {
+  const db = dbs.get(handle);
+  try {
+    const value = await db[method](...JSON.parse(argsJson, untag));
+    return JSON.stringify({ value, state: stateOf(db) }, tag);
+  } catch (e) {
+    return JSON.stringify({ error: errorOf(e), state: stateOf(db) });
+  }
+};
+/** Raw bytes at a storage URL, as an array of numbers (the suites plant damaged snapshots). */
+ops.rawRead = async (url) => Array.from(await (await openStorage(url)).read());
+ops.rawWrite = async (url, bytes) => (await openStorage(url)).write(Uint8Array.from(bytes));
