@@ -165,3 +165,53 @@ ops.remoteCall = async (handle, method, argsJson) => {
 /** Raw bytes at a storage URL, as an array of numbers (the suites plant damaged snapshots). */
 ops.rawRead = async (url) => Array.from(await (await openStorage(url)).read());
 ops.rawWrite = async (url, bytes) => (await openStorage(url)).write(Uint8Array.from(bytes));
+
+// bench/storage-browser.mjs: checkpoint write/read and log appends per backend, timed where they run.
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Builds the source snapshot (`n` random vectors of `dim`, M 8, efConstruction 16) and stores it at `idb://bench-source`; returns its size. */
+ops.benchSource = async (n, dim) => {
+  const db = await MiniVectorDB.create({ dim, M: 8, efConstruction: 16, storage: 'memory://bench-source' });
+  let s = 1;
+  const rnd = () => ((s = Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32 - 0.5;
+  for (let i = 0; i < n; i += 4096) {
+    await db.insertMany(Array.from({ length: Math.min(4096, n - i) }, (_, j) => ({ id: `n${i + j}`, vector: Float32Array.from({ length: dim }, rnd), metadata: { i: i + j } })));
+  }
+  await db.save();
+  await db.close();
+  const bytes = await (await openStorage('memory://bench-source')).read();
+  await (await openStorage('idb://bench-source')).write(bytes);
+  return bytes.byteLength;
+};
+/** Median ms of `rounds` checkpoint writes and reads of the source snapshot at `url`, and of `appends` log appends of `recordBytes` (durable). */
+ops.bench = async (url, rounds, appends, recordBytes) => {
+  const bytes = await (await openStorage('idb://bench-source')).read();
+  const adapter = await openStorage(url);
+  const write = [];
+  const read = [];
+  for (let r = 0; r < rounds; r++) {
+    let t = performance.now();
+    await adapter.write(bytes);
+    write.push(performance.now() - t);
+    t = performance.now();
+    const back = await adapter.read();
+    read.push(performance.now() - t);
+    if (back.byteLength !== bytes.byteLength) throw new Error('read back a different size');
+  }
+  const out = { bytes: bytes.byteLength, writeMs: median(write), readMs: median(read) };
+  if (adapter.log !== undefined && appends > 0) {
+    const record = new Uint8Array(recordBytes).fill(7);
+    await adapter.log.truncate();
+    const times = [];
+    for (let i = 0; i < appends; i++) {
+      const t = performance.now();
+      await adapter.log.append(record, true);
+      times.push(performance.now() - t);
+    }
+    out.appendMs = median(times);
+    out.appendP90Ms = [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.9)];
+    await adapter.log.truncate();
+    await adapter.log.close?.();
+  }
+  await adapter.remove();
+  return out;
+};
