@@ -68,6 +68,7 @@ export class MiniVectorDB implements VectorDatabase {
    *   or one that cannot be read (a throwing getter or Proxy trap).
    * @throws DimensionMismatchError when `dim` and the embedder's dimension differ.
    * @throws StorageError on an unsupported storage URL (`file://` needs an absolute path), or when the embedder's model cannot be loaded.
+   * @throws LockedError when another instance (process, tab, worker) has `storage` open for writing and `lock` is `'error'` (the default).
    */
   static async create(createOptions: CreateOptions = {}): Promise<MiniVectorDB> {
     return new MiniVectorDB(await createDb(createOptions));
@@ -89,6 +90,8 @@ export class MiniVectorDB implements VectorDatabase {
    *   or a record is beyond the limits insert enforces (`MAX_METADATA_DEPTH`, `MAX_METADATA_BYTES`, `MAX_ID_LENGTH`).
    * @throws EmbedderMismatchError when an `Embedder` object in `options.embedder` is not the recorded one
    *   (for embedder options, the first text call throws it once the model has loaded).
+   * @throws LockedError when another instance has `url` open for writing and `options.lock` is `'error'` (the default);
+   *   with `lock: 'readonly'` it opens read-only instead (writes throw LockedError).
    */
   static async open(url: string, openOptions: OpenOptions = {}): Promise<MiniVectorDB> {
     return new MiniVectorDB(await openDb(url, openOptions));
@@ -292,6 +295,7 @@ export class MiniVectorDB implements VectorDatabase {
    * temporary file is written, fsynced and renamed over the target.
    * @throws InvalidArgumentError when `url` is not a string.
    * @throws StorageError — the previous snapshot is left intact.
+   * @throws LockedError when this database was opened read-only (to its own URL), or another instance has `url` open for writing.
    * @throws OutOfMemoryError when the snapshot cannot be allocated. No other error type escapes.
    */
   save(url?: string): Promise<void> {
