@@ -317,7 +317,7 @@ export class MiniVectorDB implements VectorDatabase {
     await this.#queue.catch(() => undefined);
     const db = this.#db;
     if (db === undefined) return;
-    if (pendingAutosave) await saveTo(db, db.storage).catch((e: unknown) => db.logger.error(`autosave on close failed: ${String(e)}`));
+    if (pendingAutosave) await lockedSave(db, db.storage, () => saveTo(db, db.storage)).catch((e: unknown) => db.logger.error(`autosave on close failed: ${String(e)}`));
     finalizer.unregister(this);
     this.#db = undefined;
     await disposeDb(db);
