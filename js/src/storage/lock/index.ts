@@ -8,7 +8,8 @@
  *   (`file-lock.ts`). Works across processes and hosts sharing the folder.
  * - `idb://`, `opfs://` in a browser: the Web Locks API, one lock per URL
  *   for every tab and worker of the origin (`web-lock.ts`); the browser
- *   releases it when the holder's tab or worker goes away.
+ *   releases it when the holder's tab or worker goes away (a request waits
+ *   1.5 s for that, e.g. across a reload).
  * - `memory://`, and `idb://` / `opfs://` where Web Locks are missing
  *   (Node with an IndexedDB polyfill): a lock in this JavaScript realm
  *   (`memory-lock.ts`), since that storage is seen by this realm only.

@@ -10,8 +10,16 @@ import type { HeldLock } from './held-lock.js';
 
 /** The part of `LockManager` used here. */
 interface Locks {
-  request(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<void>): Promise<void>;
+  request(name: string, options: { signal: AbortSignal }, callback: (lock: unknown) => Promise<void>): Promise<void>;
 }
+
+/**
+ * How long (ms) a request waits for a held lock before giving up: long
+ * enough for the lock of a page being reloaded (its old document and
+ * workers still shutting down) to be released, short enough that a second
+ * tab learns of the first at once.
+ */
+export const WEB_LOCK_WAIT_MS = 1500;
 
 function locks(): Locks | undefined {
   return (globalThis as { navigator?: { locks?: Locks } }).navigator?.locks;
@@ -27,29 +35,31 @@ export function webLockName(url: string): string {
   return `minivectordb:${url}`;
 }
 
-/** Takes the lock of `url` if no one holds it (`ifAvailable`), else resolves to undefined. */
+/** Takes the lock of `url`, waiting up to {@link WEB_LOCK_WAIT_MS} for its holder to let go; else resolves to undefined. */
 export function acquireWebLock(url: string): Promise<HeldLock | undefined> {
   let release!: () => void;
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
+  const signal = AbortSignal.timeout(WEB_LOCK_WAIT_MS);
   return new Promise<HeldLock | undefined>((resolve, reject) => {
     // Settles once the lock manager has let the lock go (after `held`), so release() resolves only then.
-    const done = locks()!
-      .request(webLockName(url), { ifAvailable: true }, (lock) => {
-        if (lock === null) {
-          resolve(undefined);
-          return Promise.resolve();
-        }
-        resolve({
-          lost: () => false,
-          release: () => {
-            release();
-            return done.then(() => undefined, () => undefined);
-          },
-        });
-        return held; // the lock is held until this settles
+    const done = locks()!.request(webLockName(url), { signal }, () => {
+      resolve({
+        lost: () => false,
+        release: () => {
+          release();
+          return done.then(
+            () => undefined,
+            () => undefined,
+          );
+        },
       });
-    done.catch((cause: unknown) => reject(new StorageError(`cannot take the Web Lock of ${url}: ${String(cause)}`, { cause })));
+      return held; // the lock is held until this settles
+    });
+    done.catch((cause: unknown) => {
+      if (signal.aborted) resolve(undefined); // still held by another tab or worker
+      else reject(new StorageError(`cannot take the Web Lock of ${url}: ${String(cause)}`, { cause }));
+    });
   });
 }
