@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'STORAGE'
   | 'EMBEDDER_MISMATCH'
   | 'CLOSED'
+  | 'LOCKED'
   | 'TIMEOUT'
   | 'INTERNAL';
 
@@ -174,6 +175,25 @@ export class ClosedError extends MiniVectorDBError {
 }
 
 /**
+ * Another instance (process, tab, worker or database object) holds the
+ * write lock of this storage URL: thrown by `create()` / `open()` with
+ * `lock: 'error'` (the default), and by every write (insert, update,
+ * delete, compact, save) of a database opened with `lock: 'readonly'` while
+ * another instance writes, or one whose lock was taken over (see
+ * `storage/lock/`).
+ */
+export class LockedError extends MiniVectorDBError {
+  /** `'LockedError'`, set literally so minified bundles keep it. */
+  override name = 'LockedError';
+  /** The storage URL whose lock is held elsewhere. */
+  readonly url: string;
+  constructor(url: string, message: string, options?: { cause?: unknown }) {
+    super('LOCKED', message, options);
+    this.url = url;
+  }
+}
+
+/**
  * Every class of the catalogue under its literal `name` (the key that
  * carries it across a worker boundary, `worker/errors-transfer.ts`; class
  * names are mangled by minifiers, these are not). A subclass defined
@@ -192,6 +212,7 @@ export const ERROR_KINDS = {
   EmbedderMismatchError,
   NotFoundError,
   ClosedError,
+  LockedError,
 } as const;
 
 /** A class of the error catalogue. */

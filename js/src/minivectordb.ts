@@ -9,6 +9,7 @@
  */
 import { describe } from './check.js';
 import { Autosave, createDb, disposeDb, openDb, saveTo, type OpenedDb } from './db/lifecycle.js';
+import { checkWritable, lockedSave } from './db/locking.js';
 import * as read from './db/read.js';
 import { getMany, iterateRecords, listIds } from './db/iterate.js';
 import type { DbState } from './db/state.js';
@@ -79,6 +80,7 @@ export class MiniVectorDB implements VectorDatabase {
    *   or one that cannot be read (a throwing getter or Proxy trap).
    * @throws DimensionMismatchError when `dim` and the embedder's dimension differ.
    * @throws StorageError on an unsupported storage URL (`file://` needs an absolute path), or when the embedder's model cannot be loaded.
+   * @throws LockedError when another instance (process, tab, worker) has `storage` open for writing and `lock` is `'error'` (the default).
    */
   static async create(createOptions: CreateOptions = {}): Promise<MiniVectorDB> {
     return new MiniVectorDB(await createDb(createOptions));
@@ -100,6 +102,8 @@ export class MiniVectorDB implements VectorDatabase {
    *   or a record is beyond the limits insert enforces (`MAX_METADATA_DEPTH`, `MAX_METADATA_BYTES`, `MAX_ID_LENGTH`).
    * @throws EmbedderMismatchError when an `Embedder` object in `options.embedder` is not the recorded one
    *   (for embedder options, the first text call throws it once the model has loaded).
+   * @throws LockedError when another instance has `url` open for writing and `options.lock` is `'error'` (the default);
+   *   with `lock: 'readonly'` it opens read-only instead (writes throw LockedError).
    */
   static async open(url: string, openOptions: OpenOptions = {}): Promise<MiniVectorDB> {
     return new MiniVectorDB(await openDb(url, openOptions));
@@ -342,12 +346,14 @@ export class MiniVectorDB implements VectorDatabase {
    * temporary file is written, fsynced and renamed over the target.
    * @throws InvalidArgumentError when `url` is not a string.
    * @throws StorageError — the previous snapshot is left intact.
+   * @throws LockedError when this database was opened read-only (to its own URL), or another instance has `url` open for writing.
    * @throws OutOfMemoryError when the snapshot cannot be allocated. No other error type escapes.
    */
   save(url?: string): Promise<void> {
     return this.#exclusive('save', (db) => {
       if (url !== undefined && typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
-      return saveTo(db, url === undefined ? db.storage : checkStorageUrl(url));
+      const target = url === undefined ? db.storage : checkStorageUrl(url);
+      return lockedSave(db, target, () => saveTo(db, target));
     });
   }
 
@@ -395,14 +401,14 @@ export class MiniVectorDB implements VectorDatabase {
       }
       if (journal.dirty || failure !== undefined || pendingAutosave || this.#autosave.changedAfterStop) {
         try {
-          await saveTo(db, db.storage);
+          await lockedSave(db, db.storage, () => saveTo(db, db.storage));
           failure = undefined;
         } catch (e) {
           failure ??= e;
         }
       }
     } else if (pendingAutosave || this.#autosave.changedAfterStop) {
-      await saveTo(db, db.storage).catch((e: unknown) => (failure = e));
+      await lockedSave(db, db.storage, () => saveTo(db, db.storage)).catch((e: unknown) => (failure = e));
     }
     await journal.close().catch((e: unknown) => db.logger.warn(`closing the write-ahead log of ${db.storage} failed: ${String(e)}`));
     finalizer.unregister(this);
@@ -466,6 +472,7 @@ export class MiniVectorDB implements VectorDatabase {
     let db: DbState;
     try {
       db = this.#live(method);
+      checkWritable(db, method);
     } catch (e) {
       return Promise.reject(e);
     }

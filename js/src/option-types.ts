@@ -14,6 +14,15 @@ type EmbedderChoice = EmbedderConfig;
 /** Distance metric: `'l2'` (squared Euclidean), `'cosine'`, or `'ip'` (inner product). */
 export type Metric = 'l2' | 'cosine' | 'ip';
 
+/**
+ * What `create()` / `open()` do when another instance (process, tab, worker,
+ * or database object) has the same storage URL open for writing:
+ * `'error'` throws a `LockedError`; `'readonly'` opens it read-only (every
+ * write throws `LockedError`; it sees what the writer had checkpointed when
+ * it opened — open it again to see later changes).
+ */
+export type LockMode = 'error' | 'readonly';
+
 /** Vector storage: `'none'` (float32) or `'int8'` (scalar quantization); see {@link CreateOptions.quantization}. */
 export type Quantization = 'none' | 'int8';
 
@@ -124,6 +133,14 @@ export interface CreateOptions {
    */
   durability?: Durability;
   /**
+   * One writer per storage URL: the database takes the URL's write lock
+   * (`file://`: a `<file>.lock` folder, stale after 10 s without its
+   * holder's heartbeat; `idb://`, `opfs://`: the Web Locks API; `memory://`:
+   * in this realm) and releases it in `close()`. See {@link LockMode}.
+   * @defaultValue `'error'`
+   */
+  lock?: LockMode;
+  /**
    * Destination of log messages, silent when absent: an object with `debug`,
    * `info`, `warn` and `error` methods (InvalidArgumentError otherwise); a
    * method that throws is ignored.
@@ -199,6 +216,8 @@ export interface OpenOptions {
   durability?: Durability;
   /** See {@link CreateOptions.reuseDeleted}. @defaultValue `true` */
   reuseDeleted?: boolean;
+  /** See {@link CreateOptions.lock}. @defaultValue `'error'` */
+  lock?: LockMode;
   logger?: Logger;
   logLevel?: LogLevel;
   wasm?: WasmSource;

@@ -268,6 +268,7 @@ export type {
   Durability,
   Metric,
   Quantization,
+  LockMode,
   CreateInWorkerOptions,
   CreateOptions,
   OpenInWorkerOptions,

@@ -14,13 +14,13 @@ describe('autosave', () => {
     const db = await MiniVectorDB.create({ dim: DIM, storage, autosave: { debounceMs: 50 }, durability: 'manual' });
     const vectors = randomVectors(30, DIM, 3);
     for (let i = 0; i < 30; i++) await db.insert({ id: `a${i}`, vector: vectors[i]! });
-    await caught(() => MiniVectorDB.open(storage), StorageError); // not saved yet: the timer restarts on each change
+    await caught(() => MiniVectorDB.open(storage, { lock: 'readonly' }), StorageError); // not saved yet: the timer restarts on each change
     await sleep(300);
-    const saved = await MiniVectorDB.open(storage);
+    const saved = await MiniVectorDB.open(storage, { lock: 'readonly' }); // db holds the lock
     expect(saved.size).toBe(30);
     await db.delete('a0');
     await sleep(300);
-    expect((await MiniVectorDB.open(storage)).size).toBe(29);
+    expect((await MiniVectorDB.open(storage, { lock: 'readonly' })).size).toBe(29);
     await db.close();
   });
 
@@ -45,7 +45,7 @@ describe('autosave', () => {
     const reopened = await MiniVectorDB.open(storage, { autosave: { debounceMs: 10 } });
     await reopened.insert({ id: 'y', vector: new Float32Array(DIM).fill(2) });
     await sleep(200);
-    expect((await MiniVectorDB.open(storage)).size).toBe(2);
+    expect((await MiniVectorDB.open(storage, { lock: 'readonly' })).size).toBe(2);
     await reopened.close();
   });
 

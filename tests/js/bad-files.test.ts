@@ -236,7 +236,7 @@ describe('idb://', () => {
     await db.save();
     let size = 0;
     const read = await chunkBytesRead(async () => {
-      const again = await MiniVectorDB.open('idb://good');
+      const again = await MiniVectorDB.open('idb://good', { lock: 'readonly' }); // db holds the write lock
       size = again.size;
       await again.close();
     });

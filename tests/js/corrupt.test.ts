@@ -155,7 +155,7 @@ describe('corrupt snapshots', () => {
     expect(new Uint8Array(await readFile(new URL(goodUrl)))).toEqual(good);
     expect(await fingerprint(opened, queries)).toEqual(expected);
     expect(await fingerprint(db, queries)).toEqual(expected);
-    const again = await MiniVectorDB.open(goodUrl);
+    const again = await MiniVectorDB.open(goodUrl, { lock: 'readonly' }); // `opened` holds the write lock
     expect(await fingerprint(again, queries)).toEqual(expected);
     await Promise.all([opened.close(), again.close()]);
   });

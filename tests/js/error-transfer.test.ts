@@ -10,6 +10,7 @@ import { transferHandlers, type TransferHandler } from 'comlink';
 import { describe, expect, test } from 'vitest';
 import {
   ClosedError,
+  LockedError,
   DimensionMismatchError,
   EmbedderMismatchError,
   InvalidArgumentError,
@@ -37,6 +38,7 @@ const samples: MiniVectorDBError[] = [
   new EmbedderMismatchError({ model: 'a' }, { model: 'b' }, ['model: a recorded, b supplied']),
   new NotFoundError('x'),
   new ClosedError('search'),
+  new LockedError('file:///tmp/x.mvdb', 'held by another process'),
   new ModelLoadError('onnx/model.onnx', 'https://example.invalid/m', 'HTTP 404', { status: 404 }),
 ];
 

@@ -60,7 +60,8 @@ describe('limits at insert and update', () => {
     const meta = nested(MAX_METADATA_DEPTH);
     await db.insert({ id: 'edge', vector: [1, 0], metadata: meta });
     await db.save();
-    const again = await MiniVectorDB.open(tmp.url('limits.mvdb'));
+    await db.save(tmp.url('limits-copy.mvdb')); // db holds the write lock of limits.mvdb: reopen a copy
+    const again = await MiniVectorDB.open(tmp.url('limits-copy.mvdb'));
     expect((await again.get('edge'))!.metadata).toEqual(meta);
     await again.update('edge', { vector: [0, 1] }); // re-checks the stored metadata
     expect((await again.search([0, 1], { k: 1 }))[0]!.metadata).toEqual(meta);
@@ -110,7 +111,7 @@ describe('limits at insert and update', () => {
     expect(await db.get(`${long}x`)).toBeUndefined(); // lookups of such an id are not an error: it cannot exist
     await db.insert({ id: long, vector: [1, 0] });
     await db.save();
-    const again = await MiniVectorDB.open(tmp.url('limits.mvdb'));
+    const again = await MiniVectorDB.open(tmp.url('limits.mvdb'), { lock: 'readonly' }); // db holds the write lock
     expect((await again.get(long))!.id).toBe(long);
     await again.close();
     await db.delete(long);

@@ -40,7 +40,7 @@ describe('idb:// storage', () => {
     await db.save();
     const keys = (await chunkKeys()).filter(([name]) => name === 'big');
     expect(keys.length).toBeGreaterThanOrEqual(2);
-    const again = await MiniVectorDB.open('idb://big');
+    const again = await MiniVectorDB.open('idb://big', { lock: 'readonly' }); // db holds the write lock
     expect(again.size).toBe(9000);
     expect((await again.search((await db.get('v8999'))!.vector, { k: 1 }))[0]!.id).toBe('v8999');
     await db.close();
@@ -56,7 +56,7 @@ describe('idb:// storage', () => {
     const second = (await chunkKeys()).filter(([n]) => n === 'gen');
     expect(new Set(second.map(([, g]) => g)).size).toBe(1);
     expect(second[0]![1]).toBeGreaterThan(first[0]![1]);
-    expect((await MiniVectorDB.open('idb://gen')).size).toBe(201);
+    expect((await MiniVectorDB.open('idb://gen', { lock: 'readonly' })).size).toBe(201);
     await db.close();
   });
 
@@ -70,7 +70,7 @@ describe('idb:// storage', () => {
     expect(await MiniVectorDB.removeSaved('idb://alpha')).toBe(false);
     expect(await MiniVectorDB.listSaved('idb://')).toEqual(['idb://beta']);
     expect((await chunkKeys()).some(([n]) => n === 'alpha')).toBe(false);
-    await caught(() => MiniVectorDB.open('idb://alpha'), StorageError);
+    await caught(() => MiniVectorDB.open('idb://alpha', { lock: 'readonly' }), StorageError);
     await a.db.close();
     await b.db.close();
   });

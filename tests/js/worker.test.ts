@@ -173,7 +173,7 @@ describe('options that cannot cross, and the lifecycle', () => {
       for (const q of queries) expected.push(strip(await a.search(q, { k: 10 })));
       await a.close();
       const b = await MiniVectorDB.openInWorker(url);
-      const c = await MiniVectorDB.open(url);
+      const c = await MiniVectorDB.open(url, { lock: 'readonly' }); // b holds the write lock
       for (let i = 0; i < queries.length; i++) {
         expect(strip(await b.search(queries[i]!, { k: 10 }))).toEqual(expected[i]);
         expect(strip(await c.search(queries[i]!, { k: 10 }))).toEqual(expected[i]);

@@ -4,7 +4,7 @@
  * the hood) so that embedding tens of thousands of texts never blocks the
  * page. The rest of the demo talks to {@link DemoDb} only.
  */
-import { MiniVectorDB } from 'minivectordb';
+import { LockedError, MiniVectorDB } from 'minivectordb';
 import { createInWorker, openInWorker, type CreateInWorkerOptions, type OpenInWorkerOptions, type WorkerMiniVectorDB } from 'minivectordb/worker';
 
 /** A database in a worker: the VectorDatabase interface of MiniVectorDB; `close()` also ends the worker. */
@@ -14,8 +14,14 @@ export function createDb(options: CreateInWorkerOptions): Promise<DemoDb> {
   return createInWorker(options);
 }
 
-export function openDb(url: string, options: OpenInWorkerOptions = {}): Promise<DemoDb> {
-  return openInWorker(url, options);
+/** Opens `url`; read-only when another tab of the demo has it open for writing (adding a note there then fails with LockedError). */
+export async function openDb(url: string, options: OpenInWorkerOptions = {}): Promise<DemoDb> {
+  try {
+    return await openInWorker(url, options);
+  } catch (e) {
+    if (!(e instanceof LockedError)) throw e;
+    return openInWorker(url, { ...options, lock: 'readonly' });
+  }
 }
 
 /** Deletes a saved snapshot (IndexedDB is shared by the page and its workers). */

@@ -3,7 +3,8 @@
  * with a status from its kind — a request the schema rejects 400, a body
  * over the limit 413, the library's typed errors by their `code` (a bad
  * argument or dimension 400, an unknown id 404, out of memory 507, a closed
- * database 503), anything else 500 with a generic message (logged, never
+ * database 503, a database held for writing elsewhere 423), anything else
+ * 500 with a generic message (logged, never
  * sent: it may hold paths or internals).
  * @internal
  */
@@ -23,6 +24,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   SNAPSHOT_VERSION: 500,
   STORAGE: 500,
   INTERNAL: 500,
+  LOCKED: 423,
 };
 
 /** The JSON body of an error answer. */

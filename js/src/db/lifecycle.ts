@@ -19,7 +19,9 @@ import type { WriteAheadLog } from '../storage/adapter.js';
 import { readLog, warnTail } from '../storage/wal/reader.js';
 import { coreCrc32, type Crc32 } from '../wasm/crc32.js';
 import { Journal, type Durability, type LogPosition } from './journal.js';
-import { readCreateOptions, readOpenOptions, type IndexSettings } from './options.js';
+import type { DbLock } from '../storage/lock/index.js';
+import { underLock } from './locking.js';
+import { readCreateOptions, readOpenOptions, type CreateSettings, type IndexSettings, type OpenSettings } from './options.js';
 import { applyRecord } from './replay.js';
 import type { DbState } from './state.js';
 
@@ -44,6 +46,11 @@ function coreIndex(mod: CoreModule, s: IndexSettings, dim: number): CoreIndex {
 /** Builds an empty database from the options of `create()`; see `MiniVectorDB.create`. */
 export async function createDb(createOptions: unknown): Promise<OpenedDb> {
   const o = readCreateOptions(createOptions);
+  return underLock(o.storage, o.lock, o.logger, () => buildDb(o));
+}
+
+/** The empty database of checked options (the caller holds its storage lock). */
+async function buildDb(o: CreateSettings): Promise<Omit<OpenedDb, 'lock'>> {
   const { logger } = o;
   const mod = await loadCore(o.wasm, logger);
   // The core checks the configuration before a model loads: at once when the
@@ -94,8 +101,17 @@ export async function createDb(createOptions: unknown): Promise<OpenedDb> {
 export async function openDb(url: string, openOptions: unknown): Promise<OpenedDb> {
   const o = readOpenOptions(openOptions);
   if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
+  return underLock(url, o.lock, o.logger, (lock) => readDb(url, o, lock));
+}
+
+/**
+ * The database stored at `url` (the caller holds its lock, or has opened it
+ * read-only: then its log is replayed but never written, truncated or
+ * checkpointed — that is the writer's).
+ */
+async function readDb(url: string, o: OpenSettings, lock: DbLock): Promise<Omit<OpenedDb, 'lock'>> {
   const { logger } = o;
-  const adapter = await openStorage(url);
+  const adapter = await openStorage(url, logger);
   const bytes = await adapter.read();
   const mod = await loadCore(o.wasm, logger);
   const { index, user } = CoreIndex.load(mod, bytes);
@@ -129,9 +145,11 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
       storeText: saved.storeText,
       lexical,
       autosaveMs: o.autosaveMs,
+      lock,
       journal: new Journal({ log: undefined, durability: 'manual', crc: coreCrc32(mod), logger, url, position: { seq: 0 }, needsCheckpoint: false, logBytes: 0, checkpointBytes: 0, hasCheckpoint: true }),
     };
-    const journal = await replayLog(opened, adapter.log, readLogPosition(settings), o.durability ?? 'relaxed', bytes.byteLength, coreCrc32(mod));
+    const durability = lock.readOnly ? 'manual' : (o.durability ?? 'relaxed');
+    const journal = await replayLog(opened, adapter.log, readLogPosition(settings), durability, bytes.byteLength, coreCrc32(mod));
     logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
     return { ...opened, journal };
   } catch (e) {
@@ -189,7 +207,7 @@ export async function saveTo(db: DbState, target: string): Promise<void> {
   try {
     const own = target === db.storage;
     if (own) await db.journal.quiesce();
-    const adapter = await openStorage(target);
+    const adapter = await openStorage(target, db.logger);
     // A snapshot that replaces another database's (save(url) elsewhere, or
     // a new database's first checkpoint) empties that database's log first:
     // its sequence numbers would otherwise replay over this snapshot.
@@ -214,6 +232,7 @@ export async function saveTo(db: DbState, target: string): Promise<void> {
 export async function disposeDb(db: DbState): Promise<void> {
   await db.text?.dispose().catch((e: unknown) => db.logger.warn(`disposing the embedder failed: ${String(e)}`));
   db.core.dispose();
+  await db.lock.release(); // last: the final save or flush ran under it
 }
 
 /**

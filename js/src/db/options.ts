@@ -14,11 +14,12 @@ import type { CreateOptions, OpenOptions, WasmSource } from '../option-types.js'
 import type { CoreConfig } from '../wasm/core-index.js';
 import type { Durability } from './journal.js';
 import { checkStorageUrl } from '../storage/index.js';
+import { checkLockMode, type LockMode } from '../storage/lock/index.js';
 import type { Metric, Quantization } from '../types.js';
 import { checkLogging, checkQuantization, checkUint32, checkWasmSource } from '../validate.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'durability', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm'] as const;
-const OPEN_KEYS = ['autosave', 'durability', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'durability', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm', 'lock'] as const;
+const OPEN_KEYS = ['autosave', 'durability', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm', 'lock'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 const METRICS: readonly Metric[] = ['l2', 'cosine', 'ip'];
 const DURABILITIES: readonly Durability[] = ['strict', 'relaxed', 'manual'];
@@ -38,6 +39,8 @@ export interface CommonSettings {
   /** The `durability` option; undefined: `'relaxed'`, or `'manual'` for a `create()` without `storage`. */
   durability: Durability | undefined;
   reuseDeleted: boolean;
+  /** What happens when another instance holds the storage's write lock. */
+  lock: LockMode;
 }
 
 export interface CreateSettings extends CommonSettings {
@@ -106,7 +109,7 @@ function readCommon(options: Partial<CreateOptions | OpenOptions>, what: string)
   if (durability !== undefined && !DURABILITIES.includes(durability)) {
     throw new InvalidArgumentError(`durability must be 'strict', 'relaxed' or 'manual', got ${describe(durability)}`);
   }
-  return { logger: gateLogger(logging.logger, logging.logLevel), wasm, autosaveMs, durability, reuseDeleted };
+  return { logger: gateLogger(logging.logger, logging.logLevel), wasm, autosaveMs, durability, reuseDeleted, lock: checkLockMode(options.lock) };
 }
 
 /** Checks the `autosave` option; returns the debounce delay in ms, or undefined when off. */

@@ -10,6 +10,7 @@ import type { FilterPlanner } from '../filter/planner.js';
 import type { TextIndex } from '../lexical/text-index.js';
 import type { Logger } from '../logger.js';
 import type { RecordTable } from '../records.js';
+import type { DbLock } from '../storage/lock/index.js';
 import type { TextEmbedding } from '../text.js';
 import type { Metric } from '../types.js';
 import type { CoreIndex } from '../wasm/core-index.js';
@@ -30,6 +31,8 @@ export interface DbState {
   readonly lexical: TextIndex | undefined;
   /** Autosave delay in ms, or undefined when autosave is off. */
   readonly autosaveMs: number | undefined;
+  /** The write lock of `storage` (read-only when another instance holds it); released by close(). */
+  readonly lock: DbLock;
   /** The write-ahead log and durability mode (see `journal.ts`). */
   readonly journal: Journal;
   /**

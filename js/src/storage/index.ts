@@ -4,16 +4,17 @@
  * `node:fs` and a Node program never loads the IndexedDB wrapper.
  */
 import { StorageError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { StorageAdapter } from './adapter.js';
 import { listMemory, MemoryStorage } from './memory.js';
 
 export type { StorageAdapter } from './adapter.js';
 
-const SCHEMES = ['memory://', 'file://', 'idb://'] as const;
+const SCHEMES = ['memory://', 'file://', 'idb://', 'opfs://'] as const;
 
 function unsupported(url: unknown): StorageError {
   return new StorageError(
-    `unsupported storage URL ${JSON.stringify(url)}: expected memory://name, file:///absolute/path or idb://name`,
+    `unsupported storage URL ${JSON.stringify(url)}: expected memory://name, file:///absolute/path, idb://name or opfs://name`,
   );
 }
 
@@ -25,7 +26,7 @@ export function isStorageUrl(url: unknown): url is string {
 /**
  * Checks a storage URL without touching storage, so `create()` rejects one
  * that every later save would fail on: a known scheme, a name after
- * `memory://` and `idb://`, and for `file://` an absolute path with an empty
+ * `memory://`, `idb://` and `opfs://`, and for `file://` an absolute path with an empty
  * (or `localhost`) host — `file://relative/x` names the host `relative`.
  * @throws StorageError naming the problem.
  */
@@ -41,14 +42,17 @@ export function checkStorageUrl(url: unknown): string {
     if (parsed === undefined || (parsed.host !== '' && parsed.host !== 'localhost') || parsed.pathname.length <= 1 || parsed.pathname.endsWith('/')) {
       throw new StorageError(`file storage URL ${JSON.stringify(url)} must name a file by its absolute path: file:///absolute/path.mvdb`);
     }
-  } else if (url === 'memory://' || url === 'idb://') {
+  } else if (url === 'memory://' || url === 'idb://' || url === 'opfs://') {
     throw new StorageError(`storage URL ${JSON.stringify(url)} needs a name: ${url}name`);
   }
   return url;
 }
 
-/** The adapter for a storage URL. Throws StorageError for other schemes. */
-export async function openStorage(url: string): Promise<StorageAdapter> {
+/**
+ * The adapter for a storage URL. Throws StorageError for other schemes.
+ * @param logger - where `opfs://` reports its fallback to IndexedDB in a runtime without OPFS.
+ */
+export async function openStorage(url: string, logger?: Logger): Promise<StorageAdapter> {
   if (url.startsWith('memory://')) return new MemoryStorage(url);
   if (url.startsWith('file://')) {
     let file: typeof import('./file.js');
@@ -63,16 +67,18 @@ export async function openStorage(url: string): Promise<StorageAdapter> {
     const { IdbStorage } = await import('./idb.js');
     return new IdbStorage(url);
   }
+  if (url.startsWith('opfs://')) return (await import('./opfs.js')).openOpfs(url, logger);
   throw unsupported(url);
 }
 
 /**
- * URLs of the stored snapshots under `prefix`: `'memory://'`, `'idb://'`, or a
- * folder `'file:///abs/dir/'` (its `*.mvdb` files).
+ * URLs of the stored snapshots under `prefix`: `'memory://'`, `'idb://'`,
+ * `'opfs://'`, or a folder `'file:///abs/dir/'` (its `*.mvdb` files).
  */
 export async function listStorage(prefix: string): Promise<string[]> {
   if (prefix === 'memory://') return listMemory();
   if (prefix === 'idb://') return (await import('./idb.js')).listIdb();
+  if (prefix === 'opfs://') return (await import('./opfs.js')).listOpfs();
   if (prefix.startsWith('file://')) return (await import('./file.js')).listFiles(prefix);
-  throw new StorageError(`cannot list ${JSON.stringify(prefix)}: expected 'memory://', 'idb://' or a 'file:///folder/' URL`);
+  throw new StorageError(`cannot list ${JSON.stringify(prefix)}: expected 'memory://', 'idb://', 'opfs://' or a 'file:///folder/' URL`);
 }

@@ -142,7 +142,7 @@ export function persistenceSuite(target: Target): void {
       }
       // save() without a URL writes back to where it was opened from.
       await opened.save();
-      const again = await target.open(at);
+      const again = await target.open(at, { lock: 'readonly' }); // `opened` holds the write lock
       await expectSameDatabase(opened, again);
       expect(await again.get('x2')).toBeUndefined();
       expect((await again.get('x3'))!.metadata).toEqual({ updated: 3 });
@@ -204,7 +204,7 @@ export function persistenceSuite(target: Target): void {
       const db = await target.create({ dim: 3, storage: at });
       await db.insert({ id: 'a', vector: [1, 2, 3], metadata: { k: 'v' } });
       await db.save();
-      const opened = await target.open(at);
+      const opened = await target.open(at, { lock: 'readonly' }); // db holds the write lock
       expect(await opened.get('a')).toEqual({ id: 'a', vector: new Float32Array([1, 2, 3]), metadata: { k: 'v' } });
       expect(await opened.search([1, 2, 3], { k: 1 })).toEqual([{ id: 'a', distance: 0, score: 0, metadata: { k: 'v' } }]);
       await Promise.all([db.close(), opened.close()]);

@@ -28,7 +28,7 @@ import { SharedHostThread } from './shared-thread.js';
 export type Database = MiniVectorDB | WorkerMiniVectorDB;
 
 export type Host = 'page' | 'worker';
-export type Backend = 'memory' | 'file' | 'idb';
+export type Backend = 'memory' | 'file' | 'idb' | 'opfs';
 
 export interface Target {
   /** e.g. `page × memory`. */
