@@ -57,7 +57,7 @@ describe('serve', () => {
 
   test('search answers as the library does on the saved snapshot', async () => {
     expect(await call('POST', '/save')).toEqual({ status: 200, body: { saved: true } });
-    const lib = await MiniVectorDB.open(pathToFileURL(path).href);
+    const lib = await MiniVectorDB.open(pathToFileURL(path).href, { lock: 'readonly' }); // the server holds the write lock
     try {
       for (const q of randomVectors(4, DIM, 62)) {
         const query = Array.from(q);
