@@ -137,12 +137,19 @@ export interface TextIndexOptions {
   fields?: Record<string, number>;
 }
 
-/** Where the `.wasm` comes from when the default (next to the package's JS) does not fit. */
+/** Where the `.wasm` comes from when the default (next to the package's JS) does not fit: exactly one of `url`, `binary`, `module`. */
 export interface WasmSource {
   /** Absolute URL of `minivectordb_core.wasm`. */
   url?: string | URL;
   /** The bytes of `minivectordb_core.wasm`. */
   binary?: ArrayBuffer | Uint8Array;
+  /**
+   * `minivectordb_core.wasm` already compiled, for hosts that forbid compiling
+   * WebAssembly from bytes or URLs at run time (Cloudflare Workers:
+   * `import core from 'minivectordb/core.wasm'`). Instantiated once per module
+   * object. It can be sent to a worker (`createInWorker`), as modules are cloneable.
+   */
+  module?: WebAssembly.Module;
 }
 
 /** Automatic saving after changes. */

@@ -10,7 +10,7 @@
  *   running from a source checkout, `build/models/wordnet-256/`.
  */
 import type { ModelLocation } from './model-loader.js';
-import { isNode } from '../platform.js';
+import { hasModuleUrl, isNode } from '../platform.js';
 import { ModelLoadError } from './errors.js';
 
 /** Name of the default model, accepted as `createEmbedder({ model: DEFAULT_TEXT_MODEL })`. */
@@ -34,6 +34,14 @@ const NODE_FOLDERS = ['../models/wordnet-256/', '../../build/models/wordnet-256/
 
 /** Where the default model is. Throws ModelLoadError (in Node) when it has not been built. */
 export async function defaultModelLocation(): Promise<ModelLocation> {
+  // Cloudflare Workers give modules no URL; onnxruntime-web could not compile its .wasm there anyway.
+  if (!hasModuleUrl(import.meta.url)) {
+    throw new ModelLoadError(
+      'tokenizer.json',
+      String(import.meta.url),
+      `the default model ${DEFAULT_TEXT_MODEL} cannot be located: this runtime gives modules no URL (as Cloudflare Workers do); pass your own embedder, or vectors`,
+    );
+  }
   if (!isNode()) return { kind: 'files', urls: packagedFileUrls() };
   const [{ existsSync }, { fileURLToPath }] = await Promise.all([import('node:fs'), import('node:url')]);
   const tried: string[] = [];
