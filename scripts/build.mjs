@@ -5,7 +5,8 @@
 //      (skipped when up to date) → build/models/wordnet-256/ → dist/models/
 //   3. the TypeScript layer (tsc) → dist/ (ESM + .d.ts), plus the core's
 //      .mjs/.wasm copied beside it
-//   4. a CommonJS bundle for require() → dist/index.cjs (esbuild)
+//   4. a CommonJS bundle for require() → dist/index.cjs (esbuild) with its
+//      source map, and .d.cts twins of the declarations
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -67,6 +68,10 @@ await esbuild.build({
     js: "const __mvdb_import_meta_url = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'wasm', 'load.js')).href;",
   },
   logLevel: 'warning',
+  // Maps back to js/src through the ESM output's own maps (inlineSources).
+  sourcemap: true,
 });
+const { writeCjsDeclarations } = await import('./lib/cjs-types.mjs');
+writeCjsDeclarations(dist);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 console.log(`build: ${pkg.name}@${pkg.version} ready in dist/ (core ${statSync(join(dist, 'wasm/minivectordb_core.wasm')).size} bytes)`);

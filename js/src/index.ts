@@ -65,3 +65,4 @@ export type {
   WasmSource,
   WorkerOptions,
 } from './types.js';
+export type { CompiledWasmModule, WebWorker } from './host-types.js';

@@ -4,6 +4,7 @@
  */
 import type { EmbedderConfig } from './embed/embedder.js';
 import type { Logger, LogLevel } from './logger.js';
+import type { CompiledWasmModule, WebWorker } from './host-types.js';
 
 /** How texts are embedded: ONNX embedder options or an `Embedder` object. */
 type EmbedderChoice = EmbedderConfig;
@@ -149,7 +150,7 @@ export interface WasmSource {
    * `import core from 'minivectordb/core.wasm'`). Instantiated once per module
    * object. It can be sent to a worker (`createInWorker`), as modules are cloneable.
    */
-  module?: WebAssembly.Module;
+  module?: CompiledWasmModule;
 }
 
 /** Automatic saving after changes. */
@@ -202,7 +203,7 @@ export interface WorkerOptions {
    * origin). One worker holds one database; `close()` terminates it.
    * @defaultValue the packaged worker
    */
-  worker?: Worker | URL | string;
+  worker?: WebWorker | URL | string;
   /**
    * How long to wait for the worker's first answer (its script loaded and
    * listening), in milliseconds, 1 – 2,147,483,647; then a TimeoutError and
