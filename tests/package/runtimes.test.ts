@@ -8,11 +8,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { binaries, supportedPlatform } from './runtime-binaries.js';
-import { cleanEnv, consumerProject, removeDir } from './pack.js';
+import { cleanEnv, consumerProject, freePort, removeDir, waitForHttp } from './pack.js';
 
 interface Smoke {
   exactMatches: boolean;
@@ -38,16 +37,6 @@ function runJson(cmd: string, args: string[], cwd: string): Smoke {
   const r = spawnSync(cmd, args, { cwd, env: { ...cleanEnv(), NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}:\n${r.stderr}\n${r.stdout}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Smoke;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 describe.skipIf(!supportedPlatform)('installed package in Deno, Bun and workerd', () => {
@@ -101,17 +90,7 @@ const worker :Workerd.Worker = (
       let log = '';
       workerd.stdout!.on('data', (d: Buffer) => (log += String(d)));
       workerd.stderr!.on('data', (d: Buffer) => (log += String(d)));
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        if (workerd.exitCode !== null) throw new Error(`workerd exited ${workerd.exitCode}:\n${log}`);
-        try {
-          await fetch(`${origin}/ping`);
-          break;
-        } catch {
-          if (Date.now() > deadline) throw new Error(`workerd did not listen within 20 s:\n${log}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      await waitForHttp(origin, workerd, () => log, 20_000);
     });
     afterAll(() => {
       workerd?.kill();

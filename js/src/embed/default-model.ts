@@ -43,10 +43,11 @@ export async function defaultModelLocation(): Promise<ModelLocation> {
     );
   }
   if (!isNode()) return { kind: 'files', urls: packagedFileUrls() };
-  const [{ existsSync }, { fileURLToPath }] = await Promise.all([import('node:fs'), import('node:url')]);
+  // webpackIgnore: Node-only code; webpack's browser builds must not try to bundle node: builtins.
+  const [{ existsSync }, { fileURLToPath }] = await Promise.all([import(/* webpackIgnore: true */ 'node:fs'), import(/* webpackIgnore: true */ 'node:url')]);
   const tried: string[] = [];
   for (const rel of NODE_FOLDERS) {
-    const url = new URL(rel, import.meta.url);
+    const url = new URL(/* webpackIgnore: true */ rel, import.meta.url);
     if (url.protocol !== 'file:') break;
     const dir = fileURLToPath(url);
     tried.push(dir);

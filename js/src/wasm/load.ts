@@ -21,7 +21,8 @@ const cache = new Map<string, Promise<CoreModule>>();
 const moduleCache = new WeakMap<WebAssembly.Module, Promise<CoreModule>>();
 
 async function readPackagedWasm(url: URL): Promise<Uint8Array> {
-  const fs = await import('node:fs/promises');
+  // webpackIgnore: Node-only code; webpack's browser builds must not try to bundle node: builtins.
+  const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
   return fs.readFile(url);
 }
 

@@ -71,8 +71,9 @@ export async function spawnWorker(source: WorkerSource): Promise<SpawnedWorker> 
     return fromWebWorker(source);
   }
   if (isNode()) {
-    const { Worker: NodeThread } = await import('node:worker_threads');
-    return fromNodeWorker(new NodeThread(source === undefined ? new URL(ENTRY, import.meta.url) : new URL(source)) as unknown as NodeWorker);
+    // webpackIgnore: Node-only code; webpack's browser builds must not try to bundle node: builtins.
+    const { Worker: NodeThread } = await import(/* webpackIgnore: true */ 'node:worker_threads');
+    return fromNodeWorker(new NodeThread(source === undefined ? new URL(/* webpackIgnore: true */ ENTRY, import.meta.url) : new URL(source)) as unknown as NodeWorker);
   }
   if (source !== undefined) return fromWebWorker(new Worker(source, { type: 'module' }));
   return fromWebWorker(new Worker(new URL('../worker/worker-entry.js', import.meta.url), { type: 'module' }));
