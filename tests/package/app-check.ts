@@ -32,7 +32,7 @@ export async function expectAppWorks(browser: Browser, url: string): Promise<voi
   expect(result.worker?.phases).toEqual(['embed', 'insert']);
   expect(result.worker?.hits).toEqual(result.hits);
   result.worker?.scores.forEach((s, i) => expect(s).toBeCloseTo(result.scores![i]!, 5));
-  expect(await page.textContent('#status')).toBe('done');
+  await expect.poll(() => page.textContent('#status')).toBe('done'); // React may render it a moment after the result
   expect(browser.errors).toEqual([]);
   expect(browser.offsite).toEqual([]);
 }
