@@ -46,6 +46,16 @@ function fromCompiledModule(module: WebAssembly.Module, options: CoreModuleOptio
   return failed;
 }
 
+/**
+ * The packaged `.wasm` as a file: URL in Node. A server bundle (Next.js on
+ * webpack) rewrites `defaultUrl` into a public path such as
+ * `/_next/static/media/…`, which Node cannot fetch; the ignored twin keeps the
+ * package file's own URL (webpack sets import.meta.url to it).
+ */
+function nodeFileUrl(defaultUrl: URL): URL {
+  return defaultUrl.protocol === 'file:' ? defaultUrl : new URL(/* webpackIgnore: true */ './minivectordb_core.wasm', import.meta.url);
+}
+
 async function instantiate(source: WasmSource | undefined, logger: Logger): Promise<CoreModule> {
   const options: CoreModuleOptions = {
     print: (text) => logger.debug(text),
@@ -71,8 +81,8 @@ async function instantiate(source: WasmSource | undefined, logger: Logger): Prom
   } else if (source?.url !== undefined) {
     const href = String(source.url);
     options.locateFile = () => href;
-  } else if (isNode() && defaultUrl.protocol === 'file:') {
-    options.wasmBinary = await readPackagedWasm(defaultUrl);
+  } else if (isNode() && nodeFileUrl(defaultUrl).protocol === 'file:') {
+    options.wasmBinary = await readPackagedWasm(nodeFileUrl(defaultUrl));
   } else {
     options.locateFile = () => defaultUrl.href;
   }
