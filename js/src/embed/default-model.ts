@@ -13,6 +13,13 @@ import type { ModelLocation } from './model-loader.js';
 import { hasModuleUrl, isNode } from '../platform.js';
 import { ModelLoadError } from './errors.js';
 
+/**
+ * This module's URL, read apart from any `new URL(…, import.meta.url)`: for
+ * Node-only paths, bundlers must not turn it into an emitted asset's public
+ * path, and webpack's server builds (Next.js) set it to the package file.
+ */
+const thisModuleUrl = import.meta.url;
+
 /** Name of the default model, accepted as `createEmbedder({ model: DEFAULT_TEXT_MODEL })`. */
 export const DEFAULT_TEXT_MODEL = 'wordnet-256';
 
@@ -47,7 +54,7 @@ export async function defaultModelLocation(): Promise<ModelLocation> {
   const [{ existsSync }, { fileURLToPath }] = await Promise.all([import(/* webpackIgnore: true */ 'node:fs'), import(/* webpackIgnore: true */ 'node:url')]);
   const tried: string[] = [];
   for (const rel of NODE_FOLDERS) {
-    const url = new URL(/* webpackIgnore: true */ rel, import.meta.url);
+    const url = new URL(rel, thisModuleUrl);
     if (url.protocol !== 'file:') break;
     const dir = fileURLToPath(url);
     tried.push(dir);

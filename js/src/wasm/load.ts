@@ -17,6 +17,13 @@ import { hasModuleUrl, isNode } from '../platform.js';
 import type { Logger } from '../logger.js';
 import type { WasmSource } from '../types.js';
 
+/**
+ * This module's URL, read apart from any `new URL(…, import.meta.url)`: for
+ * Node-only paths, bundlers must not turn it into an emitted asset's public
+ * path, and webpack's server builds (Next.js) set it to the package file.
+ */
+const thisModuleUrl = import.meta.url;
+
 const cache = new Map<string, Promise<CoreModule>>();
 const moduleCache = new WeakMap<WebAssembly.Module, Promise<CoreModule>>();
 
@@ -49,11 +56,11 @@ function fromCompiledModule(module: WebAssembly.Module, options: CoreModuleOptio
 /**
  * The packaged `.wasm` as a file: URL in Node. A server bundle (Next.js on
  * webpack) rewrites `defaultUrl` into a public path such as
- * `/_next/static/media/…`, which Node cannot fetch; the ignored twin keeps the
- * package file's own URL (webpack sets import.meta.url to it).
+ * `/_next/static/media/…`, which Node cannot fetch; `thisModuleUrl` still
+ * names the package file.
  */
 function nodeFileUrl(defaultUrl: URL): URL {
-  return defaultUrl.protocol === 'file:' ? defaultUrl : new URL(/* webpackIgnore: true */ './minivectordb_core.wasm', import.meta.url);
+  return defaultUrl.protocol === 'file:' ? defaultUrl : new URL('./minivectordb_core.wasm', thisModuleUrl);
 }
 
 async function instantiate(source: WasmSource | undefined, logger: Logger): Promise<CoreModule> {
