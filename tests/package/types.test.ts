@@ -32,12 +32,16 @@ describe('types and package metadata of the tarball', () => {
     expect(problems.filter((p) => !esmOnly(p))).toEqual([]);
   });
 
-  test('publint (strict): no errors, warnings or suggestions', async () => {
+  test('publint (strict): no errors or warnings, and no suggestion but the one we decline', async () => {
     const { publint } = await import('publint');
     const { formatMessage } = await import('publint/utils');
     const tarball = await readFile(inject('tarball'));
     const { messages, pkg } = await publint({ pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) }, strict: true, level: 'suggestion' });
-    expect(messages.map((m) => formatMessage(m, pkg) ?? m.code)).toEqual([]);
+    // Declined: moving package.json "browser" (Node-only modules → false for
+    // browser builds) to "imports" with a browser condition would rename the
+    // modules' specifiers in the sources; webpack, Vite and esbuild honour "browser".
+    const declined = new Set(['USE_EXPORTS_OR_IMPORTS_BROWSER']);
+    expect(messages.filter((m) => !(m.type === 'suggestion' && declined.has(m.code))).map((m) => formatMessage(m, pkg) ?? m.code)).toEqual([]);
   });
 
   test('the CommonJS bundle has a source map back to the TypeScript sources', async () => {
