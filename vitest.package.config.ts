@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 import SummaryReporter from './tests/js/summary-reporter.js';
 
 // The packed package (npm pack) installed offline into fresh projects: Node
-// ESM, CommonJS, and a Vite app in Chromium. Build first: node scripts/build.mjs
+// ESM, CommonJS, a Vite app (build and dev server), a webpack 5 app and a
+// Next.js app in Chromium, Deno, Bun and workerd, tsc without the DOM lib,
+// arethetypeswrong and publint. Build first: node scripts/build.mjs
 export default defineConfig({
   test: {
     include: ['tests/package/**/*.test.ts'],

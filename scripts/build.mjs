@@ -5,8 +5,9 @@
 //      (skipped when up to date) → build/models/wordnet-256/ → dist/models/
 //   3. the TypeScript layer (tsc) → dist/ (ESM + .d.ts), plus the core's
 //      .mjs/.wasm copied beside it
-//   4. a CommonJS bundle for require() → dist/index.cjs (esbuild), and one per
-//      framework adapter → dist/integrations/*/index.cjs
+//   4. a CommonJS bundle for require() → dist/index.cjs (esbuild) with its
+//      source map, one per framework adapter → dist/integrations/*/index.cjs,
+//      and .d.cts twins of the declarations
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -69,6 +70,8 @@ await esbuild.build({
     js: "const __mvdb_import_meta_url = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'wasm', 'load.js')).href;",
   },
   logLevel: 'warning',
+  // Maps back to js/src through the ESM output's own maps (inlineSources).
+  sourcemap: true,
 });
 // CommonJS entries of the framework adapters (issue #19): each adapter's code
 // bundled, but the database class and the error classes taken from
@@ -96,5 +99,7 @@ await esbuild.build({
   ],
   logLevel: 'warning',
 });
+const { writeCjsDeclarations } = await import('./lib/cjs-types.mjs');
+writeCjsDeclarations(dist);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 console.log(`build: ${pkg.name}@${pkg.version} ready in dist/ (core ${statSync(join(dist, 'wasm/minivectordb_core.wasm')).size} bytes)`);

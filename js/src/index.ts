@@ -87,3 +87,4 @@ export type {
   WasmSource,
   WorkerOptions,
 } from './types.js';
+export type { CompiledWasmModule, WebWorker } from './host-types.js';

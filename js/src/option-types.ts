@@ -4,6 +4,7 @@
  */
 import type { EmbedderConfig } from './embed/embedder.js';
 import type { Logger, LogLevel } from './logger.js';
+import type { CompiledWasmModule, WebWorker } from './host-types.js';
 
 /** How writes persist: see {@link CreateOptions.durability}. */
 export type Durability = 'strict' | 'relaxed' | 'manual';
@@ -173,12 +174,19 @@ export interface TextIndexOptions {
   fields?: Record<string, number>;
 }
 
-/** Where the `.wasm` comes from when the default (next to the package's JS) does not fit. */
+/** Where the `.wasm` comes from when the default (next to the package's JS) does not fit: exactly one of `url`, `binary`, `module`. */
 export interface WasmSource {
   /** Absolute URL of `minivectordb_core.wasm`. */
   url?: string | URL;
   /** The bytes of `minivectordb_core.wasm`. */
   binary?: ArrayBuffer | Uint8Array;
+  /**
+   * `minivectordb_core.wasm` already compiled, for hosts that forbid compiling
+   * WebAssembly from bytes or URLs at run time (Cloudflare Workers:
+   * `import core from 'minivectordb/core.wasm'`). Instantiated once per module
+   * object. It can be sent to a worker (`createInWorker`), as modules are cloneable.
+   */
+  module?: CompiledWasmModule;
 }
 
 /** Automatic saving after changes. */
@@ -235,7 +243,7 @@ export interface WorkerOptions {
    * origin). One worker holds one database; `close()` terminates it.
    * @defaultValue the packaged worker
    */
-  worker?: Worker | URL | string;
+  worker?: WebWorker | URL | string;
   /**
    * How long to wait for the worker's first answer (its script loaded and
    * listening), in milliseconds, 1 – 2,147,483,647; then a TimeoutError and

@@ -9,3 +9,18 @@ export function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
   return typeof p?.versions?.node === 'string';
 }
+
+/**
+ * True when `metaUrl` (a module's `import.meta.url`) is an absolute URL that
+ * package files can be resolved against. Cloudflare Workers give bundled
+ * modules none, so files must be passed in there (`wasm: { module }`).
+ */
+export function hasModuleUrl(metaUrl: unknown): metaUrl is string {
+  if (typeof metaUrl !== 'string') return false;
+  try {
+    new URL(metaUrl);
+    return true;
+  } catch {
+    return false;
+  }
+}

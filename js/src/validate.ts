@@ -30,14 +30,18 @@ export function checkLogging(logger: unknown, logLevel: unknown, what: string): 
   return { logger: logger as Logger | undefined, logLevel: logLevel as LogLevel | undefined };
 }
 
-/** `wasm`: undefined, or `{ url }` (an absolute URL, string or URL) or `{ binary }` (ArrayBuffer or Uint8Array), not both. */
+/** `wasm`: undefined, or exactly one of `{ url }` (an absolute URL, string or URL), `{ binary }` (ArrayBuffer or Uint8Array), `{ module }` (a `WebAssembly.Module`). */
 export function checkWasmSource(wasm: unknown, what: string): WasmSource | undefined {
   if (wasm === undefined) return undefined;
-  const o = readOptions<WasmSource>(wasm, ['url', 'binary'], `${what}.wasm`);
-  if (o.url !== undefined && o.binary !== undefined) throw new InvalidArgumentError(`${what}.wasm takes url or binary, not both`);
-  if (o.url === undefined && o.binary === undefined) throw new InvalidArgumentError(`${what}.wasm needs url or binary`);
+  const o = readOptions<WasmSource>(wasm, ['url', 'binary', 'module'], `${what}.wasm`);
+  const given = (['url', 'binary', 'module'] as const).filter((k) => o[k] !== undefined);
+  if (given.length > 1) throw new InvalidArgumentError(`${what}.wasm takes one of url, binary or module, got ${given.join(' and ')}`);
+  if (given.length === 0) throw new InvalidArgumentError(`${what}.wasm needs url, binary or module`);
   if (o.binary !== undefined && !(o.binary instanceof ArrayBuffer) && !(o.binary instanceof Uint8Array)) {
     throw new InvalidArgumentError(`${what}.wasm.binary must be an ArrayBuffer or a Uint8Array, got ${describe(o.binary)}`);
+  }
+  if (o.module !== undefined && !(o.module instanceof WebAssembly.Module)) {
+    throw new InvalidArgumentError(`${what}.wasm.module must be a compiled WebAssembly.Module, got ${describe(o.module)}`);
   }
   if (o.url !== undefined) {
     if (typeof o.url !== 'string' && !(o.url instanceof URL)) throw new InvalidArgumentError(`${what}.wasm.url must be a string or a URL, got ${describe(o.url)}`);

@@ -6,9 +6,10 @@
  * metadata in another form than a consumer's install asks for, which made
  * `--offline` fail on a fresh machine with ENOTCACHED for @types/node).
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,4 +57,30 @@ export async function consumerProject(tarball: string, template: string, devDepe
 
 export async function removeDir(dir: string | undefined): Promise<void> {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a server started by a test. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** Waits until `origin` answers HTTP (any status), at most `timeoutMs`; fails early if `child` exits. */
+export async function waitForHttp(origin: string, child: ChildProcess, log: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited ${child.exitCode}:\n${log()}`);
+    try {
+      await fetch(origin);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${origin} did not answer within ${timeoutMs} ms:\n${log()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }

@@ -1,15 +1,17 @@
 /**
  * The installed package in a plain Vite app (the consumer's own Vite, no
- * plugin, no copy step), built, served on 127.0.0.1 and run in Chromium
+ * plugin, no copy step), built (and served by the Vite dev server), served on 127.0.0.1 and run in Chromium
  * offline: the bundler must find the core .wasm, onnxruntime's files and the
  * default model through the package's new URL(…, import.meta.url), on the
  * page and inside the module Worker that createInWorker starts.
  */
+import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { hasChromium, launch, serve, SKIP_REASON, type Browser } from '../browser/harness.js';
-import { consumerProject, npm, removeDir } from './pack.js';
+import { expectAppWorks } from './app-check.js';
+import { cleanEnv, consumerProject, freePort, npm, removeDir, waitForHttp } from './pack.js';
 
 describe.skipIf(!hasChromium)(hasChromium ? 'installed package in a Vite app' : `installed package in a Vite app (${SKIP_REASON})`, () => {
   let dir: string;
@@ -32,29 +34,24 @@ describe.skipIf(!hasChromium)(hasChromium ? 'installed package in a Vite app' : 
     for (const re of [/^minivectordb_core-.*\.wasm$/, /^ort-wasm-simd-threaded-.*\.wasm$/, /^model-.*\.onnx$/, /^tokenizer-.*\.json$/, /^worker-entry-.*\.js$/]) {
       expect(assets.some((f) => re.test(f)), String(re)).toBe(true);
     }
-    const { page } = browser;
-    await page.goto(`${server.origin}/`);
-    await page.waitForFunction('window.result !== undefined', undefined, { timeout: 30_000 });
-    const result = (await page.evaluate('window.result')) as {
-      nearest?: string;
-      hits?: string[];
-      scores?: number[];
-      dim?: number;
-      worker?: { hits: string[]; scores: number[]; phases: string[]; dim: number; nearest: string };
-      error?: string;
-    };
-    expect(result.error).toBeUndefined();
-    expect(result.nearest).toBe('y');
-    expect(result.dim).toBe(256);
-    expect(result.hits?.[0]).toBe('bike');
-    // The worker loaded the .wasm and wordnet-256 itself and answers as the page does.
-    expect(result.worker?.nearest).toBe('y');
-    expect(result.worker?.dim).toBe(256);
-    expect(result.worker?.phases).toEqual(['embed', 'insert']);
-    expect(result.worker?.hits).toEqual(result.hits);
-    result.worker?.scores.forEach((s, i) => expect(s).toBeCloseTo(result.scores![i]!, 5));
-    expect(await page.textContent('#status')).toBe('done');
-    expect(browser.errors).toEqual([]);
-    expect(browser.offsite).toEqual([]);
+    await expectAppWorks(browser, `${server.origin}/`);
+  });
+
+  test('the Vite dev server (no config) serves the same app: page and worker work', async () => {
+    const port = await freePort();
+    const dev = spawn(process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--logLevel', 'error'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    dev.stdout.on('data', (d: Buffer) => (log += String(d)));
+    dev.stderr.on('data', (d: Buffer) => (log += String(d)));
+    const origin = `http://127.0.0.1:${port}`;
+    const devBrowser = await launch(origin);
+    try {
+      await waitForHttp(origin, dev, () => log);
+      await expectAppWorks(devBrowser, `${origin}/`);
+      expect(log).toBe('');
+    } finally {
+      await devBrowser.close();
+      dev.kill();
+    }
   });
 });

@@ -10,8 +10,15 @@
  *   running from a source checkout, `build/models/wordnet-256/`.
  */
 import type { ModelLocation } from './model-loader.js';
-import { isNode } from '../platform.js';
+import { hasModuleUrl, isNode } from '../platform.js';
 import { ModelLoadError } from './errors.js';
+
+/**
+ * This module's URL, read apart from any `new URL(…, import.meta.url)`: for
+ * Node-only paths, bundlers must not turn it into an emitted asset's public
+ * path, and webpack's server builds (Next.js) set it to the package file.
+ */
+const thisModuleUrl = import.meta.url;
 
 /** Name of the default model, accepted as `createEmbedder({ model: DEFAULT_TEXT_MODEL })`. */
 export const DEFAULT_TEXT_MODEL = 'wordnet-256';
@@ -34,11 +41,20 @@ const NODE_FOLDERS = ['../models/wordnet-256/', '../../build/models/wordnet-256/
 
 /** Where the default model is. Throws ModelLoadError (in Node) when it has not been built. */
 export async function defaultModelLocation(): Promise<ModelLocation> {
+  // Cloudflare Workers give modules no URL; onnxruntime-web could not compile its .wasm there anyway.
+  if (!hasModuleUrl(import.meta.url)) {
+    throw new ModelLoadError(
+      'tokenizer.json',
+      String(import.meta.url),
+      `the default model ${DEFAULT_TEXT_MODEL} cannot be located: this runtime gives modules no URL (as Cloudflare Workers do); pass your own embedder, or vectors`,
+    );
+  }
   if (!isNode()) return { kind: 'files', urls: packagedFileUrls() };
-  const [{ existsSync }, { fileURLToPath }] = await Promise.all([import('node:fs'), import('node:url')]);
+  // webpackIgnore: Node-only code; webpack's browser builds must not try to bundle node: builtins.
+  const [{ existsSync }, { fileURLToPath }] = await Promise.all([import(/* webpackIgnore: true */ 'node:fs'), import(/* webpackIgnore: true */ 'node:url')]);
   const tried: string[] = [];
   for (const rel of NODE_FOLDERS) {
-    const url = new URL(rel, import.meta.url);
+    const url = new URL(rel, thisModuleUrl);
     if (url.protocol !== 'file:') break;
     const dir = fileURLToPath(url);
     tried.push(dir);

@@ -152,7 +152,8 @@ class FolderReader {
   }
 
   private async readPath(name: string, optional: boolean): Promise<Uint8Array | undefined> {
-    const [{ readFile }, { join }, { fileURLToPath }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:url')]);
+    // webpackIgnore: Node-only code; webpack's browser builds must not try to bundle node: builtins.
+    const [{ readFile }, { join }, { fileURLToPath }] = await Promise.all([import(/* webpackIgnore: true */ 'node:fs/promises'), import(/* webpackIgnore: true */ 'node:path'), import(/* webpackIgnore: true */ 'node:url')]);
     const where = (this.loc as { dir: string | URL }).dir;
     const dir = typeof where === 'string' ? where : fileURLToPath(where);
     const path = join(dir, ...name.split('/'));

@@ -61,6 +61,8 @@ export async function openStorage(url: string, logger?: Logger): Promise<Storage
     } catch (cause) {
       throw new StorageError(`file:// storage needs Node.js (node:fs could not be loaded: ${String(cause)})`, { cause });
     }
+    // Browser builds replace file.js by an empty module (package.json "browser").
+    if (typeof file.FileStorage !== 'function') throw new StorageError('file:// storage needs Node.js, Deno or Bun');
     return new file.FileStorage(url);
   }
   if (url.startsWith('idb://')) {

@@ -110,6 +110,8 @@ export interface CoreModuleOptions {
   print?: (text: string) => void;
   printErr?: (text: string) => void;
   onAbort?: (what: unknown) => void;
+  /** Instantiates the module itself: calls `receiveInstance` when done and returns `{}` (asynchronous). */
+  instantiateWasm?: (imports: WebAssembly.Imports, receiveInstance: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => object;
 }
 
 declare function createMiniVectorDBCore(options?: CoreModuleOptions): Promise<CoreModule>;

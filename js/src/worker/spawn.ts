@@ -17,6 +17,13 @@ import { InvalidArgumentError, MiniVectorDBError } from '../errors.js';
 import { describe } from '../check.js';
 import { nodeEndpoint, type NodeMessagePort } from './node-endpoint.js';
 
+/**
+ * This module's URL, read apart from any `new URL(…, import.meta.url)`: for
+ * Node-only paths, bundlers must not turn it into an emitted asset's public
+ * path, and webpack's server builds (Next.js) set it to the package file.
+ */
+const thisModuleUrl = import.meta.url;
+
 /** Worker file, relative to this module and to the CommonJS bundle's base URL (a variable, so bundlers leave the Node branch alone). */
 const ENTRY = '../worker/worker-entry.js';
 
@@ -71,8 +78,9 @@ export async function spawnWorker(source: WorkerSource): Promise<SpawnedWorker> 
     return fromWebWorker(source);
   }
   if (isNode()) {
-    const { Worker: NodeThread } = await import('node:worker_threads');
-    return fromNodeWorker(new NodeThread(source === undefined ? new URL(ENTRY, import.meta.url) : new URL(source)) as unknown as NodeWorker);
+    // webpackIgnore: Node-only code; webpack's browser builds must not try to bundle node: builtins.
+    const { Worker: NodeThread } = await import(/* webpackIgnore: true */ 'node:worker_threads');
+    return fromNodeWorker(new NodeThread(source === undefined ? new URL(ENTRY, thisModuleUrl) : new URL(source)) as unknown as NodeWorker);
   }
   if (source !== undefined) return fromWebWorker(new Worker(source, { type: 'module' }));
   return fromWebWorker(new Worker(new URL('../worker/worker-entry.js', import.meta.url), { type: 'module' }));

@@ -19,7 +19,8 @@ if (!isNode()) {
 } else {
   // No top-level await (bundlers may emit workers as classic scripts); Node
   // buffers the parent's messages until the listener is attached.
-  void import('node:worker_threads').then(({ parentPort }) => {
+  // webpackIgnore: Node-only code; webpack's browser builds must not try to bundle node: builtins.
+  void import(/* webpackIgnore: true */ 'node:worker_threads').then(({ parentPort }) => {
     if (parentPort === null) throw new Error('minivectordb/worker-host must run in a worker thread');
     expose(host, nodeEndpoint(parentPort));
   });

@@ -1,0 +1,5 @@
+import Search from './search.js';
+
+export default function Page() {
+  return <Search />;
+}
