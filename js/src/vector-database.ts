@@ -9,6 +9,7 @@
  * the last completed call, so they are exact once every call made so far has
  * been awaited (a database on the calling thread is exact at every moment).
  */
+import type { HostCanvasElement, HostImageBitmap, HostImageData, HostImageElement, HostOffscreenCanvas } from './host-types.js';
 import type { GetManyOptions, IdsOptions, ListedRecord, RecordsOptions } from './iteration-types.js';
 import type { ImageQuery, RawImage } from './embed/image/input.js';
 import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, SearchHit, SearchOptions, Stats, StoredRecord, UpdateChanges } from './types.js';
@@ -20,7 +21,7 @@ import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, S
  * `ImageBitmap`, `ImageData`, `HTMLImageElement`, canvas or {@link RawImage}
  * (bytes and paths must be wrapped: bare, they read as a vector and a text).
  */
-export type Query = string | Float32Array | ArrayLike<number> | ImageQuery | Blob | ImageBitmap | ImageData | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | RawImage;
+export type Query = string | Float32Array | ArrayLike<number> | ImageQuery | Blob | HostImageBitmap | HostImageData | HostImageElement | HostCanvasElement | HostOffscreenCanvas | RawImage;
 
 /** A vector database: see {@link MiniVectorDB} for each member's full contract. */
 export interface VectorDatabase extends AsyncDisposable {

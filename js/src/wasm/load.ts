@@ -45,7 +45,7 @@ function fromCompiledModule(module: WebAssembly.Module, options: CoreModuleOptio
   // No file is fetched; naming one keeps the glue from resolving its default against import.meta.url.
   options.locateFile = (path) => path;
   options.instantiateWasm = (imports, receiveInstance) => {
-    WebAssembly.instantiate(module, imports)
+    WebAssembly.instantiate(module, imports as WebAssembly.Imports) // the glue's import object
       .then((instance) => receiveInstance(instance, module))
       .catch(fail);
     return {};

@@ -5,6 +5,7 @@
  * `lastError()` then holds the message.
  * @internal
  */
+import type { CompiledWasmModule, WasmInstance } from '../host-types.js';
 export interface WasmIndex {
   init(
     dim: number,
@@ -111,7 +112,7 @@ export interface CoreModuleOptions {
   printErr?: (text: string) => void;
   onAbort?: (what: unknown) => void;
   /** Instantiates the module itself: calls `receiveInstance` when done and returns `{}` (asynchronous). */
-  instantiateWasm?: (imports: WebAssembly.Imports, receiveInstance: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => object;
+  instantiateWasm?: (imports: object, receiveInstance: (instance: WasmInstance, module: CompiledWasmModule) => void) => object;
 }
 
 declare function createMiniVectorDBCore(options?: CoreModuleOptions): Promise<CoreModule>;

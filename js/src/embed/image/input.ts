@@ -4,6 +4,7 @@
  * @internal
  */
 import { ImageDecodeError, MAX_IMAGE_PIXELS } from '../errors.js';
+import type { HostCanvasElement, HostImageBitmap, HostImageData, HostImageElement, HostOffscreenCanvas } from '../../host-types.js';
 import type { Pixels } from './resample.js';
 
 /**
@@ -32,14 +33,14 @@ export interface RawImage {
  */
 export type ImageInput =
   | RawImage
-  | ImageData
+  | HostImageData
   | Uint8Array
   | ArrayBuffer
   | Blob
-  | ImageBitmap
-  | HTMLImageElement
-  | HTMLCanvasElement
-  | OffscreenCanvas
+  | HostImageBitmap
+  | HostImageElement
+  | HostCanvasElement
+  | HostOffscreenCanvas
   | string
   | URL;
 
