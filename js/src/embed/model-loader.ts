@@ -113,6 +113,17 @@ export async function loadModelFiles(req: LoadRequest): Promise<LoadedModelFiles
 }
 
 /**
+ * After a load that failed on files read from the cache: removes them, so the
+ * next load downloads them again (the caller then rethrows `error`).
+ */
+export async function evictUnusable(loaded: LoadedModelFiles, error: unknown, logger: Logger): Promise<void> {
+  if (loaded.fromCache && error instanceof ModelLoadError) {
+    logger.warn('model files from the cache are unusable; removing them so the next load downloads them again');
+    await loaded.evict();
+  }
+}
+
+/**
  * A JSON object file of the load (`tokenizer.json`, `config.json`…); `{}`
  * when `name` is optional and absent.
  * @throws ModelLoadError when the bytes are not JSON or not an object.

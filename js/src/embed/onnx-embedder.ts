@@ -21,7 +21,7 @@ import { checkInt, checkKnownKeys, checkObject } from '../check.js';
 import { modelDigest } from './digest.js';
 import type { EmbedDevice, EmbedOptions, Embedder, EmbedderInfo, OnnxEmbedderOptions, Pooling } from './embedder.js';
 import { ModelLoadError } from './errors.js';
-import { loadModelFiles, readJsonFile } from './model-loader.js';
+import { evictUnusable, loadModelFiles, readJsonFile } from './model-loader.js';
 import { openModelCache, resolveModel } from './model-resolve.js';
 import { MAX_BATCH, readOnnxOptions } from './onnx-options.js';
 import { loadOrt, OrtTextModel } from './ort-session.js';
@@ -110,10 +110,7 @@ export class OnnxEmbedder implements Embedder {
         throw e;
       }
     } catch (e) {
-      if (loaded.fromCache && e instanceof ModelLoadError) {
-        logger.warn(`model files from the cache are unusable; removing them so the next load downloads them again`);
-        await loaded.evict();
-      }
+      await evictUnusable(loaded, e, logger);
       throw e;
     }
   }

@@ -5,6 +5,7 @@
  */
 import { Embeddings } from '@langchain/core/embeddings';
 import type { EmbeddingModelV3 } from '@ai-sdk/provider';
+import { cosine } from '../embed/helpers.js';
 
 export const DIM = 32;
 
@@ -56,17 +57,7 @@ export function hashModel(maxEmbeddingsPerCall = 3, dim = DIM): EmbeddingModelV3
   };
 }
 
-export const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let d = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return d / Math.sqrt(na * nb);
-};
+export { cosine };
 
 /** Ids of `items` ranked by cosine similarity to `q`, best first (ties by id). */
 export function bruteForce(q: ArrayLike<number>, items: { id: string; vector: ArrayLike<number> }[], k: number): { id: string; score: number }[] {

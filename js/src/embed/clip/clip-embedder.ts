@@ -24,7 +24,7 @@ import { ModelLoadError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
 import type { ImageInput } from '../image/input.js';
 import { pixelValues, readPreprocessing, type ImagePreprocessing } from '../image/preprocess.js';
-import { loadModelFiles, readJsonFile } from '../model-loader.js';
+import { evictUnusable, loadModelFiles, readJsonFile } from '../model-loader.js';
 import { openModelCache, resolveModel } from '../model-resolve.js';
 import { MAX_BATCH, readOnnxOptions } from '../onnx-options.js';
 import { loadOrt } from '../ort-session.js';
@@ -146,10 +146,7 @@ export class ClipEmbedder implements ImageEmbedder {
         throw e;
       }
     } catch (e) {
-      if (loaded.fromCache && e instanceof ModelLoadError) {
-        logger.warn('model files from the cache are unusable; removing them so the next load downloads them again');
-        await loaded.evict();
-      }
+      await evictUnusable(loaded, e, logger);
       throw e;
     }
   }
