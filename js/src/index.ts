@@ -53,6 +53,7 @@ export type {
   Metadata,
   MetadataValue,
   Metric,
+  DeserializeOptions,
   OpenInWorkerOptions,
   OpenOptions,
   Quantization,

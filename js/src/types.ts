@@ -256,6 +256,7 @@ export type {
   CreateInWorkerOptions,
   CreateOptions,
   OpenInWorkerOptions,
+  DeserializeOptions,
   OpenOptions,
   TextIndexOptions,
   WasmSource,

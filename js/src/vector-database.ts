@@ -48,6 +48,8 @@ export interface VectorDatabase extends AsyncDisposable {
   compact(): Promise<number>;
   /** Writes a snapshot to `url`, or to the database's storage URL. */
   save(url?: string): Promise<void>;
+  /** The snapshot `save()` writes, as one buffer (read back with `MiniVectorDB.deserialize`). */
+  serialize(): Promise<Uint8Array>;
   /** Waits for pending calls (and a pending autosave), then frees the database. Idempotent. */
   close(): Promise<void>;
 }

@@ -21,6 +21,7 @@
 #include "minivectordb/index.hpp"
 #include "minivectordb/region.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "minivectordb/snapshot_stream.hpp"
 
 namespace {
 
@@ -162,19 +163,28 @@ class WasmIndex {
     return q.encoded_values() == 0 ? 0.0 : static_cast<double>(q.clipped_values()) / static_cast<double>(q.encoded_values());
   }
   /// Bytes held by the index (double: may exceed 2^31).
-  double memoryBytes() const { return static_cast<double>(index_.MemoryBytes() + snapshot_.capacity_bytes()); }
+  double memoryBytes() const { return static_cast<double>(index_.MemoryBytes() + stream_.buffer_bytes()); }
 
-  /// Serialises the index plus `user_len` opaque bytes at `user` into an
-  /// internal buffer; read it with snapshotAddress()/snapshotSize(), then
-  /// releaseSnapshot(). Returns 0 or -code.
-  int32_t serialize(uintptr_t user, uint32_t user_len) {
-    releaseSnapshot();
-    if (int32_t rc = CheckRegions({{user, user_len, "serialize user section"}})) return rc;
-    return Report(mvdb::SerializeSnapshot(index_, reinterpret_cast<const uint8_t*>(user), user_len, &snapshot_));
+  /// Starts streaming the snapshot of the index plus `user_len` opaque
+  /// bytes at `user` (mvdb::SnapshotStream): the caller keeps those bytes and
+  /// the index unchanged until endSnapshot(). snapshotTotal() gives the
+  /// snapshot's size; each nextSnapshotChunk() puts the next chunk at
+  /// chunkAddress() / chunkSize() (0 at the end), valid until the next call.
+  /// Returns 0 or -code.
+  int32_t beginSnapshot(uintptr_t user, uint32_t user_len) {
+    endSnapshot();
+    if (int32_t rc = CheckRegions({{user, user_len, "snapshot user section"}})) return rc;
+    return Report(stream_.Begin(&index_, reinterpret_cast<const uint8_t*>(user), user_len));
   }
-  uintptr_t snapshotAddress() const { return reinterpret_cast<uintptr_t>(snapshot_.data()); }
-  double snapshotSize() const { return static_cast<double>(snapshot_.size()); }
-  void releaseSnapshot() { snapshot_ = mvdb::GrowableArray<uint8_t>(); }
+  double snapshotTotal() const { return static_cast<double>(stream_.total_bytes()); }
+  void nextSnapshotChunk() { stream_.Next(&chunk_, &chunk_size_); }
+  uintptr_t chunkAddress() const { return reinterpret_cast<uintptr_t>(chunk_); }
+  double chunkSize() const { return static_cast<double>(chunk_size_); }
+  void endSnapshot() {
+    stream_.Reset();
+    chunk_ = nullptr;
+    chunk_size_ = 0;
+  }
 
   /// Replaces this index with the snapshot of `len` bytes at `data` (the
   /// index is unchanged on failure). On success userOffset()/userSize()
@@ -219,7 +229,9 @@ class WasmIndex {
   }
   mvdb::Index index_;
   mvdb::GrowableArray<float> decoded_;  // dim float32: a dequantized vector for vectorAddress()
-  mvdb::GrowableArray<uint8_t> snapshot_;
+  mvdb::SnapshotStream stream_;
+  const uint8_t* chunk_ = nullptr;
+  uint64_t chunk_size_ = 0;
   mvdb::GrowableArray<uint32_t> remap_;
   uint32_t user_offset_ = 0;
   uint32_t user_size_ = 0;
@@ -260,10 +272,12 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("bytesPerVector", &WasmIndex::bytesPerVector)
       .function("clippedFraction", &WasmIndex::clippedFraction)
       .function("memoryBytes", &WasmIndex::memoryBytes)
-      .function("serialize", &WasmIndex::serialize)
-      .function("snapshotAddress", &WasmIndex::snapshotAddress)
-      .function("snapshotSize", &WasmIndex::snapshotSize)
-      .function("releaseSnapshot", &WasmIndex::releaseSnapshot)
+      .function("beginSnapshot", &WasmIndex::beginSnapshot)
+      .function("snapshotTotal", &WasmIndex::snapshotTotal)
+      .function("nextSnapshotChunk", &WasmIndex::nextSnapshotChunk)
+      .function("chunkAddress", &WasmIndex::chunkAddress)
+      .function("chunkSize", &WasmIndex::chunkSize)
+      .function("endSnapshot", &WasmIndex::endSnapshot)
       .function("load", &WasmIndex::load)
       .function("userOffset", &WasmIndex::userOffset)
       .function("userSize", &WasmIndex::userSize)

@@ -11,11 +11,12 @@ import { readTextIndexSettings, TextIndex } from '../lexical/text-index.js';
 import type { Logger } from '../logger.js';
 import { RecordTable } from '../records.js';
 import { openStorage } from '../storage/index.js';
-import { readTextSettings, TextEmbedding, type TextSettings } from '../text.js';
+import { readTextSettings, TextEmbedding } from '../text.js';
 import type { Metric } from '../types.js';
 import { CoreIndex, type CoreConfig } from '../wasm/core-index.js';
 import { loadCore } from '../wasm/load.js';
 import { readCreateOptions, readOpenOptions, type IndexSettings } from './options.js';
+import { snapshotOf } from './snapshot.js';
 import type { DbState } from './state.js';
 
 /** An opened database before its owner gives it a `changed` hook. */
@@ -65,12 +66,12 @@ export async function createDb(createOptions: unknown): Promise<OpenedDb> {
   };
 }
 
-/** Reads the snapshot at `url`; see `MiniVectorDB.open`. */
-export async function openDb(url: string, openOptions: unknown): Promise<OpenedDb> {
+/** Reads the snapshot at `url` (or takes its `given` bytes, already checked); see `MiniVectorDB.open`. */
+export async function openDb(url: string, openOptions: unknown, given?: Uint8Array): Promise<OpenedDb> {
   const o = readOpenOptions(openOptions);
   if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
   const { logger } = o;
-  const bytes = await (await openStorage(url)).read();
+  const bytes = given ?? (await (await openStorage(url)).read());
   const mod = await loadCore(o.wasm, logger);
   const { index, user } = CoreIndex.load(mod, bytes);
   try {
@@ -115,15 +116,9 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
 export async function saveTo(db: DbState, target: string): Promise<void> {
   try {
     const adapter = await openStorage(target);
-    const settings: TextSettings = {
-      storeText: db.storeText,
-      ...(db.text === undefined ? {} : { embedder: db.text.info }),
-      textIndex: db.lexical?.settings ?? false,
-      ...(db.lexical === undefined ? {} : { textPostings: db.lexical.stored() }),
-    };
-    const bytes = db.core.serialize(db.records.encode(db.core.size, settings));
-    await adapter.write(bytes);
-    db.logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
+    const snapshot = snapshotOf(db);
+    await adapter.write(snapshot.chunks, snapshot.byteLength).finally(snapshot.close);
+    db.logger.debug(`saved ${snapshot.byteLength} bytes to ${target}`);
   } catch (e) {
     throw asTypedError(e, `cannot save to ${target}`); // e.g. the snapshot's copy out of wasm memory failing
   }

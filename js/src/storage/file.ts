@@ -7,7 +7,7 @@ import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SnapshotError, StorageError } from '../errors.js';
-import type { StorageAdapter } from './adapter.js';
+import type { ByteChunks, StorageAdapter } from './adapter.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { checkSnapshotLayout } from './snapshot-layout.js';
 
@@ -41,9 +41,10 @@ export class FileStorage implements StorageAdapter {
     }
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
+  /** Streams `bytes` to a temporary file, fsyncs it and renames it over the snapshot (see `atomic-file.ts`). */
+  async write(bytes: Uint8Array | ByteChunks, byteLength?: number): Promise<void> {
     try {
-      await writeFileAtomic(this.path, bytes);
+      await writeFileAtomic(this.path, bytes, byteLength);
     } catch (cause) {
       throw new StorageError(`cannot write snapshot ${this.path}: ${String(cause)}`, { cause });
     }

@@ -65,10 +65,12 @@ export interface WasmIndex {
   bytesPerVector(): number;
   clippedFraction(): number;
   memoryBytes(): number;
-  serialize(user: number, userLength: number): number;
-  snapshotAddress(): number;
-  snapshotSize(): number;
-  releaseSnapshot(): void;
+  beginSnapshot(user: number, userLength: number): number;
+  snapshotTotal(): number;
+  nextSnapshotChunk(): void;
+  chunkAddress(): number;
+  chunkSize(): number;
+  endSnapshot(): void;
   load(data: number, length: number): number;
   userOffset(): number;
   userSize(): number;

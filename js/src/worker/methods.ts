@@ -110,6 +110,8 @@ export const METHODS = {
   count: {},
   compact: {},
   save: {},
+  /** The snapshot's buffer is moved from the worker. */
+  serialize: { reply: (bytes) => [(bytes as Uint8Array).buffer as ArrayBuffer] },
 } satisfies Partial<Record<keyof VectorDatabase, MethodSpec>>;
 
 /** Names of the methods that run in the worker. */
