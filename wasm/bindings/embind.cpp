@@ -201,6 +201,43 @@ class WasmIndex {
     user_size_ = static_cast<uint32_t>(ulen);
     return 0;
   }
+  /// A split load (mvdb::DeserializeSnapshotSplit) in three steps, so the
+  /// float32 rows and int8 codes are copied once, into the buffers the index
+  /// keeps: prepareLoad allocates `vecs_bytes` and `codes_bytes` (the VECS and
+  /// CODE payload lengths) at vecsAddress() / codesAddress(); the caller
+  /// copies those payloads there, then calls loadSplit with the rest of the
+  /// snapshot (every byte but those two payloads). Returns 0 or -code; the
+  /// buffers are released by loadSplit (adopted or dropped) or releaseLoad().
+  int32_t prepareLoad(double vecs_bytes, double codes_bytes) {
+    releaseLoad();
+    const double max = static_cast<double>(emscripten_get_heap_size());
+    if (!(vecs_bytes >= 0 && vecs_bytes <= max && codes_bytes >= 0 && codes_bytes <= max))
+      return Fail(mvdb::InvalidArgument("payload sizes out of range"));
+    const uint64_t vb = static_cast<uint64_t>(vecs_bytes), cb = static_cast<uint64_t>(codes_bytes);
+    payloads_.vecs_bytes = vb;
+    Status st = payloads_.vecs.Resize((vb + 3) / 4);
+    if (st.ok()) st = payloads_.codes.Resize(cb);
+    if (!st.ok()) releaseLoad();
+    return Report(st);
+  }
+  uintptr_t vecsAddress() const { return reinterpret_cast<uintptr_t>(payloads_.vecs.data()); }
+  uintptr_t codesAddress() const { return reinterpret_cast<uintptr_t>(payloads_.codes.data()); }
+  void releaseLoad() { payloads_ = mvdb::SnapshotPayloads(); }
+  int32_t loadSplit(uintptr_t rest, uint32_t rest_len) {
+    if (int32_t rc = CheckRegions({{rest, rest_len, "snapshot bytes"}})) return rc;
+    mvdb::Index loaded;
+    uint64_t off = 0, ulen = 0;
+    Status st = mvdb::DeserializeSnapshotSplit(reinterpret_cast<const uint8_t*>(rest), rest_len, &payloads_, &loaded,
+                                               &off, &ulen);
+    releaseLoad();
+    if (!st.ok()) return Fail(st);
+    loaded.set_reuse_deleted(index_.reuse_deleted());
+    index_ = std::move(loaded);
+    user_offset_ = static_cast<uint32_t>(off);
+    user_size_ = static_cast<uint32_t>(ulen);
+    return 0;
+  }
+
   uint32_t userOffset() const { return user_offset_; }
   uint32_t userSize() const { return user_size_; }
 
@@ -230,6 +267,7 @@ class WasmIndex {
   mvdb::Index index_;
   mvdb::GrowableArray<float> decoded_;  // dim float32: a dequantized vector for vectorAddress()
   mvdb::SnapshotStream stream_;
+  mvdb::SnapshotPayloads payloads_;  // a split load's rows and codes, until loadSplit
   const uint8_t* chunk_ = nullptr;
   uint64_t chunk_size_ = 0;
   mvdb::GrowableArray<uint32_t> remap_;
@@ -279,6 +317,11 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("chunkSize", &WasmIndex::chunkSize)
       .function("endSnapshot", &WasmIndex::endSnapshot)
       .function("load", &WasmIndex::load)
+      .function("prepareLoad", &WasmIndex::prepareLoad)
+      .function("vecsAddress", &WasmIndex::vecsAddress)
+      .function("codesAddress", &WasmIndex::codesAddress)
+      .function("releaseLoad", &WasmIndex::releaseLoad)
+      .function("loadSplit", &WasmIndex::loadSplit)
       .function("userOffset", &WasmIndex::userOffset)
       .function("userSize", &WasmIndex::userSize)
       .function("lastError", &WasmIndex::lastError);

@@ -11,6 +11,7 @@ import type { Metric, Quantization } from '../types.js';
 import { coreConstants, type CoreConstants, type VectorFaultName } from './constants.js';
 import { heapBytes, MAX_ALLOCATION_BYTES, searchScratchBytes } from './heap-size.js';
 import type { CoreModule, WasmIndex } from './minivectordb_core.mjs';
+import { splitSnapshot } from './snapshot-split.js';
 
 /** The metric names {@link CoreConfig} accepts (their core ids come from the module's `Metric` enum). */
 export const METRIC_NAMES: readonly Metric[] = ['l2', 'ip', 'cosine'];
@@ -91,18 +92,52 @@ export class CoreIndex {
     return index;
   }
 
-  /** Parses a snapshot; returns the index and a copy of its USER section. Throws SnapshotError. */
+  /**
+   * Parses a snapshot; returns the index and a copy of its USER section.
+   * The float32 rows and int8 codes are copied straight into the buffers the
+   * index keeps (`WasmIndex.prepareLoad`, see `snapshot-split.ts`), the rest
+   * of the bytes into one scratch block: the heap needs, beyond the index,
+   * only that rest (graph, tombstones, metadata: a few % of a float32 image)
+   * while the index is built. Throws SnapshotError, OutOfMemoryError.
+   */
   static load(mod: CoreModule, bytes: Uint8Array): { index: CoreIndex; user: Uint8Array } {
     const index = new CoreIndex(mod, new mod.WasmIndex());
     try {
-      const ptr = index.scratch(heapBytes('the snapshot', [bytes.byteLength]));
-      index.mod.HEAPU8.set(bytes, ptr);
-      index.check(index.raw.load(ptr, bytes.byteLength));
-      const off = index.raw.userOffset() >>> 0;
-      const user = bytes.slice(off, off + (index.raw.userSize() >>> 0));
+      const split = splitSnapshot(bytes);
+      if (split === undefined) {
+        // Damaged section headers: the core reads the bytes whole and names the fault.
+        const ptr = index.scratch(heapBytes('the snapshot', [bytes.byteLength]));
+        index.mod.HEAPU8.set(bytes, ptr);
+        index.check(index.raw.load(ptr, bytes.byteLength));
+        const off = index.raw.userOffset() >>> 0;
+        const user = bytes.slice(off, off + (index.raw.userSize() >>> 0));
+        index.releaseScratch();
+        return { index, user };
+      }
+      const cut = [split.vecs, split.codes].filter((r) => r !== undefined).sort((a, b) => a.start - b.start);
+      const vecsBytes = split.vecs === undefined ? 0 : split.vecs.end - split.vecs.start;
+      const codesBytes = split.codes === undefined ? 0 : split.codes.end - split.codes.start;
+      const restBytes = heapBytes('the snapshot', [bytes.byteLength - vecsBytes - codesBytes]);
+      heapBytes('the snapshot rows', [vecsBytes]);
+      index.check(index.raw.prepareLoad(vecsBytes, codesBytes));
+      if (split.vecs !== undefined) index.mod.HEAPU8.set(bytes.subarray(split.vecs.start, split.vecs.end), index.raw.vecsAddress() >>> 0);
+      if (split.codes !== undefined) index.mod.HEAPU8.set(bytes.subarray(split.codes.start, split.codes.end), index.raw.codesAddress() >>> 0);
+      const ptr = index.scratch(restBytes);
+      // The views are taken after the scratch allocation: it may have grown the heap.
+      let at = ptr;
+      let from = 0;
+      for (const range of [...cut, { start: bytes.byteLength, end: bytes.byteLength }]) {
+        index.mod.HEAPU8.set(bytes.subarray(from, range.start), at);
+        at += range.start - from;
+        from = range.end;
+      }
+      index.check(index.raw.loadSplit(ptr, restBytes));
+      const off = ptr + (index.raw.userOffset() >>> 0);
+      const user = index.mod.HEAPU8.slice(off, off + (index.raw.userSize() >>> 0));
       index.releaseScratch(); // the snapshot bytes are not needed any more
       return { index, user };
     } catch (e) {
+      index.raw.releaseLoad();
       index.dispose();
       throw e;
     }

@@ -72,6 +72,11 @@ export interface WasmIndex {
   chunkSize(): number;
   endSnapshot(): void;
   load(data: number, length: number): number;
+  prepareLoad(vecsBytes: number, codesBytes: number): number;
+  vecsAddress(): number;
+  codesAddress(): number;
+  releaseLoad(): void;
+  loadSplit(rest: number, restLength: number): number;
   userOffset(): number;
   userSize(): number;
   lastError(): string;
