@@ -12,6 +12,12 @@
  * fails; the streaming save needs its 1 MiB buffer and the metadata (USER)
  * copy, and succeeds. With the ballast freed the saved file opens with every
  * record.
+ *
+ * Opening likewise: with one free hole of 56 MB (a block reserved first, the
+ * rest of the heap filled, then the block freed), the 41 MB snapshot opens,
+ * its rows copied once into the index's own buffer. The old loader copied
+ * the whole snapshot into the heap and built the index beside it (~81 MB)
+ * and ran out.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +34,9 @@ const HEADROOM = 6 * 2 ** 20; // what stays free beside the index
 const tmp = await tempDir();
 afterAll(() => tmp.cleanup());
 
+/** Vector i: deterministic and distinct. */
+const row = (i: number): Float32Array => Float32Array.from({ length: DIM }, (_, j) => ((i * 7 + j * 13) % 101) / 101 + (j === i % DIM ? 1 : 0));
+
 /**
  * Allocates heap blocks, largest first (so the list is in decreasing size),
  * until nothing more fits; then frees the smallest until at least `headroom`
@@ -42,7 +51,7 @@ function fillHeap(mod: Awaited<ReturnType<typeof loadCore>>, headroom: number): 
       blocks.push([ptr, size]);
     }
   }
-  for (let freed = 0; freed < headroom; ) {
+  for (let freed = 0; freed < headroom && blocks.length > 0; ) {
     const [ptr, size] = blocks.pop()!;
     mod._free(ptr);
     freed += size;
@@ -54,7 +63,6 @@ test('save() at a full heap streams the snapshot with bounded extra memory (the 
   const silent = { debug() {}, info() {}, warn() {}, error() {} };
   const mod = await loadCore(undefined, silent); // the module the databases below share
   const db = await MiniVectorDB.create({ dim: DIM, M: 4, efConstruction: 8, seed: 5 });
-  const row = (i: number): Float32Array => Float32Array.from({ length: DIM }, (_, j) => ((i * 7 + j * 13) % 101) / 101 + (j === i % DIM ? 1 : 0));
   for (let from = 0; from < N; from += BATCH) {
     await db.insertMany(Array.from({ length: BATCH }, (_, b) => ({ id: `v${from + b}`, vector: row(from + b), metadata: { i: from + b } })));
   }
@@ -84,4 +92,27 @@ test('save() at a full heap streams the snapshot with bounded extra memory (the 
     expect((await again.search(row(i), { k: 1, exact: true }))[0]).toMatchObject({ id: `v${i}`, distance: 0 });
   }
   await Promise.all([db.close(), again.close()]);
+});
+
+test('open() at a nearly full heap copies the rows once (the old loader needed the snapshot plus the index)', async () => {
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
+  const mod = await loadCore(undefined, silent);
+  const HOLE = 56 * 2 ** 20;
+  const hole = mod._malloc(HOLE) >>> 0;
+  expect(hole).not.toBe(0);
+  const ballast = fillHeap(mod, 0);
+  mod._free(hole);
+  let opened: MiniVectorDB | undefined;
+  let failure: unknown;
+  try {
+    opened = await MiniVectorDB.open(tmp.url('full-heap.mvdb'));
+  } catch (e) {
+    failure = e;
+  } finally {
+    for (const ptr of ballast) mod._free(ptr);
+  }
+  expect(failure).toBeUndefined();
+  expect(opened!.size).toBe(N);
+  for (const i of [1, 5000, N - 2]) expect((await opened!.search(row(i), { k: 1, exact: true }))[0]).toMatchObject({ id: `v${i}`, distance: 0 });
+  await opened!.close();
 });
