@@ -119,6 +119,25 @@ describe('serialize / deserialize', () => {
     await Promise.all([a.close(), b.close(), c.close(), reopened.close()]);
   });
 
+  test('serialize() through a worker gives the same bytes as on the page', async () => {
+    const items = Array.from({ length: 50 }, (_, i) => ({ id: `w${i}`, vector: Float32Array.from({ length: 8 }, (_, j) => Math.sin(i * 8 + j)), metadata: { i } }));
+    const options = { dim: 8, metric: 'l2' as const, M: 6, efConstruction: 20, seed: 4 };
+    const worker = await MiniVectorDB.createInWorker(options);
+    const page = await MiniVectorDB.create(options);
+    try {
+      await worker.insertMany(items);
+      await page.insertMany(items);
+      const bytes = await worker.serialize();
+      expect(bytes).toBeInstanceOf(Uint8Array);
+      expect(firstDifference(bytes, await page.serialize())).toBe(-1);
+      const copy = await MiniVectorDB.deserialize(bytes);
+      expect(await copy.get('w7')).toEqual(await page.get('w7'));
+      await copy.close();
+    } finally {
+      await Promise.all([worker.close(), page.close()]);
+    }
+  });
+
   test('bad bytes and options get typed errors', async () => {
     expect(await rejection(MiniVectorDB.deserialize('nope' as unknown as Uint8Array))).toBeInstanceOf(InvalidArgumentError);
     expect(await rejection(MiniVectorDB.deserialize(new Uint8Array(10)))).toBeInstanceOf(SnapshotError);
