@@ -27,9 +27,10 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | ByteChun
     try {
       let written = 0;
       for await (const chunk of eachChunk(bytes)) {
-        // Each chunk is written before the next is requested (it may be a view valid until then).
+        // Each chunk is written before the next is requested (it may be a view valid until then),
+        // at most 1 GiB per call (Node aborts on a length over 2^31 - 1).
         for (let at = 0; at < chunk.byteLength; ) {
-          const { bytesWritten } = await fh.write(chunk, at, chunk.byteLength - at, written + at);
+          const { bytesWritten } = await fh.write(chunk, at, Math.min(chunk.byteLength - at, 2 ** 30), written + at);
           at += bytesWritten;
         }
         written += chunk.byteLength;

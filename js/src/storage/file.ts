@@ -64,9 +64,10 @@ export class FileStorage implements StorageAdapter {
 /** `length` bytes at `position` of an open file (its size was checked first). */
 async function readExactly(file: FileHandle, position: number, length: number): Promise<Uint8Array> {
   const out = new Uint8Array(length);
-  // One read returns at most ~2 GB on Linux: loop until done or end of file.
+  // One read returns at most ~2 GB on Linux, and Node aborts the process on a
+  // length over 2^31 - 1: at most 1 GiB per call, until done or end of file.
   for (let done = 0; done < length; ) {
-    const { bytesRead } = await file.read(out, done, length - done, position + done);
+    const { bytesRead } = await file.read(out, done, Math.min(length - done, 2 ** 30), position + done);
     if (bytesRead === 0) throw new SnapshotError(`snapshot truncated while it was read: ${done} of ${length} bytes at ${position}`);
     done += bytesRead;
   }
