@@ -6,10 +6,11 @@
 // delete 1% (so compact has work), then save to a file and compact, each at
 // that ceiling. Phase 2 (a fresh child): open the file, then compact.
 // For every operation it prints: ok or the error, time, the heap that was
-// still free before it (summed greedy _malloc probe), the WebAssembly memory
-// growth during it (memory only grows, so this is the part of the extra
-// need that free heap did not cover) and the process RSS peak above the
-// start of the operation (bench/lib/memory.mjs).
+// still free before it (summed greedy _malloc probe, which grows the heap to
+// its maximum), the WebAssembly memory growth during it, and the process RSS
+// peak above the start of the operation (bench/lib/memory.mjs). Open runs
+// first in its process without the probe: its heap growth is then its peak
+// (memory only grows), to compare with the index's own bytes.
 // Needs ~4 GB RAM per phase, plus the file (~3 GB) on disk; takes minutes.
 import { fork } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
@@ -53,8 +54,10 @@ function freeHeap(mod) {
   return total;
 }
 
-async function measure(mod, what, fn) {
-  const free = freeHeap(mod);
+async function measure(mod, what, fn, probe = true) {
+  // The probe grows the heap to its 4 GB maximum; without it, the growth
+  // during the operation is its high-water mark above what was in use.
+  const free = probe ? freeHeap(mod) : undefined;
   const before = mod.HEAPU8.buffer.byteLength;
   const rss = rssProbe();
   rss.start();
@@ -66,7 +69,7 @@ async function measure(mod, what, fn) {
     outcome = `${e.name}: ${String(e.message).slice(0, 120)}`;
   }
   const ms = performance.now() - t0;
-  const line = { what, outcome, seconds: +(ms / 1000).toFixed(1), freeHeapBefore: mb(free), heapGrowth: mb(mod.HEAPU8.buffer.byteLength - before), rssPeak: mb(rss.peak().bytes) };
+  const line = { what, outcome, seconds: +(ms / 1000).toFixed(1), freeHeapBefore: free === undefined ? 'not probed' : mb(free), heapGrowth: mb(mod.HEAPU8.buffer.byteLength - before), rssPeak: mb(rss.peak().bytes) };
   console.log(JSON.stringify(line));
   return outcome === 'ok';
 }
@@ -110,9 +113,14 @@ async function phaseInsert() {
 async function phaseOpen() {
   const mod = await loadCore(undefined, silent);
   let db;
-  await measure(mod, 'open (file://) of that snapshot', async () => {
-    db = await MiniVectorDB.open(URL_, { logger: silent });
-  });
+  await measure(
+    mod,
+    'open (file://) of that snapshot, fresh process',
+    async () => {
+      db = await MiniVectorDB.open(URL_, { logger: silent });
+    },
+    false,
+  );
   if (db === undefined) return;
   console.log(JSON.stringify({ what: 'opened', vectors: db.size, heap: mb(mod.HEAPU8.buffer.byteLength), indexBytes: mb(db.stats().memoryBytes) }));
   await measure(mod, 'compact() after open', () => db.compact());
