@@ -210,7 +210,8 @@ class WasmIndex {
   /// buffers are released by loadSplit (adopted or dropped) or releaseLoad().
   int32_t prepareLoad(double vecs_bytes, double codes_bytes) {
     releaseLoad();
-    const double max = static_cast<double>(emscripten_get_heap_size());
+    // Against the heap's maximum (the buffers are still to be allocated), not its current size.
+    const double max = static_cast<double>(emscripten_get_heap_max());
     if (!(vecs_bytes >= 0 && vecs_bytes <= max && codes_bytes >= 0 && codes_bytes <= max))
       return Fail(mvdb::InvalidArgument("payload sizes out of range"));
     const uint64_t vb = static_cast<uint64_t>(vecs_bytes), cb = static_cast<uint64_t>(codes_bytes);
