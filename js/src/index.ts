@@ -74,6 +74,7 @@ export type {
   Metadata,
   MetadataValue,
   Metric,
+  DeserializeOptions,
   OpenInWorkerOptions,
   OpenOptions,
   Quantization,

@@ -12,11 +12,13 @@ import { Autosave, createDb, disposeDb, openDb, saveTo, type OpenedDb } from './
 import { checkWritable, lockedSave } from './db/locking.js';
 import * as read from './db/read.js';
 import { getMany, iterateRecords, listIds } from './db/iterate.js';
+import { deserializeDb } from './db/deserialize.js';
+import { serializeDb } from './db/snapshot.js';
 import type { DbState } from './db/state.js';
 import * as write from './db/write.js';
 import { asTypedError, ClosedError, InvalidArgumentError } from './errors.js';
 import type { GetManyOptions, IdsOptions, ListedRecord, RecordsOptions } from './iteration-types.js';
-import type { CreateInWorkerOptions, CreateOptions, OpenInWorkerOptions, OpenOptions } from './option-types.js';
+import type { CreateInWorkerOptions, CreateOptions, DeserializeOptions, OpenInWorkerOptions, OpenOptions } from './option-types.js';
 import { checkStorageUrl, listStorage, openStorage } from './storage/index.js';
 import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, SearchHit, SearchOptions, Stats, StoredRecord, UpdateChanges } from './types.js';
 import type { Query, VectorDatabase } from './vector-database.js';
@@ -107,6 +109,28 @@ export class MiniVectorDB implements VectorDatabase {
    */
   static async open(url: string, openOptions: OpenOptions = {}): Promise<MiniVectorDB> {
     return new MiniVectorDB(await openDb(url, openOptions));
+  }
+
+  /**
+   * A database from snapshot bytes, e.g. those of {@link MiniVectorDB.serialize}
+   * kept in Cloudflare R2, S3, a KV store or any other store: the same as
+   * saving them to a storage URL and {@link MiniVectorDB.open}ing it. The
+   * bytes are copied (into the WebAssembly heap) and may be reused afterwards.
+   * @param bytes - a snapshot (`Uint8Array`; any format version `open` reads).
+   * @param options - those of {@link MiniVectorDB.open}, plus `storage`: where
+   *   `save()` without a URL writes (default: a new `memory://` URL).
+   * @throws InvalidArgumentError when `bytes` is not a `Uint8Array`, or on a bad option.
+   * @throws SnapshotError as {@link MiniVectorDB.open} (corrupt, truncated, unsupported version, over 2 GiB).
+   * @throws StorageError on an unsupported `storage` URL.
+   * @throws OutOfMemoryError when the index does not fit the WebAssembly heap.
+   * @example
+   * ```ts
+   * await bucket.put('notes.mvdb', await db.serialize());
+   * const copy = await MiniVectorDB.deserialize(new Uint8Array(await (await bucket.get('notes.mvdb')).arrayBuffer()));
+   * ```
+   */
+  static async deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): Promise<MiniVectorDB> {
+    return new MiniVectorDB(await deserializeDb(bytes, options));
   }
 
   /**
@@ -355,6 +379,19 @@ export class MiniVectorDB implements VectorDatabase {
       const target = url === undefined ? db.storage : checkStorageUrl(url);
       return lockedSave(db, target, () => saveTo(db, target));
     });
+  }
+
+  /**
+   * The snapshot that {@link MiniVectorDB.save} would write, as one new
+   * buffer (for R2, S3, KV or any store; read back with
+   * {@link MiniVectorDB.deserialize}). The core streams it in 1 MiB chunks,
+   * so the WebAssembly heap needs only the metadata's size beyond the index;
+   * the returned buffer holds the whole snapshot (in JS memory, outside the heap).
+   * @returns the snapshot bytes (format of `wasm/include/minivectordb/snapshot.hpp`).
+   * @throws OutOfMemoryError when the metadata does not fit the heap or the buffer cannot be allocated.
+   */
+  serialize(): Promise<Uint8Array> {
+    return this.#exclusive('serialize', (db) => serializeDb(db));
   }
 
   /**

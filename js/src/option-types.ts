@@ -231,6 +231,16 @@ export interface OpenOptions {
   wasm?: WasmSource;
 }
 
+/** Options of {@link MiniVectorDB.deserialize}: those of {@link MiniVectorDB.open}, plus where saves go. */
+export interface DeserializeOptions extends OpenOptions {
+  /**
+   * The storage URL that `save()` without a URL (and autosave) writes to:
+   * `memory://name`, `file:///abs/path` or `idb://name`.
+   * @defaultValue a new `memory://deserialized-<n>` URL of this process
+   */
+  storage?: string;
+}
+
 /** Where {@link MiniVectorDB.createInWorker} and {@link MiniVectorDB.openInWorker} run the database. */
 export interface WorkerOptions {
   /**

@@ -272,6 +272,7 @@ export type {
   CreateInWorkerOptions,
   CreateOptions,
   OpenInWorkerOptions,
+  DeserializeOptions,
   OpenOptions,
   TextIndexOptions,
   WasmSource,

@@ -65,6 +65,8 @@ export interface VectorDatabase extends AsyncDisposable {
   compact(): Promise<number>;
   /** Writes a snapshot to `url`, or to the database's storage URL. */
   save(url?: string): Promise<void>;
+  /** The snapshot `save()` writes, as one buffer (read back with `MiniVectorDB.deserialize`). */
+  serialize(): Promise<Uint8Array>;
   /** Makes every write so far durable (appends and syncs the write-ahead log); a no-op with `durability: 'manual'`. */
   flush(): Promise<void>;
   /** Waits for every pending call, makes their changes durable (log flush, checkpoint), then frees the database; rejects if that fails. Idempotent. */

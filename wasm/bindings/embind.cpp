@@ -22,6 +22,7 @@
 #include "minivectordb/index.hpp"
 #include "minivectordb/region.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "minivectordb/snapshot_stream.hpp"
 
 namespace {
 
@@ -168,19 +169,28 @@ class WasmIndex {
     return q.encoded_values() == 0 ? 0.0 : static_cast<double>(q.clipped_values()) / static_cast<double>(q.encoded_values());
   }
   /// Bytes held by the index (double: may exceed 2^31).
-  double memoryBytes() const { return static_cast<double>(index_.MemoryBytes() + snapshot_.capacity_bytes()); }
+  double memoryBytes() const { return static_cast<double>(index_.MemoryBytes() + stream_.buffer_bytes()); }
 
-  /// Serialises the index plus `user_len` opaque bytes at `user` into an
-  /// internal buffer; read it with snapshotAddress()/snapshotSize(), then
-  /// releaseSnapshot(). Returns 0 or -code.
-  int32_t serialize(uintptr_t user, uint32_t user_len) {
-    releaseSnapshot();
-    if (int32_t rc = CheckRegions({{user, user_len, "serialize user section"}})) return rc;
-    return Report(mvdb::SerializeSnapshot(index_, reinterpret_cast<const uint8_t*>(user), user_len, &snapshot_));
+  /// Starts streaming the snapshot of the index plus `user_len` opaque
+  /// bytes at `user` (mvdb::SnapshotStream): the caller keeps those bytes and
+  /// the index unchanged until endSnapshot(). snapshotTotal() gives the
+  /// snapshot's size; each nextSnapshotChunk() puts the next chunk at
+  /// chunkAddress() / chunkSize() (0 at the end), valid until the next call.
+  /// Returns 0 or -code.
+  int32_t beginSnapshot(uintptr_t user, uint32_t user_len) {
+    endSnapshot();
+    if (int32_t rc = CheckRegions({{user, user_len, "snapshot user section"}})) return rc;
+    return Report(stream_.Begin(&index_, reinterpret_cast<const uint8_t*>(user), user_len));
   }
-  uintptr_t snapshotAddress() const { return reinterpret_cast<uintptr_t>(snapshot_.data()); }
-  double snapshotSize() const { return static_cast<double>(snapshot_.size()); }
-  void releaseSnapshot() { snapshot_ = mvdb::GrowableArray<uint8_t>(); }
+  double snapshotTotal() const { return static_cast<double>(stream_.total_bytes()); }
+  void nextSnapshotChunk() { stream_.Next(&chunk_, &chunk_size_); }
+  uintptr_t chunkAddress() const { return reinterpret_cast<uintptr_t>(chunk_); }
+  double chunkSize() const { return static_cast<double>(chunk_size_); }
+  void endSnapshot() {
+    stream_.Reset();
+    chunk_ = nullptr;
+    chunk_size_ = 0;
+  }
 
   /// Replaces this index with the snapshot of `len` bytes at `data` (the
   /// index is unchanged on failure). On success userOffset()/userSize()
@@ -197,6 +207,44 @@ class WasmIndex {
     user_size_ = static_cast<uint32_t>(ulen);
     return 0;
   }
+  /// A split load (mvdb::DeserializeSnapshotSplit) in three steps, so the
+  /// float32 rows and int8 codes are copied once, into the buffers the index
+  /// keeps: prepareLoad allocates `vecs_bytes` and `codes_bytes` (the VECS and
+  /// CODE payload lengths) at vecsAddress() / codesAddress(); the caller
+  /// copies those payloads there, then calls loadSplit with the rest of the
+  /// snapshot (every byte but those two payloads). Returns 0 or -code; the
+  /// buffers are released by loadSplit (adopted or dropped) or releaseLoad().
+  int32_t prepareLoad(double vecs_bytes, double codes_bytes) {
+    releaseLoad();
+    // Against the heap's maximum (the buffers are still to be allocated), not its current size.
+    const double max = static_cast<double>(emscripten_get_heap_max());
+    if (!(vecs_bytes >= 0 && vecs_bytes <= max && codes_bytes >= 0 && codes_bytes <= max))
+      return Fail(mvdb::InvalidArgument("payload sizes out of range"));
+    const uint64_t vb = static_cast<uint64_t>(vecs_bytes), cb = static_cast<uint64_t>(codes_bytes);
+    payloads_.vecs_bytes = vb;
+    Status st = payloads_.vecs.Resize((vb + 3) / 4);
+    if (st.ok()) st = payloads_.codes.Resize(cb);
+    if (!st.ok()) releaseLoad();
+    return Report(st);
+  }
+  uintptr_t vecsAddress() const { return reinterpret_cast<uintptr_t>(payloads_.vecs.data()); }
+  uintptr_t codesAddress() const { return reinterpret_cast<uintptr_t>(payloads_.codes.data()); }
+  void releaseLoad() { payloads_ = mvdb::SnapshotPayloads(); }
+  int32_t loadSplit(uintptr_t rest, uint32_t rest_len) {
+    if (int32_t rc = CheckRegions({{rest, rest_len, "snapshot bytes"}})) return rc;
+    mvdb::Index loaded;
+    uint64_t off = 0, ulen = 0;
+    Status st = mvdb::DeserializeSnapshotSplit(reinterpret_cast<const uint8_t*>(rest), rest_len, &payloads_, &loaded,
+                                               &off, &ulen);
+    releaseLoad();
+    if (!st.ok()) return Fail(st);
+    loaded.set_reuse_deleted(index_.reuse_deleted());
+    index_ = std::move(loaded);
+    user_offset_ = static_cast<uint32_t>(off);
+    user_size_ = static_cast<uint32_t>(ulen);
+    return 0;
+  }
+
   uint32_t userOffset() const { return user_offset_; }
   uint32_t userSize() const { return user_size_; }
 
@@ -225,7 +273,10 @@ class WasmIndex {
   }
   mvdb::Index index_;
   mvdb::GrowableArray<float> decoded_;  // dim float32: a dequantized vector for vectorAddress()
-  mvdb::GrowableArray<uint8_t> snapshot_;
+  mvdb::SnapshotStream stream_;
+  mvdb::SnapshotPayloads payloads_;  // a split load's rows and codes, until loadSplit
+  const uint8_t* chunk_ = nullptr;
+  uint64_t chunk_size_ = 0;
   mvdb::GrowableArray<uint32_t> remap_;
   uint32_t user_offset_ = 0;
   uint32_t user_size_ = 0;
@@ -275,11 +326,18 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("bytesPerVector", &WasmIndex::bytesPerVector)
       .function("clippedFraction", &WasmIndex::clippedFraction)
       .function("memoryBytes", &WasmIndex::memoryBytes)
-      .function("serialize", &WasmIndex::serialize)
-      .function("snapshotAddress", &WasmIndex::snapshotAddress)
-      .function("snapshotSize", &WasmIndex::snapshotSize)
-      .function("releaseSnapshot", &WasmIndex::releaseSnapshot)
+      .function("beginSnapshot", &WasmIndex::beginSnapshot)
+      .function("snapshotTotal", &WasmIndex::snapshotTotal)
+      .function("nextSnapshotChunk", &WasmIndex::nextSnapshotChunk)
+      .function("chunkAddress", &WasmIndex::chunkAddress)
+      .function("chunkSize", &WasmIndex::chunkSize)
+      .function("endSnapshot", &WasmIndex::endSnapshot)
       .function("load", &WasmIndex::load)
+      .function("prepareLoad", &WasmIndex::prepareLoad)
+      .function("vecsAddress", &WasmIndex::vecsAddress)
+      .function("codesAddress", &WasmIndex::codesAddress)
+      .function("releaseLoad", &WasmIndex::releaseLoad)
+      .function("loadSplit", &WasmIndex::loadSplit)
       .function("userOffset", &WasmIndex::userOffset)
       .function("userSize", &WasmIndex::userSize)
       .function("lastError", &WasmIndex::lastError);

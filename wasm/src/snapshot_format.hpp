@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "minivectordb/crc32.hpp"
 #include "minivectordb/snapshot.hpp"
 
 namespace mvdb {
@@ -57,10 +58,18 @@ inline float LoadF32(const uint8_t* p) {
 }
 
 struct SectionRef {
-  uint64_t offset = 0;  // of the payload
+  uint64_t offset = 0;  // of the payload in the bytes given (0 for a payload read apart)
   uint64_t length = 0;
   bool present = false;
+  const uint8_t* data = nullptr;  // the payload
 };
+
+/// SectionCrc of a section whose payload does not follow its header.
+inline uint32_t SplitSectionCrc(const uint8_t* header, const uint8_t* payload, uint64_t length) {
+  uint32_t crc = Crc32(header, 4);
+  crc = Crc32(header + 8, 8, crc);
+  return Crc32(payload, static_cast<size_t>(length), crc);
+}
 
 struct Layout {
   uint64_t vecs, levels, layer0, upper, tomb, quant, codes;

@@ -71,8 +71,11 @@ Status ParseConfV2(const uint8_t* p, ConfFields* f) {
 
 }  // namespace
 
-Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint64_t* user_offset,
-                           uint64_t* user_len) {
+namespace {
+
+// Both entry points: `payloads` null when every payload lies in `data`.
+Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads, Index* index, uint64_t* user_offset,
+                   uint64_t* user_len) {
   // 1. Header.
   if (len < kFileHeaderBytes)
     return SnapshotCorrupt("snapshot truncated: " + std::to_string(len) + " bytes, the header alone needs " +
@@ -98,20 +101,34 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
     const uint32_t tag = LoadU32(section);
     const uint64_t plen = LoadU64(section + 8);
     pos += kSectionHeaderBytes;
-    if (plen > len - pos)
-      return SnapshotCorrupt("section " + TagName(tag) + " claims " + std::to_string(plen) + " bytes but only " +
-                             std::to_string(len - pos) + " remain (truncated or corrupt length)");
-    if (SectionCrc(section) != LoadU32(section + 4))
-      return SnapshotCorrupt("checksum mismatch in section " + TagName(tag));
+    // VECS and CODE of a split load: their payloads were read apart.
+    const bool apart = payloads != nullptr && (tag == kTagVecs || (major > 1 && tag == kTagCode));
+    const uint8_t* payload = data + pos;
+    if (apart) {
+      const uint64_t have = tag == kTagVecs ? payloads->vecs_bytes : payloads->codes.size();
+      if (plen != have)
+        return SnapshotCorrupt("section " + TagName(tag) + " claims " + std::to_string(plen) + " bytes but " +
+                               std::to_string(have) + " were read for it");
+      payload = tag == kTagVecs ? reinterpret_cast<const uint8_t*>(payloads->vecs.data())
+                                : reinterpret_cast<const uint8_t*>(payloads->codes.data());
+      if (SplitSectionCrc(section, payload, plen) != LoadU32(section + 4))
+        return SnapshotCorrupt("checksum mismatch in section " + TagName(tag));
+    } else {
+      if (plen > len - pos)
+        return SnapshotCorrupt("section " + TagName(tag) + " claims " + std::to_string(plen) + " bytes but only " +
+                               std::to_string(len - pos) + " remain (truncated or corrupt length)");
+      if (SectionCrc(section) != LoadU32(section + 4))
+        return SnapshotCorrupt("checksum mismatch in section " + TagName(tag));
+    }
     SectionRef* ref = tag == kTagConf ? &conf : tag == kTagVecs ? &vecs : tag == kTagGrph ? &grph
                     : tag == kTagTomb ? &tomb : tag == kTagUser ? &user
                     : major > 1 && tag == kTagQuant ? &quant : major > 1 && tag == kTagCode ? &code
                     : major > 1 && tag == kTagFresh ? &fresh : nullptr;
     if (ref != nullptr) {
       if (ref->present) return SnapshotCorrupt("duplicate section " + TagName(tag));
-      *ref = SectionRef{pos, plen, true};
+      *ref = SectionRef{apart ? 0 : pos, plen, true, payload};
     }  // unknown tags come from a newer minor version: skipped
-    pos += plen;
+    if (!apart) pos += plen;
   }
   if (pos != len) return SnapshotCorrupt(std::to_string(len - pos) + " unexpected trailing bytes after the last section");
   for (const auto& [ref, name] : {std::pair<SectionRef*, const char*>{&conf, "CONF"}, {&grph, "GRPH"}, {&tomb, "TOMB"}}) {
@@ -124,7 +141,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
 
   // 3. Configuration (format 1.0 through its upgrade function).
   ConfFields f;
-  MVDB_RETURN_IF_ERROR(major == 1 ? UpgradeConfV1(data + conf.offset, &f) : ParseConfV2(data + conf.offset, &f));
+  MVDB_RETURN_IF_ERROR(major == 1 ? UpgradeConfV1(conf.data, &f) : ParseConfV2(conf.data, &f));
   const IndexConfig& c = f.config;
   const uint32_t count = f.count, deleted_count = f.deleted_count, entry = f.entry;
   const int32_t max_level = f.max_level;
@@ -137,7 +154,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
 
   // 4. Section lengths against the configuration.
   if (grph.length < count) return SnapshotCorrupt("GRPH section too short for " + std::to_string(count) + " levels");
-  const uint8_t* levels = data + grph.offset;
+  const uint8_t* levels = grph.data;
   uint64_t upper_words = 0;
   int32_t top = -1;
   for (uint32_t i = 0; i < count; ++i) {
@@ -159,7 +176,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
     if (quant.length != l.quant)
       return SnapshotCorrupt("QNT8 section is " + std::to_string(quant.length) + " bytes, expected " +
                              std::to_string(l.quant));
-    const uint8_t* qp = data + quant.offset;
+    const uint8_t* qp = quant.data;
     const float step = LoadF32(qp);
     const uint32_t frozen_field = LoadU32(qp + 4);
     if (!(step > 0.f && step <= kMaxStep)) return SnapshotCorrupt("QNT8 step must be in (0, " + std::to_string(kMaxStep) + "]");
@@ -173,7 +190,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
       return SnapshotCorrupt("CODE section is " + std::to_string(code.length) + " bytes, expected " +
                              std::to_string(l.codes));
     for (uint64_t i = 0; i < l.codes; ++i)
-      if (data[code.offset + i] == 0x80) return SnapshotCorrupt("CODE holds -128, outside [-127, 127]");
+      if (code.data[i] == 0x80) return SnapshotCorrupt("CODE holds -128, outside [-127, 127]");
   }
   const bool has_floats = !(quantized && frozen && !c.keep_float);
   if (vecs.present != has_floats)
@@ -212,7 +229,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
     for (uint32_t layer = 1; layer <= levels[i]; ++layer, b += 4 * (1 + uint64_t{c.M}))
       MVDB_RETURN_IF_ERROR(check_block(b, i, layer, c.M));
 
-  const uint8_t* tbits = data + tomb.offset;
+  const uint8_t* tbits = tomb.data;
   uint32_t tomb_set = 0;
   for (uint32_t i = 0; i < count; ++i) tomb_set += (tbits[i >> 3] >> (i & 7)) & 1u;
   for (uint64_t bit = count; bit < l.tomb * 8; ++bit)
@@ -224,7 +241,7 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   for (uint32_t v = 0; has_floats && v < count; ++v) {
     double sum = 0.0;
     for (uint32_t j = 0; j < c.dim; ++j) {
-      const float x = LoadF32(data + vecs.offset + 4 * (uint64_t{v} * c.dim + j));
+      const float x = LoadF32(vecs.data + 4 * (uint64_t{v} * c.dim + j));
       if (!std::isfinite(x)) return SnapshotCorrupt("vector " + std::to_string(v) + " holds a non-finite value");
       sum += static_cast<double>(x) * x;
     }
@@ -235,14 +252,14 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   uint32_t fresh_count = 0;
   if (fresh.present) {
     if (fresh.length < 4) return SnapshotCorrupt("FRSH section is " + std::to_string(fresh.length) + " bytes, expected at least 4");
-    fresh_count = LoadU32(data + fresh.offset);
+    fresh_count = LoadU32(fresh.data);
     if (fresh_count > kFreshCapacity)
       return SnapshotCorrupt("FRSH holds " + std::to_string(fresh_count) + " labels, at most " + std::to_string(kFreshCapacity));
     if (fresh.length != 4 + 4 * uint64_t{fresh_count})
       return SnapshotCorrupt("FRSH section is " + std::to_string(fresh.length) + " bytes, expected " +
                              std::to_string(4 + 4 * uint64_t{fresh_count}));
     for (uint32_t i = 0; i < fresh_count; ++i) {
-      const uint32_t label = LoadU32(data + fresh.offset + 4 + 4 * uint64_t{i});
+      const uint32_t label = LoadU32(fresh.data + 4 + 4 * uint64_t{i});
       if (label >= count)
         return SnapshotCorrupt("FRSH label " + std::to_string(label) + " is not below the node count " + std::to_string(count));
     }
@@ -250,11 +267,15 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
 
   // 6. Everything checked: allocate and copy.
   VectorStore store(c.dim);
+  // A split load's rows are already in the buffer the store keeps (on a
+  // little-endian host, the file's byte order): adopted, not copied.
+  const bool adopt_rows = payloads != nullptr && has_floats && kHostLittleEndian;
+  if (adopt_rows) store.Adopt(std::move(payloads->vecs), count);
   MVDB_RETURN_IF_ERROR(store.Reserve(has_floats ? count : 0));
   GrowableArray<float> row;
   MVDB_RETURN_IF_ERROR(row.Resize(c.dim));
-  for (uint32_t i = 0; has_floats && i < count; ++i) {
-    const uint8_t* src = data + vecs.offset + uint64_t{i} * c.dim * 4;
+  for (uint32_t i = 0; has_floats && !adopt_rows && i < count; ++i) {
+    const uint8_t* src = vecs.data + uint64_t{i} * c.dim * 4;
     for (uint32_t j = 0; j < c.dim; ++j) row[j] = LoadF32(src + 4 * uint64_t{j});
     store.AppendUnchecked(row.data());
   }
@@ -278,28 +299,41 @@ Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint
   ScalarQuantizer quantizer;
   CodeStore codes;
   if (quantized) {
-    const uint8_t* qp = data + quant.offset;
+    const uint8_t* qp = quant.data;
     GrowableArray<float> offsets;
     MVDB_RETURN_IF_ERROR(offsets.Resize(c.dim));
     for (uint32_t j = 0; j < c.dim; ++j) offsets[j] = LoadF32(qp + kQuantFixedBytes + 4 * uint64_t{j});
     quantizer = ScalarQuantizer(c.dim, c.metric);
     quantizer.Restore(LoadF32(qp), offsets.data(), frozen, LoadU64(qp + 8), LoadU64(qp + 16));
     codes = CodeStore(c.dim);
+    if (payloads != nullptr) codes.Adopt(std::move(payloads->codes), count);  // one byte each: no byte order
     MVDB_RETURN_IF_ERROR(codes.Reserve(count));
-    for (uint32_t i = 0; i < count; ++i)
-      codes.AppendUnchecked(reinterpret_cast<const int8_t*>(data + code.offset + uint64_t{i} * c.dim));
+    for (uint32_t i = 0; payloads == nullptr && i < count; ++i)
+      codes.AppendUnchecked(reinterpret_cast<const int8_t*>(code.data + uint64_t{i} * c.dim));
   }
   Index loaded = Index::FromParts(c, std::move(store), std::move(graph), std::move(deleted), deleted_count,
                                   std::move(quantizer), std::move(codes), has_floats);
   MVDB_RETURN_IF_ERROR(loaded.FinishRestore());
   GrowableArray<uint32_t> fresh_labels;
   MVDB_RETURN_IF_ERROR(fresh_labels.Resize(fresh_count));
-  for (uint32_t i = 0; i < fresh_count; ++i) fresh_labels[i] = LoadU32(data + fresh.offset + 4 + 4 * uint64_t{i});
+  for (uint32_t i = 0; i < fresh_count; ++i) fresh_labels[i] = LoadU32(fresh.data + 4 + 4 * uint64_t{i});
   loaded.RestoreFresh(fresh_labels.data(), fresh_count);
   *index = std::move(loaded);
   *user_offset = user.present ? user.offset : 0;
   *user_len = user.present ? user.length : 0;
   return Status::Ok();
+}
+
+}  // namespace
+
+Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint64_t* user_offset,
+                           uint64_t* user_len) {
+  return Deserialize(data, len, nullptr, index, user_offset, user_len);
+}
+
+Status DeserializeSnapshotSplit(const uint8_t* rest, uint64_t rest_len, SnapshotPayloads* payloads, Index* index,
+                                uint64_t* user_offset, uint64_t* user_len) {
+  return Deserialize(rest, rest_len, payloads, index, user_offset, user_len);
 }
 
 }  // namespace mvdb

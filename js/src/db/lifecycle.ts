@@ -11,7 +11,7 @@ import { readTextIndexSettings, TextIndex } from '../lexical/text-index.js';
 import type { Logger } from '../logger.js';
 import { RecordTable } from '../records.js';
 import { openStorage } from '../storage/index.js';
-import { readTextSettings, TextEmbedding, type TextSettings } from '../text.js';
+import { readTextSettings, TextEmbedding } from '../text.js';
 import type { Metric } from '../types.js';
 import { CoreIndex, type CoreConfig } from '../wasm/core-index.js';
 import { loadCore } from '../wasm/load.js';
@@ -23,6 +23,7 @@ import type { DbLock } from '../storage/lock/index.js';
 import { underLock } from './locking.js';
 import { readCreateOptions, readOpenOptions, type CreateSettings, type IndexSettings, type OpenSettings } from './options.js';
 import { applyRecord } from './replay.js';
+import { snapshotOf } from './snapshot.js';
 import type { DbState } from './state.js';
 
 /** An opened database before its owner gives it a `changed` hook. */
@@ -97,11 +98,11 @@ async function buildDb(o: CreateSettings): Promise<Omit<OpenedDb, 'lock'>> {
   };
 }
 
-/** Reads the snapshot at `url`; see `MiniVectorDB.open`. */
-export async function openDb(url: string, openOptions: unknown): Promise<OpenedDb> {
+/** Reads the snapshot at `url` (or takes its `given` bytes, already checked); see `MiniVectorDB.open`. */
+export async function openDb(url: string, openOptions: unknown, given?: Uint8Array): Promise<OpenedDb> {
   const o = readOpenOptions(openOptions);
   if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
-  return underLock(url, o.lock, o.logger, (lock) => readDb(url, o, lock));
+  return underLock(url, o.lock, o.logger, (lock) => readDb(url, o, lock, given));
 }
 
 /**
@@ -109,10 +110,10 @@ export async function openDb(url: string, openOptions: unknown): Promise<OpenedD
  * read-only: then its log is replayed but never written, truncated or
  * checkpointed — that is the writer's).
  */
-async function readDb(url: string, o: OpenSettings, lock: DbLock): Promise<Omit<OpenedDb, 'lock'>> {
+async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Array | undefined): Promise<Omit<OpenedDb, 'lock'>> {
   const { logger } = o;
   const adapter = await openStorage(url, logger);
-  const bytes = await adapter.read();
+  const bytes = given ?? (await adapter.read());
   const mod = await loadCore(o.wasm, logger);
   const { index, user } = CoreIndex.load(mod, bytes);
   try {
@@ -149,7 +150,13 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock): Promise<Omit<
       journal: new Journal({ log: undefined, durability: 'manual', crc: coreCrc32(mod), logger, url, position: { seq: 0 }, needsCheckpoint: false, logBytes: 0, checkpointBytes: 0, hasCheckpoint: true }),
     };
     const durability = lock.readOnly ? 'manual' : (o.durability ?? 'relaxed');
-    const journal = await replayLog(opened, adapter.log, readLogPosition(settings), durability, bytes.byteLength, coreCrc32(mod));
+    // Bytes given by the caller (deserialize) are not `url`'s checkpoint: a log
+    // there belongs to another database, so it is not replayed, and the first
+    // checkpoint empties it (as a new database's does).
+    const journal =
+      given === undefined
+        ? await replayLog(opened, adapter.log, readLogPosition(settings), durability, bytes.byteLength, coreCrc32(mod))
+        : new Journal({ log: adapter.log, durability, crc: coreCrc32(mod), logger, url, position: readLogPosition(settings), needsCheckpoint: true, hasCheckpoint: false, logBytes: 0, checkpointBytes: 0 });
     logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
     return { ...opened, journal };
   } catch (e) {
@@ -213,16 +220,10 @@ export async function saveTo(db: DbState, target: string): Promise<void> {
     // its sequence numbers would otherwise replay over this snapshot.
     if (!own) await adapter.log.truncate();
     else if (!db.journal.hasCheckpoint) await db.journal.truncateLog();
-    const settings: TextSettings = {
-      storeText: db.storeText,
-      ...(db.text === undefined ? {} : { embedder: db.text.info }),
-      textIndex: db.lexical?.settings ?? false,
-      ...(db.lexical === undefined ? {} : { textPostings: db.lexical.stored() }),
-    };
-    const bytes = db.core.serialize(db.records.encode(db.core.size, { ...settings, log: db.journal.position }));
-    await adapter.write(bytes);
-    if (own) await db.journal.checkpointed(bytes.byteLength);
-    db.logger.debug(`saved ${bytes.byteLength} bytes to ${target}`);
+    const snapshot = snapshotOf(db);
+    await adapter.write(snapshot.chunks, snapshot.byteLength).finally(snapshot.close);
+    if (own) await db.journal.checkpointed(snapshot.byteLength);
+    db.logger.debug(`saved ${snapshot.byteLength} bytes to ${target}`);
   } catch (e) {
     throw asTypedError(e, `cannot save to ${target}`); // e.g. the snapshot's copy out of wasm memory failing
   }

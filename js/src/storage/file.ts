@@ -7,7 +7,7 @@ import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SnapshotError, StorageError } from '../errors.js';
-import type { StorageAdapter } from './adapter.js';
+import type { ByteChunks, StorageAdapter } from './adapter.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { FileLog, logPath } from './file-log.js';
 import { checkSnapshotLayout } from './snapshot-layout.js';
@@ -45,9 +45,10 @@ export class FileStorage implements StorageAdapter {
     }
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
+  /** Streams `bytes` to a temporary file, fsyncs it and renames it over the snapshot (see `atomic-file.ts`). */
+  async write(bytes: Uint8Array | ByteChunks, byteLength?: number): Promise<void> {
     try {
-      await writeFileAtomic(this.path, bytes);
+      await writeFileAtomic(this.path, bytes, byteLength);
     } catch (cause) {
       throw new StorageError(`cannot write snapshot ${this.path}: ${String(cause)}`, { cause });
     }
@@ -70,9 +71,10 @@ export class FileStorage implements StorageAdapter {
 /** `length` bytes at `position` of an open file (its size was checked first). */
 async function readExactly(file: FileHandle, position: number, length: number): Promise<Uint8Array> {
   const out = new Uint8Array(length);
-  // One read returns at most ~2 GB on Linux: loop until done or end of file.
+  // One read returns at most ~2 GB on Linux, and Node aborts the process on a
+  // length over 2^31 - 1: at most 1 GiB per call, until done or end of file.
   for (let done = 0; done < length; ) {
-    const { bytesRead } = await file.read(out, done, length - done, position + done);
+    const { bytesRead } = await file.read(out, done, Math.min(length - done, 2 ** 30), position + done);
     if (bytesRead === 0) throw new SnapshotError(`snapshot truncated while it was read: ${done} of ${length} bytes at ${position}`);
     done += bytesRead;
   }

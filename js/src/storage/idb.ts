@@ -8,16 +8,19 @@
  *   {@link CHUNK_BYTES} bytes of the snapshot;
  * - `log` (key: [name, index], schema 2) → one appended group of the
  *   write-ahead log (see `idb-log.ts`).
- * A save writes the new generation's chunks, repoints the manifest and
- * deletes the previous generation's chunks in ONE readwrite transaction, so a
- * crash or a closed tab leaves either the old or the new snapshot, never a mix.
+ * A save writes the new generation's chunks (one short transaction each),
+ * then repoints the manifest and deletes the previous generation's chunks in
+ * ONE readwrite transaction, so a crash or a closed tab leaves either the old
+ * or the new snapshot, never a mix (at worst unreferenced chunks of the
+ * unfinished generation, which the next save deletes).
  *
  * Uses the `idb` wrapper (promises over IndexedDB requests). The schema is
  * versioned through `openDB(name, SCHEMA_VERSION)` with a fall-through upgrade.
  */
 import { openDB, type IDBPDatabase } from 'idb';
 import { SnapshotError, StorageError } from '../errors.js';
-import type { StorageAdapter } from './adapter.js';
+import type { ByteChunks, StorageAdapter } from './adapter.js';
+import { checkWritten, regroup } from './byte-chunks.js';
 import { IdbLog, logRange, type LogSchema } from './idb-log.js';
 import { checkSnapshotLayout } from './snapshot-layout.js';
 
@@ -149,21 +152,43 @@ export class IdbStorage implements StorageAdapter {
     });
   }
 
-  write(bytes: Uint8Array): Promise<void> {
+  /**
+   * Writes `bytes` as the next generation, {@link CHUNK_BYTES} per record,
+   * then switches to it. The chunks go in one short transaction each (a
+   * large snapshot is never held in one transaction, and a stream that
+   * awaits between chunks cannot outlive a transaction); the last
+   * transaction repoints the manifest and deletes the previous generation
+   * and any leftover records, so the switch is atomic. On failure the records
+   * written so far are deleted (best effort; the next write replaces them
+   * anyway) and the previous snapshot stays current.
+   */
+  write(bytes: Uint8Array | ByteChunks, byteLength?: number): Promise<void> {
     return withStore(`cannot write ${this.url}`, async (db) => {
-      const tx = db.transaction(['manifests', 'chunks'], 'readwrite');
-      const manifests = tx.objectStore('manifests');
-      const chunks = tx.objectStore('chunks');
-      const previous = await manifests.get(this.name);
+      const previous = await db.get('manifests', this.name);
       const generation = (previous?.generation ?? 0) + 1;
-      const count = Math.ceil(bytes.byteLength / CHUNK_BYTES);
-      const writes: Promise<unknown>[] = [];
-      for (let i = 0; i < count; i++) {
-        writes.push(chunks.put(bytes.slice(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), [this.name, generation, i]));
+      // Records of this generation number left by a write that crashed.
+      await db.delete('chunks', generationRange(this.name, generation));
+      let count = 0;
+      let written = 0;
+      try {
+        for await (const part of regroup(bytes, CHUNK_BYTES)) {
+          await db.put('chunks', part, [this.name, generation, count++]);
+          written += part.byteLength;
+        }
+        checkWritten(written, byteLength);
+        const tx = db.transaction(['manifests', 'chunks'], 'readwrite');
+        const manifests = tx.objectStore('manifests');
+        const chunks = tx.objectStore('chunks');
+        const now = await manifests.get(this.name);
+        if (now?.generation !== previous?.generation) throw new StorageError(`${this.url} was saved by another writer meanwhile; save again`);
+        const writes: Promise<unknown>[] = [manifests.put({ name: this.name, generation, chunks: count, byteLength: written, savedAt: Date.now() })];
+        if (previous !== undefined) writes.push(chunks.delete(generationRange(this.name, previous.generation)));
+        writes.push(chunks.delete(IDBKeyRange.bound([this.name, generation, count], [this.name, generation, Number.MAX_SAFE_INTEGER])));
+        await Promise.all([...writes, tx.done]);
+      } catch (e) {
+        await db.delete('chunks', generationRange(this.name, generation)).catch(() => undefined);
+        throw e;
       }
-      writes.push(manifests.put({ name: this.name, generation, chunks: count, byteLength: bytes.byteLength, savedAt: Date.now() }));
-      if (previous !== undefined) writes.push(chunks.delete(generationRange(this.name, previous.generation)));
-      await Promise.all([...writes, tx.done]);
     });
   }
 

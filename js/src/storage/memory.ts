@@ -1,5 +1,6 @@
 import { StorageError } from '../errors.js';
-import type { StorageAdapter } from './adapter.js';
+import type { ByteChunks, StorageAdapter } from './adapter.js';
+import { collect } from './byte-chunks.js';
 import { MemoryLog } from './memory-log.js';
 
 /** Snapshots saved to `memory://` URLs in this process (copies, keyed by URL). */
@@ -20,9 +21,9 @@ export class MemoryStorage implements StorageAdapter {
     return Promise.resolve(bytes.slice());
   }
 
-  write(bytes: Uint8Array): Promise<void> {
-    saved.set(this.url, bytes.slice());
-    return Promise.resolve();
+  /** Collects `bytes` into a copy, then replaces the saved one (a failing stream leaves it). */
+  async write(bytes: Uint8Array | ByteChunks, byteLength?: number): Promise<void> {
+    saved.set(this.url, await collect(bytes, byteLength));
   }
 
   async remove(): Promise<boolean> {

@@ -29,13 +29,13 @@ const MAJORS = [1, 2];
 const MAGIC = [0x4d, 0x56, 0x44, 0x42, 0x53, 0x4e, 0x41, 0x50]; // "MVDBSNAP"
 
 /**
- * Largest snapshot that can be opened: 2 GiB. Opening copies the bytes into
- * the WebAssembly heap (4 GB at most, wasm32) and builds the index beside
- * them, which takes at least as much room again; saving holds the index
- * and the serialised bytes in the same heap too, so save() cannot write a
- * larger one either.
+ * Largest snapshot that can be opened: the 4 GiB WebAssembly heap (wasm32)
+ * less its first 64 KiB page. Opening copies the float32 rows and int8 codes
+ * straight into the index's own buffers and only the rest (graph,
+ * tombstones, metadata) into a scratch block beside them, so a snapshot
+ * needs about its own size of heap; a larger one can never open.
  */
-export const MAX_SNAPSHOT_BYTES = 2 ** 31;
+export const MAX_SNAPSHOT_BYTES = 2 ** 32 - 2 ** 16;
 
 /** Reads `length` bytes at `offset` (both within the stored size). */
 export type ReadAt = (offset: number, length: number) => Promise<Uint8Array>;
@@ -67,7 +67,7 @@ export async function checkSnapshotLayout(size: number, readAt: ReadAt, where: s
   const sections = view.getUint32(12, true);
   if (sections > MAX_SECTIONS) throw new SnapshotError(`${where}: section count ${sections} exceeds ${MAX_SECTIONS}`);
   if (size > MAX_SNAPSHOT_BYTES) {
-    throw new SnapshotError(`${where}: ${size} bytes is more than the ${MAX_SNAPSHOT_BYTES} bytes a snapshot can have (the 4 GB WebAssembly heap holds it and the index built from it)`);
+    throw new SnapshotError(`${where}: ${size} bytes is more than the ${MAX_SNAPSHOT_BYTES} bytes a snapshot can have (the 4 GB WebAssembly heap must hold the index built from it)`);
   }
   // Lengths are u64: compared as BigInt so a huge declared length cannot round.
   let pos = BigInt(SNAPSHOT_HEADER_BYTES);

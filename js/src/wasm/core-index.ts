@@ -11,6 +11,7 @@ import type { Metric, Quantization } from '../types.js';
 import { coreConstants, type CoreConstants, type VectorFaultName } from './constants.js';
 import { heapBytes, MAX_ALLOCATION_BYTES, searchScratchBytes } from './heap-size.js';
 import type { CoreModule, WasmIndex } from './minivectordb_core.mjs';
+import { splitSnapshot } from './snapshot-split.js';
 
 /** The metric names {@link CoreConfig} accepts (their core ids come from the module's `Metric` enum). */
 export const METRIC_NAMES: readonly Metric[] = ['l2', 'ip', 'cosine'];
@@ -44,6 +45,9 @@ export interface VectorProblem {
 
 /** Result slots (nq·k) up to which a search sizes its buffers by k alone, without asking the core for its live count. */
 const SMALL_RESULT_SLOTS = 4096;
+
+/** Largest chunk {@link CoreIndex.serializeChunks} yields: `kStreamChunkBytes` of the core. */
+export const SNAPSHOT_CHUNK_BYTES = 2 ** 20;
 
 /** Entry of a compaction remap for a label that had no successor (a tombstone). */
 export const NO_LABEL = 0xffffffff;
@@ -92,18 +96,52 @@ export class CoreIndex {
     return index;
   }
 
-  /** Parses a snapshot; returns the index and a copy of its USER section. Throws SnapshotError. */
+  /**
+   * Parses a snapshot; returns the index and a copy of its USER section.
+   * The float32 rows and int8 codes are copied straight into the buffers the
+   * index keeps (`WasmIndex.prepareLoad`, see `snapshot-split.ts`), the rest
+   * of the bytes into one scratch block: the heap needs, beyond the index,
+   * only that rest (graph, tombstones, metadata: a few % of a float32 image)
+   * while the index is built. Throws SnapshotError, OutOfMemoryError.
+   */
   static load(mod: CoreModule, bytes: Uint8Array): { index: CoreIndex; user: Uint8Array } {
     const index = new CoreIndex(mod, new mod.WasmIndex());
     try {
-      const ptr = index.scratch(heapBytes('the snapshot', [bytes.byteLength]));
-      index.mod.HEAPU8.set(bytes, ptr);
-      index.check(index.raw.load(ptr, bytes.byteLength));
-      const off = index.raw.userOffset() >>> 0;
-      const user = bytes.slice(off, off + (index.raw.userSize() >>> 0));
+      const split = splitSnapshot(bytes);
+      if (split === undefined) {
+        // Damaged section headers: the core reads the bytes whole and names the fault.
+        const ptr = index.scratch(heapBytes('the snapshot', [bytes.byteLength]));
+        index.mod.HEAPU8.set(bytes, ptr);
+        index.check(index.raw.load(ptr, bytes.byteLength));
+        const off = index.raw.userOffset() >>> 0;
+        const user = bytes.slice(off, off + (index.raw.userSize() >>> 0));
+        index.releaseScratch();
+        return { index, user };
+      }
+      const cut = [split.vecs, split.codes].filter((r) => r !== undefined).sort((a, b) => a.start - b.start);
+      const vecsBytes = split.vecs === undefined ? 0 : split.vecs.end - split.vecs.start;
+      const codesBytes = split.codes === undefined ? 0 : split.codes.end - split.codes.start;
+      const restBytes = heapBytes('the snapshot', [bytes.byteLength - vecsBytes - codesBytes]);
+      heapBytes('the snapshot rows', [vecsBytes]);
+      index.check(index.raw.prepareLoad(vecsBytes, codesBytes));
+      if (split.vecs !== undefined) index.mod.HEAPU8.set(bytes.subarray(split.vecs.start, split.vecs.end), index.raw.vecsAddress() >>> 0);
+      if (split.codes !== undefined) index.mod.HEAPU8.set(bytes.subarray(split.codes.start, split.codes.end), index.raw.codesAddress() >>> 0);
+      const ptr = index.scratch(restBytes);
+      // The views are taken after the scratch allocation: it may have grown the heap.
+      let at = ptr;
+      let from = 0;
+      for (const range of [...cut, { start: bytes.byteLength, end: bytes.byteLength }]) {
+        index.mod.HEAPU8.set(bytes.subarray(from, range.start), at);
+        at += range.start - from;
+        from = range.end;
+      }
+      index.check(index.raw.loadSplit(ptr, restBytes));
+      const off = ptr + (index.raw.userOffset() >>> 0);
+      const user = index.mod.HEAPU8.slice(off, off + (index.raw.userSize() >>> 0));
       index.releaseScratch(); // the snapshot bytes are not needed any more
       return { index, user };
     } catch (e) {
+      index.raw.releaseLoad();
       index.dispose();
       throw e;
     }
@@ -295,17 +333,63 @@ export class CoreIndex {
     return out;
   }
 
-  /** The snapshot bytes of this index with `user` as its USER section (a copy). */
-  serialize(user: Uint8Array): Uint8Array {
-    const ptr = this.scratch(heapBytes('the snapshot metadata', [user.byteLength]));
-    this.mod.HEAPU8.set(user, ptr);
+  /**
+   * The snapshot of this index with `user` as its USER section, as chunks
+   * (`mvdb::SnapshotStream`, `wasm/include/minivectordb/snapshot_stream.hpp`):
+   * the same bytes as one serialised image, never held whole. The heap holds
+   * the index, a copy of `user` and a 1 MiB buffer; each chunk is copied into
+   * one reused JS buffer of {@link SNAPSHOT_CHUNK_BYTES} and yielded as a view
+   * of it, valid until the next chunk is requested (a consumer that keeps
+   * bytes copies them). The index must not change until the stream is
+   * closed (callers hold the database's call queue).
+   * @returns `byteLength`: the snapshot's size in bytes; `chunks`: its bytes,
+   *   in order (iterable once); `close()`: frees the stream and the heap copy
+   *   of `user` (idempotent; also run when the iteration ends or stops early,
+   *   but an iteration never started needs it).
+   * @throws OutOfMemoryError when `user` or the stream's buffer does not fit
+   *   the heap (thrown by the first `next()` at the latest).
+   */
+  serializeChunks(user: Uint8Array): { byteLength: number; chunks: Iterable<Uint8Array>; close(): void } {
+    const userPtr = this.heapBlock(heapBytes('the snapshot metadata', [user.byteLength]));
     try {
-      this.check(this.raw.serialize(ptr, user.byteLength));
-      const at = this.raw.snapshotAddress() >>> 0;
-      return this.mod.HEAPU8.slice(at, at + this.raw.snapshotSize());
-    } finally {
-      this.raw.releaseSnapshot();
+      this.mod.HEAPU8.set(user, userPtr);
+      this.check(this.raw.beginSnapshot(userPtr, user.byteLength));
+    } catch (e) {
+      this.raw.endSnapshot();
+      this.mod._free(userPtr);
+      throw e;
     }
+    const byteLength = this.raw.snapshotTotal();
+    let open = true;
+    const close = (): void => {
+      if (!open) return;
+      open = false;
+      this.raw.endSnapshot();
+      this.mod._free(userPtr);
+    };
+    const { raw, mod } = this;
+    function* chunks(): Generator<Uint8Array> {
+      const out = new Uint8Array(Math.min(SNAPSHOT_CHUNK_BYTES, byteLength));
+      try {
+        if (!open) throw new InvalidArgumentError('the snapshot stream was closed');
+        let written = 0;
+        for (;;) {
+          raw.nextSnapshotChunk();
+          const size = raw.chunkSize();
+          if (size === 0) break;
+          if (size > out.byteLength || written + size > byteLength) throw new OutOfMemoryError(`snapshot chunk of ${size} bytes past the ${byteLength}-byte snapshot`);
+          const at = raw.chunkAddress() >>> 0;
+          // Copied at once: the heap's ArrayBuffer is replaced when memory grows.
+          out.set(mod.HEAPU8.subarray(at, at + size));
+          written += size;
+          yield out.subarray(0, size);
+        }
+        if (written !== byteLength) throw new OutOfMemoryError(`snapshot stream ended after ${written} of ${byteLength} bytes`);
+      } finally {
+        close();
+      }
+    }
+    return { byteLength, chunks: chunks(), close };
   }
 
   /** Frees the scratch buffer and the native index. Idempotent. */
@@ -350,6 +434,13 @@ export class CoreIndex {
     if (ptr === 0) throw new OutOfMemoryError(`cannot allocate ${want} bytes of WebAssembly memory (the 4 GB limit of wasm32)`);
     this.scratchPtr = ptr;
     this.scratchBytes = want;
+    return ptr;
+  }
+
+  /** A heap block of `bytes` (a size from {@link heapBytes}) owned by the caller, who frees it. */
+  private heapBlock(bytes: number): number {
+    const ptr = this.mod._malloc(Math.max(bytes, 1)) >>> 0;
+    if (ptr === 0) throw new OutOfMemoryError(`cannot allocate ${bytes} bytes of WebAssembly memory (the 4 GB limit of wasm32)`);
     return ptr;
   }
 

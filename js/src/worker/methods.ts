@@ -130,6 +130,8 @@ export const METHODS = {
   compact: {},
   save: {},
   flush: {},
+  /** The snapshot's buffer is moved from the worker. */
+  serialize: { reply: (bytes) => [(bytes as Uint8Array).buffer as ArrayBuffer] },
 } satisfies Partial<Record<keyof VectorDatabase, MethodSpec>>;
 
 /** Names of the methods that run in the worker. */

@@ -75,4 +75,21 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
 Status DeserializeSnapshot(const uint8_t* data, uint64_t len, Index* index, uint64_t* user_offset,
                            uint64_t* user_len);
 
+/// The float32 rows (VECS payload) and int8 codes (CODE payload) of a
+/// snapshot, read by the caller straight into the buffers the loaded index
+/// keeps, so that loading holds them once (DeserializeSnapshotSplit).
+struct SnapshotPayloads {
+  GrowableArray<float> vecs;  // at least vecs_bytes / 4 floats, little-endian bytes
+  uint64_t vecs_bytes = 0;
+  GrowableArray<int8_t> codes;  // codes.size() bytes
+};
+
+/// DeserializeSnapshot of a snapshot whose VECS and CODE payloads were cut
+/// out of `rest` (their 16-byte section headers stay in place) and are in
+/// `payloads` instead; the checks are the same, CRCs included. On success
+/// the index adopts those buffers (moved out of *payloads), and
+/// *user_offset locates USER inside `rest`. Errors as DeserializeSnapshot.
+Status DeserializeSnapshotSplit(const uint8_t* rest, uint64_t rest_len, SnapshotPayloads* payloads, Index* index,
+                                uint64_t* user_offset, uint64_t* user_len);
+
 }  // namespace mvdb

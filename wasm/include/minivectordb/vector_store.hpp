@@ -35,6 +35,14 @@ class RowStore {
     return size_++;
   }
 
+  /// Takes `data` (at least rows * dim() values) as the buffer of `rows`
+  /// rows, replacing the store's: a loader that read the rows straight into
+  /// it holds them once.
+  void Adopt(GrowableArray<T>&& data, uint32_t rows) {
+    data_ = std::move(data);
+    size_ = rows;
+  }
+
   /// Drops the last row (undo of AppendUnchecked).
   void PopBack() { --size_; }
 
