@@ -108,7 +108,7 @@ describe('serialize / deserialize', () => {
     const a = await MiniVectorDB.deserialize(bytes, { storage: tmp.url('from-bytes.mvdb') });
     await a.insert({ id: 'new', vector: new Float32Array(16).fill(0.25) });
     await a.save();
-    const reopened = await MiniVectorDB.open(tmp.url('from-bytes.mvdb'));
+    const reopened = await MiniVectorDB.open(tmp.url('from-bytes.mvdb'), { lock: 'readonly' }); // a still holds the write lock
     expect(await reopened.get('new')).toBeDefined();
     const b = await MiniVectorDB.deserialize(bytes);
     const c = await MiniVectorDB.deserialize(bytes);

@@ -6,7 +6,7 @@
  * cannot persist. Crash trials with SIGKILL are in wal-crash.test.ts.
  */
 import 'fake-indexeddb/auto';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -48,7 +48,7 @@ describe('acknowledged writes survive without save()', () => {
       const ref = Reference.after(ops);
       expect(await differences(db, ref)).toEqual([]); // the reference model itself agrees with the live database
       // A second instance on the same storage, as after a crash of the first: no close(), no save().
-      const reopened = await MiniVectorDB.open(url, { durability: 'manual' });
+      const reopened = await MiniVectorDB.open(url, { durability: 'manual', lock: 'readonly' });
       expect(await differences(reopened, ref)).toEqual([]);
       await reopened.close();
       await db.close();
@@ -62,7 +62,7 @@ describe('acknowledged writes survive without save()', () => {
       await db.insert({ id: 'b', vector: v[1]! });
       await db.update('a', { metadata: { x: 2 } });
       await sleep(250); // > 50 ms group commit
-      const again = await MiniVectorDB.open(url, { logLevel: 'silent' }); // the first instance is neither closed nor saved
+      const again = await MiniVectorDB.open(url, { logLevel: 'silent', lock: 'readonly' }); // the first instance is neither closed nor saved (it holds the write lock)
       expect(again.size).toBe(2);
       expect((await again.get('a'))?.metadata).toEqual({ x: 2 });
       expect((await again.get('b'))?.vector).toEqual(v[1]);
@@ -77,7 +77,7 @@ describe('acknowledged writes survive without save()', () => {
       await db.insert({ id: 'a', vector: v[0]! });
       await db.insert({ id: 'b', vector: v[1]! });
       await db.flush();
-      const again = await MiniVectorDB.open(url, { durability: 'manual' });
+      const again = await MiniVectorDB.open(url, { durability: 'manual', lock: 'readonly' });
       expect((await again.get('b'))?.vector).toEqual(v[1]);
       await again.close();
       await db.close();
@@ -95,7 +95,7 @@ describe('acknowledged writes survive without save()', () => {
     expect((await stat(wal)).size).toBe(0);
     await db.delete('k0');
     await db.insert({ id: 'k3', vector: v[3]! });
-    const again = await MiniVectorDB.open(url, { durability: 'manual' });
+    const again = await MiniVectorDB.open(url, { durability: 'manual', lock: 'readonly' });
     expect((await again.count())).toBe(3);
     expect(await again.get('k0')).toBeUndefined();
     expect((await again.get('k3'))?.vector).toEqual(v[3]);
@@ -117,30 +117,34 @@ describe('acknowledged writes survive without save()', () => {
     await db.insertMany(rows.map((vector, i) => ({ id: `b${i}`, vector })));
     expect((await stat(wal)).size).toBe(0); // checkpointed, log emptied
     expect((await stat(fileURLToPath(url))).size).toBeGreaterThan(n * dim * 4);
-    const again = await MiniVectorDB.open(url, { durability: 'manual' });
+    const again = await MiniVectorDB.open(url, { durability: 'manual', lock: 'readonly' });
     expect(again.size).toBe(n + 2);
     expect((await again.get(`b${n - 1}`))?.vector).toEqual(rows[n - 1]);
     await again.close();
     await db.close();
   });
 
-  test("another database saved over a URL does not replay the log it replaces", async () => {
+  test('a snapshot saved over a URL does not replay a log another database left there', async () => {
+    const src = tmp.url('crashed.mvdb');
     const url = tmp.url('replaced.mvdb');
     const v = randomVectors(4, DIM, 21);
-    const a = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'strict' });
+    const a = await MiniVectorDB.create({ dim: DIM, storage: src, durability: 'strict' });
     await a.insert({ id: 'a0', vector: v[0]! });
-    await a.insert({ id: 'a1', vector: v[1]! }); // in a's log, a not closed
+    await a.insert({ id: 'a1', vector: v[1]! }); // in a's log; a is left open, as if it had crashed
+    // The log a crashed database leaves, beside the URL another database is saved to (one writer
+    // per URL at a time: a must no longer hold it).
+    await copyFile(`${fileURLToPath(src)}-wal`, `${fileURLToPath(url)}-wal`);
     const b = await MiniVectorDB.create({ dim: DIM });
     await b.insert({ id: 'b0', vector: v[2]! });
     await b.save(url);
-    const c = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'strict' });
     const opened = await MiniVectorDB.open(url, { durability: 'manual' });
     expect((await opened.get('b0'))?.id).toBe('b0');
     expect(opened.size).toBe(1);
     await opened.close();
+    const c = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'strict' });
     await c.insert({ id: 'c0', vector: v[3]! }); // a new database's first write: its checkpoint replaces b's
     await c.insert({ id: 'c1', vector: v[0]! });
-    const last = await MiniVectorDB.open(url, { durability: 'manual' });
+    const last = await MiniVectorDB.open(url, { durability: 'manual', lock: 'readonly' });
     expect((await last.search(v[3]!, { k: 5, exact: true })).map((h) => h.id).sort()).toEqual(['c0', 'c1']);
     await last.close();
     for (const db of [a, b, c]) await db.close().catch(() => undefined);
@@ -150,7 +154,7 @@ describe('acknowledged writes survive without save()', () => {
     const url = tmp.url('manual.mvdb');
     const db = await MiniVectorDB.create({ dim: DIM, storage: url, durability: 'manual' });
     await db.insert({ id: 'm', vector: randomVectors(1, DIM, 1)[0]! });
-    await caught(() => MiniVectorDB.open(url), StorageError);
+    await caught(() => MiniVectorDB.open(url, { lock: 'readonly' }), StorageError);
     await caught(() => stat(`${fileURLToPath(url)}-wal`), Error);
     await db.close();
   });
@@ -161,7 +165,7 @@ describe('acknowledged writes survive without save()', () => {
     const v = randomVectors(2, DIM, 3);
     await db.insertMany([{ id: 'w0', vector: v[0]! }, { id: 'w1', vector: v[1]! }]);
     await db.flush();
-    const page = await MiniVectorDB.open(url, { durability: 'manual' });
+    const page = await MiniVectorDB.open(url, { durability: 'manual', lock: 'readonly' });
     expect(await page.count()).toBe(2);
     await page.close();
     await db.close();
@@ -249,7 +253,7 @@ describe('torn and corrupt logs', () => {
     await db.insert({ id: 'after', vector: randomVectors(1, DIM, 12)[0]! });
     await db.insert({ id: 'after2', vector: randomVectors(1, DIM, 13)[0]! });
     const { logger, warnings } = recorder();
-    const again = await MiniVectorDB.open(url, { logger, durability: 'manual' }); // db not closed
+    const again = await MiniVectorDB.open(url, { logger, durability: 'manual', lock: 'readonly' }); // db not closed
     expect(warnings).toEqual([]);
     expect((await again.get('after2'))?.id).toBe('after2');
     expect(again.size).toBe(5); // base, t0, t1, after, after2
@@ -307,7 +311,7 @@ describe('damaged logs, property-based', () => {
         const damaged = value < 0 ? log.slice(0, p) : Uint8Array.from(log, (b, i) => (i === p ? (b === value ? b ^ 0xff : value) : b));
         await writeFile(`${fileURLToPath(target)}-wal`, damaged);
         const { logger, warnings } = recorder();
-        const opened = await MiniVectorDB.open(target, { logger, durability: 'manual' });
+        const opened = await MiniVectorDB.open(target, { logger, durability: 'manual', lock: 'readonly' });
         try {
           expect(await differences(opened, Reference.after(ops.slice(0, kept(p))), { queries: 2 })).toEqual([]);
           const clean = value < 0 && ends.includes(p);

@@ -18,7 +18,10 @@ export function snapshotOf(db: DbState): ReturnType<CoreIndex['serializeChunks']
     ...(db.lexical === undefined ? {} : { textPostings: db.lexical.stored() }),
   };
   // The log position the snapshot covers: replay skips the records at or below it (`journal.ts`).
-  return db.core.serializeChunks(db.records.encode(db.core.size, { ...settings, log: db.journal.position }));
+  // Position 0 (nothing ever logged) is left out, as a missing one reads as 0: a database that
+  // never logged writes the bytes it wrote before the log existed.
+  const { position } = db.journal;
+  return db.core.serializeChunks(db.records.encode(db.core.size, position.seq === 0 ? settings : { ...settings, log: position }));
 }
 
 /** The snapshot of `db` in one new buffer (the bytes `save()` writes). */
