@@ -14,7 +14,9 @@ const IMPORTS = /* importmap-begin */ {
   "stemmer": "/node_modules/stemmer/index.js",
   "onnxruntime-web/wasm": "/node_modules/onnxruntime-web/dist/ort.wasm.bundle.min.mjs",
   "onnxruntime-web/webgpu": "/node_modules/onnxruntime-web/dist/ort.webgpu.bundle.min.mjs",
-  "@huggingface/tokenizers": "/node_modules/@huggingface/tokenizers/dist/tokenizers.mjs"
+  "@huggingface/tokenizers": "/node_modules/@huggingface/tokenizers/dist/tokenizers.mjs",
+  "p-retry": "/node_modules/p-retry/index.js",
+  "is-network-error": "/node_modules/is-network-error/index.js"
 } /* importmap-end */;
 const map = document.createElement('script');
 map.type = 'importmap';

@@ -20,7 +20,7 @@ export async function compactCommand(argv: string[]): Promise<number> {
     out(COMPACT_USAGE);
     return 0;
   }
-  const db = await openDatabase(storageUrl(positionals[0]!), {});
+  const db = await openDatabase(storageUrl(positionals[0]!), {}, 'write');
   try {
     const before = db.stats().slots;
     const reclaimed = await db.compact();

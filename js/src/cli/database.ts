@@ -36,8 +36,13 @@ export function snapshotExists(url: string): boolean {
   return existsSync(fileURLToPath(url));
 }
 
-/** Opens the snapshot at `url` (StorageError when absent: the library's message names it). */
-export function openDatabase(url: string, values: Parsed['values']): Promise<MiniVectorDB> {
+/**
+ * Opens the snapshot at `url` (StorageError when absent: the library's
+ * message names it). `'read'`: commands that only read open it read-only when
+ * another process holds it for writing (a served database can be searched,
+ * inspected, verified and exported); `'write'`: LockedError then.
+ */
+export function openDatabase(url: string, values: Parsed['values'], access: 'read' | 'write'): Promise<MiniVectorDB> {
   const embedder = embedderOptions(values);
-  return MiniVectorDB.open(url, embedder === undefined ? {} : { embedder });
+  return MiniVectorDB.open(url, { ...(embedder === undefined ? {} : { embedder }), ...(access === 'read' ? { lock: 'readonly' as const } : {}) });
 }

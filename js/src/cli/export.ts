@@ -51,7 +51,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (target === '-' && format !== 'jsonl') throw new UsageError('only jsonl can be written to stdout');
   const filter = jsonOption(values, 'filter') as Filter | undefined;
   const batchSize = intOption(values, 'batch-size', 1024, 1, 65_536)!;
-  const db = await openDatabase(storageUrl(dbPath), values);
+  const db = await openDatabase(storageUrl(dbPath), values, 'read');
   try {
     const total = filter === undefined ? db.size : await db.count(filter);
     const info: ExportInfo = { dim: db.dim, metric: db.metric };

@@ -116,7 +116,7 @@ function createOptions(values: Parsed['values'], url: string, first: InsertItem 
 
 /** Opens the snapshot to append to; `--dim` / `--metric` that contradict it are a usage error (they only shape a new database). */
 async function openExisting(url: string, values: Parsed['values']): Promise<MiniVectorDB> {
-  const db = await openDatabase(url, values);
+  const db = await openDatabase(url, values, 'write');
   const dim = intOption(values, 'dim', undefined, 1, Number.MAX_SAFE_INTEGER);
   const metric = values.metric;
   if ((dim !== undefined && dim !== db.dim) || (metric !== undefined && metric !== db.metric)) {

@@ -27,7 +27,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   const path = fileURLToPath(url);
   const file = await readSnapshotFile(path);
   const settings = await readSettings(path, file);
-  const db = await openDatabase(url, {});
+  const db = await openDatabase(url, {}, 'read');
   let stats;
   try {
     stats = db.stats();

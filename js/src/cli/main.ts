@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const missing = missingOptional(e);
     if (missing !== undefined) {
-      err(`minivectordb ${command}: needs the optional dependency ${missing}, which is not installed (npm skips an optional dependency that cannot be installed, e.g. on an older Node): npm install ${missing}`);
+      err(`minivectordb ${command}: needs ${missing}, which is not installed (fastify is an optional peer dependency; npm skips an optional dependency it cannot install): npm install ${missing}`);
       return 1;
     }
     if (e instanceof MiniVectorDBError) err(`minivectordb ${command}: ${e.name} (${e.code}): ${e.message}`);
@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The optional dependency (package.json `optionalDependencies`) whose absence `e` reports, if any. */
+/** The optional package (`fastify`: optional peer; `apache-arrow`, `hyparquet-writer`: optional dependencies) whose absence `e` reports, if any. */
 function missingOptional(e: unknown): string | undefined {
   if ((e as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') return undefined;
   return /Cannot find package '(fastify|apache-arrow|hyparquet-writer)'/.exec((e as Error).message)?.[1];

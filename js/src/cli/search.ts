@@ -50,7 +50,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
   if (values.exact === true) options.exact = true;
   const mode = choiceOption<SearchMode>(values, 'mode', ['vector', 'text', 'hybrid'], undefined);
   if (mode !== undefined) options.mode = mode;
-  const db = await openDatabase(storageUrl(positionals[0]!), values);
+  const db = await openDatabase(storageUrl(positionals[0]!), values, 'read');
   try {
     outJson(await db.search(text ?? (vector as number[]), options));
     return 0;

@@ -82,7 +82,7 @@ async function runChecks(url: string, sample: number, minRecall: number): Promis
     return checks;
   }
   let db: MiniVectorDB | undefined;
-  if (!(await step('open', async () => ((db = await openDatabase(url, {})), `${db.size} records, dim ${db.dim}, ${db.metric}`)))) return checks;
+  if (!(await step('open', async () => ((db = await openDatabase(url, {}, 'read')), `${db.size} records, dim ${db.dim}, ${db.metric}`)))) return checks;
   try {
     const sampled: { id: string; vector: Float32Array }[] = [];
     const ok = await step('records', async () => {

@@ -217,9 +217,9 @@ class FolderReader {
       factor: 2,
       randomize: true,
       ...(signal === undefined ? {} : { signal }),
-      shouldRetry: (e) => isTransient(e),
-      onFailedAttempt: (e) => {
-        if (isTransient(e) && e.retriesLeft > 0) logger.warn(`model: ${e.message}; retrying (${e.retriesLeft} attempts left)`);
+      shouldRetry: ({ error }) => isTransient(error),
+      onFailedAttempt: ({ error, retriesLeft }) => {
+        if (isTransient(error) && retriesLeft > 0) logger.warn(`model: ${error.message}; retrying (${retriesLeft} attempts left)`);
       },
     }).catch((e: unknown) => {
       // An abort while waiting between attempts rejects with the signal's reason, as fetch does.

@@ -66,7 +66,7 @@ describe('fromAiSdk', () => {
     opened.push(again);
     expect((await again.search('bicycle chain', { k: 3, mode: 'vector' })).map((h) => h.id)).toEqual((await db.search('bicycle chain', { k: 3, mode: 'vector' })).map((h) => h.id));
     const other = { ...hashModel(), modelId: 'other-model' };
-    await expect(MiniVectorDB.open('memory://ai-sdk-test', { embedder: await fromAiSdk(other) })).rejects.toBeInstanceOf(EmbedderMismatchError);
+    await expect(MiniVectorDB.open('memory://ai-sdk-test', { embedder: await fromAiSdk(other), lock: 'readonly' })).rejects.toBeInstanceOf(EmbedderMismatchError);
   });
 });
 
