@@ -20,6 +20,7 @@
  * @internal
  */
 import { StorageError } from '../errors.js';
+import { concatBytes } from '../bytes.js';
 import type { Logger } from '../logger.js';
 import type { Durability } from '../option-types.js';
 import type { WriteAheadLog } from '../storage/adapter.js';
@@ -195,7 +196,7 @@ export class Journal {
         throw failure;
       }
       if (this.#pendingBytes === 0 || this.#log === undefined) return;
-      const bytes = concat(this.#pending, this.#pendingBytes);
+      const bytes = concatBytes(this.#pending, this.#pendingBytes);
       try {
         await this.#log.append(bytes, true);
       } catch (e) {
@@ -256,15 +257,4 @@ export class Journal {
     await this.#io;
     await this.#log?.close?.();
   }
-}
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }

@@ -8,6 +8,7 @@
  * session built), so nothing broken is cached.
  */
 import pRetry from 'p-retry';
+import { concatBytes } from '../bytes.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DownloadProgress, ModelCache } from './embedder.js';
@@ -281,7 +282,7 @@ class FolderReader {
     if (expected !== undefined && loaded !== expected) {
       throw new ModelLoadError(name, key, `truncated or oversized download: received ${loaded} bytes, Content-Length says ${expected}`, { transient: loaded < expected });
     }
-    const out = chunks.length === 1 ? chunks[0]! : concat(chunks, loaded);
+    const out = concatBytes(chunks, loaded);
     this.progress(name, loaded, expected ?? loaded, false, true);
     return out;
   }
@@ -317,16 +318,6 @@ class FolderReader {
       await cache.delete(key).catch((cause: unknown) => this.req.logger.warn(`model cache: cannot delete ${key}: ${String(cause)}`));
     }
   }
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
 }
 
 function errorText(e: unknown): string {

@@ -26,7 +26,7 @@ import { openModelCache, resolveModel } from './model-resolve.js';
 import { MAX_BATCH, readOnnxOptions } from './onnx-options.js';
 import { loadOrt, OrtTextModel } from './ort-session.js';
 import { normalizeL2, poolTokens, splitRows } from './pooling.js';
-import { batchOrder, chooseMaxLength, loadTokenizer, TextEncoding, type EncodedText } from './text-encoding.js';
+import { batchOrder, checkTexts, chooseMaxLength, loadTokenizer, TextEncoding, type EncodedText } from './text-encoding.js';
 
 /**
  * Embeds texts with an ONNX model. Create with {@link OnnxEmbedder.create}
@@ -127,12 +127,9 @@ export class OnnxEmbedder implements Embedder {
 
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     if (this.closed) throw new MiniVectorDBError('CLOSED', 'cannot call embed(): the embedder was disposed');
-    if (!Array.isArray(texts)) throw new InvalidArgumentError(`texts must be an array of strings, got ${typeof texts}`);
+    checkTexts(texts);
     checkObject(options, 'embed options');
     checkKnownKeys(options, ['batchSize', 'onProgress', 'signal'], 'embed options');
-    for (let i = 0; i < texts.length; i++) {
-      if (typeof texts[i] !== 'string') throw new InvalidArgumentError(`texts[${i}] must be a string, got ${typeof texts[i]}`);
-    }
     const batchSize = checkInt(options.batchSize ?? this.batchSize, 'batchSize', 1, MAX_BATCH);
     const n = texts.length;
     const out = new Array<Float32Array>(n);

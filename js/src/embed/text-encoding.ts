@@ -179,3 +179,14 @@ function tokenName(v: unknown): string | undefined {
   if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string') return (v as { content: string }).content;
   return undefined;
 }
+
+/**
+ * Checks the `texts` argument of an embedder's `embed()`.
+ * @throws InvalidArgumentError unless it is an array of strings (naming the first that is not).
+ */
+export function checkTexts(texts: unknown): asserts texts is readonly string[] {
+  if (!Array.isArray(texts)) throw new InvalidArgumentError(`texts must be an array of strings, got ${typeof texts}`);
+  for (let i = 0; i < texts.length; i++) {
+    if (typeof texts[i] !== 'string') throw new InvalidArgumentError(`texts[${i}] must be a string, got ${typeof texts[i]}`);
+  }
+}

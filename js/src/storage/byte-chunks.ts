@@ -5,6 +5,7 @@
  * @internal
  */
 import { StorageError } from '../errors.js';
+import { concatBytes } from '../bytes.js';
 import type { ByteChunks } from './adapter.js';
 
 /** The chunks of `bytes` (a single buffer is one chunk), in order. Empty chunks are skipped. */
@@ -61,13 +62,7 @@ export async function collect(bytes: Uint8Array | ByteChunks, byteLength?: numbe
     parts.push(chunk.slice());
     total += chunk.byteLength;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return concatBytes(parts, total);
 }
 
 /** `byteLength` as given to `StorageAdapter.write`: a non-negative safe integer. */

@@ -29,7 +29,7 @@ import { openModelCache, resolveModel } from '../model-resolve.js';
 import { MAX_BATCH, readOnnxOptions } from '../onnx-options.js';
 import { loadOrt } from '../ort-session.js';
 import { normalizeL2, splitRows } from '../pooling.js';
-import { batchOrder, chooseMaxLength, loadTokenizer, TextEncoding } from '../text-encoding.js';
+import { batchOrder, checkTexts, chooseMaxLength, loadTokenizer, TextEncoding } from '../text-encoding.js';
 import { TextTower, VisionTower } from './towers.js';
 
 const CLIP_KEYS: readonly (keyof ClipEmbedderOptions)[] = [
@@ -160,10 +160,7 @@ export class ClipEmbedder implements ImageEmbedder {
   /** Embeds texts with the text tower (`text_embeds`), into the space of the images. */
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     this.checkOpen('embed');
-    if (!Array.isArray(texts)) throw new InvalidArgumentError(`texts must be an array of strings, got ${typeof texts}`);
-    texts.forEach((t, i) => {
-      if (typeof t !== 'string') throw new InvalidArgumentError(`texts[${i}] must be a string, got ${typeof t}`);
-    });
+    checkTexts(texts);
     const batchSize = this.readCallOptions(options, this.batchSize);
     const enc = texts.map((t) => this.encoding.encode(t));
     const order = batchOrder(enc.map((e) => e.ids.length), batchSize);
