@@ -14,6 +14,10 @@ Status HnswGraph::Reserve(uint32_t n) {
   MVDB_RETURN_IF_ERROR(links0_.Reserve(uint64_t{n} * (1 + M0_)));
   MVDB_RETURN_IF_ERROR(levels_.Reserve(n));
   MVDB_RETURN_IF_ERROR(upper_at_.Reserve(n));
+  return ReserveScratch(n);
+}
+
+Status HnswGraph::ReserveScratch(uint32_t n) {
   MVDB_RETURN_IF_ERROR(candidates_.Reserve(uint64_t{n} + 1));
   MVDB_RETURN_IF_ERROR(results_.Reserve(uint64_t{ef_construction_} + 1));
   MVDB_RETURN_IF_ERROR(expanded_.Reserve(uint64_t{ef_construction_} + 1));

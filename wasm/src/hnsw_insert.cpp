@@ -32,6 +32,7 @@ void HnswGraph::SelectNeighborsHeuristic(const Dc& dc, GrowableArray<Neighbor>* 
 
 template <typename Dc>
 void HnswGraph::Connect(const Dc& dc, uint32_t target, uint32_t source, uint32_t layer) {
+  LinkGuard guard(locks_, target);  // concurrent build: the list is rewritten under its lock
   uint32_t* block = LinkBlock(target, layer);
   const uint32_t max_links = MaxLinks(layer);
   for (uint32_t i = 0; i < block[0]; ++i)
@@ -94,9 +95,12 @@ void HnswGraph::LinkT(const Dc& dc, uint32_t label, uint32_t level) {
     const Neighbor nearest = selected_.empty() ? cur : selected_[0];
     SelectNeighborsHeuristic(dc, &selected_, M_);
 
-    uint32_t* block = LinkBlock(label, lc);
-    block[0] = static_cast<uint32_t>(selected_.size());
-    for (uint64_t i = 0; i < selected_.size(); ++i) block[1 + i] = selected_[i].label;
+    {
+      LinkGuard guard(locks_, label);  // concurrent build: walks of other threads may read it
+      uint32_t* block = LinkBlock(label, lc);
+      block[0] = static_cast<uint32_t>(selected_.size());
+      for (uint64_t i = 0; i < selected_.size(); ++i) block[1 + i] = selected_[i].label;
+    }
     for (const Neighbor& nb : selected_) Connect(dc, nb.label, label, lc);
     cur = nearest;
   }
@@ -142,7 +146,8 @@ void HnswGraph::RelinkReusedT(Dc dc, uint32_t label) {
 #define MVDB_INSTANTIATE_INSERT(Dc)                                 \
   template Status HnswGraph::InsertT<Dc>(Dc);                       \
   template void HnswGraph::UnlinkForReuseT<Dc>(const Dc&, uint32_t); \
-  template void HnswGraph::RelinkReusedT<Dc>(Dc, uint32_t);
+  template void HnswGraph::RelinkReusedT<Dc>(Dc, uint32_t);         \
+  template void HnswGraph::LinkT<Dc>(const Dc&, uint32_t, uint32_t); /* hnsw_parallel.cpp */
 MVDB_FOR_EACH_DISTANCE_COMPUTER(MVDB_INSTANTIATE_INSERT)
 #undef MVDB_INSTANTIATE_INSERT
 

@@ -57,7 +57,7 @@ Neighbor HnswGraph::GreedyDescend(const Dc& dc, Neighbor cur, int32_t top, int32
     while (changed) {
       changed = false;
       uint32_t n = 0;
-      const uint32_t* links = Links(cur.label, static_cast<uint32_t>(layer), &n);
+      const uint32_t* links = ReadLinks(cur.label, static_cast<uint32_t>(layer), &n);
       // Upper layers hold at most M <= M0 links: they fit batch_.
       for (uint32_t i = 0; i < n; ++i) batch_[i] = {0.f, links[i]};
       // Only a nearer neighbour moves the descent, so each is measured
@@ -101,7 +101,7 @@ void HnswGraph::SearchLayerPool(const Dc& dc, Neighbor entry, uint32_t ef, uint3
     const uint32_t c = pool[next].label;
     expanded[next] = 1;
     uint32_t n = 0;
-    const uint32_t* links = Links(c, layer, &n);
+    const uint32_t* links = ReadLinks(c, layer, &n);
     const uint32_t fresh = visited_.GatherUnvisited(links, n, batch_.data());
     // A full pool drops anything not nearer than its last entry.
     dc.Measure(batch_.data(), fresh, size == ef ? pool[size - 1].distance : walk::kInfinity);
@@ -125,7 +125,7 @@ void HnswGraph::SearchLayerPool(const Dc& dc, Neighbor entry, uint32_t ef, uint3
       pool[pos] = nb;
       expanded[pos] = 0;
       if (pos < lowest) lowest = pos;
-      touch_sink_ += *LinkBlock(nb.label, layer);
+      TouchLinks(nb.label, layer);
     }
     if (lowest < next) next = lowest;
     while (next < size && expanded[next]) ++next;

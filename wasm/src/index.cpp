@@ -54,16 +54,16 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels, VectorProb
   // New labels first: only they can fail (an upper-layer link block), and
   // then only they need undoing; reusing a slot cannot fail.
   const uint32_t first = size();
-  for (uint32_t i = 0; i < n; ++i) {
-    const float* v = vectors + uint64_t{i} * dim;
-    if (config_.metric == Metric::kCosine) {
-      std::copy(v, v + dim, row_.data());
-      NormalizeInPlace(row_.data(), dim);
-      v = row_.data();
-    } else if (order_.learned()) {  // never for cosine (OrderPays)
-      order_.Arrange(v, row_.data());
-      v = row_.data();
+  uint32_t i = 0;
+  if (build_threads_ > 1 && appended >= kParallelMinBatch) {  // index_parallel.cpp
+    MVDB_RETURN_IF_ERROR(AppendParallel(vectors, appended));
+    for (; i < appended; ++i) {
+      if (labels != nullptr) labels[i] = first + i;
+      if (n <= kFreshMaxBatch) fresh_.Record(first + i);
     }
+  }
+  for (; i < n; ++i) {
+    const float* v = PrepareRow(vectors + uint64_t{i} * dim);
     uint32_t label = size();
     if (i < appended) {
       Status st = AppendPrepared(v, nullptr);
@@ -83,6 +83,20 @@ Status Index::Add(const float* vectors, uint32_t n, uint32_t* labels, VectorProb
   }
   RefitIfLearning();
   return Status::Ok();
+}
+
+const float* Index::PrepareRow(const float* v) {
+  const uint32_t dim = config_.dim;
+  if (config_.metric == Metric::kCosine) {
+    std::copy(v, v + dim, row_.data());
+    NormalizeInPlace(row_.data(), dim);
+    return row_.data();
+  }
+  if (order_.learned()) {  // never for cosine (OrderPays)
+    order_.Arrange(v, row_.data());
+    return row_.data();
+  }
+  return v;
 }
 
 bool Index::OrderPays() const {

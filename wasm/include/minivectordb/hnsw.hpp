@@ -35,6 +35,7 @@
 #include <cstdint>
 
 #include "minivectordb/buffer.hpp"
+#include "minivectordb/link_locks.hpp"
 #include "minivectordb/neighbor.hpp"
 #include "minivectordb/random.hpp"
 #include "minivectordb/visited.hpp"
@@ -107,6 +108,22 @@ class HnswGraph {
   template <typename Dc>
   Status InsertT(Dc dc);
 
+  /// Inserts nodes size() .. size()+count-1, whose rows must already be in
+  /// the rows of `dc`, on up to `threads` threads (the caller's included):
+  /// levels are drawn in label order from the same generator as InsertT
+  /// (so the levels, and the generator's state after, equal `count` InsertT
+  /// calls'), then the nodes are linked concurrently as hnswlib's addPoint
+  /// does from several threads: a stripe lock per link list (LinkLocks),
+  /// the global lock only while a node may raise the top level, scratch per
+  /// thread. The links differ from a serial build's (the order in which
+  /// nodes see each other depends on timing); recall does not (tested
+  /// against brute force). A thread that cannot be started leaves its share
+  /// to the others. threads <= 1 is exactly `count` InsertT calls.
+  /// Defined in hnsw_parallel.cpp.
+  /// Errors: kOutOfMemory (graph unchanged).
+  template <typename Dc>
+  Status InsertBatchT(const Dc& dc, uint32_t count, uint32_t threads);
+
   /// Slot reuse, step 1 of 2, called while `label` still holds its old
   /// vector (a tombstone being reused): every neighbour n of `label` (on
   /// each of its layers) whose own list links back to it drops that link,
@@ -148,7 +165,7 @@ class HnswGraph {
     return block + 1;
   }
   /// Level of `label` (0 = only on the bottom layer).
-  uint32_t Level(uint32_t label) const { return levels_[label]; }
+  uint32_t Level(uint32_t label) const { return Shared().levels_[label]; }
 
   /// Bytes held by links, levels and the visited set.
   uint64_t MemoryBytes() const;
@@ -168,9 +185,38 @@ class HnswGraph {
   uint32_t DrawLevel();
   uint32_t MaxLinks(uint32_t layer) const { return layer == 0 ? M0_ : M_; }
   uint32_t* LinkBlock(uint32_t label, uint32_t layer) const {
-    if (layer == 0) return const_cast<uint32_t*>(links0_.data()) + uint64_t{label} * (1 + M0_);
-    return const_cast<uint32_t*>(upper_.data()) + upper_at_[label] + uint64_t{layer - 1} * (1 + M_);
+    const HnswGraph& g = Shared();
+    if (layer == 0) return const_cast<uint32_t*>(g.links0_.data()) + uint64_t{label} * (1 + M0_);
+    return const_cast<uint32_t*>(g.upper_.data()) + g.upper_at_[label] + uint64_t{layer - 1} * (1 + M_);
   }
+  // The graph whose links and levels this one reads and writes: itself, or
+  // for a thread's view in a concurrent build (hnsw_parallel.cpp) the graph
+  // being built; the view keeps its own scratch.
+  const HnswGraph& Shared() const { return shared_ != nullptr ? *shared_ : *this; }
+  // The neighbours of `label` on `layer` as Links gives them; in a
+  // concurrent build a copy taken under the list's lock (into link_copy_),
+  // since another thread may be rewriting the list.
+  const uint32_t* ReadLinks(uint32_t label, uint32_t layer, uint32_t* n) {
+    if (locks_ == nullptr) return Links(label, layer, n);
+    LinkGuard guard(locks_, label);
+    const uint32_t* block = LinkBlock(label, layer);
+    *n = block[0];
+    for (uint32_t i = 0; i < *n; ++i) link_copy_[i] = block[1 + i];
+    return link_copy_.data();
+  }
+  // Loads the link count of `label` so that its block is in cache when it is
+  // expanded (hnswlib prefetches it; WebAssembly has no prefetch). Skipped
+  // in a concurrent build: the read would race with the list's writer.
+  void TouchLinks(uint32_t label, uint32_t layer) {
+    if (locks_ == nullptr) touch_sink_ += *LinkBlock(label, layer);
+  }
+  // The scratch a thread's walk needs for a graph of n nodes (Reserve's
+  // share beyond the links).
+  Status ReserveScratch(uint32_t n);
+  // A concurrent build's view (hnsw_parallel.cpp): inserts node `label`,
+  // whose level is set, into `shared_` (see InsertBatchT).
+  template <typename Dc>
+  void InsertConcurrent(Dc dc, uint32_t label);
 
   // Links `label` (dc bound to its row, its level set) on layers
   // min(level, max_level_) .. 0, searching from the entry point; nodes in
@@ -240,6 +286,12 @@ class HnswGraph {
   // Sum of the link counts read ahead of expanding a node: stored so the
   // reads are kept.
   uint32_t touch_sink_ = 0;
+
+  // Concurrent build only (hnsw_parallel.cpp): the graph being built, its
+  // locks, and the copy of one link list (M0 entries) ReadLinks hands out.
+  HnswGraph* shared_ = nullptr;
+  LinkLocks* locks_ = nullptr;
+  GrowableArray<uint32_t> link_copy_;
 };
 
 }  // namespace mvdb

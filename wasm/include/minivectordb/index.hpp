@@ -30,6 +30,10 @@ namespace mvdb {
 /// order MNIST's high-variance pixels first.
 constexpr uint32_t kOrderSample = 1024;
 
+/// Fewest new labels an Add links on several threads: below, starting them
+/// costs more than it saves.
+constexpr uint32_t kParallelMinBatch = 64;
+
 class Index {
  public:
   Index() = default;
@@ -100,6 +104,17 @@ class Index {
   /// the codes once they were dropped).
   void set_reuse_deleted(bool on) { reuse_deleted_ = on; }
   bool reuse_deleted() const { return reuse_deleted_; }
+
+  /// Threads an Add links its new labels on (default 1). With more, an Add
+  /// of at least kParallelMinBatch new labels appends their rows first and
+  /// links them concurrently (HnswGraph::InsertBatchT: the same levels and
+  /// recall, other links than a serial build); reused slots are linked on
+  /// the calling thread after them. One thread is the serial, deterministic
+  /// build. A runtime setting, not saved in snapshots; needs a build with
+  /// threads (native, or the WebAssembly core built with -pthread), else a
+  /// parallel Add links on the calling thread alone.
+  void set_build_threads(uint32_t n) { build_threads_ = n < 1 ? 1 : n; }
+  uint32_t build_threads() const { return build_threads_; }
 
   /// Reclaims the space of tombstoned labels by rebuilding: a fresh index
   /// with the same config (and seed) into which the live vectors are
@@ -201,6 +216,13 @@ class Index {
   // quantizer, provisional while it learns), re-links it and makes it live.
   // Never fails (no allocation).
   void ReusePrepared(uint32_t label, const float* v);
+  // The vector of an Add as stored: normalised for cosine, arranged in the
+  // learned dimension order (then in row_), else `v` itself.
+  const float* PrepareRow(const float* v);
+  // Appends the first `count` (all new labels) of an Add's checked vectors
+  // and links them on build_threads_ threads (index_parallel.cpp).
+  // Errors: kOutOfMemory (the index as before).
+  Status AppendParallel(const float* vectors, uint32_t count);
   // Calls fn(space) with the space the graph is built in: the float32 rows
   // while stored, else the int8 codes.
   template <typename Fn>
@@ -233,6 +255,7 @@ class Index {
   // order depends only on the tombstone set). Free capacity >= size().
   Tombstones tombstones_;
   bool reuse_deleted_ = true;
+  uint32_t build_threads_ = 1;     // see set_build_threads
   FreshList fresh_;                 // labels of the latest small Adds (searched exactly)
   GrowableArray<float> query_;      // normalised query scratch
   GrowableArray<float> row_;        // normalised insert scratch
