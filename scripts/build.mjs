@@ -38,6 +38,18 @@ for (const f of ['minivectordb_core.mjs', 'minivectordb_core.wasm']) {
   copyFileSync(join(wasmBuild, f), join(dist, 'wasm', f));
 }
 copyFileSync(join(root, 'js/src/wasm/minivectordb_core.d.mts'), join(dist, 'wasm', 'minivectordb_core.d.mts'));
+// The threaded core (the `threads` option; CMakeLists.txt): one .wasm, an ES
+// module glue + pthread worker for browsers, and a CommonJS glue + worker for
+// Node, renamed .cjs since the package is "type": "module".
+for (const [from, to] of [
+  ['minivectordb_core_threads.wasm', 'minivectordb_core_threads.wasm'],
+  ['minivectordb_core_threads.mjs', 'minivectordb_core_threads.mjs'],
+  ['minivectordb_core_threads.worker.js', 'minivectordb_core_threads.worker.js'],
+  ['minivectordb_core_threads_node.js', 'minivectordb_core_threads_node.cjs'],
+  ['minivectordb_core_threads_node.worker.js', 'minivectordb_core_threads_node.worker.cjs'],
+]) {
+  copyFileSync(join(wasmBuild, from), join(dist, 'wasm', to));
+}
 
 const { buildDefaultModel } = await import('./model/build-default-model.mjs');
 const model = await buildDefaultModel({ log: (m) => console.log(m) });

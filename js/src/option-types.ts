@@ -77,6 +77,24 @@ export interface CreateOptions {
    */
   reuseDeleted?: boolean;
   /**
+   * Threads an insert links its vectors on (the parallel build). Above 1,
+   * `insertMany` (and `upsert`, and log replay) hands each chunk of new
+   * vectors to the threaded core (`minivectordb_core_threads.wasm`: shared
+   * memory, WebAssembly threads), which links them concurrently as hnswlib
+   * does: a lock per neighbour list, scratch per thread. The levels are the
+   * serial build's and recall is the same (tested against brute force), but
+   * the links depend on thread timing, so a seed no longer fixes the graph:
+   * keep 1 where snapshots must be reproducible byte for byte. Batches of
+   * fewer than 64 new vectors, reused slots, `compact()` and searches stay
+   * on one thread. Runs in Node, and in browsers (pages and workers) that
+   * are cross-origin isolated (COOP/COEP headers); elsewhere, or with a
+   * `wasm` source (which names the single-thread core), the logger warns and
+   * one thread is used. `'auto'`: the host's logical cores. Not saved in
+   * snapshots; `open()` takes it again. Speed-ups: bench/README.md.
+   * @defaultValue `1`
+   */
+  threads?: number | 'auto';
+  /**
    * Vector storage for the graph walk. `'int8'`: scalar quantization, one
    * int8 code (1 byte) per value, x ≈ offset + step·code; the offsets (l2:
    * per-dimension centre; ip/cosine: 0) and the step shared by all
@@ -224,6 +242,8 @@ export interface OpenOptions {
   durability?: Durability;
   /** See {@link CreateOptions.reuseDeleted}. @defaultValue `true` */
   reuseDeleted?: boolean;
+  /** See {@link CreateOptions.threads}. @defaultValue `1` */
+  threads?: number | 'auto';
   /** See {@link CreateOptions.lock}. @defaultValue `'error'` */
   lock?: LockMode;
   logger?: Logger;

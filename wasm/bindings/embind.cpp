@@ -70,6 +70,11 @@ class WasmIndex {
   /// Whether add() reuses tombstoned slots (default true).
   void setReuseDeleted(bool on) { index_.set_reuse_deleted(on); }
 
+  /// Threads add() links new labels on (mvdb::Index::set_build_threads;
+  /// default 1). Only the core built with -pthread starts any: the
+  /// single-thread core links on the calling thread whatever this says.
+  void setBuildThreads(uint32_t n) { index_.set_build_threads(n); }
+
   int32_t markDeleted(uint32_t label) { return Report(index_.MarkDeleted(label)); }
 
   /// Rebuilds the index without its tombstones (mvdb::Index::Compact). On
@@ -202,6 +207,7 @@ class WasmIndex {
     Status st = mvdb::DeserializeSnapshot(reinterpret_cast<const uint8_t*>(data), len, &loaded, &off, &ulen);
     if (!st.ok()) return Fail(st);
     loaded.set_reuse_deleted(index_.reuse_deleted());
+    loaded.set_build_threads(index_.build_threads());
     index_ = std::move(loaded);
     user_offset_ = static_cast<uint32_t>(off);
     user_size_ = static_cast<uint32_t>(ulen);
@@ -239,6 +245,7 @@ class WasmIndex {
     releaseLoad();
     if (!st.ok()) return Fail(st);
     loaded.set_reuse_deleted(index_.reuse_deleted());
+    loaded.set_build_threads(index_.build_threads());
     index_ = std::move(loaded);
     user_offset_ = static_cast<uint32_t>(off);
     user_size_ = static_cast<uint32_t>(ulen);
@@ -301,6 +308,7 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("add", &WasmIndex::add)
       .function("reserveForAdd", &WasmIndex::reserveForAdd)
       .function("setReuseDeleted", &WasmIndex::setReuseDeleted)
+      .function("setBuildThreads", &WasmIndex::setBuildThreads)
       .function("markDeleted", &WasmIndex::markDeleted)
       .function("compact", &WasmIndex::compact)
       .function("remapAddress", &WasmIndex::remapAddress)
@@ -351,6 +359,11 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
   emscripten::constant("kMaxK", mvdb::kMaxK);
   emscripten::constant("kMaxRerank", mvdb::kMaxRerank);
   emscripten::constant("kMaxSquaredNorm", mvdb::kMaxSquaredNorm);
+#ifdef __EMSCRIPTEN_PTHREADS__
+  emscripten::constant("kThreads", true);  // this core was built with -pthread (parallel build)
+#else
+  emscripten::constant("kThreads", false);
+#endif
   emscripten::enum_<mvdb::Metric>("Metric")
       .value("l2", mvdb::Metric::kL2)
       .value("ip", mvdb::Metric::kIP)

@@ -200,6 +200,7 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
                                               has_floats_ ? nullptr : codes_.Get(label)));
   }
   fresh.reuse_deleted_ = reuse_deleted_;
+  fresh.build_threads_ = build_threads_;
   fresh.fresh_ = std::move(fresh_);  // cannot fail: the list keeps its storage
   fresh.fresh_.Remap(remap->data(), n);
   // Drift policy: with float32 rows the compacted index refits on all its

@@ -15,6 +15,7 @@ import { readTextSettings, TextEmbedding } from '../text.js';
 import type { Metric } from '../types.js';
 import { CoreIndex, type CoreConfig } from '../wasm/core-index.js';
 import { loadCore } from '../wasm/load.js';
+import { loadCoreFor } from '../wasm/load-threads.js';
 import type { WriteAheadLog } from '../storage/adapter.js';
 import { readLog, warnTail } from '../storage/wal/reader.js';
 import { coreCrc32, type Crc32 } from '../wasm/crc32.js';
@@ -53,7 +54,7 @@ export async function createDb(createOptions: unknown): Promise<OpenedDb> {
 /** The empty database of checked options (the caller holds its storage lock). */
 async function buildDb(o: CreateSettings): Promise<Omit<OpenedDb, 'lock'>> {
   const { logger } = o;
-  const mod = await loadCore(o.wasm, logger);
+  const { mod, threads } = await loadCoreFor(o.wasm, logger, o.threads);
   // The core checks the configuration before a model loads: at once when the
   // dimension is known, else on a one-dimensional probe (the embedder gives dim).
   let core = o.index.dim === undefined ? undefined : coreIndex(mod, o.index, o.index.dim);
@@ -65,6 +66,7 @@ async function buildDb(o: CreateSettings): Promise<Omit<OpenedDb, 'lock'>> {
     if (text !== undefined && text.info.dim !== dim) throw new DimensionMismatchError(dim, text.info.dim, `embedder ${text.info.model}`);
     core ??= coreIndex(mod, o.index, dim);
     core.setReuseDeleted(o.reuseDeleted);
+    core.setBuildThreads(threads);
   } catch (e) {
     core?.dispose();
     await text?.dispose();
@@ -114,10 +116,11 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
   const { logger } = o;
   const adapter = await openStorage(url, logger);
   const bytes = given ?? (await adapter.read());
-  const mod = await loadCore(o.wasm, logger);
+  const { mod, threads } = await loadCoreFor(o.wasm, logger, o.threads);
   const { index, user } = CoreIndex.load(mod, bytes);
   try {
     index.setReuseDeleted(o.reuseDeleted);
+    index.setBuildThreads(threads);
     const { table: records, settings } = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
     const saved = readTextSettings(settings);
     const override = o.embedder as EmbedderConfig | undefined;

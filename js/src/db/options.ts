@@ -12,14 +12,15 @@ import { checkTextIndexOption, type TextIndexSettings } from '../lexical/text-in
 import { gateLogger, type Logger } from '../logger.js';
 import type { CreateOptions, OpenOptions, WasmSource } from '../option-types.js';
 import type { CoreConfig } from '../wasm/core-index.js';
+import { MAX_BUILD_THREADS } from '../wasm/load-threads.js';
 import type { Durability } from './journal.js';
 import { checkStorageUrl } from '../storage/index.js';
 import { checkLockMode, type LockMode } from '../storage/lock/index.js';
 import type { Metric, Quantization } from '../types.js';
 import { checkLogging, checkQuantization, checkUint32, checkWasmSource } from '../validate.js';
 
-const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'durability', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm', 'lock'] as const;
-const OPEN_KEYS = ['autosave', 'durability', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm', 'lock'] as const;
+const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'durability', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm', 'lock', 'threads'] as const;
+const OPEN_KEYS = ['autosave', 'durability', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm', 'lock', 'threads'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 const METRICS: readonly Metric[] = ['l2', 'cosine', 'ip'];
 const DURABILITIES: readonly Durability[] = ['strict', 'relaxed', 'manual'];
@@ -41,6 +42,8 @@ export interface CommonSettings {
   reuseDeleted: boolean;
   /** What happens when another instance holds the storage's write lock. */
   lock: LockMode;
+  /** The `threads` option: inserts link on this many threads (`'auto'`: the host's cores). */
+  threads: number | 'auto';
 }
 
 export interface CreateSettings extends CommonSettings {
@@ -109,7 +112,18 @@ function readCommon(options: Partial<CreateOptions | OpenOptions>, what: string)
   if (durability !== undefined && !DURABILITIES.includes(durability)) {
     throw new InvalidArgumentError(`durability must be 'strict', 'relaxed' or 'manual', got ${describe(durability)}`);
   }
-  return { logger: gateLogger(logging.logger, logging.logLevel), wasm, autosaveMs, durability, reuseDeleted, lock: checkLockMode(options.lock) };
+  const threads = checkThreads(options.threads);
+  return { logger: gateLogger(logging.logger, logging.logLevel), wasm, autosaveMs, durability, reuseDeleted, lock: checkLockMode(options.lock), threads };
+}
+
+/** Checks the `threads` option (default 1). */
+function checkThreads(threads: unknown): number | 'auto' {
+  if (threads === undefined) return 1;
+  if (threads === 'auto') return 'auto';
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_BUILD_THREADS) {
+    throw new InvalidArgumentError(`threads must be 'auto' or an integer in [1, ${MAX_BUILD_THREADS}], got ${describe(threads)}`);
+  }
+  return threads;
 }
 
 /** Checks the `autosave` option; returns the debounce delay in ms, or undefined when off. */

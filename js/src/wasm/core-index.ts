@@ -216,6 +216,11 @@ export class CoreIndex {
     this.raw.setReuseDeleted(on);
   }
 
+  /** Threads add() links new labels on (`threads` option; the threaded core only). */
+  setBuildThreads(n: number): void {
+    this.raw.setBuildThreads(n);
+  }
+
   markDeleted(label: number): void {
     this.check(this.raw.markDeleted(label));
   }

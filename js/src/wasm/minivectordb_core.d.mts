@@ -23,6 +23,8 @@ export interface WasmIndex {
   /** Room for an add() of n vectors, one allocation per buffer. 0 or -code. */
   reserveForAdd(n: number): number;
   setReuseDeleted(on: boolean): void;
+  /** Threads add() links new labels on (the threaded core only starts them; default 1). */
+  setBuildThreads(n: number): void;
   markDeleted(label: number): number;
   compact(): number;
   remapAddress(): number;
@@ -100,6 +102,10 @@ export interface CoreModule {
   readonly kMaxK: number;
   readonly kMaxRerank: number;
   readonly kMaxSquaredNorm: number;
+  /** Whether this core was built with -pthread (minivectordb_core_threads). */
+  readonly kThreads: boolean;
+  /** The threaded core's Emscripten pthread runtime: its idle pool workers (Node's `worker_threads` Workers there). */
+  readonly PThread?: { readonly unusedWorkers: ReadonlyArray<{ unref?(): void }> };
   /** Enums (`mvdb::Metric`, `mvdb::Quantization`, `mvdb::ErrorCode`, `mvdb::VectorFault`). */
   readonly Metric: EmbindEnum<'l2' | 'ip' | 'cosine'>;
   readonly Quantization: EmbindEnum<'none' | 'int8'>;
@@ -118,6 +124,10 @@ export interface CoreModuleOptions {
   print?: (text: string) => void;
   printErr?: (text: string) => void;
   onAbort?: (what: unknown) => void;
+  /** Threaded core: the glue's own location, which each pthread worker loads. */
+  mainScriptUrlOrBlob?: string;
+  /** Threaded core: pool workers started with the module (`-sPTHREAD_POOL_SIZE=Module.mvdbPoolSize`). */
+  mvdbPoolSize?: number;
   /** Instantiates the module itself: calls `receiveInstance` when done and returns `{}` (asynchronous). */
   instantiateWasm?: (imports: object, receiveInstance: (instance: WasmInstance, module: CompiledWasmModule) => void) => object;
 }
