@@ -107,6 +107,7 @@ TEST_P(ParallelRecall, SameLevelsValidLinksAndRecallAsSerial) {
   AddInChunks(&parallel, data, 1024 / kScale);  // the first chunk into an empty graph, the others into a built one
 
   ASSERT_EQ(parallel.size(), n);
+  EXPECT_EQ(parallel.last_build_threads(), kThreads) << "every helper thread started";
   ExpectValidLinks(parallel.graph());
   EXPECT_EQ(parallel.graph().rng_state(), serial.graph().rng_state());
   for (uint32_t label = 0; label < n; ++label) ASSERT_EQ(parallel.graph().Level(label), serial.graph().Level(label));

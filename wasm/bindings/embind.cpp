@@ -74,6 +74,8 @@ class WasmIndex {
   /// default 1). Only the core built with -pthread starts any: the
   /// single-thread core links on the calling thread whatever this says.
   void setBuildThreads(uint32_t n) { index_.set_build_threads(n); }
+  /// Threads that linked the last parallel add() (0 before any).
+  uint32_t lastBuildThreads() const { return index_.last_build_threads(); }
 
   int32_t markDeleted(uint32_t label) { return Report(index_.MarkDeleted(label)); }
 
@@ -309,6 +311,7 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("reserveForAdd", &WasmIndex::reserveForAdd)
       .function("setReuseDeleted", &WasmIndex::setReuseDeleted)
       .function("setBuildThreads", &WasmIndex::setBuildThreads)
+      .function("lastBuildThreads", &WasmIndex::lastBuildThreads)
       .function("markDeleted", &WasmIndex::markDeleted)
       .function("compact", &WasmIndex::compact)
       .function("remapAddress", &WasmIndex::remapAddress)

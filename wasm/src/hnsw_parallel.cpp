@@ -124,6 +124,7 @@ Status HnswGraph::InsertBatchT(const Dc& dc, uint32_t count, uint32_t threads) {
   if (helpers == 0) {  // one thread, or no room for the bookkeeping: link on this thread
     Job job{&dc, &next, first + count, &views[0], insert};
     job.Run();
+    last_batch_threads_ = 1;
     return Status::Ok();
   }
   for (uint32_t t = 0; t < nthreads; ++t) jobs[t] = Job{&dc, &next, first + count, &views[t], insert};
@@ -131,8 +132,12 @@ Status HnswGraph::InsertBatchT(const Dc& dc, uint32_t count, uint32_t threads) {
   // pool) only leaves more nodes to the others.
   for (uint32_t t = 1; t < nthreads; ++t) started[t] = pthread_create(&ids[t], nullptr, &Job::Start, &jobs[t]) == 0;
   jobs[0].Run();
-  for (uint32_t t = 1; t < nthreads; ++t)
-    if (started[t]) pthread_join(ids[t], nullptr);
+  last_batch_threads_ = 1;
+  for (uint32_t t = 1; t < nthreads; ++t) {
+    if (!started[t]) continue;
+    pthread_join(ids[t], nullptr);
+    ++last_batch_threads_;
+  }
   return Status::Ok();
 }
 

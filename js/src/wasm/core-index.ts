@@ -221,6 +221,11 @@ export class CoreIndex {
     this.raw.setBuildThreads(n);
   }
 
+  /** Threads that linked the last parallel add() (0 before any; tests and benches). */
+  lastBuildThreads(): number {
+    return this.raw.lastBuildThreads();
+  }
+
   markDeleted(label: number): void {
     this.check(this.raw.markDeleted(label));
   }

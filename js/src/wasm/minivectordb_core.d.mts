@@ -25,6 +25,8 @@ export interface WasmIndex {
   setReuseDeleted(on: boolean): void;
   /** Threads add() links new labels on (the threaded core only starts them; default 1). */
   setBuildThreads(n: number): void;
+  /** Threads that linked the last parallel add() (0 before any). */
+  lastBuildThreads(): number;
   markDeleted(label: number): number;
   compact(): number;
   remapAddress(): number;

@@ -123,6 +123,9 @@ class HnswGraph {
   /// Errors: kOutOfMemory (graph unchanged).
   template <typename Dc>
   Status InsertBatchT(const Dc& dc, uint32_t count, uint32_t threads);
+  /// Threads that linked nodes in the last InsertBatchT (the caller's and
+  /// the helpers that started; 0 before any).
+  uint32_t last_batch_threads() const { return last_batch_threads_; }
 
   /// Slot reuse, step 1 of 2, called while `label` still holds its old
   /// vector (a tombstone being reused): every neighbour n of `label` (on
@@ -292,6 +295,7 @@ class HnswGraph {
   HnswGraph* shared_ = nullptr;
   LinkLocks* locks_ = nullptr;
   GrowableArray<uint32_t> link_copy_;
+  uint32_t last_batch_threads_ = 0;  // see last_batch_threads
 };
 
 }  // namespace mvdb

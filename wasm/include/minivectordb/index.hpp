@@ -115,6 +115,9 @@ class Index {
   /// parallel Add links on the calling thread alone.
   void set_build_threads(uint32_t n) { build_threads_ = n < 1 ? 1 : n; }
   uint32_t build_threads() const { return build_threads_; }
+  /// Threads that linked the last parallel Add's new labels (1 when its
+  /// helpers could not start; 0 before any parallel Add).
+  uint32_t last_build_threads() const { return graph_.last_batch_threads(); }
 
   /// Reclaims the space of tombstoned labels by rebuilding: a fresh index
   /// with the same config (and seed) into which the live vectors are
