@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: parallel build' : `Chromi
     expect(r.threads).toBe(1);
     expect(r.linkedBy).toBe(0); // one thread: the serial path, never the parallel one
     expect(r.warnings.length).toBeGreaterThanOrEqual(1);
-    expect(r.warnings[0]).toMatch(/threads: 2 requested, but .*not cross-origin isolated.*building on one thread/);
+    expect(r.warnings[0]).toMatch(/threads: 2 requested, but .*cross-origin isolated.*building on one thread/);
     expect(r.selfFound).toBe(r.probed);
   }, 120_000);
 });

@@ -92,7 +92,13 @@ async function instantiateBrowser(pool: number, options: CoreModuleOptions): Pro
 /** The threaded core, instantiated once per process with a pool of `pool` workers. */
 function loadThreadedCore(pool: number, logger: Logger): Promise<CoreModule> {
   if (threaded !== undefined) return threaded.core;
-  const options: CoreModuleOptions = { print: (text) => logger.debug(text), printErr: (text) => logger.warn(text) };
+  const options: CoreModuleOptions = {
+    print: (text) => logger.debug(text),
+    // Emscripten warns once when a page's main thread waits for a pthread: a
+    // build there joins its threads, blocking the page for the build as the
+    // single-thread core does (createInWorker keeps the page free).
+    printErr: (text) => (text.startsWith('Blocking on the main thread') ? logger.debug(text) : logger.warn(text)),
+  };
   const core = (isNode() ? instantiateNode(pool, options) : instantiateBrowser(pool, options)).catch((cause: unknown) => {
     threaded = undefined;
     throw new MiniVectorDBError('INTERNAL', `failed to instantiate the threaded WebAssembly core: ${String(cause)}`, { cause });
