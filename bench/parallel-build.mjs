@@ -8,8 +8,8 @@
 //                                 [--threads 2] [--n N] [--queries 200]
 //
 // Datasets: folders with base/query .fvecs|.u8bin under --datasets-dir
-// (default /work/shared/datasets, else bench/data), glove100k from
-// bench/.cache/glove/ (bench/lib/glove.mjs prepares it). `--n`: only the
+// (else /work/shared/datasets, bench/data, or bench/.cache/glove/ where
+// bench/lib/glove.mjs prepares glove100k). `--n`: only the
 // first N base vectors (exact ground truth then recomputed by brute force
 // for the queries used). Prints one JSON line per build and a summary table
 // with the load average (1 min) seen at each build's start.
@@ -35,8 +35,7 @@ const { values } = parseArgs({
 });
 
 function datasetDir(name) {
-  if (name.startsWith('glove')) return join(root, 'bench', '.cache', 'glove', name);
-  const dirs = [values['datasets-dir'], '/work/shared/datasets', join(root, 'bench', 'data')].filter(Boolean);
+  const dirs = [values['datasets-dir'], '/work/shared/datasets', join(root, 'bench', 'data'), join(root, 'bench', '.cache', 'glove')].filter(Boolean);
   const dir = dirs.map((d) => join(d, name)).find((d) => existsSync(d));
   if (dir === undefined) throw new Error(`dataset ${name} not found under ${dirs.join(', ')}`);
   return dir;
@@ -67,7 +66,7 @@ async function child() {
   } else {
     const sub = { n, dim: base.dim, data: base.data.subarray(0, n * base.dim) };
     const q = { n: nq, dim: query.dim, data: query.data.subarray(0, nq * query.dim) };
-    gt = bruteForceL2(sub, q, 10);
+    gt = bruteForceL2(sub, q, 10).data;
     gtK = 10;
   }
   let hit = 0;
