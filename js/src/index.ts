@@ -89,3 +89,4 @@ export type {
   WorkerOptions,
 } from './types.js';
 export type { CompiledWasmModule, WebWorker } from './host-types.js';
+export type { CompactOptions, CompactProgress, OpenProgress, SaveOptions, SaveProgress } from './progress-types.js';

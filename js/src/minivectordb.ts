@@ -7,7 +7,10 @@
  * (`db/read.ts`) and the lifecycle (`db/lifecycle.ts`). Its length is its
  * public documentation.
  */
-import { describe } from './check.js';
+import { describe, readOptions } from './check.js';
+import { abortWhileQueued, queueSignal, throwIfAborted } from './db/abort.js';
+import { guardProgress } from './db/progress.js';
+import type { CompactOptions, CompactProgress, SaveOptions, SaveProgress } from './progress-types.js';
 import { Autosave, createDb, disposeDb, openDb, saveTo, type OpenedDb } from './db/lifecycle.js';
 import { checkWritable, lockedSave } from './db/locking.js';
 import * as read from './db/read.js';
@@ -24,6 +27,8 @@ import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, S
 import type { Query, VectorDatabase } from './vector-database.js';
 import type { CoreIndex } from './wasm/core-index.js';
 import type { WorkerMiniVectorDB } from './worker/proxy.js';
+
+const SAVE_KEYS = ['onProgress'] as const;
 
 /** Releases the native index when a database is garbage-collected without close(). */
 const finalizer = new FinalizationRegistry<CoreIndex>((core) => core.dispose());
@@ -204,13 +209,15 @@ export class MiniVectorDB implements VectorDatabase {
    * checked before anything changes; the same id twice in one call is an
    * InvalidArgumentError.
    * @param options - `onProgress(done, total, phase)`: `'embed'` after each
-   *   batch of texts, then `'insert'` after each chunk of vectors.
+   *   batch of texts, then `'insert'` after each chunk of vectors; `signal`:
+   *   cancels the call (see {@link InsertManyOptions.signal}).
    * @returns how many ids were new and how many were replaced.
    * @throws DimensionMismatchError, InvalidArgumentError (also a vector whose squared norm is over
    *   FLT_MAX / 8: its distances would overflow float32), OutOfMemoryError, StorageError (embedder model) — the database is unchanged.
+   * @throws `signal.reason` (by default a `DOMException` named `'AbortError'`) when `signal` aborts — the database is unchanged, nothing is logged.
    */
   insertMany(items: readonly InsertItem[], options: InsertManyOptions = {}): Promise<InsertManyResult> {
-    return this.#write('insertMany', (db) => write.insertMany(db, items, options));
+    return this.#write('insertMany', (db) => write.insertMany(db, items, options), queueSignal(options));
   }
 
   /**
@@ -242,7 +249,7 @@ export class MiniVectorDB implements VectorDatabase {
    * @throws OutOfMemoryError when the results (min(k, matching)·8 bytes) exceed one wasm32 block.
    */
   search(query: Query, options: SearchOptions = {}): Promise<SearchHit[]> {
-    return this.#exclusive('search', (db) => read.search(db, query, options));
+    return this.#exclusive('search', (db) => read.search(db, query, options), queueSignal(options));
   }
 
   /**
@@ -256,7 +263,7 @@ export class MiniVectorDB implements VectorDatabase {
    *   (just under 4 GiB): split the batch. Nothing is allocated; every database keeps working.
    */
   searchBatch(queries: readonly Query[] | Float32Array, options: SearchOptions = {}): Promise<SearchHit[][]> {
-    return this.#exclusive('searchBatch', (db) => read.searchBatch(db, queries, options));
+    return this.#exclusive('searchBatch', (db) => read.searchBatch(db, queries, options), queueSignal(options));
   }
 
   /** The record with `id` (vector and metadata are copies), or undefined. */
@@ -357,27 +364,34 @@ export class MiniVectorDB implements VectorDatabase {
    * Cost: one HNSW insert per live record (about as long as inserting them
    * all again) while every other call waits; peak memory holds the old and
    * the new index together.
+   * @param options - `signal` (cancels it while it waits or before the rebuild starts; see
+   *   {@link CompactOptions.signal}), `onProgress` (records; see {@link CompactProgress}).
    * @returns the number of tombstones reclaimed.
    * @throws OutOfMemoryError — the database is unchanged.
+   * @throws `signal.reason` (an `AbortError` `DOMException` by default) when aborted — the database is unchanged and usable.
    */
-  compact(): Promise<number> {
-    return this.#write('compact', (db) => write.compact(db));
+  compact(options: CompactOptions = {}): Promise<number> {
+    return this.#write('compact', (db) => write.compact(db, options), queueSignal(options));
   }
 
   /**
    * Writes a snapshot (config, vectors, graph, ids, metadata, tombstones) to
    * `url`, or to the database's storage URL. File saves are atomic: a
    * temporary file is written, fsynced and renamed over the target.
-   * @throws InvalidArgumentError when `url` is not a string.
+   * @param url - where to write (default: the database's storage URL).
+   * @param options - `onProgress({ phase: 'write', done, total })` in bytes after each chunk (see {@link SaveProgress}).
+   * @throws InvalidArgumentError when `url` is not a string, or on a bad option.
    * @throws StorageError — the previous snapshot is left intact.
    * @throws LockedError when this database was opened read-only (to its own URL), or another instance has `url` open for writing.
    * @throws OutOfMemoryError when the snapshot cannot be allocated. No other error type escapes.
    */
-  save(url?: string): Promise<void> {
+  save(url?: string, options: SaveOptions = {}): Promise<void> {
     return this.#exclusive('save', (db) => {
       if (url !== undefined && typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
+      const { onProgress } = readOptions<SaveOptions>(options, SAVE_KEYS, 'save options');
+      const progress = guardProgress<[SaveProgress]>(onProgress, db.logger, 'save');
       const target = url === undefined ? db.storage : checkStorageUrl(url);
-      return lockedSave(db, target, () => saveTo(db, target));
+      return lockedSave(db, target, () => saveTo(db, target, progress));
     });
   }
 
@@ -489,7 +503,7 @@ export class MiniVectorDB implements VectorDatabase {
    * database's `durability` says before its promise resolves, and queues an
    * automatic checkpoint when the log has grown past its threshold.
    */
-  #write<T>(method: string, fn: (db: DbState) => T | Promise<T>): Promise<T> {
+  #write<T>(method: string, fn: (db: DbState) => T | Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.#exclusive(method, async (db) => {
       const out = await fn(db);
       await db.journal.commit(() => saveTo(db, db.storage));
@@ -501,20 +515,30 @@ export class MiniVectorDB implements VectorDatabase {
         }).catch((e: unknown) => db.logger.error(`automatic checkpoint of ${db.storage} failed: ${String(e)}`));
       }
       return out;
-    });
+    }, signal);
   }
 
-  /** Runs `fn` after every earlier call has finished (calls never interleave). */
-  #exclusive<T>(method: string, fn: (db: DbState) => T | Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` after every earlier call has finished (calls never interleave).
+   * With `signal`: an aborted one rejects at once, and one that aborts while
+   * the call waits rejects then (`fn` never runs).
+   */
+  #exclusive<T>(method: string, fn: (db: DbState) => T | Promise<T>, signal?: AbortSignal): Promise<T> {
     let db: DbState;
     try {
       db = this.#live(method);
       checkWritable(db, method);
+      throwIfAborted(signal);
     } catch (e) {
       return Promise.reject(e);
     }
-    const run = this.#queue.then(() => fn(db));
+    let started = false;
+    const run = this.#queue.then(() => {
+      started = true;
+      throwIfAborted(signal);
+      return fn(db);
+    });
     this.#queue = run.catch(() => undefined);
-    return run;
+    return abortWhileQueued(run, signal, () => started);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { EmbedderConfig } from './embed/embedder.js';
 import type { Logger, LogLevel } from './logger.js';
+import type { OpenProgress } from './progress-types.js';
 import type { CompiledWasmModule, WebWorker } from './host-types.js';
 
 /** How writes persist: see {@link CreateOptions.durability}. */
@@ -229,6 +230,17 @@ export interface OpenOptions {
   logger?: Logger;
   logLevel?: LogLevel;
   wasm?: WasmSource;
+  /**
+   * Cancels the open: checked before any work, after the lock is taken,
+   * after the bytes are read, before the index is built and between log
+   * records replayed. An aborted open rejects with `signal.reason` (a
+   * `DOMException` named `'AbortError'` unless you gave `abort()` a reason),
+   * releases the storage lock and frees what it loaded. The model of an
+   * embedder loads lazily and takes its own `embedder.signal`.
+   */
+  signal?: AbortSignal;
+  /** See {@link OpenProgress} (bytes read, then log records replayed). A callback that throws is logged at warn; the open goes on. */
+  onProgress?: (event: OpenProgress) => void;
 }
 
 /** Options of {@link MiniVectorDB.deserialize}: those of {@link MiniVectorDB.open}, plus where saves go. */

@@ -24,6 +24,8 @@ import { underLock } from './locking.js';
 import { readCreateOptions, readOpenOptions, type CreateSettings, type IndexSettings, type OpenSettings } from './options.js';
 import { applyRecord } from './replay.js';
 import { snapshotOf } from './snapshot.js';
+import { throwIfAborted } from './abort.js';
+import type { SaveProgress } from '../progress-types.js';
 import type { DbState } from './state.js';
 
 /** An opened database before its owner gives it a `changed` hook. */
@@ -37,6 +39,9 @@ function readLogPosition(settings: unknown): LogPosition {
 }
 
 type CoreModule = Awaited<ReturnType<typeof loadCore>>;
+
+/** Log records replayed between two `'replay'` progress events of `open()`. */
+const REPLAY_PROGRESS_EVERY = 256;
 
 /** The core index of the settings (CoreIndex.create checks every range). */
 function coreIndex(mod: CoreModule, s: IndexSettings, dim: number): CoreIndex {
@@ -102,6 +107,8 @@ async function buildDb(o: CreateSettings): Promise<Omit<OpenedDb, 'lock'>> {
 export async function openDb(url: string, openOptions: unknown, given?: Uint8Array): Promise<OpenedDb> {
   const o = readOpenOptions(openOptions);
   if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
+  throwIfAborted(o.signal);
+  // An abort below throws inside readDb: underLock releases the lock, readDb frees what it built.
   return underLock(url, o.lock, o.logger, (lock) => readDb(url, o, lock, given));
 }
 
@@ -111,26 +118,28 @@ export async function openDb(url: string, openOptions: unknown, given?: Uint8Arr
  * checkpointed — that is the writer's).
  */
 async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Array | undefined): Promise<Omit<OpenedDb, 'lock'>> {
-  const { logger } = o;
+  const { logger, signal } = o;
+  throwIfAborted(signal); // the lock may have taken a while
   const adapter = await openStorage(url, logger);
   const bytes = given ?? (await adapter.read());
+  o.onProgress?.({ phase: 'read', done: bytes.byteLength, total: bytes.byteLength });
   const mod = await loadCore(o.wasm, logger);
+  throwIfAborted(signal); // last moment before the index is built in the heap
   const { index, user } = CoreIndex.load(mod, bytes);
+  let text: TextEmbedding | undefined;
   try {
     index.setReuseDeleted(o.reuseDeleted);
     const { table: records, settings } = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
     const saved = readTextSettings(settings);
     const override = o.embedder as EmbedderConfig | undefined;
-    const text =
+    text =
       saved.embedder !== undefined
         ? TextEmbedding.restore(saved.embedder, index.dim, logger, override, o.embedderMismatch)
         : override === undefined
           ? undefined
           : await TextEmbedding.create(override, logger);
-    if (text !== undefined && text.info.dim !== index.dim) {
-      await text.dispose();
-      throw new DimensionMismatchError(index.dim, text.info.dim, `embedder ${text.info.model}`);
-    }
+    if (text !== undefined && text.info.dim !== index.dim) throw new DimensionMismatchError(index.dim, text.info.dim, `embedder ${text.info.model}`);
+    throwIfAborted(signal);
     const textIndex = readTextIndexSettings(saved.textIndex, saved.storeText);
     const t0 = performance.now();
     const lexical = textIndex === undefined ? undefined : TextIndex.restore(textIndex, saved.textPostings, records, index.size);
@@ -155,11 +164,12 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
     // checkpoint empties it (as a new database's does).
     const journal =
       given === undefined
-        ? await replayLog(opened, adapter.log, readLogPosition(settings), durability, bytes.byteLength, coreCrc32(mod))
+        ? await replayLog(opened, adapter.log, readLogPosition(settings), durability, bytes.byteLength, coreCrc32(mod), o)
         : new Journal({ log: adapter.log, durability, crc: coreCrc32(mod), logger, url, position: readLogPosition(settings), needsCheckpoint: true, hasCheckpoint: false, logBytes: 0, checkpointBytes: 0 });
     logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
     return { ...opened, journal };
   } catch (e) {
+    await text?.dispose();
     index.dispose();
     throw e;
   }
@@ -172,15 +182,27 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
  * replay with a warning (see `storage/wal/reader.ts`); the next logged write
  * then checkpoints, which truncates the log past it.
  */
-async function replayLog(db: OpenedDb, log: WriteAheadLog | undefined, from: LogPosition, durability: Durability, checkpointBytes: number, crc: Crc32): Promise<Journal> {
+async function replayLog(
+  db: OpenedDb,
+  log: WriteAheadLog | undefined,
+  from: LogPosition,
+  durability: Durability,
+  checkpointBytes: number,
+  crc: Crc32,
+  { signal, onProgress }: Pick<OpenSettings, 'signal' | 'onProgress'>,
+): Promise<Journal> {
   const { logger, storage: url } = db;
   const bytes = log === undefined ? new Uint8Array(0) : await log.read();
+  throwIfAborted(signal);
   const { records, offsets, tail } = readLog(bytes, crc, from.seq, logger, url);
   const replaying: DbState = { ...db, changed: () => undefined };
   let seq = from.seq;
   let failed = false;
   const t0 = performance.now();
   for (let i = 0; i < records.length; i++) {
+    // Between records: an abort is not an unreplayable record (outside the try); the caller frees the index.
+    throwIfAborted(signal);
+    if (i > 0 && i % REPLAY_PROGRESS_EVERY === 0) onProgress?.({ phase: 'replay', done: i, total: records.length });
     try {
       await applyRecord(replaying, records[i]!);
     } catch (e) {
@@ -190,6 +212,8 @@ async function replayLog(db: OpenedDb, log: WriteAheadLog | undefined, from: Log
     }
     seq = records[i]!.seq;
   }
+  throwIfAborted(signal);
+  if (records.length > 0) onProgress?.({ phase: 'replay', done: records.length, total: records.length });
   if (records.length > 0) logger.debug(`replayed ${records.length} log records of ${url} in ${(performance.now() - t0).toFixed(0)} ms`);
   return new Journal({
     log,
@@ -210,7 +234,7 @@ async function replayLog(db: OpenedDb, log: WriteAheadLog | undefined, from: Log
  * queue). The snapshot records the log position it covers; to the
  * database's own storage it is a checkpoint: the log is truncated after it.
  */
-export async function saveTo(db: DbState, target: string): Promise<void> {
+export async function saveTo(db: DbState, target: string, onProgress?: (event: SaveProgress) => void): Promise<void> {
   try {
     const own = target === db.storage;
     if (own) await db.journal.quiesce();
@@ -221,11 +245,25 @@ export async function saveTo(db: DbState, target: string): Promise<void> {
     if (!own) await adapter.log.truncate();
     else if (!db.journal.hasCheckpoint) await db.journal.truncateLog();
     const snapshot = snapshotOf(db);
-    await adapter.write(snapshot.chunks, snapshot.byteLength).finally(snapshot.close);
+    const chunks = onProgress === undefined ? snapshot.chunks : counted(snapshot.chunks, snapshot.byteLength, onProgress);
+    await adapter.write(chunks, snapshot.byteLength).finally(snapshot.close);
     if (own) await db.journal.checkpointed(snapshot.byteLength);
     db.logger.debug(`saved ${snapshot.byteLength} bytes to ${target}`);
   } catch (e) {
     throw asTypedError(e, `cannot save to ${target}`); // e.g. the snapshot's copy out of wasm memory failing
+  }
+}
+
+/**
+ * `chunks`, reporting the bytes handed on after each one (when the storage
+ * asks for the next, or ends): `{ phase: 'write', done, total }`.
+ */
+function* counted(chunks: Iterable<Uint8Array>, total: number, onProgress: (event: SaveProgress) => void): Generator<Uint8Array> {
+  let done = 0;
+  for (const chunk of chunks) {
+    yield chunk;
+    done += chunk.byteLength;
+    onProgress({ phase: 'write', done, total });
   }
 }
 
