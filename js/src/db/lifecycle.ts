@@ -24,7 +24,7 @@ import { underLock } from './locking.js';
 import { readCreateOptions, readOpenOptions, type CreateSettings, type IndexSettings, type OpenSettings } from './options.js';
 import { applyRecord } from './replay.js';
 import { snapshotOf } from './snapshot.js';
-import { throwIfAborted } from './abort.js';
+import { nextTask, throwIfAborted } from './abort.js';
 import type { SaveProgress } from '../progress-types.js';
 import type { DbState } from './state.js';
 
@@ -42,6 +42,8 @@ type CoreModule = Awaited<ReturnType<typeof loadCore>>;
 
 /** Log records replayed between two `'replay'` progress events of `open()`. */
 const REPLAY_PROGRESS_EVERY = 256;
+/** Log records replayed between two task boundaries when `open()` has a signal. */
+const REPLAY_YIELD_EVERY = 64;
 
 /** The core index of the settings (CoreIndex.create checks every range). */
 function coreIndex(mod: CoreModule, s: IndexSettings, dim: number): CoreIndex {
@@ -201,6 +203,8 @@ async function replayLog(
   const t0 = performance.now();
   for (let i = 0; i < records.length; i++) {
     // Between records: an abort is not an unreplayable record (outside the try); the caller frees the index.
+    // With a signal, a task boundary now and then lets an abort (a worker's abort message) arrive.
+    if (signal !== undefined && i > 0 && i % REPLAY_YIELD_EVERY === 0) await nextTask();
     throwIfAborted(signal);
     if (i > 0 && i % REPLAY_PROGRESS_EVERY === 0) onProgress?.({ phase: 'replay', done: i, total: records.length });
     try {
