@@ -226,7 +226,7 @@ export class WorkerMiniVectorDB implements VectorDatabase {
       embedderAbort.dispose();
       remote[releaseProxy]();
       worker.terminate();
-      throw abortedCall(open.signal, cloneError(e, what.split(' ')[0]!));
+      throw abortedCall(embedder.signal, abortedCall(open.signal, cloneError(e, what.split(' ')[0]!)));
     } finally {
       openAbort.dispose();
     }
