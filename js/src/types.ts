@@ -142,7 +142,10 @@ export interface InsertManyOptions {
    * it is kept — no record changes, nothing reaches the write-ahead log. The
    * signal is checked before any work, while the call waits in the queue,
    * between batches of texts or images being embedded and between chunks of
-   * vectors inserted; once every vector is in, the call completes.
+   * vectors inserted; once every vector is in, the call completes. The
+   * index slots the undone chunks took stay as tombstones (counted by
+   * `stats().deleted`, as after any failed insert), reused by later inserts
+   * or reclaimed by `compact()`.
    */
   signal?: AbortSignal;
 }
