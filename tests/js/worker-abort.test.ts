@@ -58,6 +58,16 @@ describe('worker: embedder downloads and text queries', () => {
     }
   });
 
+  test('an embedder signal aborted already: create rejects with its reason before reading a model file, in a worker as on the page', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    let reads = 0;
+    const options = { embedder: { modelPath: TINY_BERT, signal: ac.signal, onProgress: () => void reads++ } };
+    expect(await target.create(options).catch((e: unknown) => e)).toBe(ac.signal.reason);
+    expect(await MiniVectorDB.create(options).catch((e: unknown) => e)).toBe(ac.signal.reason);
+    expect(reads).toBe(0);
+  });
+
   test('text queries and text inserts with an aborted signal reject with its reason, nothing embedded or inserted', async () => {
     const db = await target.create({ embedder: { modelPath: TINY_BERT } });
     await db.insertMany([{ id: 'a', text: 'repairing a bike' }]);

@@ -201,7 +201,9 @@ export class WorkerMiniVectorDB implements VectorDatabase {
     init: (remote: Remote<HostApi>, sent: Record<string, unknown>, hooks: StartHooks, callback: unknown) => Promise<HostState>,
   ): Promise<WorkerMiniVectorDB> {
     const { sent, worker: source, timeoutMs, open, embedder } = sendableOptions(options, what);
-    if (open.signal?.aborted === true) throw open.signal.reason; // before a worker starts
+    // Aborted already: before a worker starts.
+    if (open.signal?.aborted === true) throw open.signal.reason;
+    if (embedder.signal?.aborted === true) throw embedder.signal.reason;
     installErrorTransfer();
     const worker = await spawnWorker(source as CreateInWorkerOptions['worker']);
     const remote = wrap<HostApi>(sendChecked(worker.endpoint));
