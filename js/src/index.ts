@@ -47,6 +47,7 @@ export type {
   ImageQuery,
   RawImage,
   DownloadProgress,
+  EmbedBackend,
   EmbedDevice,
   EmbedOptions,
   EmbedProgress,
