@@ -13,6 +13,7 @@ import type * as Ort from 'onnxruntime-web/wasm';
 /** onnxruntime-node's module (the onnxruntime-common API, as onnxruntime-web's), or why it is not usable here. */
 export type NativeOrt = { ort: typeof Ort; version: string } | { why: string };
 
+const ORT_NODE = 'onnxruntime-node';
 let loading: Promise<NativeOrt> | undefined;
 
 /** Imports onnxruntime-node once per process. Never throws: a missing package or a binary that does not load gives `{ why }`. */
@@ -25,7 +26,9 @@ async function importNative(): Promise<NativeOrt> {
   let mod: Record<string, unknown>;
   try {
     // A CommonJS package: its API is the namespace or its default export, depending on the loader.
-    mod = (await import('onnxruntime-node')) as Record<string, unknown>;
+    // The name goes through a constant, as sharp's does, so bundlers leave
+    // the import to the runtime instead of failing where it is not installed.
+    mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ ORT_NODE)) as Record<string, unknown>;
   } catch (cause) {
     const code = (cause as { code?: unknown }).code;
     return { why: code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? 'onnxruntime-node is not installed' : `onnxruntime-node does not load: ${String(cause)}` };
