@@ -22,7 +22,7 @@ import { Journal, type Durability, type LogPosition } from './journal.js';
 import type { DbLock } from '../storage/lock/index.js';
 import { underLock } from './locking.js';
 import { readCreateOptions, readOpenOptions, type CreateSettings, type IndexSettings, type OpenSettings } from './options.js';
-import { applyRecord } from './replay.js';
+import { replayRecords } from './replay.js';
 import { snapshotOf } from './snapshot.js';
 import type { DbState } from './state.js';
 
@@ -177,20 +177,16 @@ async function replayLog(db: OpenedDb, log: WriteAheadLog | undefined, from: Log
   const bytes = log === undefined ? new Uint8Array(0) : await log.read();
   const { records, offsets, tail } = readLog(bytes, crc, from.seq, logger, url);
   const replaying: DbState = { ...db, changed: () => undefined };
-  let seq = from.seq;
-  let failed = false;
   const t0 = performance.now();
-  for (let i = 0; i < records.length; i++) {
-    try {
-      await applyRecord(replaying, records[i]!);
-    } catch (e) {
-      failed = true;
-      warnTail(logger, url, { offset: offsets[i]!, droppedBytes: bytes.byteLength - offsets[i]!, reason: 'unreplayable record' }, i, `: ${String(e)}`);
-      break;
-    }
-    seq = records[i]!.seq;
+  const { applied, error, grouped } = await replayRecords(replaying, records);
+  const failed = applied < records.length;
+  if (failed) {
+    warnTail(logger, url, { offset: offsets[applied]!, droppedBytes: bytes.byteLength - offsets[applied]!, reason: 'unreplayable record' }, applied, `: ${String(error)}`);
   }
-  if (records.length > 0) logger.debug(`replayed ${records.length} log records of ${url} in ${(performance.now() - t0).toFixed(0)} ms`);
+  const seq = applied > 0 ? records[applied - 1]!.seq : from.seq;
+  if (records.length > 0) {
+    logger.debug(`replayed ${applied} log records of ${url} in ${(performance.now() - t0).toFixed(0)} ms (${grouped.records} of them grouped into ${grouped.adds} core adds)`);
+  }
   return new Journal({
     log,
     durability,
