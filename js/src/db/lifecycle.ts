@@ -11,6 +11,7 @@ import { readTextIndexSettings, TextIndex } from '../lexical/text-index.js';
 import type { Logger } from '../logger.js';
 import { RecordTable } from '../records.js';
 import { openStorage } from '../storage/index.js';
+import { bytesSource, openSnapshotSource } from '../storage/snapshot-source.js';
 import { readTextSettings, TextEmbedding } from '../text.js';
 import type { Metric } from '../types.js';
 import { CoreIndex, type CoreConfig } from '../wasm/core-index.js';
@@ -113,9 +114,13 @@ export async function openDb(url: string, openOptions: unknown, given?: Uint8Arr
 async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Array | undefined): Promise<Omit<OpenedDb, 'lock'>> {
   const { logger } = o;
   const adapter = await openStorage(url, logger);
-  const bytes = given ?? (await adapter.read());
-  const mod = await loadCore(o.wasm, logger);
-  const { index, user } = CoreIndex.load(mod, bytes);
+  // Streamed into the heap piece by piece: JS never holds the whole checkpoint (snapshot-source.ts).
+  const source = given === undefined ? await openSnapshotSource(adapter) : bytesSource(given);
+  const mod = await loadCore(o.wasm, logger).catch(async (e: unknown) => {
+    await source.close();
+    throw e;
+  });
+  const { index, user } = await CoreIndex.loadFrom(mod, source).finally(() => source.close());
   try {
     index.setReuseDeleted(o.reuseDeleted);
     const { table: records, settings } = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
@@ -155,9 +160,9 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
     // checkpoint empties it (as a new database's does).
     const journal =
       given === undefined
-        ? await replayLog(opened, adapter.log, readLogPosition(settings), durability, bytes.byteLength, coreCrc32(mod))
+        ? await replayLog(opened, adapter.log, readLogPosition(settings), durability, source.byteLength, coreCrc32(mod))
         : new Journal({ log: adapter.log, durability, crc: coreCrc32(mod), logger, url, position: readLogPosition(settings), needsCheckpoint: true, hasCheckpoint: false, logBytes: 0, checkpointBytes: 0 });
-    logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
+    logger.debug(`opened ${url}: ${records.size} records, ${source.byteLength} bytes`);
     return { ...opened, journal };
   } catch (e) {
     index.dispose();
