@@ -11,6 +11,7 @@ import { readTextIndexSettings, TextIndex } from '../lexical/text-index.js';
 import type { Logger } from '../logger.js';
 import { RecordTable } from '../records.js';
 import { openStorage } from '../storage/index.js';
+import { bytesSource, openSnapshotSource } from '../storage/snapshot-source.js';
 import { readTextSettings, TextEmbedding } from '../text.js';
 import type { Metric } from '../types.js';
 import { CoreIndex, type CoreConfig } from '../wasm/core-index.js';
@@ -22,7 +23,7 @@ import { Journal, type Durability, type LogPosition } from './journal.js';
 import type { DbLock } from '../storage/lock/index.js';
 import { underLock } from './locking.js';
 import { readCreateOptions, readOpenOptions, type CreateSettings, type IndexSettings, type OpenSettings } from './options.js';
-import { applyRecord } from './replay.js';
+import { replayRecords } from './replay.js';
 import { snapshotOf } from './snapshot.js';
 import { nextTask, throwIfAborted } from './abort.js';
 import type { SaveProgress } from '../progress-types.js';
@@ -123,11 +124,20 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
   const { logger, signal } = o;
   throwIfAborted(signal); // the lock may have taken a while
   const adapter = await openStorage(url, logger);
-  const bytes = given ?? (await adapter.read());
-  o.onProgress?.({ phase: 'read', done: bytes.byteLength, total: bytes.byteLength });
-  const mod = await loadCore(o.wasm, logger);
-  throwIfAborted(signal); // last moment before the index is built in the heap
-  const { index, user } = CoreIndex.load(mod, bytes);
+  // Streamed into the heap piece by piece: JS never holds the whole checkpoint (snapshot-source.ts).
+  const source = given === undefined ? await openSnapshotSource(adapter) : bytesSource(given);
+  const mod = await loadCore(o.wasm, logger).catch(async (e: unknown) => {
+    await source.close();
+    throw e;
+  });
+  try {
+    throwIfAborted(signal); // last moment before the index is built in the heap
+  } catch (e) {
+    await source.close();
+    throw e;
+  }
+  const { index, user } = await CoreIndex.loadFrom(mod, source).finally(() => source.close());
+  o.onProgress?.({ phase: 'read', done: source.byteLength, total: source.byteLength });
   let text: TextEmbedding | undefined;
   try {
     index.setReuseDeleted(o.reuseDeleted);
@@ -166,9 +176,9 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
     // checkpoint empties it (as a new database's does).
     const journal =
       given === undefined
-        ? await replayLog(opened, adapter.log, readLogPosition(settings), durability, bytes.byteLength, coreCrc32(mod), o)
+        ? await replayLog(opened, adapter.log, readLogPosition(settings), durability, source.byteLength, coreCrc32(mod), o)
         : new Journal({ log: adapter.log, durability, crc: coreCrc32(mod), logger, url, position: readLogPosition(settings), needsCheckpoint: true, hasCheckpoint: false, logBytes: 0, checkpointBytes: 0 });
-    logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
+    logger.debug(`opened ${url}: ${records.size} records, ${source.byteLength} bytes`);
     return { ...opened, journal };
   } catch (e) {
     await text?.dispose();
@@ -198,27 +208,32 @@ async function replayLog(
   throwIfAborted(signal);
   const { records, offsets, tail } = readLog(bytes, crc, from.seq, logger, url);
   const replaying: DbState = { ...db, changed: () => undefined };
-  let seq = from.seq;
-  let failed = false;
   const t0 = performance.now();
-  for (let i = 0; i < records.length; i++) {
-    // Between records: an abort is not an unreplayable record (outside the try); the caller frees the index.
+  let yielded = 0;
+  let reported = 0;
+  const { applied, error, grouped } = await replayRecords(replaying, records, async (i) => {
+    // An abort is not an unreplayable record (thrown here, outside the record's try); the caller frees the index.
     // With a signal, a task boundary now and then lets an abort (a worker's abort message) arrive.
-    if (signal !== undefined && i > 0 && i % REPLAY_YIELD_EVERY === 0) await nextTask();
-    throwIfAborted(signal);
-    if (i > 0 && i % REPLAY_PROGRESS_EVERY === 0) onProgress?.({ phase: 'replay', done: i, total: records.length });
-    try {
-      await applyRecord(replaying, records[i]!);
-    } catch (e) {
-      failed = true;
-      warnTail(logger, url, { offset: offsets[i]!, droppedBytes: bytes.byteLength - offsets[i]!, reason: 'unreplayable record' }, i, `: ${String(e)}`);
-      break;
+    if (signal !== undefined && i - yielded >= REPLAY_YIELD_EVERY) {
+      yielded = i;
+      await nextTask();
     }
-    seq = records[i]!.seq;
+    throwIfAborted(signal);
+    if (i - reported >= REPLAY_PROGRESS_EVERY) {
+      reported = i;
+      onProgress?.({ phase: 'replay', done: i, total: records.length });
+    }
+  });
+  const failed = applied < records.length;
+  if (failed) {
+    warnTail(logger, url, { offset: offsets[applied]!, droppedBytes: bytes.byteLength - offsets[applied]!, reason: 'unreplayable record' }, applied, `: ${String(error)}`);
   }
+  const seq = applied > 0 ? records[applied - 1]!.seq : from.seq;
   throwIfAborted(signal);
-  if (records.length > 0) onProgress?.({ phase: 'replay', done: records.length, total: records.length });
-  if (records.length > 0) logger.debug(`replayed ${records.length} log records of ${url} in ${(performance.now() - t0).toFixed(0)} ms`);
+  if (records.length > 0) {
+    onProgress?.({ phase: 'replay', done: applied, total: records.length });
+    logger.debug(`replayed ${applied} log records of ${url} in ${(performance.now() - t0).toFixed(0)} ms (${grouped.records} of them grouped into ${grouped.adds} core adds)`);
+  }
   return new Journal({
     log,
     durability,

@@ -100,6 +100,10 @@ export interface CoreModule {
   readonly kMaxK: number;
   readonly kMaxRerank: number;
   readonly kMaxSquaredNorm: number;
+  /** Largest add whose labels enter the fresh list (`fresh_list.hpp`). */
+  readonly kFreshMaxBatch: number;
+  /** Vectors a dimension order is learned from (`index.hpp`). */
+  readonly kOrderSample: number;
   /** Enums (`mvdb::Metric`, `mvdb::Quantization`, `mvdb::ErrorCode`, `mvdb::VectorFault`). */
   readonly Metric: EmbindEnum<'l2' | 'ip' | 'cosine'>;
   readonly Quantization: EmbindEnum<'none' | 'int8'>;
