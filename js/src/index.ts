@@ -3,7 +3,14 @@
  * WebAssembly module.
  * @packageDocumentation
  */
-export { MiniVectorDB } from './minivectordb.js';
+import { MiniVectorDB as Database } from './minivectordb.js';
+import { withWorkerFactory } from './worker/factory-loader.js';
+
+// The class with createInWorker/openInWorker wired to worker/factory.ts here,
+// not in minivectordb.ts, which the database worker imports (a worker that
+// could spawn itself deadlocks Turbopack: see worker/factory-loader.ts).
+export const MiniVectorDB = withWorkerFactory(Database, () => import('./worker/factory.js'));
+export type MiniVectorDB = Database;
 export type { WorkerMiniVectorDB } from './worker/proxy.js';
 export type { Query, VectorDatabase } from './vector-database.js';
 export {

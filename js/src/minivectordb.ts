@@ -27,6 +27,7 @@ import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, S
 import type { Query, VectorDatabase } from './vector-database.js';
 import type { CoreIndex } from './wasm/core-index.js';
 import type { WorkerMiniVectorDB } from './worker/proxy.js';
+import { loadWorkerFactory } from './worker/factory-loader.js';
 
 const SAVE_KEYS = ['onProgress'] as const;
 
@@ -161,7 +162,7 @@ export class MiniVectorDB implements VectorDatabase {
    * ```
    */
   static async createInWorker(options: CreateInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
-    const { createInWorker } = await import('./worker/factory.js');
+    const { createInWorker } = await loadWorkerFactory();
     return createInWorker(options);
   }
 
@@ -172,7 +173,7 @@ export class MiniVectorDB implements VectorDatabase {
    * @throws StorageError, SnapshotError — as {@link MiniVectorDB.open}.
    */
   static async openInWorker(url: string, options: OpenInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
-    const { openInWorker } = await import('./worker/factory.js');
+    const { openInWorker } = await loadWorkerFactory();
     return openInWorker(url, options);
   }
 
