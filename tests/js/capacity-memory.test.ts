@@ -137,6 +137,16 @@ test('inserts grow in blocks beside a full heap, then stop with OutOfMemoryError
   for (const i of [0, N + 1, n - 1]) {
     expect(await again.get(`v${i}`)).toEqual({ id: `v${i}`, vector: row(i), metadata: { i } });
   }
+  // An opened store holds its rows in the loaded buffer (blocks as views of
+  // it): compaction moves them down there too.
+  await again.deleteMany(Array.from({ length: 3000 }, (_, k) => `v${k * 3}`));
+  expect(await again.compact()).toBe(3000);
+  expect(again.size).toBe(n - 3000);
+  for (const i of [0, 1, N + 1, n - 1]) {
+    if (i % 3 === 0 && i < 9000) expect(await again.get(`v${i}`)).toBeUndefined();
+    else expect(await again.get(`v${i}`)).toEqual({ id: `v${i}`, vector: row(i), metadata: { i } });
+  }
+  expect((await again.search(row(n - 1), { k: 1, exact: true }))[0]).toMatchObject({ id: `v${n - 1}`, distance: 0 });
   await Promise.all([db.close(), again.close()]);
 });
 

@@ -139,19 +139,31 @@ class RowBlocks {
   /// Keeps the first `n` rows (n <= rows()); Trim frees what is left over.
   void Truncate(uint64_t n) { rows_ = n; }
 
-  /// Frees the blocks past the last used row (after a compaction): they go
-  /// back to the heap for other buffers. Blocks inside an adopted buffer
+  /// Frees the blocks past the last used row (after a compaction, or a
+  /// reservation that failed): they go back to the heap for other buffers; a
+  /// lone first block shrinks to the rows. Blocks inside an adopted buffer
   /// (Adopt) cannot be freed one by one: they stay as capacity.
   void Trim() {
     uint64_t keep = rows_ == 0 ? 0 : ((rows_ - 1) >> shift_) + 1;
     if (keep < 1) keep = 1;  // the first block stays
     if (keep < adopted_blocks_) keep = adopted_blocks_;
-    if (keep >= blocks_.size()) return;
     while (blocks_.size() > keep) {
       std::free(blocks_.back());
       blocks_.PopBack();
     }
-    capacity_ = blocks_.size() << shift_;
+    if (blocks_.size() > 1 || adopted_blocks_ > 0) {
+      capacity_ = blocks_.size() << shift_;
+      return;
+    }
+    // A lone first block shrinks to the rows (a small index compacted).
+    const uint64_t cap = rows_ < 16 ? 16 : rows_;
+    if (blocks_.size() == 1 && cap < capacity_) {
+      void* p = std::realloc(blocks_[0], static_cast<size_t>(cap * width_ * sizeof(T)));
+      if (p != nullptr) {
+        blocks_[0] = static_cast<T*>(p);
+        capacity_ = cap;
+      }
+    }
   }
 
   /// Takes `data` (at least `rows` rows, one after the other) as the store's
