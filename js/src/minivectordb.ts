@@ -363,8 +363,10 @@ export class MiniVectorDB implements VectorDatabase {
    * internal labels change (renumbered densely). A no-op without tombstones.
    *
    * Cost: one HNSW insert per live record (about as long as inserting them
-   * all again) while every other call waits; peak memory holds the old and
-   * the new index together.
+   * all again) while every other call waits. It works in place (rows moved
+   * down over the tombstones, the graph rebuilt in its own buffers), so it
+   * needs only 4 bytes per record of extra WebAssembly memory and works at
+   * the insert ceiling.
    * @param options - `signal` (cancels it while it waits or before the rebuild starts; see
    *   {@link CompactOptions.signal}), `onProgress` (records; see {@link CompactProgress}).
    * @returns the number of tombstones reclaimed.

@@ -37,6 +37,7 @@
 #include "minivectordb/buffer.hpp"
 #include "minivectordb/neighbor.hpp"
 #include "minivectordb/random.hpp"
+#include "minivectordb/row_blocks.hpp"
 #include "minivectordb/visited.hpp"
 
 namespace mvdb {
@@ -164,11 +165,26 @@ class HnswGraph {
     rng_.set_state(rng_state);
   }
 
+  // --- Rebuilding in place (Index::Compact): the graph of `n` nodes built
+  // from scratch in the buffers this one already holds. ---
+  /// Makes room for a rebuild of `n` <= size() nodes from `seed`: the
+  /// upper-layer pool for the levels those n inserts will draw (counted on a
+  /// copy of the generator), everything else is already there. After it,
+  /// ResetForRebuild and n InsertT calls cannot fail. Errors: kOutOfMemory
+  /// (graph unchanged).
+  Status ReserveRebuild(uint32_t n, uint64_t seed);
+  /// Drops every node and link, keeping the buffers, and restarts the level
+  /// generator from `seed`: the next inserts build what a new
+  /// HnswGraph(M, efConstruction, seed) would.
+  void ResetForRebuild(uint64_t seed);
+  /// Frees the layer-0 link blocks past the last node (after a rebuild).
+  void TrimStorage() { links0_.Trim(); }
+
  private:
   uint32_t DrawLevel();
   uint32_t MaxLinks(uint32_t layer) const { return layer == 0 ? M0_ : M_; }
   uint32_t* LinkBlock(uint32_t label, uint32_t layer) const {
-    if (layer == 0) return const_cast<uint32_t*>(links0_.data()) + uint64_t{label} * (1 + M0_);
+    if (layer == 0) return links0_.Row(label);
     return const_cast<uint32_t*>(upper_.data()) + upper_at_[label] + uint64_t{layer - 1} * (1 + M_);
   }
 
@@ -218,7 +234,7 @@ class HnswGraph {
   uint32_t entry_point_ = kNoLabel;
   int32_t max_level_ = -1;
 
-  GrowableArray<uint32_t> links0_;  // size_ * (1 + M0_): [count, links...] per node
+  RowBlocks<uint32_t> links0_{33};  // size_ rows of 1 + M0_: [count, links...] per node, in blocks (no copy on growth)
   GrowableArray<uint8_t> levels_;   // level per node
   // Upper layers: node after node, level * (1 + M_) words each ([count,
   // links...] per layer from 1 up); upper_at_[label] is where its words

@@ -101,18 +101,23 @@ class Index {
   void set_reuse_deleted(bool on) { reuse_deleted_ = on; }
   bool reuse_deleted() const { return reuse_deleted_; }
 
-  /// Reclaims the space of tombstoned labels by rebuilding: a fresh index
-  /// with the same config (and seed) into which the live vectors are
-  /// re-inserted in label order, so the result is exactly the index that
-  /// inserting those vectors from scratch would build (stored vectors are
-  /// copied bit for bit, not normalised again). Live labels are renumbered
-  /// densely 0 .. live_count()-1, keeping their relative order.
+  /// Reclaims the space of tombstoned labels, in place: the live rows move
+  /// down over the tombstones (label order kept) and the graph is rebuilt in
+  /// its own buffers by inserting them again in label order from the seed,
+  /// so the result is exactly the index that inserting those vectors from
+  /// scratch would build (stored vectors are copied bit for bit, not
+  /// normalised again; with int8 and float32 rows the quantizer is refitted
+  /// on the live vectors, without them it and the codes are kept). Live
+  /// labels are renumbered densely 0 .. live_count()-1.
   ///  - remap: resized to the old size(); remap[old] = new label, or kNoLabel
   ///    for a tombstone.
   /// With no tombstones it only writes the identity map. Cost: one insert
-  /// per live vector (O(live · efConstruction · M) distances); peak memory
-  /// holds the old and the new index together.
-  /// Errors: kOutOfMemory — the index is unchanged.
+  /// per live vector (O(live · efConstruction · M) distances). Extra memory:
+  /// the remap (4 bytes per label) and the upper-layer link blocks the
+  /// rebuild draws beyond the current pool (usually none: the same seed
+  /// draws the same levels); the blocks of rows and links freed at the end
+  /// go back to the heap.
+  /// Errors: kOutOfMemory (only before anything moved) — the index is unchanged.
   Status Compact(GrowableArray<uint32_t>* remap);
 
   /// The one search entry point: the nq queries of `request`, each answered
