@@ -31,6 +31,16 @@ Status HnswGraph::ReserveSearch(uint32_t ef) {
   return expanded_.Reserve(uint64_t{ef} + 1);
 }
 
+Status HnswGraph::ReserveBatch(uint32_t ef, uint32_t nq) {
+  MVDB_RETURN_IF_ERROR(walk_batch_.Resize(uint64_t{kBatchWalks} * M0_));
+  for (uint32_t i = 0; i < nq && i < kBatchWalks; ++i) {
+    MVDB_RETURN_IF_ERROR(walk_visited_[i].Reserve(size_));
+    MVDB_RETURN_IF_ERROR(walk_pool_[i].Reserve(uint64_t{ef} + 1));
+    MVDB_RETURN_IF_ERROR(walk_expanded_[i].Reserve(uint64_t{ef} + 1));
+  }
+  return Status::Ok();
+}
+
 uint32_t HnswGraph::DrawLevel() {
   const double level = std::floor(-std::log(rng_.NextUnitOpenClosed()) * mL_);
   return level >= kMaxLevel ? kMaxLevel : static_cast<uint32_t>(level);
@@ -40,9 +50,16 @@ uint32_t* HnswGraph::MutableLinkBlock(uint32_t label, uint32_t layer) { return L
 
 uint64_t HnswGraph::MemoryBytes() const {
   return links0_.MemoryBytes() + levels_.capacity_bytes() + upper_at_.capacity_bytes() + upper_.capacity_bytes() +
-         visited_.MemoryBytes() + expanded_.capacity_bytes() +
+         visited_.MemoryBytes() + expanded_.capacity_bytes() + WalkScratchBytes() +
          (candidates_.capacity() + results_.capacity() + selected_.capacity() + prune_.capacity() + kept_.capacity()) *
              sizeof(Neighbor);
+}
+
+uint64_t HnswGraph::WalkScratchBytes() const {
+  uint64_t bytes = walk_batch_.capacity_bytes();
+  for (uint32_t i = 0; i < kBatchWalks; ++i)
+    bytes += walk_visited_[i].MemoryBytes() + walk_pool_[i].capacity_bytes() + walk_expanded_[i].capacity_bytes();
+  return bytes;
 }
 
 Status HnswGraph::AppendNodeForRestore(uint32_t level) {

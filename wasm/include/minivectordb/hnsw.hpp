@@ -140,6 +140,24 @@ class HnswGraph {
   template <typename Dc>
   Status SearchT(const Dc& dc, uint32_t k, uint32_t ef, const LabelFilter& filter, GrowableArray<Neighbor>* out);
 
+  /// Most queries SearchBatchT walks side by side.
+  static constexpr uint32_t kBatchWalks = 8;
+
+  /// K-NN search of nq <= kBatchWalks queries at once, without a filter
+  /// (the caller checks that every label is admitted: no tombstones, no
+  /// allow-set): dcs[i] is bound to query i, outs[i] gets its results,
+  /// exactly as SearchT would write them. The layer-0 walks are stepped
+  /// round-robin, one expansion each, and each walk's neighbour rows are
+  /// touched (Dc::Prefetch) as soon as they are gathered, a whole round
+  /// before they are measured: the cache misses of one walk overlap the work
+  /// of the others (memory-level parallelism: WebAssembly has no prefetch
+  /// instruction, and on hard data most of a walk's time waits on loads;
+  /// bench/README.md, "Profile"). Each walk has its own visited set and
+  /// pool, so the order of the steps between walks changes no result.
+  /// Errors: kOutOfMemory (scratch or an `outs` array cannot grow).
+  template <typename Dc>
+  Status SearchBatchT(const Dc* dcs, uint32_t nq, uint32_t k, uint32_t ef, GrowableArray<Neighbor>* outs);
+
   /// Neighbours of `label` on `layer` (layer <= Level(label)): count in *n,
   /// labels at the returned pointer. Inline (as LinkBlock): the walks in
   /// hnsw_search.cpp and hnsw_insert.cpp call it once per visited node.
@@ -217,9 +235,28 @@ class HnswGraph {
   // shrinking with the heuristic when the list is full.
   template <typename Dc>
   void Connect(const Dc& dc, uint32_t target, uint32_t source, uint32_t layer);
-  // SearchLayer without a filter: one sorted pool instead of two heaps.
+  // SearchLayer without a filter: one sorted pool instead of two heaps,
+  // walked by StartPool, then GatherPool + MeasurePool per expansion (two
+  // steps, so that SearchBatchT can interleave several walks).
   template <typename Dc>
   void SearchLayerPool(const Dc& dc, Neighbor entry, uint32_t ef, uint32_t layer);
+  struct PoolWalk {
+    VisitedSet* visited;
+    GrowableArray<Neighbor>* pool;   // sorted, <= ef entries (capacity ef + 1)
+    GrowableArray<uint8_t>* expanded;  // whether pool[i] was expanded
+    Neighbor* batch;                 // M0 entries: the gathered neighbours
+    uint32_t ef;
+    uint32_t layer;
+    uint32_t next = 0;   // first unexpanded pool position
+    uint32_t fresh = 0;  // gathered neighbours in batch
+  };
+  void StartPool(PoolWalk* w, Neighbor entry);
+  // Picks the next node to expand and gathers its unvisited neighbours;
+  // false when none is left (the walk is over).
+  bool GatherPool(PoolWalk* w);
+  // Measures the gathered neighbours and inserts the near ones in the pool.
+  template <typename Dc>
+  void MeasurePool(const Dc& dc, PoolWalk* w);
   // Greedy descent through layers [top, bottom) towards the query of `dc`.
   template <typename Dc>
   Neighbor GreedyDescend(const Dc& dc, Neighbor cur, int32_t top, int32_t bottom);
@@ -253,6 +290,14 @@ class HnswGraph {
   GrowableArray<Neighbor> prune_;       // a list being re-selected; <= 2 * M0 entries
   GrowableArray<Neighbor> kept_;        // heuristic output; <= 2 * M0 entries
   GrowableArray<Neighbor> batch_;       // unvisited neighbours of one node; M0 entries
+  // SearchBatchT: one visited set, pool and gather batch per walk (sized
+  // by ReserveBatch on first use; kBatchWalks * M0 entries in batch_walks_).
+  Status ReserveBatch(uint32_t ef, uint32_t nq);
+  uint64_t WalkScratchBytes() const;
+  VisitedSet walk_visited_[kBatchWalks];
+  GrowableArray<Neighbor> walk_pool_[kBatchWalks];
+  GrowableArray<uint8_t> walk_expanded_[kBatchWalks];
+  GrowableArray<Neighbor> walk_batch_;
   // Sum of the link counts read ahead of expanding a node: stored so the
   // reads are kept.
   uint32_t touch_sink_ = 0;

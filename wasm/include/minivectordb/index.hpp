@@ -195,6 +195,9 @@ class Index {
   // checked query into query_, and encodes it into qcode_ when quantized.
   // Returns the prepared query: `query` itself when neither applies (no copy).
   const float* PrepareQuery(const float* query);
+  // The same into the caller's scratch (dim floats) and codes (dim int8
+  // when quantized): the queries of one interleaved batch each keep theirs.
+  const float* PrepareQueryInto(const float* query, float* scratch, int8_t* code);
   // Appends one prepared vector (finite; unit-norm for cosine) as label
   // size() and links it; room must be reserved. On kOutOfMemory (an
   // upper-layer link block) the index is exactly as before.
@@ -247,6 +250,12 @@ class Index {
   bool has_floats_ = true;          // store_ holds one row per label
   DimensionOrder order_;            // of store_'s rows and query_ (OrderPays)
   GrowableArray<int8_t> qcode_;     // quantized query / insert scratch (dim int8 when quantized)
+  // Interleaved walks (SearchPlanner::WalkBatch): per walk a prepared query
+  // (dim floats), its codes (dim int8 when quantized) and its results;
+  // sized by the first Search of several queries.
+  GrowableArray<float> walk_queries_;
+  GrowableArray<int8_t> walk_codes_;
+  GrowableArray<Neighbor> walk_hits_[HnswGraph::kBatchWalks];
 };
 
 }  // namespace mvdb
