@@ -67,7 +67,11 @@ export class MiniVectorDB implements VectorDatabase {
 
   private constructor(opened: OpenedDb, openOptions?: OpenOptions) {
     this.#autosave = new Autosave(opened.autosaveMs, () => this.save(), opened.logger, opened.storage);
-    this.#openOptions = openOptions;
+    // A copy without what belonged to that one open (its signal, its progress callback): not kept alive, not reused.
+    if (openOptions !== undefined) {
+      const { signal: _signal, onProgress: _onProgress, ...kept } = openOptions;
+      this.#openOptions = kept;
+    }
     this.#install(opened);
     // open() checked `follow` (a boolean or undefined).
     if (opened.lock.readOnly && openOptions?.follow !== false && canFollow(opened.storage)) {
