@@ -13,6 +13,8 @@ import { guardProgress } from './db/progress.js';
 import type { CompactOptions, CompactProgress, SaveOptions, SaveProgress } from './progress-types.js';
 import { Autosave, createDb, disposeDb, openDb, saveTo, type OpenedDb } from './db/lifecycle.js';
 import { checkWritable, lockedSave } from './db/locking.js';
+import { canFollow, Follower } from './db/follow.js';
+import { readAgain, retire } from './db/refresh.js';
 import * as read from './db/read.js';
 import { getMany, iterateRecords, listIds } from './db/iterate.js';
 import { deserializeDb } from './db/deserialize.js';
@@ -59,9 +61,27 @@ export class MiniVectorDB implements VectorDatabase {
   #closed: Promise<void> | undefined;
   #autosave: Autosave;
   #checkpointQueued = false;
+  /** The options of `open()` (undefined for `create()` / `deserialize()`), read again by refresh(). */
+  readonly #openOptions: OpenOptions | undefined;
+  /** Listens for the writer's announcements when this read-only instance follows it. */
+  #follower: Follower | undefined;
 
-  private constructor(opened: OpenedDb) {
+  private constructor(opened: OpenedDb, openOptions?: OpenOptions) {
     this.#autosave = new Autosave(opened.autosaveMs, () => this.save(), opened.logger, opened.storage);
+    // A copy without what belonged to that one open (its signal, its progress callback): not kept alive, not reused.
+    if (openOptions !== undefined) {
+      const { signal: _signal, onProgress: _onProgress, ...kept } = openOptions;
+      this.#openOptions = kept;
+    }
+    this.#install(opened);
+    // open() checked `follow` (a boolean or undefined).
+    if (opened.lock.readOnly && openOptions?.follow !== false && canFollow(opened.storage)) {
+      this.#follower = new Follower(opened.storage, () => this.refresh(), opened.logger);
+    }
+  }
+
+  /** Makes `opened` this instance's state (in one step: no call sees a mix of two states). */
+  #install(opened: OpenedDb): void {
     const { journal } = opened;
     this.#db = {
       ...opened,
@@ -70,6 +90,7 @@ export class MiniVectorDB implements VectorDatabase {
         this.#autosave.changed();
       },
     };
+    finalizer.unregister(this);
     finalizer.register(this, opened.core, this);
   }
 
@@ -114,7 +135,7 @@ export class MiniVectorDB implements VectorDatabase {
    *   with `lock: 'readonly'` it opens read-only instead (writes throw LockedError).
    */
   static async open(url: string, openOptions: OpenOptions = {}): Promise<MiniVectorDB> {
-    return new MiniVectorDB(await openDb(url, openOptions));
+    return new MiniVectorDB(await openDb(url, openOptions), openOptions);
   }
 
   /**
@@ -424,6 +445,30 @@ export class MiniVectorDB implements VectorDatabase {
   }
 
   /**
+   * For an instance opened read-only (`lock: 'readonly'` while another
+   * instance writes): reads its storage again — the last checkpoint, then
+   * the write-ahead log after it, as `open()` does — and replaces its
+   * in-memory state with the result in one step, after every call made
+   * before it. It then sees every write the writer had made durable (for a
+   * `'relaxed'` writer, up to 50 ms after the write resolved; `'manual'`: its
+   * last `save()`). On `idb://` / `opfs://` this runs by itself when the
+   * writer announces a change (see {@link OpenOptions.follow}). Costs what
+   * an `open()` costs (peak memory: the old and the new index together).
+   * A no-op on an instance that holds the write lock (its memory is the newest state).
+   * @throws StorageError, SnapshotError, OutOfMemoryError — as {@link MiniVectorDB.open};
+   *   the instance then keeps its previous state and stays usable.
+   */
+  refresh(): Promise<void> {
+    return this.#exclusive('refresh', async (db) => {
+      if (!db.lock.readOnly) return;
+      const next = await readAgain(db, this.#openOptions);
+      this.#install(next);
+      await retire(db, next);
+      db.logger.debug(`refreshed ${db.storage}: ${next.records.size} records`);
+    });
+  }
+
+  /**
    * Waits for every call made before it (awaited or not), makes their
    * changes durable, then frees the index: with a write-ahead log, the log
    * is flushed and a checkpoint is written when it holds changes (then the
@@ -442,6 +487,7 @@ export class MiniVectorDB implements VectorDatabase {
   async #close(): Promise<void> {
     this.#closing = true;
     const pendingAutosave = this.#autosave.stop();
+    this.#follower?.close();
     await this.#queue.catch(() => undefined);
     const db = this.#db;
     if (db === undefined) return;
@@ -539,7 +585,8 @@ export class MiniVectorDB implements VectorDatabase {
     const run = this.#queue.then(() => {
       started = true;
       throwIfAborted(signal);
-      return fn(db);
+      // The state now, not when the call was made: a refresh() before it may have replaced it.
+      return fn(this.#db ?? db);
     });
     this.#queue = run.catch(() => undefined);
     return abortWhileQueued(run, signal, () => started);

@@ -20,8 +20,9 @@ export type Metric = 'l2' | 'cosine' | 'ip';
  * What `create()` / `open()` do when another instance (process, tab, worker,
  * or database object) has the same storage URL open for writing:
  * `'error'` throws a `LockedError`; `'readonly'` opens it read-only (every
- * write throws `LockedError`; it sees what the writer had checkpointed when
- * it opened — open it again to see later changes).
+ * write throws `LockedError`; it sees what the writer had made durable when
+ * it opened, and later changes after `refresh()` — automatically on
+ * `idb://` / `opfs://`, see `OpenOptions.follow`).
  */
 export type LockMode = 'error' | 'readonly';
 
@@ -227,6 +228,16 @@ export interface OpenOptions {
   reuseDeleted?: boolean;
   /** See {@link CreateOptions.lock}. @defaultValue `'error'` */
   lock?: LockMode;
+  /**
+   * For an instance opened read-only (`lock: 'readonly'` while another
+   * instance writes) on `idb://` or `opfs://`: listen on the database's
+   * `BroadcastChannel`, on which the writer announces each durable log append
+   * and checkpoint, and {@link MiniVectorDB.refresh} about 50 ms after the
+   * last announcement (failures are logged at warn; the old state stays).
+   * No effect on a writer, or on other URLs (call `refresh()` there).
+   * @defaultValue `true`
+   */
+  follow?: boolean;
   logger?: Logger;
   logLevel?: LogLevel;
   wasm?: WasmSource;

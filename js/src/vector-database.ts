@@ -72,4 +72,6 @@ export interface VectorDatabase extends AsyncDisposable {
   flush(): Promise<void>;
   /** Waits for every pending call, makes their changes durable (log flush, checkpoint), then frees the database; rejects if that fails. Idempotent. */
   close(): Promise<void>;
+  /** Read-only instances: reads the storage again (checkpoint + log) and swaps the state in one step; a no-op for a writer. */
+  refresh(): Promise<void>;
 }

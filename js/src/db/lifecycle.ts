@@ -24,6 +24,7 @@ import type { DbLock } from '../storage/lock/index.js';
 import { underLock } from './locking.js';
 import { readCreateOptions, readOpenOptions, type CreateSettings, type IndexSettings, type OpenSettings } from './options.js';
 import { replayRecords } from './replay.js';
+import { announcingLog } from './follow.js';
 import { snapshotOf } from './snapshot.js';
 import { nextTask, throwIfAborted } from './abort.js';
 import type { SaveProgress } from '../progress-types.js';
@@ -79,8 +80,9 @@ async function buildDb(o: CreateSettings): Promise<Omit<OpenedDb, 'lock'>> {
     throw e;
   }
   logger.debug(`created ${o.index.metric} index, dim ${core.dim}, M ${o.index.M}, storage ${o.storage}`);
-  const journal = new Journal({
-    log: (await openStorage(o.storage)).log,
+  const journal: Journal = new Journal({
+    // Readers in other tabs learn of each durable append and checkpoint (follow.ts).
+    log: announcingLog((await openStorage(o.storage)).log, o.storage, (): number => journal.position.seq, logger),
     durability: o.durability ?? (o.storageGiven ? 'relaxed' : 'manual'),
     crc: coreCrc32(mod),
     logger,
@@ -171,13 +173,16 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
       journal: new Journal({ log: undefined, durability: 'manual', crc: coreCrc32(mod), logger, url, position: { seq: 0 }, needsCheckpoint: false, logBytes: 0, checkpointBytes: 0, hasCheckpoint: true }),
     };
     const durability = lock.readOnly ? 'manual' : (o.durability ?? 'relaxed');
+    // A writer announces its durable appends and checkpoints to readers in other tabs (follow.ts).
+    let journal: Journal | undefined;
+    const log = lock.readOnly ? adapter.log : announcingLog(adapter.log, url, () => journal?.position.seq ?? 0, logger);
     // Bytes given by the caller (deserialize) are not `url`'s checkpoint: a log
     // there belongs to another database, so it is not replayed, and the first
     // checkpoint empties it (as a new database's does).
-    const journal =
+    journal =
       given === undefined
-        ? await replayLog(opened, adapter.log, readLogPosition(settings), durability, source.byteLength, coreCrc32(mod), o)
-        : new Journal({ log: adapter.log, durability, crc: coreCrc32(mod), logger, url, position: readLogPosition(settings), needsCheckpoint: true, hasCheckpoint: false, logBytes: 0, checkpointBytes: 0 });
+        ? await replayLog(opened, log, readLogPosition(settings), durability, source.byteLength, coreCrc32(mod), o)
+        : new Journal({ log, durability, crc: coreCrc32(mod), logger, url, position: readLogPosition(settings), needsCheckpoint: true, hasCheckpoint: false, logBytes: 0, checkpointBytes: 0 });
     logger.debug(`opened ${url}: ${records.size} records, ${source.byteLength} bytes`);
     return { ...opened, journal };
   } catch (e) {
@@ -185,6 +190,15 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
     index.dispose();
     throw e;
   }
+}
+
+/**
+ * The database at `db.storage` read again, for `refresh()` of a read-only
+ * instance: its checkpoint loaded and its log replayed into a new state,
+ * under the same (not held) lock. `db` is untouched: on failure it stays usable.
+ */
+export async function reopenDb(db: DbState, o: OpenSettings): Promise<OpenedDb> {
+  return { ...(await readDb(db.storage, o, db.lock, undefined)), lock: db.lock };
 }
 
 /**

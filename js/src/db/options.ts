@@ -22,7 +22,7 @@ import type { Metric, Quantization } from '../types.js';
 import { checkLogging, checkQuantization, checkUint32, checkWasmSource } from '../validate.js';
 
 const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'durability', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm', 'lock'] as const;
-const OPEN_KEYS = ['autosave', 'durability', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm', 'lock', 'signal', 'onProgress'] as const;
+const OPEN_KEYS = ['autosave', 'durability', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm', 'lock', 'follow', 'signal', 'onProgress'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 const METRICS: readonly Metric[] = ['l2', 'cosine', 'ip'];
 const DURABILITIES: readonly Durability[] = ['strict', 'relaxed', 'manual'];
@@ -60,6 +60,8 @@ export interface CreateSettings extends CommonSettings {
 export interface OpenSettings extends CommonSettings {
   embedder: EmbedderConfig | undefined;
   embedderMismatch: 'error' | 'warn';
+  /** The `follow` option; undefined: follow when read-only on `idb://` / `opfs://` (see `follow.ts`). */
+  follow: boolean | undefined;
   signal: AbortSignal | undefined;
   /** The `onProgress` option, guarded (a callback that throws is logged). */
   onProgress: ((event: OpenProgress) => void) | undefined;
@@ -105,7 +107,8 @@ export function readOpenOptions(openOptions: unknown): OpenSettings {
   }
   const signal = checkSignal(options.signal);
   const onProgress = guardProgress<[OpenProgress]>(options.onProgress, common.logger, 'open');
-  return { ...common, embedder: options.embedder as EmbedderConfig | undefined, embedderMismatch, signal, onProgress };
+  const follow = options.follow === undefined ? undefined : checkBoolean(options.follow, 'follow', true);
+  return { ...common, embedder: options.embedder as EmbedderConfig | undefined, embedderMismatch, follow, signal, onProgress };
 }
 
 function readCommon(options: Partial<CreateOptions | OpenOptions>, what: string): CommonSettings {

@@ -117,6 +117,8 @@ export const METHODS = {
   compact: { options: { index: 0, work: 'compaction' } },
   save: { options: { index: 1, work: 'save' } },
   flush: {},
+  /** Read-only: re-reads the storage in the worker (which also follows the writer by itself, see `OpenOptions.follow`). */
+  refresh: {},
   /** The snapshot's buffer is moved from the worker. */
   serialize: { reply: (bytes) => [(bytes as Uint8Array).buffer as ArrayBuffer] },
 } satisfies Partial<Record<keyof VectorDatabase, MethodSpec>>;
