@@ -23,6 +23,7 @@
 import { afterAll, expect, test } from 'vitest';
 import { MiniVectorDB, OutOfMemoryError } from 'minivectordb';
 import { loadCore } from '../../dist/wasm/load.js';
+import { fillHeap } from './heap-fill.js';
 import { tempDir } from './helpers.js';
 
 const DIM = 1024;
@@ -36,25 +37,7 @@ afterAll(() => tmp.cleanup());
 /** Vector i: deterministic and distinct. */
 const row = (i: number): Float32Array => Float32Array.from({ length: DIM }, (_, j) => ((i * 7 + j * 13) % 101) / 101 + (j === i % DIM ? 1 : 0));
 
-type Core = Awaited<ReturnType<typeof loadCore>>;
 
-/** Allocates heap blocks, largest first, until nothing fits; then frees the smallest until `headroom` bytes are free. */
-function fillHeap(mod: Core, headroom: number): number[] {
-  const blocks: [ptr: number, size: number][] = [];
-  for (let size = 2 ** 31; size >= 2 ** 16; size /= 2) {
-    for (;;) {
-      const ptr = mod._malloc(size) >>> 0;
-      if (ptr === 0) break;
-      blocks.push([ptr, size]);
-    }
-  }
-  for (let freed = 0; freed < headroom && blocks.length > 0; ) {
-    const [ptr, size] = blocks.pop()!;
-    mod._free(ptr);
-    freed += size;
-  }
-  return blocks.map(([ptr]) => ptr);
-}
 
 async function insertRange(db: MiniVectorDB, from: number, to: number, vector = row, skip = (_i: number) => false): Promise<void> {
   for (let at = from; at < to; at += BATCH) {

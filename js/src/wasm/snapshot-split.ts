@@ -42,13 +42,7 @@ export function splitSnapshot(bytes: Uint8Array): SnapshotSplit | undefined {
     pos += 16;
     if (length > BigInt(bytes.byteLength - pos)) return undefined;
     const range = { start: pos, end: pos + Number(length) };
-    if (tag === TAG_VECS) {
-      if (out.vecs !== undefined) return undefined;
-      out.vecs = range;
-    } else if (tag === TAG_CODE && major > 1) {
-      if (out.codes !== undefined) return undefined;
-      out.codes = range;
-    }
+    if (!takeSection(out, tag, range, major)) return undefined;
     pos = range.end;
   }
   return pos === bytes.byteLength ? out : undefined;
@@ -79,14 +73,20 @@ export async function splitSnapshotAt(size: number, readAt: (offset: number, len
     pos += 16;
     if (length > end - BigInt(pos)) return undefined;
     const range = { start: pos, end: pos + Number(length) };
-    if (tag === TAG_VECS) {
-      if (out.vecs !== undefined) return undefined;
-      out.vecs = range;
-    } else if (tag === TAG_CODE && major > 1) {
-      if (out.codes !== undefined) return undefined;
-      out.codes = range;
-    }
+    if (!takeSection(out, tag, range, major)) return undefined;
     pos = range.end;
   }
   return pos === size ? out : undefined;
+}
+
+/** Records a VECS or CODE section's payload range in `out`; false for a second one of either (a malformed file). */
+function takeSection(out: SnapshotSplit, tag: number, range: { start: number; end: number }, major: number): boolean {
+  if (tag === TAG_VECS) {
+    if (out.vecs !== undefined) return false;
+    out.vecs = range;
+  } else if (tag === TAG_CODE && major > 1) {
+    if (out.codes !== undefined) return false;
+    out.codes = range;
+  }
+  return true;
 }
