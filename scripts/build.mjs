@@ -76,7 +76,7 @@ await esbuild.build({
   target: 'node18',
   // Dependencies stay require()d from node_modules (onnxruntime-web and the
   // tokenizers ship their own CommonJS/ESM entries and wasm files).
-  external: ['@msgpack/msgpack', 'idb', 'onnxruntime-web', 'onnxruntime-web/*', '@huggingface/tokenizers'],
+  external: ['@msgpack/msgpack', 'idb', 'onnxruntime-web', 'onnxruntime-web/*', 'onnxruntime-node', '@huggingface/tokenizers'],
   define: { 'import.meta.url': '__mvdb_import_meta_url' },
   banner: {
     js: "const __mvdb_import_meta_url = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'wasm', 'load.js')).href;",
@@ -100,7 +100,7 @@ await esbuild.build({
   platform: 'node',
   target: 'node18',
   sourcemap: true,
-  external: ['@langchain/*', '@llamaindex/*', 'ai', '@ai-sdk/*', '@msgpack/msgpack', 'idb', 'onnxruntime-web', 'onnxruntime-web/*', '@huggingface/tokenizers'],
+  external: ['@langchain/*', '@llamaindex/*', 'ai', '@ai-sdk/*', '@msgpack/msgpack', 'idb', 'onnxruntime-web', 'onnxruntime-web/*', 'onnxruntime-node', '@huggingface/tokenizers'],
   plugins: [
     {
       name: 'share-the-main-bundle',

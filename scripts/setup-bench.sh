@@ -22,5 +22,13 @@ if node -e "require('hnswlib-node')" >/dev/null 2>&1; then
 else
   echo "setup-bench: hnswlib-node is not usable (its node-gyp build failed or was skipped); the bench will report it and go on" >&2
 fi
+# bench:embed: onnxruntime-node (under @huggingface/transformers, a devDependency)
+# ships its CPU binaries in the package; its install script (CUDA downloads) is
+# not allowed ("allowScripts") and not needed.
+if node -e "require('onnxruntime-node')" >/dev/null 2>&1; then
+  echo "setup-bench: onnxruntime-node loads (bench:embed native rows)"
+else
+  echo "setup-bench: onnxruntime-node does not load; bench:embed's native rows will say so" >&2
+fi
 /usr/bin/chromium --version 2>/dev/null || echo "setup-bench: no /usr/bin/chromium; --browser will be skipped" >&2
 node bench/prepare.mjs

@@ -37,8 +37,9 @@ async function startServer(root, modelsDir, isolated) {
 }
 
 /**
- * Opens the runner; `run(cfg)` calls the page's `cfg.call` (default `runEmbed`)
- * in a fresh browser. `{ missing }` when Chromium is not installed.
+ * Opens the runner; `run(cfg)` opens `cfg.page` (default `/`, our page; e.g.
+ * `bench/embed/tjs.html` for transformers.js) in a fresh browser and calls its
+ * `cfg.call` (default `runEmbed`). `{ missing }` when Chromium is not installed.
  * `isolated: false` serves without COOP/COEP (a page without threads).
  */
 export async function openChromium(root, modelsDir, { isolated = true } = {}) {
@@ -50,7 +51,7 @@ export async function openChromium(root, modelsDir, { isolated = true } = {}) {
       const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: cfg.device === 'webgpu' ? [...CHROMIUM_FLAGS.filter((f) => f !== '--disable-gpu'), '--enable-unsafe-webgpu'] : [...CHROMIUM_FLAGS] });
       try {
         const page = await browser.newPage();
-        await page.goto(server.url);
+        await page.goto(new URL(cfg.page ?? '', server.url).href);
         await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 });
         return await page.evaluate(([fn, c]) => window[fn](c), [cfg.call ?? 'runEmbed', cfg]);
       } finally {

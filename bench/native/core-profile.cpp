@@ -3,10 +3,10 @@
 // a hard query's time go" write-up in bench/README.md. Not part of
 // `npm run bench`; built and run by hand (see bench/README.md, "Profile").
 //
-// Usage: core-profile BASE.fvecs QUERY.fvecs GROUNDTRUTH.ivecs EF [SNAPSHOT]
+// Usage: core-profile BASE.fvecs QUERY.fvecs GROUNDTRUTH.ivecs EF[,EF...] [SNAPSHOT]
 // Builds the index (M 16, efConstruction 200, seed 100, L2; or loads
 // SNAPSHOT when the file exists, else writes it after the build), then
-// searches every query once at EF (k 10) and prints per-query latency
+// searches every query once at each EF (k 10) and prints per-query latency
 // percentiles, recall@10 and the slowest queries' rows. Under valgrind
 // (callgrind) only the search loop is instrumented (CALLGRIND_START/STOP;
 // run with --instr-atstart=no).
@@ -49,7 +49,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bad input files\n");
     return 2;
   }
-  const uint32_t ef = static_cast<uint32_t>(std::strtoul(argv[4], nullptr, 10));
+  // EF: one value, or a comma-separated sweep (each searched once, in order).
+  std::vector<uint32_t> efs;
+  for (const char* p = argv[4]; *p != 0;) {
+    char* end = nullptr;
+    efs.push_back(static_cast<uint32_t>(std::strtoul(p, &end, 10)));
+    p = *end == ',' ? end + 1 : end;
+    if (end == p && *p != 0) break;
+  }
   const char* snapshot = argc > 5 ? argv[5] : nullptr;
 
   mvdb::Index index;
@@ -86,6 +93,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  for (const uint32_t ef : efs) {
   uint32_t found_labels[10], found_count = 0;
   float found_distances[10];
   std::vector<double> us(nq);
@@ -122,5 +130,6 @@ int main(int argc, char** argv) {
   std::printf("slowest (query row: us, hits of 10):");
   for (size_t i = 0; i < 5 && i < nq; i++) std::printf(" %zu: %.0f, %d;", order[i], us[order[i]], hits[order[i]]);
   std::printf("\n");
+  }
   return 0;
 }

@@ -3,7 +3,14 @@
  * WebAssembly module.
  * @packageDocumentation
  */
-export { MiniVectorDB } from './minivectordb.js';
+import { MiniVectorDB as Database } from './minivectordb.js';
+import { withWorkerFactory } from './worker/factory-loader.js';
+
+// The class with createInWorker/openInWorker wired to worker/factory.ts here,
+// not in minivectordb.ts, which the database worker imports (a worker that
+// could spawn itself deadlocks Turbopack: see worker/factory-loader.ts).
+export const MiniVectorDB = withWorkerFactory(Database, () => import('./worker/factory.js'));
+export type MiniVectorDB = Database;
 export type { WorkerMiniVectorDB } from './worker/proxy.js';
 export type { Query, VectorDatabase } from './vector-database.js';
 export {
@@ -47,6 +54,7 @@ export type {
   ImageQuery,
   RawImage,
   DownloadProgress,
+  EmbedBackend,
   EmbedDevice,
   EmbedOptions,
   EmbedProgress,
@@ -89,3 +97,4 @@ export type {
   WorkerOptions,
 } from './types.js';
 export type { CompiledWasmModule, WebWorker } from './host-types.js';
+export type { CompactOptions, CompactProgress, OpenProgress, SaveOptions, SaveProgress } from './progress-types.js';

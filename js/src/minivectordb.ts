@@ -7,9 +7,14 @@
  * (`db/read.ts`) and the lifecycle (`db/lifecycle.ts`). Its length is its
  * public documentation.
  */
-import { describe } from './check.js';
+import { describe, readOptions } from './check.js';
+import { abortWhileQueued, queueSignal, throwIfAborted } from './db/abort.js';
+import { guardProgress } from './db/progress.js';
+import type { CompactOptions, CompactProgress, SaveOptions, SaveProgress } from './progress-types.js';
 import { Autosave, createDb, disposeDb, openDb, saveTo, type OpenedDb } from './db/lifecycle.js';
 import { checkWritable, lockedSave } from './db/locking.js';
+import { canFollow, Follower } from './db/follow.js';
+import { readAgain, retire } from './db/refresh.js';
 import * as read from './db/read.js';
 import { getMany, iterateRecords, listIds } from './db/iterate.js';
 import { deserializeDb } from './db/deserialize.js';
@@ -24,6 +29,9 @@ import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, S
 import type { Query, VectorDatabase } from './vector-database.js';
 import type { CoreIndex } from './wasm/core-index.js';
 import type { WorkerMiniVectorDB } from './worker/proxy.js';
+import { loadWorkerFactory } from './worker/factory-loader.js';
+
+const SAVE_KEYS = ['onProgress'] as const;
 
 /** Releases the native index when a database is garbage-collected without close(). */
 const finalizer = new FinalizationRegistry<CoreIndex>((core) => core.dispose());
@@ -53,9 +61,27 @@ export class MiniVectorDB implements VectorDatabase {
   #closed: Promise<void> | undefined;
   #autosave: Autosave;
   #checkpointQueued = false;
+  /** The options of `open()` (undefined for `create()` / `deserialize()`), read again by refresh(). */
+  readonly #openOptions: OpenOptions | undefined;
+  /** Listens for the writer's announcements when this read-only instance follows it. */
+  #follower: Follower | undefined;
 
-  private constructor(opened: OpenedDb) {
+  private constructor(opened: OpenedDb, openOptions?: OpenOptions) {
     this.#autosave = new Autosave(opened.autosaveMs, () => this.save(), opened.logger, opened.storage);
+    // A copy without what belonged to that one open (its signal, its progress callback): not kept alive, not reused.
+    if (openOptions !== undefined) {
+      const { signal: _signal, onProgress: _onProgress, ...kept } = openOptions;
+      this.#openOptions = kept;
+    }
+    this.#install(opened);
+    // open() checked `follow` (a boolean or undefined).
+    if (opened.lock.readOnly && openOptions?.follow !== false && canFollow(opened.storage)) {
+      this.#follower = new Follower(opened.storage, () => this.refresh(), opened.logger);
+    }
+  }
+
+  /** Makes `opened` this instance's state (in one step: no call sees a mix of two states). */
+  #install(opened: OpenedDb): void {
     const { journal } = opened;
     this.#db = {
       ...opened,
@@ -64,6 +90,7 @@ export class MiniVectorDB implements VectorDatabase {
         this.#autosave.changed();
       },
     };
+    finalizer.unregister(this);
     finalizer.register(this, opened.core, this);
   }
 
@@ -108,7 +135,7 @@ export class MiniVectorDB implements VectorDatabase {
    *   with `lock: 'readonly'` it opens read-only instead (writes throw LockedError).
    */
   static async open(url: string, openOptions: OpenOptions = {}): Promise<MiniVectorDB> {
-    return new MiniVectorDB(await openDb(url, openOptions));
+    return new MiniVectorDB(await openDb(url, openOptions), openOptions);
   }
 
   /**
@@ -156,7 +183,7 @@ export class MiniVectorDB implements VectorDatabase {
    * ```
    */
   static async createInWorker(options: CreateInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
-    const { createInWorker } = await import('./worker/factory.js');
+    const { createInWorker } = await loadWorkerFactory();
     return createInWorker(options);
   }
 
@@ -167,7 +194,7 @@ export class MiniVectorDB implements VectorDatabase {
    * @throws StorageError, SnapshotError — as {@link MiniVectorDB.open}.
    */
   static async openInWorker(url: string, options: OpenInWorkerOptions = {}): Promise<WorkerMiniVectorDB> {
-    const { openInWorker } = await import('./worker/factory.js');
+    const { openInWorker } = await loadWorkerFactory();
     return openInWorker(url, options);
   }
 
@@ -204,13 +231,15 @@ export class MiniVectorDB implements VectorDatabase {
    * checked before anything changes; the same id twice in one call is an
    * InvalidArgumentError.
    * @param options - `onProgress(done, total, phase)`: `'embed'` after each
-   *   batch of texts, then `'insert'` after each chunk of vectors.
+   *   batch of texts, then `'insert'` after each chunk of vectors; `signal`:
+   *   cancels the call (see {@link InsertManyOptions.signal}).
    * @returns how many ids were new and how many were replaced.
    * @throws DimensionMismatchError, InvalidArgumentError (also a vector whose squared norm is over
    *   FLT_MAX / 8: its distances would overflow float32), OutOfMemoryError, StorageError (embedder model) — the database is unchanged.
+   * @throws `signal.reason` (by default a `DOMException` named `'AbortError'`) when `signal` aborts — the database is unchanged, nothing is logged.
    */
   insertMany(items: readonly InsertItem[], options: InsertManyOptions = {}): Promise<InsertManyResult> {
-    return this.#write('insertMany', (db) => write.insertMany(db, items, options));
+    return this.#write('insertMany', (db) => write.insertMany(db, items, options), queueSignal(options));
   }
 
   /**
@@ -242,7 +271,7 @@ export class MiniVectorDB implements VectorDatabase {
    * @throws OutOfMemoryError when the results (min(k, matching)·8 bytes) exceed one wasm32 block.
    */
   search(query: Query, options: SearchOptions = {}): Promise<SearchHit[]> {
-    return this.#exclusive('search', (db) => read.search(db, query, options));
+    return this.#exclusive('search', (db) => read.search(db, query, options), queueSignal(options));
   }
 
   /**
@@ -256,7 +285,7 @@ export class MiniVectorDB implements VectorDatabase {
    *   (just under 4 GiB): split the batch. Nothing is allocated; every database keeps working.
    */
   searchBatch(queries: readonly Query[] | Float32Array, options: SearchOptions = {}): Promise<SearchHit[][]> {
-    return this.#exclusive('searchBatch', (db) => read.searchBatch(db, queries, options));
+    return this.#exclusive('searchBatch', (db) => read.searchBatch(db, queries, options), queueSignal(options));
   }
 
   /** The record with `id` (vector and metadata are copies), or undefined. */
@@ -355,29 +384,38 @@ export class MiniVectorDB implements VectorDatabase {
    * internal labels change (renumbered densely). A no-op without tombstones.
    *
    * Cost: one HNSW insert per live record (about as long as inserting them
-   * all again) while every other call waits; peak memory holds the old and
-   * the new index together.
+   * all again) while every other call waits. It works in place (rows moved
+   * down over the tombstones, the graph rebuilt in its own buffers), so it
+   * needs only 4 bytes per record of extra WebAssembly memory and works at
+   * the insert ceiling.
+   * @param options - `signal` (cancels it while it waits or before the rebuild starts; see
+   *   {@link CompactOptions.signal}), `onProgress` (records; see {@link CompactProgress}).
    * @returns the number of tombstones reclaimed.
    * @throws OutOfMemoryError — the database is unchanged.
+   * @throws `signal.reason` (an `AbortError` `DOMException` by default) when aborted — the database is unchanged and usable.
    */
-  compact(): Promise<number> {
-    return this.#write('compact', (db) => write.compact(db));
+  compact(options: CompactOptions = {}): Promise<number> {
+    return this.#write('compact', (db) => write.compact(db, options), queueSignal(options));
   }
 
   /**
    * Writes a snapshot (config, vectors, graph, ids, metadata, tombstones) to
    * `url`, or to the database's storage URL. File saves are atomic: a
    * temporary file is written, fsynced and renamed over the target.
-   * @throws InvalidArgumentError when `url` is not a string.
+   * @param url - where to write (default: the database's storage URL).
+   * @param options - `onProgress({ phase: 'write', done, total })` in bytes after each chunk (see {@link SaveProgress}).
+   * @throws InvalidArgumentError when `url` is not a string, or on a bad option.
    * @throws StorageError — the previous snapshot is left intact.
    * @throws LockedError when this database was opened read-only (to its own URL), or another instance has `url` open for writing.
    * @throws OutOfMemoryError when the snapshot cannot be allocated. No other error type escapes.
    */
-  save(url?: string): Promise<void> {
+  save(url?: string, options: SaveOptions = {}): Promise<void> {
     return this.#exclusive('save', (db) => {
       if (url !== undefined && typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
+      const { onProgress } = readOptions<SaveOptions>(options, SAVE_KEYS, 'save options');
+      const progress = guardProgress<[SaveProgress]>(onProgress, db.logger, 'save');
       const target = url === undefined ? db.storage : checkStorageUrl(url);
-      return lockedSave(db, target, () => saveTo(db, target));
+      return lockedSave(db, target, () => saveTo(db, target, progress));
     });
   }
 
@@ -407,6 +445,30 @@ export class MiniVectorDB implements VectorDatabase {
   }
 
   /**
+   * For an instance opened read-only (`lock: 'readonly'` while another
+   * instance writes): reads its storage again — the last checkpoint, then
+   * the write-ahead log after it, as `open()` does — and replaces its
+   * in-memory state with the result in one step, after every call made
+   * before it. It then sees every write the writer had made durable (for a
+   * `'relaxed'` writer, up to 50 ms after the write resolved; `'manual'`: its
+   * last `save()`). On `idb://` / `opfs://` this runs by itself when the
+   * writer announces a change (see {@link OpenOptions.follow}). Costs what
+   * an `open()` costs (peak memory: the old and the new index together).
+   * A no-op on an instance that holds the write lock (its memory is the newest state).
+   * @throws StorageError, SnapshotError, OutOfMemoryError — as {@link MiniVectorDB.open};
+   *   the instance then keeps its previous state and stays usable.
+   */
+  refresh(): Promise<void> {
+    return this.#exclusive('refresh', async (db) => {
+      if (!db.lock.readOnly) return;
+      const next = await readAgain(db, this.#openOptions);
+      this.#install(next);
+      await retire(db, next);
+      db.logger.debug(`refreshed ${db.storage}: ${next.records.size} records`);
+    });
+  }
+
+  /**
    * Waits for every call made before it (awaited or not), makes their
    * changes durable, then frees the index: with a write-ahead log, the log
    * is flushed and a checkpoint is written when it holds changes (then the
@@ -425,6 +487,7 @@ export class MiniVectorDB implements VectorDatabase {
   async #close(): Promise<void> {
     this.#closing = true;
     const pendingAutosave = this.#autosave.stop();
+    this.#follower?.close();
     await this.#queue.catch(() => undefined);
     const db = this.#db;
     if (db === undefined) return;
@@ -489,7 +552,7 @@ export class MiniVectorDB implements VectorDatabase {
    * database's `durability` says before its promise resolves, and queues an
    * automatic checkpoint when the log has grown past its threshold.
    */
-  #write<T>(method: string, fn: (db: DbState) => T | Promise<T>): Promise<T> {
+  #write<T>(method: string, fn: (db: DbState) => T | Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.#exclusive(method, async (db) => {
       const out = await fn(db);
       await db.journal.commit(() => saveTo(db, db.storage));
@@ -501,20 +564,31 @@ export class MiniVectorDB implements VectorDatabase {
         }).catch((e: unknown) => db.logger.error(`automatic checkpoint of ${db.storage} failed: ${String(e)}`));
       }
       return out;
-    });
+    }, signal);
   }
 
-  /** Runs `fn` after every earlier call has finished (calls never interleave). */
-  #exclusive<T>(method: string, fn: (db: DbState) => T | Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` after every earlier call has finished (calls never interleave).
+   * With `signal`: an aborted one rejects at once, and one that aborts while
+   * the call waits rejects then (`fn` never runs).
+   */
+  #exclusive<T>(method: string, fn: (db: DbState) => T | Promise<T>, signal?: AbortSignal): Promise<T> {
     let db: DbState;
     try {
       db = this.#live(method);
       checkWritable(db, method);
+      throwIfAborted(signal);
     } catch (e) {
       return Promise.reject(e);
     }
-    const run = this.#queue.then(() => fn(db));
+    let started = false;
+    const run = this.#queue.then(() => {
+      started = true;
+      throwIfAborted(signal);
+      // The state now, not when the call was made: a refresh() before it may have replaced it.
+      return fn(this.#db ?? db);
+    });
     this.#queue = run.catch(() => undefined);
-    return run;
+    return abortWhileQueued(run, signal, () => started);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { EmbedderConfig } from './embed/embedder.js';
 import type { Logger, LogLevel } from './logger.js';
+import type { OpenProgress } from './progress-types.js';
 import type { CompiledWasmModule, WebWorker } from './host-types.js';
 
 /** How writes persist: see {@link CreateOptions.durability}. */
@@ -19,8 +20,9 @@ export type Metric = 'l2' | 'cosine' | 'ip';
  * What `create()` / `open()` do when another instance (process, tab, worker,
  * or database object) has the same storage URL open for writing:
  * `'error'` throws a `LockedError`; `'readonly'` opens it read-only (every
- * write throws `LockedError`; it sees what the writer had checkpointed when
- * it opened — open it again to see later changes).
+ * write throws `LockedError`; it sees what the writer had made durable when
+ * it opened, and later changes after `refresh()` — automatically on
+ * `idb://` / `opfs://`, see `OpenOptions.follow`).
  */
 export type LockMode = 'error' | 'readonly';
 
@@ -246,9 +248,30 @@ export interface OpenOptions {
   threads?: number | 'auto';
   /** See {@link CreateOptions.lock}. @defaultValue `'error'` */
   lock?: LockMode;
+  /**
+   * For an instance opened read-only (`lock: 'readonly'` while another
+   * instance writes) on `idb://` or `opfs://`: listen on the database's
+   * `BroadcastChannel`, on which the writer announces each durable log append
+   * and checkpoint, and {@link MiniVectorDB.refresh} about 50 ms after the
+   * last announcement (failures are logged at warn; the old state stays).
+   * No effect on a writer, or on other URLs (call `refresh()` there).
+   * @defaultValue `true`
+   */
+  follow?: boolean;
   logger?: Logger;
   logLevel?: LogLevel;
   wasm?: WasmSource;
+  /**
+   * Cancels the open: checked before any work, after the lock is taken,
+   * after the bytes are read, before the index is built and between log
+   * records replayed. An aborted open rejects with `signal.reason` (a
+   * `DOMException` named `'AbortError'` unless you gave `abort()` a reason),
+   * releases the storage lock and frees what it loaded. The model of an
+   * embedder loads lazily and takes its own `embedder.signal`.
+   */
+  signal?: AbortSignal;
+  /** See {@link OpenProgress} (bytes read, then log records replayed). A callback that throws is logged at warn; the open goes on. */
+  onProgress?: (event: OpenProgress) => void;
 }
 
 /** Options of {@link MiniVectorDB.deserialize}: those of {@link MiniVectorDB.open}, plus where saves go. */

@@ -6,7 +6,7 @@
  * `embed/identity.ts`).
  * @internal
  */
-import { createEmbedder, ImagesUnsupportedError, isEmbedder, type Embedder, type EmbedderConfig, type ImageInput } from './embed/index.js';
+import { createEmbedder, ImagesUnsupportedError, isEmbedder, type Embedder, type EmbedderConfig, type EmbedOptions, type EmbedProgress, type ImageInput } from './embed/index.js';
 import { embedderOptionsFor, identityDifferences, identityOf, readIdentity, type EmbedderIdentity } from './embed/identity.js';
 import { DimensionMismatchError, EmbedderMismatchError, InvalidArgumentError, SnapshotError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -78,22 +78,24 @@ export class TextEmbedding {
     }
     return text;
   }
-  /** Embeds `texts` (each a string) into `dim`-long vectors, reporting `(done, total)` per batch. */
-  async embed(texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> {
+  /** Embeds `texts` (each a string) into `dim`-long vectors, reporting `(done, total)` per batch; `signal` stops it between batches. */
+  async embed(texts: readonly string[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array[]> {
     const embedder = await this.#get();
-    const vectors = await embedder.embed(texts, onProgress && { onProgress: (e) => onProgress(e.done, e.total) });
+    signal?.throwIfAborted(); // the model may have taken long to load
+    const vectors = await embedder.embed(texts, embedOptions(onProgress, signal));
     for (const v of vectors) if (v.length !== this.dim) throw new DimensionMismatchError(this.dim, v.length, 'embedded text');
     return vectors;
   }
 
   /**
-   * Embeds `images` with the embedder's image tower (`embedImages`), reporting `(done, total)` per batch.
+   * Embeds `images` with the embedder's image tower (`embedImages`), reporting `(done, total)` per batch; `signal` stops it between batches.
    * @throws ImagesUnsupportedError when the embedder embeds texts only.
    */
-  async embedImages(images: readonly ImageInput[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> {
+  async embedImages(images: readonly ImageInput[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array[]> {
     const embedder = await this.#get();
     if (typeof embedder.embedImages !== 'function') throw new ImagesUnsupportedError(embedder.info?.model ?? this.#info.model);
-    const vectors = await embedder.embedImages(images, onProgress && { onProgress: (e) => onProgress(e.done, e.total) });
+    signal?.throwIfAborted();
+    const vectors = await embedder.embedImages(images, embedOptions(onProgress, signal));
     for (const v of vectors) if (v.length !== this.dim) throw new DimensionMismatchError(this.dim, v.length, 'embedded image');
     return vectors;
   }
@@ -188,4 +190,10 @@ export function readTextSettings(settings: unknown): TextSettings {
     textIndex: s.textIndex ?? undefined,
     textPostings: s.textPostings ?? undefined,
   };
+}
+
+/** The options of one embedder call: progress as `(done, total)`, and the caller's signal. */
+function embedOptions(onProgress: ((done: number, total: number) => void) | undefined, signal: AbortSignal | undefined): EmbedOptions | undefined {
+  if (onProgress === undefined && signal === undefined) return undefined;
+  return { ...(onProgress === undefined ? {} : { onProgress: (e: EmbedProgress) => onProgress(e.done, e.total) }), ...(signal === undefined ? {} : { signal }) };
 }

@@ -136,6 +136,18 @@ export interface InsertManyOptions {
    * database's logger at level warn (in a worker, the worker's).
    */
   onProgress?: (done: number, total: number, phase: 'embed' | 'insert') => void;
+  /**
+   * Cancels the call: it rejects with `signal.reason` (a `DOMException`
+   * named `'AbortError'` unless you gave `abort()` a reason) and nothing of
+   * it is kept — no record changes, nothing reaches the write-ahead log. The
+   * signal is checked before any work, while the call waits in the queue,
+   * between batches of texts or images being embedded and between chunks of
+   * vectors inserted; once every vector is in, the call completes. The
+   * index slots the undone chunks took stay as tombstones (counted by
+   * `stats().deleted`, as after any failed insert), reused by later inserts
+   * or reclaimed by `compact()`.
+   */
+  signal?: AbortSignal;
 }
 
 /** Result of {@link MiniVectorDB.insertMany}. */
@@ -175,6 +187,13 @@ export interface SearchOptions {
    * @defaultValue `0.5`
    */
   textWeight?: number;
+  /**
+   * Cancels a query that must be embedded (a text in `'vector'` or
+   * `'hybrid'` mode, an image): checked before the call runs and between the
+   * embedder's batches; rejects with `signal.reason` (an `AbortError`
+   * `DOMException` by default).
+   */
+  signal?: AbortSignal;
 }
 
 /** One search result. */

@@ -11,6 +11,7 @@
  */
 import type { HostCanvasElement, HostImageBitmap, HostImageData, HostImageElement, HostOffscreenCanvas } from './host-types.js';
 import type { GetManyOptions, IdsOptions, ListedRecord, RecordsOptions } from './iteration-types.js';
+import type { CompactOptions, SaveOptions } from './progress-types.js';
 import type { ImageQuery, RawImage } from './embed/image/input.js';
 import type { Filter, InsertItem, InsertManyOptions, InsertManyResult, Metric, SearchHit, SearchOptions, Stats, StoredRecord, UpdateChanges } from './types.js';
 
@@ -62,13 +63,15 @@ export interface VectorDatabase extends AsyncDisposable {
   /** Number of live records, or of those matching `filter`, after every earlier call. */
   count(filter?: Filter): Promise<number>;
   /** Reclaims the space of deleted and replaced records. @returns the number of tombstones reclaimed. */
-  compact(): Promise<number>;
+  compact(options?: CompactOptions): Promise<number>;
   /** Writes a snapshot to `url`, or to the database's storage URL. */
-  save(url?: string): Promise<void>;
+  save(url?: string, options?: SaveOptions): Promise<void>;
   /** The snapshot `save()` writes, as one buffer (read back with `MiniVectorDB.deserialize`). */
   serialize(): Promise<Uint8Array>;
   /** Makes every write so far durable (appends and syncs the write-ahead log); a no-op with `durability: 'manual'`. */
   flush(): Promise<void>;
   /** Waits for every pending call, makes their changes durable (log flush, checkpoint), then frees the database; rejects if that fails. Idempotent. */
   close(): Promise<void>;
+  /** Read-only instances: reads the storage again (checkpoint + log) and swaps the state in one step; a no-op for a writer. */
+  refresh(): Promise<void>;
 }

@@ -151,4 +151,43 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: database in a module Work
     expect(r.main.ticks).toBeLessThanOrEqual(1);
     expect(app.browser.errors).toEqual([]);
   });
+
+  test('AbortSignal through the worker: an aborted insertMany keeps nothing (nor in the log); compact and open aborted; save and open progress', async () => {
+    const r = await spec<{
+      isReason: boolean;
+      isDOMException: boolean;
+      name: string;
+      done: number[];
+      count: number;
+      n0: boolean;
+      compact: string;
+      deletedAfterAbort: number;
+      deletedBefore: number;
+      saveLast: { phase: string; done: number; total: number };
+      compacted: number;
+      reopenedCount: number;
+      openPhases: string[];
+      openAborted: string;
+      againCount: number;
+    }>(app.browser.page, 'workerAbort');
+    expect(r.isReason).toBe(true);
+    expect(r.isDOMException).toBe(true);
+    expect(r.name).toBe('AbortError');
+    expect(r.done[0]).toBe(1024);
+    expect(r.done.at(-1)!).toBeLessThan(16384);
+    expect(r.count).toBe(9);
+    expect(r.n0).toBe(true);
+    expect(r.compact).toBe('aborted');
+    expect(r.deletedBefore).toBeGreaterThanOrEqual(1024);
+    expect(r.deletedAfterAbort).toBe(r.deletedBefore);
+    expect(r.saveLast.phase).toBe('write');
+    expect(r.saveLast.done).toBe(r.saveLast.total);
+    expect(r.saveLast.total).toBeGreaterThan(0);
+    expect(r.compacted).toBe(r.deletedBefore);
+    expect(r.reopenedCount).toBe(9);
+    expect(r.openPhases[0]).toBe('read');
+    expect(r.openAborted).toBe('aborted');
+    expect(r.againCount).toBe(9);
+    expect(app.browser.errors).toEqual([]);
+  });
 });

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { MiniVectorDB } from 'minivectordb';
 import { loadCore } from '../../dist/wasm/load.js';
+import { fillHeap } from './heap-fill.js';
 import { tempDir } from './helpers.js';
 
 const DIM = 1024;
@@ -37,27 +38,6 @@ afterAll(() => tmp.cleanup());
 /** Vector i: deterministic and distinct. */
 const row = (i: number): Float32Array => Float32Array.from({ length: DIM }, (_, j) => ((i * 7 + j * 13) % 101) / 101 + (j === i % DIM ? 1 : 0));
 
-/**
- * Allocates heap blocks, largest first (so the list is in decreasing size),
- * until nothing more fits; then frees the smallest until at least `headroom`
- * bytes (at most about twice that) are free again. Returns the blocks kept.
- */
-function fillHeap(mod: Awaited<ReturnType<typeof loadCore>>, headroom: number): number[] {
-  const blocks: [ptr: number, size: number][] = [];
-  for (let size = 2 ** 31; size >= 2 ** 16; size /= 2) {
-    for (;;) {
-      const ptr = mod._malloc(size) >>> 0;
-      if (ptr === 0) break;
-      blocks.push([ptr, size]);
-    }
-  }
-  for (let freed = 0; freed < headroom && blocks.length > 0; ) {
-    const [ptr, size] = blocks.pop()!;
-    mod._free(ptr);
-    freed += size;
-  }
-  return blocks.map(([ptr]) => ptr);
-}
 
 test('save() at a full heap streams the snapshot with bounded extra memory (the old serializer ran out)', async () => {
   const silent = { debug() {}, info() {}, warn() {}, error() {} };

@@ -188,4 +188,66 @@ TEST(Compact, EverythingDeletedLeavesAnEmptyIndexThatAcceptsInserts) {
   EXPECT_EQ(got[0].distance, 0.f);
 }
 
+
+// Compaction runs in place (no second index): rows spread over several
+// blocks of the row store (row_blocks.hpp) move down over the tombstones, the
+// graph is rebuilt in its own buffers, and the blocks past the live rows are
+// freed. The result still equals a from-scratch build, and its searches
+// match brute force over the live vectors.
+TEST(Compact, InPlaceAcrossBlocksEqualsAScratchBuildAndFreesTheTombstonesBlocks) {
+  constexpr uint32_t kBigDim = 512;  // 2 KiB rows: 2,048 per block
+  constexpr uint32_t kRows = 5000;   // three blocks
+  constexpr uint32_t kQ = 40;
+  const std::vector<float> all = mvdb_test::ClusteredData(kRows + kQ, kBigDim, 30, 4242, 1.0);
+  const std::vector<float> data(all.begin(), all.begin() + static_cast<size_t>(kRows) * kBigDim);
+  Index index;
+  ASSERT_TRUE(index.Init(Config(kBigDim, Metric::kL2, 8, 40, 9)).ok());
+  ASSERT_TRUE(index.Add(data.data(), kRows).ok());
+  std::vector<bool> deleted(kRows, false);
+  for (uint32_t i = 0; i < kRows; ++i) {
+    if ((i >= 600 && i < 2900) || i % 7 == 3) {  // most of the second block, and a sprinkle
+      deleted[i] = true;
+      ASSERT_TRUE(index.MarkDeleted(i).ok());
+    }
+  }
+  const uint64_t rows_before = index.store().MemoryBytes();
+  const uint64_t memory_before = index.MemoryBytes();
+  GrowableArray<uint32_t> remap;
+  ASSERT_TRUE(index.Compact(&remap).ok());
+  const uint32_t live = index.size();
+  ASSERT_LT(live, 2u * 2048);
+  EXPECT_LE(index.store().MemoryBytes(), rows_before - uint64_t{2048} * kBigDim * 4) << "a block of rows went back";
+  EXPECT_LT(index.MemoryBytes(), memory_before);
+
+  std::vector<float> live_rows;
+  uint32_t next = 0;
+  for (uint32_t i = 0; i < kRows; ++i) {
+    if (deleted[i]) {
+      ASSERT_EQ(remap[i], kNoLabel);
+      continue;
+    }
+    ASSERT_EQ(remap[i], next++);
+    live_rows.insert(live_rows.end(), data.begin() + static_cast<size_t>(i) * kBigDim, data.begin() + static_cast<size_t>(i + 1) * kBigDim);
+  }
+  ASSERT_EQ(next, live);
+  Index fresh;
+  ASSERT_TRUE(fresh.Init(Config(kBigDim, Metric::kL2, 8, 40, 9)).ok());
+  ASSERT_TRUE(fresh.Add(live_rows.data(), live).ok());
+  EXPECT_EQ(Serialize(index), Serialize(fresh));
+
+  double recall_sum = 0;
+  GrowableArray<Neighbor> got;
+  for (uint32_t q = 0; q < kQ; ++q) {
+    const float* query = all.data() + static_cast<size_t>(kRows + q) * kBigDim;
+    ASSERT_TRUE(mvdb_test::SearchOne(index, query, kK, 64, nullptr, 0, &got).ok());
+    std::vector<mvdb_test::RefHit> truth = BruteForce(Metric::kL2, data, kBigDim, query, kK, [&](uint32_t i) { return !deleted[i]; });
+    for (mvdb_test::RefHit& h : truth) h.label = remap[h.label];
+    recall_sum += mvdb_test::Recall(got, truth);
+  }
+  EXPECT_GE(recall_sum / kQ, 0.95);
+  // Still an index that grows: the freed blocks are allocated again.
+  ASSERT_TRUE(index.Add(data.data(), 3000).ok());
+  EXPECT_EQ(index.size(), live + 3000);
+}
+
 }  // namespace

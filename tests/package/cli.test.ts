@@ -53,7 +53,9 @@ describe('installed CLI', () => {
       const res = await fetch(`${url}/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: [0, 0, 1, 0], k: 1 }) });
       expect(((await res.json()) as { hits: { id: string }[] }).hits[0]!.id).toBe('c');
     } finally {
-      child.kill('SIGTERM');
+      // Wait for it to exit: it releases its lock and may save on SIGTERM, and afterAll removes the folder.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM')) await exited;
     }
   });
 });

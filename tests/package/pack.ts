@@ -56,7 +56,8 @@ export async function consumerProject(tarball: string, template: string, devDepe
 }
 
 export async function removeDir(dir: string | undefined): Promise<void> {
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  // Retries: a server stopped a moment ago may still be removing its files (ENOTEMPTY).
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
 
 /** A TCP port free on 127.0.0.1 right now, for a server started by a test. */

@@ -2,7 +2,8 @@
  * The packed package's types and metadata, as its users' tools see them:
  * @arethetypeswrong/cli (every resolution mode TypeScript has), publint, a
  * Node project without the DOM lib under node16 resolution, ESM and
- * CommonJS (`require` reads .d.cts), and the CommonJS bundle's source map.
+ * CommonJS (`require` reads .d.cts), a Next.js app's tsconfig (bundler
+ * resolution), and the CommonJS bundle's source map.
  */
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -74,6 +75,10 @@ describe('types and package metadata of the tarball', () => {
 
     test('with the DOM lib, worker takes the real Worker type', () => {
       expect(tsc('dom')).toBe('');
+    });
+
+    test('a Next.js app\'s tsconfig (moduleResolution "bundler", module esnext, DOM lib; skipLibCheck off): client code and a route handler type-check', () => {
+      expect(tsc('bundler')).toBe('');
     });
   });
 });

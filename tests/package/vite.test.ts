@@ -1,57 +1,49 @@
 /**
  * The installed package in a plain Vite app (the consumer's own Vite, no
- * plugin, no copy step), built (and served by the Vite dev server), served on 127.0.0.1 and run in Chromium
- * offline: the bundler must find the core .wasm, onnxruntime's files and the
- * default model through the package's new URL(…, import.meta.url), on the
- * page and inside the module Worker that createInWorker starts.
+ * plugin, no copy step), built and served on 127.0.0.1, and served by the
+ * Vite dev server, run in Chromium offline: the bundler must find the core
+ * .wasm, onnxruntime's files and the default model through the package's
+ * new URL(…, import.meta.url), on the page and inside the module Worker that
+ * createInWorker starts.
  */
-import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { hasChromium, launch, serve, SKIP_REASON, type Browser } from '../browser/harness.js';
-import { expectAppWorks } from './app-check.js';
-import { cleanEnv, consumerProject, freePort, npm, removeDir, waitForHttp } from './pack.js';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { describeInChromium, expectAppWorks, installConsumer, launch, runNode, serveStatic, startServer } from './app-harness.js';
+import { removeDir } from './pack.js';
 
-describe.skipIf(!hasChromium)(hasChromium ? 'installed package in a Vite app' : `installed package in a Vite app (${SKIP_REASON})`, () => {
+describeInChromium('installed package in a Vite app', () => {
   let dir: string;
-  let server: Awaited<ReturnType<typeof serve>>;
-  let browser: Browser;
   beforeAll(async () => {
-    dir = await consumerProject(inject('tarball'), 'vite-app', ['vite']);
-    npm(['exec', '--offline', '--', 'vite', 'build', '--logLevel', 'error'], dir);
-    server = await serve(join(dir, 'dist'));
-    browser = await launch(server.origin);
+    dir = await installConsumer('vite-app', ['vite']);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await removeDir(dir);
-  });
+  afterAll(() => removeDir(dir));
 
   test('vite build emits the assets and the worker; the page and the worker search vectors and text', async () => {
+    runNode([join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], dir, 180_000);
     const assets = await readdir(join(dir, 'dist', 'assets'));
     for (const re of [/^minivectordb_core-.*\.wasm$/, /^ort-wasm-simd-threaded-.*\.wasm$/, /^model-.*\.onnx$/, /^tokenizer-.*\.json$/, /^worker-entry-.*\.js$/]) {
       expect(assets.some((f) => re.test(f)), String(re)).toBe(true);
     }
-    await expectAppWorks(browser, `${server.origin}/`);
+    const server = await serveStatic(join(dir, 'dist'));
+    const browser = await launch(server.origin);
+    try {
+      await expectAppWorks(browser, `${server.origin}/`);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
   });
 
   test('the Vite dev server (no config) serves the same app: page and worker work', async () => {
-    const port = await freePort();
-    const dev = spawn(process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--logLevel', 'error'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    dev.stdout.on('data', (d: Buffer) => (log += String(d)));
-    dev.stderr.on('data', (d: Buffer) => (log += String(d)));
-    const origin = `http://127.0.0.1:${port}`;
-    const devBrowser = await launch(origin);
+    const dev = await startServer([join(dir, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', '{port}', '--strictPort', '--logLevel', 'error'], dir);
+    const browser = await launch(dev.origin);
     try {
-      await waitForHttp(origin, dev, () => log);
-      await expectAppWorks(devBrowser, `${origin}/`);
-      expect(log).toBe('');
+      await expectAppWorks(browser, `${dev.origin}/`, 120_000);
+      expect(dev.log()).toBe('');
     } finally {
-      await devBrowser.close();
-      dev.kill();
+      await browser.close();
+      await dev.stop();
     }
   });
 });

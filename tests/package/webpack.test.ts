@@ -5,33 +5,29 @@
  * the default model and the package's module Worker from its
  * new URL(…, import.meta.url) references, and leave its Node-only code out.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { hasChromium, launch, serve, SKIP_REASON, type Browser } from '../browser/harness.js';
-import { expectAppWorks } from './app-check.js';
-import { cleanEnv, consumerProject, removeDir, root } from './pack.js';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { describeInChromium, expectAppWorks, installConsumer, launch, runNode, serveStatic, type Browser, type Server } from './app-harness.js';
+import { removeDir, root } from './pack.js';
 
-describe.skipIf(!hasChromium)(hasChromium ? 'installed package in a webpack 5 app' : `installed package in a webpack 5 app (${SKIP_REASON})`, () => {
+describeInChromium('installed package in a webpack 5 app', () => {
   let dir: string;
-  let server: Awaited<ReturnType<typeof serve>>;
-  let browser: Browser;
+  let server: Server | undefined;
+  let browser: Browser | undefined;
   let output = '';
   beforeAll(async () => {
-    dir = await consumerProject(inject('tarball'), 'webpack-app', ['webpack', 'webpack-cli']);
+    dir = await installConsumer('webpack-app', ['webpack', 'webpack-cli']);
     await copyFile(join(root, 'tests/package/vite-app/main.js'), join(dir, 'main.js'));
-    const r = spawnSync(process.execPath, [join(dir, 'node_modules/webpack-cli/bin/cli.js'), '--config', 'webpack.config.mjs', '--no-color'], { cwd: dir, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 });
-    output = `${r.stdout}${r.stderr}`;
-    if (r.status !== 0) throw new Error(`webpack failed (${r.status ?? r.signal}):\n${output}`);
+    output = runNode([join(dir, 'node_modules/webpack-cli/bin/cli.js'), '--config', 'webpack.config.mjs', '--no-color'], dir, 180_000);
     // The app's own page (not a package asset) beside the bundle.
     await copyFile(join(dir, 'index.html'), join(dir, 'dist', 'index.html'));
-    server = await serve(join(dir, 'dist'));
+    server = await serveStatic(join(dir, 'dist'));
     browser = await launch(server.origin);
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    await server?.stop();
     await removeDir(dir);
   });
 
@@ -42,6 +38,6 @@ describe.skipIf(!hasChromium)(hasChromium ? 'installed package in a webpack 5 ap
     expect(files.filter((f) => f.endsWith('.wasm')).length).toBeGreaterThanOrEqual(2);
     expect(files.some((f) => f.endsWith('.onnx'))).toBe(true);
     expect(files.some((f) => /worker-entry/.test(f))).toBe(true);
-    await expectAppWorks(browser, `${server.origin}/`);
+    await expectAppWorks(browser!, `${server!.origin}/`);
   });
 });

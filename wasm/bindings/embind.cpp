@@ -367,6 +367,9 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
 #else
   emscripten::constant("kThreads", false);
 #endif
+  // What log replay needs to group inserts into one add with the same result (db/replay-batch.ts).
+  emscripten::constant("kFreshMaxBatch", mvdb::kFreshMaxBatch);
+  emscripten::constant("kOrderSample", mvdb::kOrderSample);
   emscripten::enum_<mvdb::Metric>("Metric")
       .value("l2", mvdb::Metric::kL2)
       .value("ip", mvdb::Metric::kIP)

@@ -103,7 +103,7 @@ Status HnswGraph::InsertBatchT(const Dc& dc, uint32_t count, uint32_t threads) {
     // Reserved above: cannot fail.
     const uint32_t level = levels[i];
     if (level > 0) (void)upper_.Resize(upper_.size() + uint64_t{level} * (1 + M_));
-    (void)links0_.Resize(uint64_t{size_ + 1} * (1 + M0_));
+    (void)links0_.Resize(uint64_t{size_} + 1);  // rows reserved by Reserve: no block is allocated or moved
     levels_.PushBackUnchecked(static_cast<uint8_t>(level));
     upper_at_.PushBackUnchecked(static_cast<uint32_t>(upper_.size() - uint64_t{level} * (1 + M_)));
     ++size_;

@@ -77,59 +77,78 @@ Neighbor HnswGraph::GreedyDescend(const Dc& dc, Neighbor cur, int32_t top, int32
 
 template <typename Dc>
 void HnswGraph::SearchLayerPool(const Dc& dc, Neighbor entry, uint32_t ef, uint32_t layer) {
+  PoolWalk w{&visited_, &results_, &expanded_, batch_.data(), ef, layer};
+  StartPool(&w, entry);
+  while (GatherPool(&w)) MeasurePool(dc, &w);
+}
+
+inline void HnswGraph::StartPool(PoolWalk* w, Neighbor entry) {
+  w->visited->NewEpoch();
+  w->visited->TestAndSet(entry.label);
+  w->pool->Clear();
+  w->expanded->Clear();
+  w->pool->PushBackUnchecked(entry);
+  w->expanded->PushBackUnchecked(0);
+  w->next = 0;
+  w->fresh = 0;
+}
+
+inline bool HnswGraph::GatherPool(PoolWalk* w) {
   // Algorithm 2 of the HNSW paper with its two heaps merged into one sorted
   // array (as DiskANN's GreedySearch keeps its candidate list: Subramanya et
-  // al., NeurIPS 2019). results_ is the pool: the (at most ef) nearest nodes
-  // seen, sorted; expanded_[i] tells whether results_[i] was expanded, and
-  // `next` is the first unexpanded position. A candidate farther than the
-  // ef-th result is never expanded by Algorithm 2 (its stop test), so
-  // dropping it from the pool changes nothing: the same nodes are expanded in
-  // the same order and the same ef results come out. Without a filter only:
-  // then every node reached is a result. Capacities: ef + 1 (ReserveSearch /
-  // Reserve).
-  visited_.NewEpoch();
-  visited_.TestAndSet(entry.label);
-  results_.Clear();
-  expanded_.Clear();
-  results_.PushBackUnchecked(entry);
-  expanded_.PushBackUnchecked(0);
-  Neighbor* pool = results_.data();
-  uint8_t* expanded = expanded_.data();
-  uint32_t size = 1;
-  uint32_t next = 0;
-  while (next < size) {
-    const uint32_t c = pool[next].label;
-    expanded[next] = 1;
-    uint32_t n = 0;
-    const uint32_t* links = ReadLinks(c, layer, &n);
-    const uint32_t fresh = visited_.GatherUnvisited(links, n, batch_.data());
-    // A full pool drops anything not nearer than its last entry.
-    dc.Measure(batch_.data(), fresh, size == ef ? pool[size - 1].distance : walk::kInfinity);
-    uint32_t lowest = size;  // lowest position inserted at in this expansion
-    for (uint32_t i = 0; i < fresh; ++i) {
-      const Neighbor nb = batch_[i];
-      if (size == ef && !(nb.distance < pool[size - 1].distance)) continue;
-      // Insert in order: the pool is short (ef), a scan from the end and a
-      // shift beat a heap's unpredictable branches.
-      uint32_t pos = size - 1;  // a full pool drops its last entry
-      if (size < ef) {
-        results_.PushBackUnchecked(nb);
-        expanded_.PushBackUnchecked(0);
-        pos = size++;
-      }
-      while (pos > 0 && nb < pool[pos - 1]) {
-        pool[pos] = pool[pos - 1];
-        expanded[pos] = expanded[pos - 1];
-        --pos;
-      }
-      pool[pos] = nb;
-      expanded[pos] = 0;
-      if (pos < lowest) lowest = pos;
-      TouchLinks(nb.label, layer);
+  // al., NeurIPS 2019). w->pool is the pool: the (at most ef) nearest nodes
+  // seen, sorted; expanded[i] tells whether pool[i] was expanded, and `next`
+  // is the first unexpanded position. A candidate farther than the ef-th
+  // result is never expanded by Algorithm 2 (its stop test), so dropping it
+  // from the pool changes nothing: the same nodes are expanded in the same
+  // order and the same ef results come out. Without a filter only: then
+  // every node reached is a result. Capacities: ef + 1 (ReserveSearch /
+  // Reserve). One expansion is two steps, this one (pick the node, gather
+  // its unvisited neighbours into w->batch) and MeasurePool, so that
+  // SearchBatchT can put other walks' work between them.
+  if (w->next >= w->pool->size()) return false;
+  const uint32_t c = (*w->pool)[w->next].label;
+  (*w->expanded)[w->next] = 1;
+  uint32_t n = 0;
+  const uint32_t* links = ReadLinks(c, w->layer, &n);
+  w->fresh = w->visited->GatherUnvisited(links, n, w->batch);
+  return true;
+}
+
+template <typename Dc>
+void HnswGraph::MeasurePool(const Dc& dc, PoolWalk* w) {
+  Neighbor* pool = w->pool->data();
+  uint8_t* expanded = w->expanded->data();
+  uint32_t size = static_cast<uint32_t>(w->pool->size());
+  const uint32_t ef = w->ef;
+  // A full pool drops anything not nearer than its last entry.
+  dc.Measure(w->batch, w->fresh, size == ef ? pool[size - 1].distance : walk::kInfinity);
+  uint32_t lowest = size;  // lowest position inserted at in this expansion
+  for (uint32_t i = 0; i < w->fresh; ++i) {
+    const Neighbor nb = w->batch[i];
+    if (size == ef && !(nb.distance < pool[size - 1].distance)) continue;
+    // Insert in order: the pool is short (ef), a scan from the end and a
+    // shift beat a heap's unpredictable branches.
+    uint32_t pos = size - 1;  // a full pool drops its last entry
+    if (size < ef) {
+      w->pool->PushBackUnchecked(nb);
+      w->expanded->PushBackUnchecked(0);
+      pos = size++;
     }
-    if (lowest < next) next = lowest;
-    while (next < size && expanded[next]) ++next;
+    while (pos > 0 && nb < pool[pos - 1]) {
+      pool[pos] = pool[pos - 1];
+      expanded[pos] = expanded[pos - 1];
+      --pos;
+    }
+    pool[pos] = nb;
+    expanded[pos] = 0;
+    if (pos < lowest) lowest = pos;
+    TouchLinks(nb.label, w->layer);
   }
+  uint32_t next = w->next;
+  if (lowest < next) next = lowest;
+  while (next < size && expanded[next]) ++next;
+  w->next = next;
 }
 
 template <typename Dc>

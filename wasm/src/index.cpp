@@ -29,10 +29,19 @@ uint32_t Index::AppendedBy(uint32_t n) const {
 }
 
 Status Index::Reserve(uint32_t total) {
-  if (has_floats_) MVDB_RETURN_IF_ERROR(store_.Reserve(total));
-  if (quantized()) MVDB_RETURN_IF_ERROR(codes_.Reserve(total));
-  MVDB_RETURN_IF_ERROR(graph_.Reserve(total));
-  return tombstones_.Reserve(total);
+  Status st = has_floats_ ? store_.Reserve(total) : Status::Ok();
+  if (st.ok() && quantized()) st = codes_.Reserve(total);
+  if (st.ok()) st = graph_.Reserve(total);
+  if (st.ok()) st = tombstones_.Reserve(total);
+  if (!st.ok()) {
+    // At the heap's ceiling: the blocks of rows and links reserved for an
+    // insert that cannot happen go back, so a save or a smaller insert
+    // still finds them.
+    store_.Trim();
+    codes_.Trim();
+    graph_.TrimStorage();
+  }
+  return st;
 }
 
 Status Index::ReserveForAdd(uint32_t n) {
@@ -174,39 +183,45 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
     for (uint32_t label = 0; label < n; ++label) (*remap)[label] = label;
     return Status::Ok();
   }
-  Index fresh;
-  MVDB_RETURN_IF_ERROR(fresh.Init(config_));
   const uint32_t live = live_count();
-  if (!has_floats_) {
-    // No float32 rows to refit on: keep the quantizer, copy the codes.
-    fresh.quant_ = quant_;
-    fresh.has_floats_ = false;
-    fresh.store_ = VectorStore(config_.dim);
-  }
-  // The rows are copied as stored, so the compacted index keeps their order.
-  MVDB_RETURN_IF_ERROR(fresh.order_.CopyFrom(order_));
-  if (fresh.has_floats_) MVDB_RETURN_IF_ERROR(fresh.store_.Reserve(live));
-  if (quantized()) MVDB_RETURN_IF_ERROR(fresh.codes_.Reserve(live));
-  MVDB_RETURN_IF_ERROR(fresh.graph_.Reserve(live));
-  MVDB_RETURN_IF_ERROR(fresh.tombstones_.Reserve(live));
+  // In place, so that an index filling the heap compacts too: what can fail
+  // comes first, with the index unchanged (the rebuilt graph's upper-layer
+  // pool; the quantizer refitted on float32 rows). Then nothing allocates:
+  // the live rows move down over the tombstones in label order, the graph is
+  // emptied and the rows inserted again in its own buffers, from the seed, as
+  // a fresh index would insert them.
+  MVDB_RETURN_IF_ERROR(graph_.ReserveRebuild(live, config_.seed));
+  const bool refit = quantized() && has_floats_;  // without float32 rows: keep the quantizer and the codes
+  ScalarQuantizer quant = refit ? ScalarQuantizer(config_.dim, config_.metric) : ScalarQuantizer();
+
+  uint32_t next = 0;
   for (uint32_t label = 0; label < n; ++label) {
     if (IsDeleted(label)) {
       (*remap)[label] = kNoLabel;
       continue;
     }
-    (*remap)[label] = fresh.size();
-    // `fresh` is dropped on failure: *this unchanged.
-    MVDB_RETURN_IF_ERROR(fresh.AppendPrepared(has_floats_ ? StoredRow(label) : nullptr,
-                                              has_floats_ ? nullptr : codes_.Get(label)));
+    (*remap)[label] = next;
+    if (next != label) {  // next < label: row `next` was a tombstone or has moved already
+      if (has_floats_) std::copy(store_.Get(label), store_.Get(label) + config_.dim, store_.GetMutable(next));
+      if (quantized()) std::copy(codes_.Get(label), codes_.Get(label) + config_.dim, codes_.GetMutable(next));
+    }
+    ++next;
   }
-  fresh.reuse_deleted_ = reuse_deleted_;
-  fresh.build_threads_ = build_threads_;
-  fresh.fresh_ = std::move(fresh_);  // cannot fail: the list keeps its storage
-  fresh.fresh_.Remap(remap->data(), n);
+  if (has_floats_) store_.Truncate(live);
+  if (quantized()) codes_.Truncate(live);
+  tombstones_.ResetLive(live);
+  fresh_.Remap(remap->data(), n);
+  if (refit) quant_ = std::move(quant);
+  graph_.ResetForRebuild(config_.seed);
+  for (uint32_t label = 0; label < live; ++label) {
+    // Reserved by ReserveRebuild and the graph's buffers for n >= live nodes: cannot fail.
+    const Status st = WithGraphSpace([&](const auto& space) { return graph_.InsertT(space); });
+    (void)st;
+  }
+  graph_.TrimStorage();
   // Drift policy: with float32 rows the compacted index refits on all its
   // live vectors (learning again, frozen once kFitTarget are stored).
-  fresh.RefitIfLearning();
-  *this = std::move(fresh);
+  RefitIfLearning();
   return Status::Ok();
 }
 

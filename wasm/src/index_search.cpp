@@ -13,20 +13,22 @@
 
 namespace mvdb {
 
-const float* Index::PrepareQuery(const float* query) {
+const float* Index::PrepareQuery(const float* query) { return PrepareQueryInto(query, query_.data(), qcode_.data()); }
+
+const float* Index::PrepareQueryInto(const float* query, float* scratch, int8_t* code) {
   const uint32_t dim = config_.dim;
   const float* q = query;  // read in place unless it must change
   if (order_.learned()) {
-    order_.Arrange(query, query_.data());
-    q = query_.data();
+    order_.Arrange(query, scratch);
+    q = scratch;
   }
   if (config_.metric == Metric::kCosine) {
     // CheckVectors passed: cosine queries have a non-zero finite norm.
-    if (q != query_.data()) std::copy(query, query + dim, query_.data());
-    NormalizeInPlace(query_.data(), dim);
-    q = query_.data();
+    if (q != scratch) std::copy(query, query + dim, scratch);
+    NormalizeInPlace(scratch, dim);
+    q = scratch;
   }
-  if (quantized()) quant_.Encode(q, qcode_.data(), false);  // once per query
+  if (quantized()) quant_.Encode(q, code, false);  // once per query
   return q;
 }
 
@@ -73,34 +75,69 @@ Status Index::Search(const SearchRequest& r, const SearchResults& out) {
   // nodes cost more than they save (bench/README.md, filtered search).
   filter.dense = filter.allowed != nullptr && uint64_t{matching} * 2 >= live_count();
   SearchPlanner planner(config_, store_, codes_, quant_, graph_, fresh_, has_floats_, size());
-  for (uint32_t i = 0; i < r.nq; ++i) {
+  // What follows a query's walk (the fresh-list merge, a flat scan when it
+  // found too few) and the copy of its results out.
+  auto finish = [&](uint32_t i, const float* q, const int8_t* qcode, Status st, GrowableArray<Neighbor>* hits) {
+    SearchPlan plan = SearchPlan::kGraph;
+    if (st.ok()) st = planner.MergeFresh(q, qcode, k, filter, hits);
+    if (st.ok() && hits->size() < k) {
+      // The walk could not reach enough admitted labels (a very selective
+      // filter or many tombstones): never return fewer than exist.
+      plan = SearchPlan::kGraphThenFlat;
+      st = planner.FlatScan(q, qcode, k, filter, hits);
+    }
+    if (!st.ok()) return r.nq == 1 ? st : Status(st.code(), "query " + std::to_string(i) + ": " + st.message());
     const uint64_t slot = uint64_t{i} * out.stride;
-    SearchPlan plan = SearchPlan::kFlat;
-    hits_.Clear();
-    if (k > 0) {
-      const float* q = PrepareQuery(r.queries + uint64_t{i} * dim);
-      Status st;
-      if (flat) {
-        st = planner.FlatScan(q, qcode_.data(), k, filter, &hits_);
-      } else {
-        plan = SearchPlan::kGraph;
-        st = planner.Walk(q, qcode_.data(), k, ef, filter, &hits_);
-        if (st.ok()) st = planner.MergeFresh(q, qcode_.data(), k, filter, &hits_);
-        if (st.ok() && hits_.size() < k) {
-          // The walk could not reach enough admitted labels (a very selective
-          // filter or many tombstones): never return fewer than exist.
-          plan = SearchPlan::kGraphThenFlat;
-          st = planner.FlatScan(q, qcode_.data(), k, filter, &hits_);
-        }
-      }
-      if (!st.ok()) return r.nq == 1 ? st : Status(st.code(), "query " + std::to_string(i) + ": " + st.message());
+    for (uint64_t j = 0; j < hits->size(); ++j) {
+      out.labels[slot + j] = (*hits)[j].label;
+      out.distances[slot + j] = (*hits)[j].distance;
     }
-    for (uint64_t j = 0; j < hits_.size(); ++j) {
-      out.labels[slot + j] = hits_[j].label;
-      out.distances[slot + j] = hits_[j].distance;
-    }
-    out.counts[i] = static_cast<uint32_t>(hits_.size());
+    out.counts[i] = static_cast<uint32_t>(hits->size());
     if (out.plans != nullptr) out.plans[i] = plan;
+    return Status::Ok();
+  };
+  // Several graph queries without a filter: their walks interleaved, a
+  // group of kBatchWalks at a time (same results, overlapped cache misses).
+  constexpr uint32_t kWalks = HnswGraph::kBatchWalks;
+  const bool interleave = !flat && k > 0 && r.nq > 1 && filter.AdmitsAll();
+  uint32_t i = 0;
+  if (interleave) {
+    MVDB_RETURN_IF_ERROR(walk_queries_.Resize(uint64_t{kWalks} * dim));
+    MVDB_RETURN_IF_ERROR(walk_codes_.Resize(quantized() ? uint64_t{kWalks} * dim : 0));
+    for (; i < r.nq; i += kWalks) {
+      const uint32_t g = std::min(kWalks, r.nq - i);
+      const float* qs[kWalks];
+      const int8_t* codes[kWalks];
+      for (uint32_t j = 0; j < g; ++j) {
+        int8_t* code = quantized() ? walk_codes_.data() + uint64_t{j} * dim : nullptr;
+        qs[j] = PrepareQueryInto(r.queries + uint64_t{i + j} * dim, walk_queries_.data() + uint64_t{j} * dim, code);
+        codes[j] = code;
+      }
+      const Status st = planner.WalkBatch(qs, codes, g, k, ef, walk_hits_);
+      for (uint32_t j = 0; j < g; ++j) MVDB_RETURN_IF_ERROR(finish(i + j, qs[j], codes[j], st, &walk_hits_[j]));
+    }
+  }
+  for (; i < r.nq; ++i) {
+    hits_.Clear();
+    if (k == 0) {  // nothing can match
+      out.counts[i] = 0;
+      if (out.plans != nullptr) out.plans[i] = SearchPlan::kFlat;
+      continue;
+    }
+    const float* q = PrepareQuery(r.queries + uint64_t{i} * dim);
+    if (flat) {
+      const Status st = planner.FlatScan(q, qcode_.data(), k, filter, &hits_);
+      if (!st.ok()) return r.nq == 1 ? st : Status(st.code(), "query " + std::to_string(i) + ": " + st.message());
+      const uint64_t slot = uint64_t{i} * out.stride;
+      for (uint64_t j = 0; j < hits_.size(); ++j) {
+        out.labels[slot + j] = hits_[j].label;
+        out.distances[slot + j] = hits_[j].distance;
+      }
+      out.counts[i] = static_cast<uint32_t>(hits_.size());
+      if (out.plans != nullptr) out.plans[i] = SearchPlan::kFlat;
+      continue;
+    }
+    MVDB_RETURN_IF_ERROR(finish(i, q, qcode_.data(), planner.Walk(q, qcode_.data(), k, ef, filter, &hits_), &hits_));
   }
   return Status::Ok();
 }
@@ -160,6 +197,23 @@ Status SearchPlanner::MergeFresh(const float* query, const int8_t* qcode, uint32
   return Status::Ok();
 }
 
+uint32_t SearchPlanner::RerankCandidates(uint32_t k, uint32_t ef) const {
+  // rerank·k, but no more than the walk keeps anyway (ef), so re-ranking
+  // never widens the walk itself.
+  return has_floats_ ? std::max(k, static_cast<uint32_t>(std::min<uint64_t>(uint64_t{config_.rerank} * k, ef))) : k;
+}
+
+Status SearchPlanner::Rerank(const float* query, uint32_t k, GrowableArray<Neighbor>* out) const {
+  if (!has_floats_) return Status::Ok();  // distances stay the dequantized ones
+  WithSpace(store_, config_.metric, [&](auto dc) {
+    dc.SetQuery(query);
+    dc.Measure(out->data(), static_cast<uint32_t>(out->size()), dc.kNoBound);  // exact
+  });
+  std::sort(out->begin(), out->end());
+  if (out->size() > k) MVDB_RETURN_IF_ERROR(out->Resize(k));  // shrinking: cannot fail
+  return Status::Ok();
+}
+
 Status SearchPlanner::Walk(const float* query, const int8_t* qcode, uint32_t k, uint32_t ef, const LabelFilter& filter,
                            GrowableArray<Neighbor>* out) {
   if (config_.quantization != Quantization::kInt8) {
@@ -168,20 +222,28 @@ Status SearchPlanner::Walk(const float* query, const int8_t* qcode, uint32_t k, 
       return graph_.SearchT(dc, k, ef, filter, out);
     });
   }
-  // Candidates for re-ranking: rerank·k, but no more than the walk keeps
-  // anyway (ef), so re-ranking never widens the walk itself.
-  const uint32_t want = has_floats_ ? std::max(k, static_cast<uint32_t>(std::min<uint64_t>(uint64_t{config_.rerank} * k, ef))) : k;
   MVDB_RETURN_IF_ERROR(WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](auto dc) {
     dc.SetQuery(qcode);
-    return graph_.SearchT(dc, want, ef, filter, out);
+    return graph_.SearchT(dc, RerankCandidates(k, ef), ef, filter, out);
   }));
-  if (!has_floats_) return Status::Ok();  // distances stay the dequantized ones
-  WithSpace(store_, config_.metric, [&](auto dc) {
-    dc.SetQuery(query);
-    dc.Measure(out->data(), static_cast<uint32_t>(out->size()), dc.kNoBound);  // exact
-  });
-  std::sort(out->begin(), out->end());
-  if (out->size() > k) MVDB_RETURN_IF_ERROR(out->Resize(k));  // shrinking: cannot fail
+  return Rerank(query, k, out);
+}
+
+Status SearchPlanner::WalkBatch(const float* const* queries, const int8_t* const* qcodes, uint32_t nq, uint32_t k,
+                                uint32_t ef, GrowableArray<Neighbor>* outs) {
+  auto walk = [&](auto dc, auto query_of, uint32_t want) {
+    decltype(dc) dcs[HnswGraph::kBatchWalks] = {dc, dc, dc, dc, dc, dc, dc, dc};
+    static_assert(HnswGraph::kBatchWalks == 8, "one initializer per walk");
+    for (uint32_t i = 0; i < nq; ++i) dcs[i].SetQuery(query_of(i));
+    return graph_.SearchBatchT(dcs, nq, want, ef, outs);
+  };
+  if (config_.quantization != Quantization::kInt8) {
+    return WithSpace(store_, config_.metric, [&](auto dc) { return walk(dc, [&](uint32_t i) { return queries[i]; }, k); });
+  }
+  MVDB_RETURN_IF_ERROR(WithCodeSpace(codes_, quant_.step2(), config_.metric, [&](auto dc) {
+    return walk(dc, [&](uint32_t i) { return qcodes[i]; }, RerankCandidates(k, ef));
+  }));
+  for (uint32_t i = 0; i < nq; ++i) MVDB_RETURN_IF_ERROR(Rerank(queries[i], k, &outs[i]));
   return Status::Ok();
 }
 

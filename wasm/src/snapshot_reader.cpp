@@ -270,7 +270,7 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
   // A split load's rows are already in the buffer the store keeps (on a
   // little-endian host, the file's byte order): adopted, not copied.
   const bool adopt_rows = payloads != nullptr && has_floats && kHostLittleEndian;
-  if (adopt_rows) store.Adopt(std::move(payloads->vecs), count);
+  if (adopt_rows) MVDB_RETURN_IF_ERROR(store.Adopt(std::move(payloads->vecs), count));
   MVDB_RETURN_IF_ERROR(store.Reserve(has_floats ? count : 0));
   GrowableArray<float> row;
   MVDB_RETURN_IF_ERROR(row.Resize(c.dim));
@@ -306,7 +306,7 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
     quantizer = ScalarQuantizer(c.dim, c.metric);
     quantizer.Restore(LoadF32(qp), offsets.data(), frozen, LoadU64(qp + 8), LoadU64(qp + 16));
     codes = CodeStore(c.dim);
-    if (payloads != nullptr) codes.Adopt(std::move(payloads->codes), count);  // one byte each: no byte order
+    if (payloads != nullptr) MVDB_RETURN_IF_ERROR(codes.Adopt(std::move(payloads->codes), count));  // one byte each: no byte order
     MVDB_RETURN_IF_ERROR(codes.Reserve(count));
     for (uint32_t i = 0; payloads == nullptr && i < count; ++i)
       codes.AppendUnchecked(reinterpret_cast<const int8_t*>(code.data + uint64_t{i} * c.dim));

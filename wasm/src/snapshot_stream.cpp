@@ -164,9 +164,11 @@ bool SnapshotStream::Payload(const Section& s, const uint8_t** data, uint64_t* s
       const uint64_t rows = std::min<uint64_t>(std::max<uint64_t>(1, cap / row_bytes), count - cursor_);
       const uint32_t first = static_cast<uint32_t>(cursor_);
       cursor_ += rows;
-      if (!ordered_ && kHostLittleEndian) {  // a view of the stored rows (contiguous, label order)
+      if (!ordered_ && kHostLittleEndian) {  // a view of the stored rows (contiguous within a block)
+        const uint64_t view = std::min<uint64_t>(rows, index.store().ContiguousFrom(first));
+        cursor_ = first + view;
         *data = reinterpret_cast<const uint8_t*>(index.StoredRow(first));
-        *size = rows * row_bytes;
+        *size = view * row_bytes;
         return true;
       }
       for (uint64_t r = 0; r < rows; ++r) {
@@ -198,7 +200,8 @@ bool SnapshotStream::Payload(const Section& s, const uint8_t** data, uint64_t* s
     }
     case kTagCode: {  // int8 codes: a view (one byte each, no byte order)
       if (cursor_ >= count) return false;
-      const uint64_t rows = std::min<uint64_t>(std::max<uint64_t>(1, cap / c.dim), count - cursor_);
+      const uint64_t rows = std::min<uint64_t>({std::max<uint64_t>(1, cap / c.dim), count - cursor_,
+                                                uint64_t{index.codes().ContiguousFrom(static_cast<uint32_t>(cursor_))}});
       *data = reinterpret_cast<const uint8_t*>(index.codes().Get(static_cast<uint32_t>(cursor_)));
       *size = rows * c.dim;
       cursor_ += rows;

@@ -147,7 +147,8 @@ Status SerializeSnapshot(const Index& index, const uint8_t* user, uint64_t user_
     w.Words(q.offsets(), c.dim);
     w.EndSection(h);
     h = w.BeginSection(kTagCode, l.codes);
-    if (count > 0) w.Bytes(reinterpret_cast<const uint8_t*>(index.codes().Get(0)), l.codes);
+    for (uint32_t i = 0; i < count; i += index.codes().ContiguousFrom(i))  // block by block (row_blocks.hpp)
+      w.Bytes(reinterpret_cast<const uint8_t*>(index.codes().Get(i)), uint64_t{index.codes().ContiguousFrom(i)} * c.dim);
     w.EndSection(h);
   }
 

@@ -6,7 +6,7 @@
  */
 import { parseCommand, storageUrl } from './args.js';
 import { openDatabase } from './database.js';
-import { out, outJson } from './output.js';
+import { out, outJson, progress } from './output.js';
 
 export const COMPACT_USAGE = `minivectordb compact <db.mvdb> [--json]
 
@@ -23,8 +23,13 @@ export async function compactCommand(argv: string[]): Promise<number> {
   const db = await openDatabase(storageUrl(positionals[0]!), {}, 'write');
   try {
     const before = db.stats().slots;
-    const reclaimed = await db.compact();
-    if (reclaimed > 0) await db.save();
+    // Bars from the library's progress events: records rebuilt, then snapshot bytes written.
+    const rebuild = progress('compact', db.size, 'records');
+    const reclaimed = await db.compact({ onProgress: (e) => rebuild.update(e.done, e.total) }).finally(() => rebuild.stop());
+    if (reclaimed > 0) {
+      const write = progress('save', 0, 'bytes');
+      await db.save(undefined, { onProgress: (e) => write.update(e.done, e.total) }).finally(() => write.stop());
+    }
     const summary = { reclaimed, slotsBefore: before, slots: db.stats().slots, count: db.size };
     if (values.json === true) outJson(summary);
     else out(reclaimed === 0 ? `${positionals[0]}: nothing to reclaim (${db.size} records)` : `${positionals[0]}: reclaimed ${reclaimed} slots, ${db.size} records`);

@@ -1,15 +1,32 @@
 /**
  * Apache Parquet export through `hyparquet-writer`: `id` (UTF8),
- * `vector` a LIST of FLOAT (Parquet has no fixed-size list; pyarrow writes
- * Arrow's FixedSizeList the same way, and DuckDB, LanceDB and Qdrant's
- * importers read it as a float array), `metadata` (JSON), `text` (UTF8);
- * the metric and dimension in the key-value metadata. Rows are buffered
- * into row groups of about 16 MiB of vectors, written as they fill.
+ * `vector` a FixedSizeList<float32>[dim], `metadata` (JSON), `text` (UTF8);
+ * the metric and dimension in the key-value metadata. Parquet has no
+ * fixed-size list type: as pyarrow writes one, the column is a LIST of
+ * required FLOAT and the file's `ARROW:schema` key holds the Arrow schema
+ * (the one of the Arrow export, `export-arrow.ts`) that makes Arrow readers
+ * — pyarrow, LanceDB, Polars — read it back as FixedSizeList<float32>[dim]
+ * (readers that ignore that key, DuckDB among them, see FLOAT[]: cast with
+ * `vector::FLOAT[dim]`). Rows are buffered into row groups of about 16 MiB
+ * of vectors, written as they fill.
  * @internal
  */
+import { Table, tableToIPC } from 'apache-arrow';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ListedRecord } from '../iteration-types.js';
+import { arrowSchema } from './export-arrow.js';
 import type { ExportInfo, ExportWriter } from './export-format.js';
+
+/**
+ * The value of `ARROW:schema` as Arrow's Parquet writer stores it: the
+ * encapsulated IPC schema message (continuation marker 0xFFFFFFFF, int32
+ * length, flatbuffer `Schema`) in base64.
+ */
+export function arrowSchemaMetadata(info: ExportInfo): string {
+  const stream = tableToIPC(new Table(arrowSchema(info)), 'stream'); // the schema message, then the end-of-stream marker
+  const length = new DataView(stream.buffer, stream.byteOffset, 8).getInt32(4, true);
+  return Buffer.from(stream.subarray(0, 8 + length)).toString('base64');
+}
 
 const ROW_GROUP_VECTOR_BYTES = 16 * 2 ** 20;
 
@@ -27,6 +44,7 @@ export function parquetWriter(path: string, info: ExportInfo): ExportWriter {
       { name: 'text', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
     ],
     kvMetadata: [
+      { key: 'ARROW:schema', value: arrowSchemaMetadata(info) },
       { key: 'minivectordb:dim', value: String(info.dim) },
       { key: 'minivectordb:metric', value: info.metric },
     ],

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { checkStorageUrl } from '../storage/index.js';
 import { checkSnapshotLayout } from '../storage/snapshot-layout.js';
 import { openDb, type OpenedDb } from './lifecycle.js';
+import { queueSignal, throwIfAborted } from './abort.js';
 
 /** Distinct default storage URLs of deserialized databases in this process. */
 let deserialized = 0;
@@ -24,6 +25,7 @@ export async function deserializeDb(bytes: unknown, options: unknown): Promise<O
   }
   const { storage, ...openOptions } = (options ?? {}) as { storage?: unknown };
   const url = storage === undefined ? `memory://deserialized-${++deserialized}` : checkStorageUrl(storage);
+  throwIfAborted(queueSignal(openOptions)); // aborted already: before the layout is read (openDb checks the option)
   await checkSnapshotLayout(bytes.byteLength, (at, length) => Promise.resolve(bytes.subarray(at, at + length)), 'deserialize()');
   return openDb(url, openOptions, bytes);
 }

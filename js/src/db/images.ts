@@ -18,10 +18,11 @@ export async function embedItemImages(
   images: readonly (ImageInput | undefined)[],
   indexes: readonly number[],
   onProgress: ((done: number, total: number) => void) | undefined,
+  signal?: AbortSignal,
 ): Promise<Float32Array[]> {
   if (db.text === undefined) throw new ImagesUnsupportedError(undefined);
   try {
-    return await db.text.embedImages(images as ImageInput[], onProgress);
+    return await db.text.embedImages(images as ImageInput[], onProgress, signal);
   } catch (e) {
     if (!(e instanceof ImageDecodeError)) throw e;
     // the embedder names its own argument (`images[j]`); the caller knows it as `items[i].image`
@@ -31,10 +32,10 @@ export async function embedItemImages(
 }
 
 /** The vector of an image query. */
-export async function embedQueryImage(db: DbState, image: ImageInput): Promise<Float32Array> {
+export async function embedQueryImage(db: DbState, image: ImageInput, signal?: AbortSignal): Promise<Float32Array> {
   if (db.text === undefined) throw new ImagesUnsupportedError(undefined);
   try {
-    return (await db.text.embedImages([image]))[0]!;
+    return (await db.text.embedImages([image], undefined, signal))[0]!;
   } catch (e) {
     if (!(e instanceof ImageDecodeError)) throw e;
     throw new ImageDecodeError(e.reason, e.message.replace(/^images\[0\]/, 'query image'), { cause: e.cause });
@@ -42,7 +43,7 @@ export async function embedQueryImage(db: DbState, image: ImageInput): Promise<F
 }
 
 /** The vectors of a batch of image queries (all must be images). */
-export async function embedQueryImages(db: DbState, queries: readonly unknown[]): Promise<Float32Array[]> {
+export async function embedQueryImages(db: DbState, queries: readonly unknown[], signal?: AbortSignal): Promise<Float32Array[]> {
   const images = queries.map((q, i) => {
     const image = imageOfQuery(q);
     if (image === undefined) throw new InvalidArgumentError(`queries must be all images, all texts or all vectors (queries[${i}] is not an image)`);
@@ -50,7 +51,7 @@ export async function embedQueryImages(db: DbState, queries: readonly unknown[])
   });
   if (db.text === undefined) throw new ImagesUnsupportedError(undefined);
   try {
-    return await db.text.embedImages(images);
+    return await db.text.embedImages(images, undefined, signal);
   } catch (e) {
     if (!(e instanceof ImageDecodeError)) throw e;
     throw new ImageDecodeError(e.reason, e.message.replace(/^images\[/, 'queries['), { cause: e.cause });

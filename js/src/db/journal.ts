@@ -196,7 +196,11 @@ export class Journal {
         throw failure;
       }
       if (this.#pendingBytes === 0 || this.#log === undefined) return;
+      // Take the records now: calls that run while the append awaits frame
+      // theirs into a fresh list, which the next flush appends.
       const bytes = concatBytes(this.#pending, this.#pendingBytes);
+      this.#pending = [];
+      this.#pendingBytes = 0;
       try {
         await this.#log.append(bytes, true);
       } catch (e) {
@@ -204,8 +208,6 @@ export class Journal {
         this.#needsCheckpoint = true;
         throw e instanceof StorageError ? e : new StorageError(`cannot append to the write-ahead log of ${this.#url}: ${String(e)}`, { cause: e });
       }
-      this.#pending = [];
-      this.#pendingBytes = 0;
       this.#logBytes += bytes.byteLength;
     });
     // A background commit's failure is kept for the next flush() / close().

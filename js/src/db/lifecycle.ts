@@ -11,6 +11,7 @@ import { readTextIndexSettings, TextIndex } from '../lexical/text-index.js';
 import type { Logger } from '../logger.js';
 import { RecordTable } from '../records.js';
 import { openStorage } from '../storage/index.js';
+import { bytesSource, openSnapshotSource } from '../storage/snapshot-source.js';
 import { readTextSettings, TextEmbedding } from '../text.js';
 import type { Metric } from '../types.js';
 import { CoreIndex, type CoreConfig } from '../wasm/core-index.js';
@@ -23,8 +24,11 @@ import { Journal, type Durability, type LogPosition } from './journal.js';
 import type { DbLock } from '../storage/lock/index.js';
 import { underLock } from './locking.js';
 import { readCreateOptions, readOpenOptions, type CreateSettings, type IndexSettings, type OpenSettings } from './options.js';
-import { applyRecord } from './replay.js';
+import { replayRecords } from './replay.js';
+import { announcingLog } from './follow.js';
 import { snapshotOf } from './snapshot.js';
+import { nextTask, throwIfAborted } from './abort.js';
+import type { SaveProgress } from '../progress-types.js';
 import type { DbState } from './state.js';
 
 /** An opened database before its owner gives it a `changed` hook. */
@@ -38,6 +42,11 @@ function readLogPosition(settings: unknown): LogPosition {
 }
 
 type CoreModule = Awaited<ReturnType<typeof loadCore>>;
+
+/** Log records replayed between two `'replay'` progress events of `open()`. */
+const REPLAY_PROGRESS_EVERY = 256;
+/** Log records replayed between two task boundaries when `open()` has a signal. */
+const REPLAY_YIELD_EVERY = 64;
 
 /** The core index of the settings (CoreIndex.create checks every range). */
 function coreIndex(mod: CoreModule, s: IndexSettings, dim: number): CoreIndex {
@@ -73,8 +82,9 @@ async function buildDb(o: CreateSettings): Promise<Omit<OpenedDb, 'lock'>> {
     throw e;
   }
   logger.debug(`created ${o.index.metric} index, dim ${core.dim}, M ${o.index.M}, storage ${o.storage}`);
-  const journal = new Journal({
-    log: (await openStorage(o.storage)).log,
+  const journal: Journal = new Journal({
+    // Readers in other tabs learn of each durable append and checkpoint (follow.ts).
+    log: announcingLog((await openStorage(o.storage)).log, o.storage, (): number => journal.position.seq, logger),
     durability: o.durability ?? (o.storageGiven ? 'relaxed' : 'manual'),
     crc: coreCrc32(mod),
     logger,
@@ -104,6 +114,8 @@ async function buildDb(o: CreateSettings): Promise<Omit<OpenedDb, 'lock'>> {
 export async function openDb(url: string, openOptions: unknown, given?: Uint8Array): Promise<OpenedDb> {
   const o = readOpenOptions(openOptions);
   if (typeof url !== 'string') throw new InvalidArgumentError(`url must be a string, got ${describe(url)}`);
+  throwIfAborted(o.signal);
+  // An abort below throws inside readDb: underLock releases the lock, readDb frees what it built.
   return underLock(url, o.lock, o.logger, (lock) => readDb(url, o, lock, given));
 }
 
@@ -113,27 +125,38 @@ export async function openDb(url: string, openOptions: unknown, given?: Uint8Arr
  * checkpointed — that is the writer's).
  */
 async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Array | undefined): Promise<Omit<OpenedDb, 'lock'>> {
-  const { logger } = o;
+  const { logger, signal } = o;
+  throwIfAborted(signal); // the lock may have taken a while
   const adapter = await openStorage(url, logger);
-  const bytes = given ?? (await adapter.read());
-  const { mod, threads } = await loadCoreFor(o.wasm, logger, o.threads);
-  const { index, user } = CoreIndex.load(mod, bytes);
+  // Streamed into the heap piece by piece: JS never holds the whole checkpoint (snapshot-source.ts).
+  const source = given === undefined ? await openSnapshotSource(adapter) : bytesSource(given);
+  const { mod, threads } = await loadCoreFor(o.wasm, logger, o.threads).catch(async (e: unknown) => {
+    await source.close();
+    throw e;
+  });
+  try {
+    throwIfAborted(signal); // last moment before the index is built in the heap
+  } catch (e) {
+    await source.close();
+    throw e;
+  }
+  const { index, user } = await CoreIndex.loadFrom(mod, source).finally(() => source.close());
+  o.onProgress?.({ phase: 'read', done: source.byteLength, total: source.byteLength });
+  let text: TextEmbedding | undefined;
   try {
     index.setReuseDeleted(o.reuseDeleted);
     index.setBuildThreads(threads);
     const { table: records, settings } = RecordTable.decode(user, index.size, (label) => index.isDeleted(label));
     const saved = readTextSettings(settings);
     const override = o.embedder as EmbedderConfig | undefined;
-    const text =
+    text =
       saved.embedder !== undefined
         ? TextEmbedding.restore(saved.embedder, index.dim, logger, override, o.embedderMismatch)
         : override === undefined
           ? undefined
           : await TextEmbedding.create(override, logger);
-    if (text !== undefined && text.info.dim !== index.dim) {
-      await text.dispose();
-      throw new DimensionMismatchError(index.dim, text.info.dim, `embedder ${text.info.model}`);
-    }
+    if (text !== undefined && text.info.dim !== index.dim) throw new DimensionMismatchError(index.dim, text.info.dim, `embedder ${text.info.model}`);
+    throwIfAborted(signal);
     const textIndex = readTextIndexSettings(saved.textIndex, saved.storeText);
     const t0 = performance.now();
     const lexical = textIndex === undefined ? undefined : TextIndex.restore(textIndex, saved.textPostings, records, index.size);
@@ -153,19 +176,32 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
       journal: new Journal({ log: undefined, durability: 'manual', crc: coreCrc32(mod), logger, url, position: { seq: 0 }, needsCheckpoint: false, logBytes: 0, checkpointBytes: 0, hasCheckpoint: true }),
     };
     const durability = lock.readOnly ? 'manual' : (o.durability ?? 'relaxed');
+    // A writer announces its durable appends and checkpoints to readers in other tabs (follow.ts).
+    let journal: Journal | undefined;
+    const log = lock.readOnly ? adapter.log : announcingLog(adapter.log, url, () => journal?.position.seq ?? 0, logger);
     // Bytes given by the caller (deserialize) are not `url`'s checkpoint: a log
     // there belongs to another database, so it is not replayed, and the first
     // checkpoint empties it (as a new database's does).
-    const journal =
+    journal =
       given === undefined
-        ? await replayLog(opened, adapter.log, readLogPosition(settings), durability, bytes.byteLength, coreCrc32(mod))
-        : new Journal({ log: adapter.log, durability, crc: coreCrc32(mod), logger, url, position: readLogPosition(settings), needsCheckpoint: true, hasCheckpoint: false, logBytes: 0, checkpointBytes: 0 });
-    logger.debug(`opened ${url}: ${records.size} records, ${bytes.byteLength} bytes`);
+        ? await replayLog(opened, log, readLogPosition(settings), durability, source.byteLength, coreCrc32(mod), o)
+        : new Journal({ log, durability, crc: coreCrc32(mod), logger, url, position: readLogPosition(settings), needsCheckpoint: true, hasCheckpoint: false, logBytes: 0, checkpointBytes: 0 });
+    logger.debug(`opened ${url}: ${records.size} records, ${source.byteLength} bytes`);
     return { ...opened, journal };
   } catch (e) {
+    await text?.dispose();
     index.dispose();
     throw e;
   }
+}
+
+/**
+ * The database at `db.storage` read again, for `refresh()` of a read-only
+ * instance: its checkpoint loaded and its log replayed into a new state,
+ * under the same (not held) lock. `db` is untouched: on failure it stays usable.
+ */
+export async function reopenDb(db: DbState, o: OpenSettings): Promise<OpenedDb> {
+  return { ...(await readDb(db.storage, o, db.lock, undefined)), lock: db.lock };
 }
 
 /**
@@ -175,25 +211,46 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
  * replay with a warning (see `storage/wal/reader.ts`); the next logged write
  * then checkpoints, which truncates the log past it.
  */
-async function replayLog(db: OpenedDb, log: WriteAheadLog | undefined, from: LogPosition, durability: Durability, checkpointBytes: number, crc: Crc32): Promise<Journal> {
+async function replayLog(
+  db: OpenedDb,
+  log: WriteAheadLog | undefined,
+  from: LogPosition,
+  durability: Durability,
+  checkpointBytes: number,
+  crc: Crc32,
+  { signal, onProgress }: Pick<OpenSettings, 'signal' | 'onProgress'>,
+): Promise<Journal> {
   const { logger, storage: url } = db;
   const bytes = log === undefined ? new Uint8Array(0) : await log.read();
+  throwIfAborted(signal);
   const { records, offsets, tail } = readLog(bytes, crc, from.seq, logger, url);
   const replaying: DbState = { ...db, changed: () => undefined };
-  let seq = from.seq;
-  let failed = false;
   const t0 = performance.now();
-  for (let i = 0; i < records.length; i++) {
-    try {
-      await applyRecord(replaying, records[i]!);
-    } catch (e) {
-      failed = true;
-      warnTail(logger, url, { offset: offsets[i]!, droppedBytes: bytes.byteLength - offsets[i]!, reason: 'unreplayable record' }, i, `: ${String(e)}`);
-      break;
+  let yielded = 0;
+  let reported = 0;
+  const { applied, error, grouped } = await replayRecords(replaying, records, async (i) => {
+    // An abort is not an unreplayable record (thrown here, outside the record's try); the caller frees the index.
+    // With a signal, a task boundary now and then lets an abort (a worker's abort message) arrive.
+    if (signal !== undefined && i - yielded >= REPLAY_YIELD_EVERY) {
+      yielded = i;
+      await nextTask();
     }
-    seq = records[i]!.seq;
+    throwIfAborted(signal);
+    if (i - reported >= REPLAY_PROGRESS_EVERY) {
+      reported = i;
+      onProgress?.({ phase: 'replay', done: i, total: records.length });
+    }
+  });
+  const failed = applied < records.length;
+  if (failed) {
+    warnTail(logger, url, { offset: offsets[applied]!, droppedBytes: bytes.byteLength - offsets[applied]!, reason: 'unreplayable record' }, applied, `: ${String(error)}`);
   }
-  if (records.length > 0) logger.debug(`replayed ${records.length} log records of ${url} in ${(performance.now() - t0).toFixed(0)} ms`);
+  const seq = applied > 0 ? records[applied - 1]!.seq : from.seq;
+  throwIfAborted(signal);
+  if (records.length > 0) {
+    onProgress?.({ phase: 'replay', done: applied, total: records.length });
+    logger.debug(`replayed ${applied} log records of ${url} in ${(performance.now() - t0).toFixed(0)} ms (${grouped.records} of them grouped into ${grouped.adds} core adds)`);
+  }
   return new Journal({
     log,
     durability,
@@ -213,7 +270,7 @@ async function replayLog(db: OpenedDb, log: WriteAheadLog | undefined, from: Log
  * queue). The snapshot records the log position it covers; to the
  * database's own storage it is a checkpoint: the log is truncated after it.
  */
-export async function saveTo(db: DbState, target: string): Promise<void> {
+export async function saveTo(db: DbState, target: string, onProgress?: (event: SaveProgress) => void): Promise<void> {
   try {
     const own = target === db.storage;
     if (own) await db.journal.quiesce();
@@ -224,11 +281,25 @@ export async function saveTo(db: DbState, target: string): Promise<void> {
     if (!own) await adapter.log.truncate();
     else if (!db.journal.hasCheckpoint) await db.journal.truncateLog();
     const snapshot = snapshotOf(db);
-    await adapter.write(snapshot.chunks, snapshot.byteLength).finally(snapshot.close);
+    const chunks = onProgress === undefined ? snapshot.chunks : counted(snapshot.chunks, snapshot.byteLength, onProgress);
+    await adapter.write(chunks, snapshot.byteLength).finally(snapshot.close);
     if (own) await db.journal.checkpointed(snapshot.byteLength);
     db.logger.debug(`saved ${snapshot.byteLength} bytes to ${target}`);
   } catch (e) {
     throw asTypedError(e, `cannot save to ${target}`); // e.g. the snapshot's copy out of wasm memory failing
+  }
+}
+
+/**
+ * `chunks`, reporting the bytes handed on after each one (when the storage
+ * asks for the next, or ends): `{ phase: 'write', done, total }`.
+ */
+function* counted(chunks: Iterable<Uint8Array>, total: number, onProgress: (event: SaveProgress) => void): Generator<Uint8Array> {
+  let done = 0;
+  for (const chunk of chunks) {
+    yield chunk;
+    done += chunk.byteLength;
+    onProgress({ phase: 'write', done, total });
   }
 }
 

@@ -14,13 +14,16 @@ import type { CreateOptions, OpenOptions, WasmSource } from '../option-types.js'
 import type { CoreConfig } from '../wasm/core-index.js';
 import { MAX_BUILD_THREADS } from '../wasm/load-threads.js';
 import type { Durability } from './journal.js';
+import { checkSignal } from './abort.js';
+import { guardProgress } from './progress.js';
+import type { OpenProgress } from '../progress-types.js';
 import { checkStorageUrl } from '../storage/index.js';
 import { checkLockMode, type LockMode } from '../storage/lock/index.js';
 import type { Metric, Quantization } from '../types.js';
 import { checkLogging, checkQuantization, checkUint32, checkWasmSource } from '../validate.js';
 
 const CREATE_KEYS = ['dim', 'metric', 'M', 'efConstruction', 'efSearch', 'seed', 'reuseDeleted', 'quantization', 'rerank', 'keepFloat', 'storage', 'autosave', 'durability', 'embedder', 'storeText', 'textIndex', 'logger', 'logLevel', 'wasm', 'lock', 'threads'] as const;
-const OPEN_KEYS = ['autosave', 'durability', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm', 'lock', 'threads'] as const;
+const OPEN_KEYS = ['autosave', 'durability', 'reuseDeleted', 'embedder', 'embedderMismatch', 'logger', 'logLevel', 'wasm', 'lock', 'threads', 'follow', 'signal', 'onProgress'] as const;
 const AUTOSAVE_KEYS = ['debounceMs'] as const;
 const METRICS: readonly Metric[] = ['l2', 'cosine', 'ip'];
 const DURABILITIES: readonly Durability[] = ['strict', 'relaxed', 'manual'];
@@ -60,6 +63,11 @@ export interface CreateSettings extends CommonSettings {
 export interface OpenSettings extends CommonSettings {
   embedder: EmbedderConfig | undefined;
   embedderMismatch: 'error' | 'warn';
+  /** The `follow` option; undefined: follow when read-only on `idb://` / `opfs://` (see `follow.ts`). */
+  follow: boolean | undefined;
+  signal: AbortSignal | undefined;
+  /** The `onProgress` option, guarded (a callback that throws is logged). */
+  onProgress: ((event: OpenProgress) => void) | undefined;
 }
 
 /** Checks the options of `create()` (before anything loads). */
@@ -100,7 +108,10 @@ export function readOpenOptions(openOptions: unknown): OpenSettings {
   if (embedderMismatch !== 'error' && embedderMismatch !== 'warn') {
     throw new InvalidArgumentError(`embedderMismatch must be 'error' or 'warn', got ${describe(embedderMismatch)}`);
   }
-  return { ...common, embedder: options.embedder as EmbedderConfig | undefined, embedderMismatch };
+  const signal = checkSignal(options.signal);
+  const onProgress = guardProgress<[OpenProgress]>(options.onProgress, common.logger, 'open');
+  const follow = options.follow === undefined ? undefined : checkBoolean(options.follow, 'follow', true);
+  return { ...common, embedder: options.embedder as EmbedderConfig | undefined, embedderMismatch, follow, signal, onProgress };
 }
 
 function readCommon(options: Partial<CreateOptions | OpenOptions>, what: string): CommonSettings {

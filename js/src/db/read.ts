@@ -13,18 +13,20 @@ import { checkId, copyMetadata, writeVector } from '../validate.js';
 import type { CoreIndex, LabelBitset } from '../wasm/core-index.js';
 import { heapBytes } from '../wasm/heap-size.js';
 import { embedQueryImage, embedQueryImages } from './images.js';
+import { checkSignal, throwIfAborted } from './abort.js';
 import { imageOfQuery } from '../embed/image/input.js';
 import type { DbState } from './state.js';
 
-const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight'] as const;
+const SEARCH_KEYS = ['k', 'efSearch', 'filter', 'exact', 'mode', 'textWeight', 'signal'] as const;
 /** See `MiniVectorDB.search`. */
-export async function search(db: DbState, query: Query, options: SearchOptions): Promise<SearchHit[]> {
+export async function search(db: DbState, query: Query, searchOptions: SearchOptions): Promise<SearchHit[]> {
   const { core } = db;
+  const options = readSearchOptions(searchOptions);
   const texts = typeof query === 'string' ? await textModes(db, [query], options) : vectorMode(db, options);
   if (texts !== undefined) return texts[0]!;
   const q = new Float32Array(core.dim);
   const image = imageOfQuery(query);
-  const [vector] = typeof query === 'string' ? await embedQueries(db, [query], options) : image !== undefined ? [await embedQueryImage(db, image)] : [query];
+  const [vector] = typeof query === 'string' ? await embedQueries(db, [query], options) : image !== undefined ? [await embedQueryImage(db, image, options.signal)] : [query];
   try {
     writeVector(vector, core.dim, q, 0, 'query');
   } catch (e) {
@@ -34,8 +36,9 @@ export async function search(db: DbState, query: Query, options: SearchOptions):
 }
 
 /** See `MiniVectorDB.searchBatch`. */
-export async function searchBatch(db: DbState, queries: readonly Query[] | Float32Array, options: SearchOptions): Promise<SearchHit[][]> {
+export async function searchBatch(db: DbState, queries: readonly Query[] | Float32Array, searchOptions: SearchOptions): Promise<SearchHit[][]> {
   const { core } = db;
+  const options = readSearchOptions(searchOptions);
   if (Array.isArray(queries) && queries.some((q) => typeof q === 'string')) {
     if (!queries.every((q) => typeof q === 'string')) throw new InvalidArgumentError('queries must be all texts or all vectors');
     const texts = await textModes(db, queries as string[], options);
@@ -43,7 +46,7 @@ export async function searchBatch(db: DbState, queries: readonly Query[] | Float
     queries = await embedQueries(db, queries as string[], options);
   } else {
     vectorMode(db, options);
-    if (Array.isArray(queries) && queries.some((q) => imageOfQuery(q) !== undefined)) queries = await embedQueryImages(db, queries);
+    if (Array.isArray(queries) && queries.some((q) => imageOfQuery(q) !== undefined)) queries = await embedQueryImages(db, queries, options.signal);
   }
   const dim = core.dim;
   let flat: Float32Array;
@@ -173,7 +176,7 @@ async function embedQueries(db: DbState, texts: readonly string[], options: Sear
   if (db.text === undefined) {
     throw new InvalidArgumentError('text queries need an embedder: create the database with { embedder } (or open it with one)');
   }
-  return db.text.embed(texts);
+  return db.text.embed(texts, undefined, options.signal);
 }
 
 /**
@@ -191,6 +194,16 @@ function searchParams(db: DbState, searchOptions: SearchOptions): { k: number; e
   const textWeight = checkTextWeight(options.textWeight);
   const allowed = options.filter === undefined ? undefined : db.filters.bitset(options.filter, db.records, core.size);
   return { k, ef, exact, allowed, textWeight };
+}
+
+/**
+ * The search options read once (known keys, each read once), the signal
+ * checked: an aborted one rejects before any work.
+ */
+function readSearchOptions(searchOptions: SearchOptions): SearchOptions {
+  const options = readOptions<SearchOptions>(searchOptions, SEARCH_KEYS, 'search options');
+  throwIfAborted(checkSignal(options.signal, 'search options.signal'));
+  return options;
 }
 
 /** Vector queries (nq·dim float32) through the core's one search call; `name(i)` names a query the core rejects (default: `query`). */

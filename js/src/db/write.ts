@@ -13,9 +13,13 @@ import { checkValues } from './check-values.js';
 import { embedItemImages } from './images.js';
 import { ImagesUnsupportedError } from '../embed/errors.js';
 import type { DbState } from './state.js';
+import type { CompactOptions, CompactProgress } from '../progress-types.js';
+import { checkSignal, nextTask, throwIfAborted } from './abort.js';
+import { guardProgress } from './progress.js';
 
-const INSERT_MANY_KEYS = ['onProgress'] as const;
+const INSERT_MANY_KEYS = ['onProgress', 'signal'] as const;
 const ITEM_KEYS = ['id', 'vector', 'text', 'image', 'metadata'] as const;
+const COMPACT_KEYS = ['signal', 'onProgress'] as const;
 const UPDATE_KEYS = ['vector', 'text', 'image', 'metadata'] as const;
 /** Vectors handed to the core per call in insertMany (progress is reported per chunk). */
 const INSERT_CHUNK = 1024;
@@ -24,22 +28,13 @@ const INSERT_CHUNK = 1024;
 export async function insertMany(db: DbState, items: readonly InsertItem[], options: InsertManyOptions): Promise<InsertManyResult> {
   const { core, records, logger } = db;
   if (!Array.isArray(items)) throw new InvalidArgumentError(`items must be an array, got ${describe(items)}`);
-  const { onProgress: callback } = readOptions<InsertManyOptions>(options, INSERT_MANY_KEYS, 'insertMany options');
-  if (callback !== undefined && typeof callback !== 'function') {
-    throw new InvalidArgumentError(`onProgress must be a function, got ${describe(callback)}`);
-  }
+  const { onProgress: callback, signal: signalOption } = readOptions<InsertManyOptions>(options, INSERT_MANY_KEYS, 'insertMany options');
+  const signal = checkSignal(signalOption);
   // Progress is for the caller's display: a callback that throws is
   // reported to the logger and never aborts the insert, here as in a
   // worker (where the callback runs on the page) and as for the embedder's.
-  const onProgress =
-    callback &&
-    ((done: number, total: number, phase: 'embed' | 'insert'): void => {
-      try {
-        callback(done, total, phase);
-      } catch (e) {
-        logger.warn(`onProgress threw (the insert goes on): ${String(e)}`);
-      }
-    });
+  const onProgress = guardProgress<[number, number, 'embed' | 'insert']>(callback, logger, 'insert');
+  throwIfAborted(signal);
   let n: number;
   try {
     n = items.length; // a Proxy's trap may throw
@@ -93,6 +88,7 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
     const embedded = await db.text!.embed(
       toEmbed.map((i) => texts[i]!),
       onProgress && ((done, total) => onProgress(done, total, 'embed')),
+      signal,
     );
     toEmbed.forEach((i, j) => {
       writeVector(embedded[j], dim, row, 0, `items[${i}].text (embedded)`);
@@ -101,7 +97,7 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
     });
   }
   if (toEmbedImages.length > 0) {
-    const embedded = await embedItemImages(db, images, toEmbedImages, onProgress && ((done, total) => onProgress(done, total, 'embed')));
+    const embedded = await embedItemImages(db, images, toEmbedImages, onProgress && ((done, total) => onProgress(done, total, 'embed')), signal);
     toEmbedImages.forEach((i, j) => {
       writeVector(embedded[j], dim, row, 0, `items[${i}].image (embedded)`);
       checkValues(core, row, 1, () => `items[${i}].image (embedded)`);
@@ -122,8 +118,17 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
   const logged = db.journal.wantsRecord(n * dim * 4) ? new Float32Array(n * dim) : undefined;
   let done = 0;
   try {
+    // Embedding ended between batches, or before the insert starts: nothing has changed yet.
+    throwIfAborted(signal);
     if (n > 0) core.reserveForAdd(n);
     while (done < n) {
+      // Between chunks, with a signal, the thread takes its other tasks (an
+      // abort, or a worker's abort message, can only arrive then); an abort
+      // is thrown here and the catch undoes the chunks in.
+      if (done > 0 && signal !== undefined) {
+        await nextTask();
+        throwIfAborted(signal);
+      }
       const m = Math.min(INSERT_CHUNK, n - done);
       // Checked above; the shape again as copied and the values by the
       // core's add, in case a caller changed an array while the texts were
@@ -138,6 +143,7 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
       done += m;
       onProgress?.(done, n, 'insert');
     }
+    throwIfAborted(signal); // e.g. by the last progress callback: the records are not mapped yet
   } catch (e) {
     // A failed chunk undid itself in the core; earlier chunks are undone here.
     for (let i = 0; i < done; i++) core.markDeleted(labels[i]!);
@@ -232,15 +238,24 @@ export function deleteByFilter(db: DbState, filter: Filter): number {
 }
 
 /** See `MiniVectorDB.compact`. */
-export function compact(db: DbState): number {
+export function compact(db: DbState, options: CompactOptions = {}): number {
   const { core } = db;
+  const { signal: signalOption, onProgress: callback } = readOptions<CompactOptions>(options, COMPACT_KEYS, 'compact options');
+  const signal = checkSignal(signalOption);
+  const onProgress = guardProgress<[CompactProgress]>(callback, db.logger, 'compaction');
+  // The rebuild is one synchronous core call, built beside the old index and
+  // swapped in whole: the last moment an abort can leave everything as it was.
+  throwIfAborted(signal);
   const reclaimed = core.deletedCount;
+  const live = core.size - reclaimed;
   if (reclaimed === 0) return 0;
+  onProgress?.({ phase: 'rebuild', done: 0, total: live });
   const remap = core.compact();
   db.filters.invalidate();
   db.records.remap(remap, NO_LABEL, core.size);
   db.lexical?.remap(remap, NO_LABEL);
   db.changed(() => ({ op: 'compact' }));
   db.logger.debug(`compacted: ${reclaimed} tombstones reclaimed, ${core.size} live records`);
+  onProgress?.({ phase: 'rebuild', done: live, total: live });
   return reclaimed;
 }

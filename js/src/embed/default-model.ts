@@ -54,7 +54,7 @@ export async function defaultModelLocation(): Promise<ModelLocation> {
   const [{ existsSync }, { fileURLToPath }] = await Promise.all([import(/* webpackIgnore: true */ 'node:fs'), import(/* webpackIgnore: true */ 'node:url')]);
   const tried: string[] = [];
   for (const rel of NODE_FOLDERS) {
-    const url = new URL(rel, thisModuleUrl);
+    const url = new URL(/* turbopackIgnore: true */ rel, thisModuleUrl);
     if (url.protocol !== 'file:') break;
     const dir = fileURLToPath(url);
     tried.push(dir);

@@ -97,6 +97,9 @@ export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f
 /** Backend of the ONNX embedder: see {@link OnnxEmbedderOptions.device}. */
 export type EmbedDevice = 'wasm' | 'webgpu';
 
+/** Which onnxruntime runs the model on the CPU: see {@link OnnxEmbedderOptions.backend}. */
+export type EmbedBackend = 'auto' | 'wasm' | 'native';
+
 /** How token vectors become one text vector, for models that output per-token states. */
 export type Pooling = 'mean' | 'cls';
 
@@ -110,10 +113,14 @@ export interface ModelCache {
   delete(key: string): Promise<void>;
 }
 
-/** onnxruntime-web settings. */
+/** onnxruntime settings (onnxruntime-web; `numThreads` also for onnxruntime-node). */
 export interface OrtWasmOptions {
   /**
-   * Threads for the WebAssembly backend.
+   * Threads for the WebAssembly backend, fixed when the first model of the
+   * process or page is loaded; with `backend` `'native'` (onnxruntime-node),
+   * the session's intra-op threads instead. Threads in a browser need a
+   * cross-origin-isolated page (COOP/COEP headers); elsewhere one thread
+   * runs and a warning says so.
    * @defaultValue 1, or up to 4 in a cross-origin-isolated page
    */
   numThreads?: number;
@@ -235,6 +242,20 @@ export interface OnnxEmbedderOptions {
    * @throws InvalidArgumentError (from `create`) on another value.
    */
   device?: EmbedDevice;
+  /**
+   * Which onnxruntime runs the model on the CPU (`device: 'wasm'`, or
+   * `'webgpu'` fallen back): `'wasm'` onnxruntime-web's WebAssembly build
+   * (everywhere); `'native'` onnxruntime-node, the native build (Node only;
+   * install it beside this package: `npm i onnxruntime-node`, an optional
+   * peer dependency; several times faster, the runtime transformers.js uses
+   * in Node); `'auto'` onnxruntime-node when it imports in Node, else
+   * WebAssembly. The choice is logged (`info`); {@link OnnxEmbedder.backend}
+   * tells which runs. Vectors agree across backends to float rounding
+   * (cosine ≥ 0.9999), not bit for bit.
+   * @defaultValue `'auto'`
+   * @throws InvalidArgumentError (from `create`) on another value, or for `'native'` outside Node or without a usable onnxruntime-node.
+   */
+  backend?: EmbedBackend;
   /** Destination of log messages. @defaultValue none (silent) */
   logger?: Logger;
   /** Minimum level passed to `logger`. @defaultValue `'warn'` */
@@ -297,7 +318,7 @@ export interface OnnxEmbedderConfig {
  * `normalize`, `maxLength` (text tokens), `batchSize` (texts per run),
  * `wasm`, `device`, `logger` — plus `imageBatchSize`.
  */
-export interface ClipEmbedderOptions extends Omit<OnnxEmbedderOptions, 'pooling' | 'quantized' | 'modelFile'> {
+export interface ClipEmbedderOptions extends Omit<OnnxEmbedderOptions, 'pooling' | 'quantized' | 'modelFile' | 'backend'> {
   /** Images per run of the vision tower. @defaultValue 8 */
   imageBatchSize?: number;
 }

@@ -18,6 +18,7 @@ import { ClipEmbedder } from './clip/clip-embedder.js';
 
 export type {
   DownloadProgress,
+  EmbedBackend,
   EmbedDevice,
   EmbedOptions,
   EmbedProgress,

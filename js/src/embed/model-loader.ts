@@ -156,6 +156,8 @@ class FolderReader {
 
   /** Bytes of `name`, or undefined when `optional` and missing. Throws ModelLoadError otherwise. */
   async read(name: string, optional: boolean): Promise<Uint8Array | undefined> {
+    // Before each file, from a folder and the cache too (not only downloads): an aborted load reads nothing more.
+    if (this.req.signal?.aborted === true) throw this.req.signal.reason;
     const have = this.files.get(name);
     if (have !== undefined) return have;
     const bytes = this.loc.kind === 'path' ? await this.readPath(name, optional) : await this.readUrl(name, optional);

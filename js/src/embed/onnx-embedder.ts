@@ -1,6 +1,7 @@
 /**
  * The ONNX text embedder: a Hugging Face model folder run through
- * onnxruntime-web (WebAssembly build) and @huggingface/tokenizers. This class
+ * onnxruntime-web (WebAssembly build; onnxruntime-node in Node when
+ * installed) and @huggingface/tokenizers. This class
  * only composes the parts, each in its own file:
  *
  * - `onnx-options.ts`: option checks and defaults;
@@ -8,7 +9,8 @@
  *   (downloads cached only once they proved usable);
  * - `text-encoding.ts`: tokenising with truncation to `maxLength`, batching
  *   longest first, padding;
- * - `ort-session.ts`: the onnxruntime session (threads, inputs, output, runs);
+ * - `ort-session.ts`: the onnxruntime session (threads, inputs, output, runs;
+ *   `ort-native.ts` onnxruntime-node when `backend` allows);
  * - `pooling.ts`: per-token states to one vector (`mean` over the attention
  *   mask, or `cls`), then L2 normalisation.
  *
@@ -46,8 +48,10 @@ export class OnnxEmbedder implements Embedder {
     private readonly normalize: boolean,
     private readonly batchSize: number,
     private readonly logger: Logger,
-    /** The backend that runs the model: `'webgpu'` only when asked for and available, else `'wasm'`. */
+    /** The backend that runs the model: `'webgpu'` only when asked for and available, else `'wasm'` (the CPU). */
     readonly device: EmbedDevice,
+    /** The onnxruntime that runs it: `'native'` (onnxruntime-node) or `'wasm'` (onnxruntime-web). */
+    readonly backend: 'wasm' | 'native',
     info: Omit<EmbedderInfo, 'dim'>,
   ) {
     this.dim = model.dim;
@@ -61,7 +65,7 @@ export class OnnxEmbedder implements Embedder {
    * InvalidArgumentError on bad options.
    */
   static async create(options: OnnxEmbedderOptions = {}): Promise<OnnxEmbedder> {
-    const { logger, pooling, normalize, batchSize, modelFile, maxLength: requestedMaxLength, device: requestedDevice } = readOnnxOptions(options);
+    const { logger, pooling, normalize, batchSize, modelFile, maxLength: requestedMaxLength, device: requestedDevice, backend: requestedBackend } = readOnnxOptions(options);
     const { candidates, model, config } = await resolveModel(options);
     const cache = await openModelCache(options);
     const loaded = await loadModelFiles({
@@ -83,18 +87,19 @@ export class OnnxEmbedder implements Embedder {
       const maxLength = chooseMaxLength(requestedMaxLength, tokenizerConfig, modelConfig);
       const encoding = new TextEncoding(tokenizer, tokenizerJson, tokenizerConfig, maxLength);
 
-      const { ort, device } = await loadOrt(options.wasm, logger, requestedDevice);
+      const runtime = await loadOrt(options.wasm, logger, requestedDevice, requestedBackend);
+      const { ort, device, backend } = runtime;
       const probe = (withTypeIds: boolean) => encoding.pad([encoding.encode('a')], withTypeIds);
       const ref = { file: modelFile, source: loaded.source };
-      const session = await OrtTextModel.create(ort, loaded.files.get(modelFile)!, ref, modelConfig.hidden_size, probe, device);
+      const session = await OrtTextModel.create(ort, loaded.files.get(modelFile)!, ref, modelConfig.hidden_size, probe, runtime);
       try {
         const pooled = session.output.pooled;
         if (pooled && options.pooling !== undefined) logger.warn(`pooling '${options.pooling}' is ignored: the model outputs sentence_embedding`);
         const digest = await modelDigest(loaded.files);
         // Every file proved usable: now (and only now) keep the downloads.
         await loaded.commit();
-        logger.info(`embedder: ${model} (${session.dim} dimensions, ${pooled ? 'sentence_embedding' : `${pooling} pooling`}, max ${maxLength} tokens, ${device})`);
-        return new OnnxEmbedder(session, encoding, pooling, normalize, batchSize, logger, device, {
+        logger.info(`embedder: ${model} (${session.dim} dimensions, ${pooled ? 'sentence_embedding' : `${pooling} pooling`}, max ${maxLength} tokens, ${device === 'webgpu' ? 'webgpu' : backend === 'native' ? 'onnxruntime-node' : 'onnxruntime-web wasm'})`);
+        return new OnnxEmbedder(session, encoding, pooling, normalize, batchSize, logger, device, backend, {
           kind: 'onnx',
           model,
           ...(config.revision !== undefined ? { revision: config.revision } : {}),

@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { gateLogger, type Logger } from '../logger.js';
 import { checkBoolean, checkInt, checkKnownKeys, checkObject } from '../check.js';
 import { modelFileOfDtype } from './dtype.js';
-import type { EmbedDevice, OnnxEmbedderOptions, Pooling } from './embedder.js';
+import type { EmbedBackend, EmbedDevice, OnnxEmbedderOptions, Pooling } from './embedder.js';
 import { MAX_SEQUENCE } from './text-encoding.js';
 
 const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
@@ -35,6 +35,7 @@ const OPTION_KEYS: readonly (keyof OnnxEmbedderOptions)[] = [
   'retries',
   'wasm',
   'device',
+  'backend',
   'logger',
   'logLevel',
 ];
@@ -54,6 +55,8 @@ export interface OnnxSettings {
   modelFile: string;
   /** The backend asked for (`webgpu` may still fall back to `wasm`). */
   device: EmbedDevice;
+  /** The onnxruntime asked for on the CPU (`auto`: native when it imports in Node). */
+  backend: EmbedBackend;
 }
 
 /**
@@ -84,7 +87,9 @@ export function readOnnxOptions(options: OnnxEmbedderOptions): OnnxSettings {
   }
   const device = options.device ?? 'wasm';
   if (device !== 'wasm' && device !== 'webgpu') throw new InvalidArgumentError(`device must be 'wasm' or 'webgpu', got ${JSON.stringify(device)}`);
-  return { logger, pooling, normalize, batchSize, maxLength: options.maxLength, modelFile, device };
+  const backend = options.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'wasm' && backend !== 'native') throw new InvalidArgumentError(`backend must be 'auto', 'wasm' or 'native', got ${JSON.stringify(backend)}`);
+  return { logger, pooling, normalize, batchSize, maxLength: options.maxLength, modelFile, device, backend };
 }
 
 /**

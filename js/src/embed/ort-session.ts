@@ -8,13 +8,14 @@
  * batches and checks the shape of what comes back.
  *
  * onnxruntime-web is imported lazily, so importing this module costs nothing
- * until a model is created.
+ * until a model is created. In Node, onnxruntime-node (`ort-native.ts`) runs
+ * the same sessions natively when installed and `backend` allows it.
  * @internal
  */
 import type * as Ort from 'onnxruntime-web/wasm';
-import { MiniVectorDBError } from '../errors.js';
+import { InvalidArgumentError, MiniVectorDBError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { EmbedDevice, OrtWasmOptions } from './embedder.js';
+import type { EmbedBackend, EmbedDevice, OrtWasmOptions } from './embedder.js';
 import { ModelLoadError } from './errors.js';
 import { isNode } from '../platform.js';
 import type { PaddedBatch } from './text-encoding.js';
@@ -41,10 +42,18 @@ interface OrtBuild {
 }
 const builds: Record<EmbedDevice, OrtBuild> = { wasm: { module: undefined, threads: undefined }, webgpu: { module: undefined, threads: undefined } };
 
-/** onnxruntime-web with the backend that will run: `device` when available, else WebAssembly (logged). */
+/**
+ * The onnxruntime that will run: onnxruntime-web with `device` when
+ * available, else WebAssembly (logged); or, on the CPU in Node,
+ * onnxruntime-node (`backend: 'native'`, with its intra-op `threads`).
+ */
 export interface LoadedOrt {
   ort: OrtModule;
   device: EmbedDevice;
+  /** `'native'`: onnxruntime-node; `'wasm'`: onnxruntime-web (its WebAssembly or WebGPU backend). */
+  backend: 'wasm' | 'native';
+  /** Intra-op threads of onnxruntime-node sessions (`backend: 'native'` only). */
+  nativeThreads?: number;
 }
 
 /**
@@ -52,9 +61,10 @@ export interface LoadedOrt {
  * `wasmPaths`) before the first session: onnxruntime reads them when it
  * starts its WebAssembly module and ignores later changes. `'webgpu'` loads
  * the `onnxruntime-web/webgpu` build when a GPU adapter is offered, else
- * warns and uses the WebAssembly build.
+ * warns and uses the WebAssembly build. On the CPU, `backend` `'auto'` or
+ * `'native'` first tries onnxruntime-node (Node only, {@link loadNative}).
  */
-export async function loadOrt(wasm: OrtWasmOptions | undefined, logger: Logger, requested: EmbedDevice = 'wasm'): Promise<LoadedOrt> {
+export async function loadOrt(wasm: OrtWasmOptions | undefined, logger: Logger, requested: EmbedDevice = 'wasm', backend: EmbedBackend = 'wasm'): Promise<LoadedOrt> {
   let device = requested;
   if (device === 'webgpu') {
     const why = await webgpuUnavailable();
@@ -62,6 +72,10 @@ export async function loadOrt(wasm: OrtWasmOptions | undefined, logger: Logger, 
       logger.warn(`device 'webgpu' unavailable (${why}); the embedder falls back to WebAssembly ('wasm')`);
       device = 'wasm';
     }
+  }
+  if (device === 'wasm' && backend !== 'wasm') {
+    const native = await loadNative(wasm, logger, backend);
+    if (native !== undefined) return native;
   }
   const build = builds[device];
   build.module ??= device === 'webgpu' ? (import('onnxruntime-web/webgpu') as Promise<OrtModule>) : import('onnxruntime-web/wasm');
@@ -93,7 +107,37 @@ export async function loadOrt(wasm: OrtWasmOptions | undefined, logger: Logger, 
     logger.warn(`onnxruntime-web already runs with ${ortThreads.threads} thread(s); wasm.numThreads ${wanted} applies only before the first model is loaded`);
   }
   logger.debug(`onnxruntime-web ${ort.env.versions.web ?? ''} (${device}): ${ortThreads.threads} thread(s) (${ortThreads.why})`);
-  return { ort, device };
+  return { ort, device, backend: 'wasm' };
+}
+
+/**
+ * onnxruntime-node for `backend` `'auto'` or `'native'` in Node, when it
+ * imports (`ort-native.ts`); undefined to use onnxruntime-web (`'auto'`,
+ * logged). Threads: `wasm.numThreads`, else 1 as for WebAssembly in Node.
+ * @throws InvalidArgumentError for `'native'` outside Node or without a usable onnxruntime-node.
+ */
+async function loadNative(wasm: OrtWasmOptions | undefined, logger: Logger, backend: EmbedBackend): Promise<LoadedOrt | undefined> {
+  const native = isNode() ? await (await import('./ort-native.js')).loadNativeOrt() : { why: 'not Node.js' };
+  if ('ort' in native) {
+    const threads = wasm?.numThreads ?? 1;
+    logger.info(`onnxruntime-node ${native.version} (native CPU, backend '${backend}'): ${threads} thread(s)`);
+    return { ort: native.ort, device: 'wasm', backend: 'native', nativeThreads: threads };
+  }
+  if (backend === 'native') throw new InvalidArgumentError(`backend 'native' needs onnxruntime-node in Node.js: ${native.why}`);
+  (isNode() ? logger.info : logger.debug).call(logger, `backend 'auto': ${native.why}; onnxruntime-web (WebAssembly) runs the model`);
+  return undefined;
+}
+
+/** Session options of the runtime in `loaded`: WebGPU then WebAssembly, WebAssembly, or onnxruntime-node's CPU provider. */
+export function sessionOptions(loaded: Pick<LoadedOrt, 'device' | 'backend' | 'nativeThreads'>): Ort.InferenceSession.SessionOptions {
+  // logSeverityLevel 3: onnxruntime's own warnings would go straight to the console; failures still throw.
+  const common = { graphOptimizationLevel: 'all', logSeverityLevel: 3 } as const;
+  if (loaded.backend === 'native') {
+    // One model run at a time (the embedder serialises runs): all threads go to the operators, none to parallel branches.
+    return { ...common, executionProviders: ['cpu'], intraOpNumThreads: loaded.nativeThreads ?? 1, interOpNumThreads: 1, executionMode: 'sequential' };
+  }
+  // WebGPU first; operators it lacks run on the WebAssembly backend of the same build.
+  return { ...common, executionProviders: loaded.device === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'] };
 }
 
 /**
@@ -137,17 +181,11 @@ export class OrtTextModel {
     ref: ModelFileRef,
     hiddenSize: unknown,
     probe: (withTypeIds: boolean) => PaddedBatch,
-    device: EmbedDevice = 'wasm',
+    runtime: Pick<LoadedOrt, 'device' | 'backend' | 'nativeThreads'> = { device: 'wasm', backend: 'wasm' },
   ): Promise<OrtTextModel> {
     let session: Ort.InferenceSession;
     try {
-      // logSeverityLevel 3: onnxruntime's own warnings would go straight to the console; failures still throw.
-      session = await ort.InferenceSession.create(bytes, {
-        // WebGPU first; operators it lacks run on the WebAssembly backend of the same build.
-        executionProviders: device === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3,
-      });
+      session = await ort.InferenceSession.create(bytes, sessionOptions(runtime));
     } catch (cause) {
       throw new ModelLoadError(ref.file, ref.source, `onnxruntime cannot load it: ${String(cause)}`, { cause });
     }

@@ -19,6 +19,8 @@
  *   earlier bytes; the reader drops the torn tail.
  */
 
+import type { SnapshotSource } from './snapshot-source.js';
+
 /**
  * Snapshot bytes as an (async) sequence of chunks, for writing a checkpoint
  * without holding the whole image in one buffer. A chunk may be a view into
@@ -66,6 +68,13 @@ export interface StorageAdapter {
   readonly url: string;
   /** The stored checkpoint's bytes. Throws StorageError when there is none. */
   read(): Promise<Uint8Array>;
+  /**
+   * The stored checkpoint as a source read in pieces (`snapshot-source.ts`),
+   * its layout checked first as {@link read} checks it; the caller closes it.
+   * Optional: without it, opening reads the checkpoint whole.
+   * @throws StorageError when there is none, SnapshotError for a wrong layout.
+   */
+  openSnapshot?(): Promise<SnapshotSource>;
   /**
    * Replaces the stored checkpoint atomically: a failure leaves the previous
    * one intact. `bytes` may be one buffer or a sequence of chunks

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SnapshotError, StorageError } from '../errors.js';
 import type { ByteChunks, StorageAdapter } from './adapter.js';
+import type { SnapshotSource } from './snapshot-source.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { FileLog, logPath } from './file-log.js';
 import { checkSnapshotLayout } from './snapshot-layout.js';
@@ -45,6 +46,43 @@ export class FileStorage implements StorageAdapter {
     }
   }
 
+  /** The file as a source read in pieces through one open descriptor (a save renaming a new file over it meanwhile does not change what is read). */
+  async openSnapshot(): Promise<SnapshotSource> {
+    let file: FileHandle | undefined;
+    let size: number;
+    try {
+      file = await open(this.path, 'r');
+      ({ size } = await file.stat());
+      const opened = file;
+      await checkSnapshotLayout(size, (position, length) => readExactly(opened, position, length), this.path);
+    } catch (cause) {
+      await file?.close().catch(() => undefined);
+      if (cause instanceof SnapshotError) throw cause;
+      const code = (cause as NodeJS.ErrnoException).code;
+      throw new StorageError(`cannot read snapshot ${this.path}: ${code === 'ENOENT' ? 'no such file' : String(cause)}`, { cause });
+    }
+    const handle = file;
+    let buffer = new Uint8Array(0); // reused: the caller copies each piece out before the next read
+    let closed = false;
+    return {
+      byteLength: size,
+      read: async (position, length) => {
+        if (buffer.byteLength < length) buffer = new Uint8Array(length);
+        try {
+          return await readExactly(handle, position, length, buffer);
+        } catch (cause) {
+          if (cause instanceof SnapshotError) throw cause;
+          throw new StorageError(`cannot read snapshot ${this.path}: ${String(cause)}`, { cause });
+        }
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await handle.close();
+      },
+    };
+  }
+
   /** Streams `bytes` to a temporary file, fsyncs it and renames it over the snapshot (see `atomic-file.ts`). */
   async write(bytes: Uint8Array | ByteChunks, byteLength?: number): Promise<void> {
     try {
@@ -68,9 +106,9 @@ export class FileStorage implements StorageAdapter {
   }
 }
 
-/** `length` bytes at `position` of an open file (its size was checked first). */
-async function readExactly(file: FileHandle, position: number, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
+/** `length` bytes at `position` of an open file (its size was checked first), into `into` when given (a view of it is returned). */
+async function readExactly(file: FileHandle, position: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+  const out = into === undefined ? new Uint8Array(length) : into.subarray(0, length);
   // One read returns at most ~2 GB on Linux, and Node aborts the process on a
   // length over 2^31 - 1: at most 1 GiB per call, until done or end of file.
   for (let done = 0; done < length; ) {

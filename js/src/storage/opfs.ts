@@ -23,6 +23,7 @@
 import { SnapshotError, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ByteChunks, StorageAdapter } from './adapter.js';
+import type { SnapshotSource } from './snapshot-source.js';
 import { OpfsLog } from './opfs-log.js';
 import { dbFolder, hasOpfs, hasSyncAccess, isNotFound, nameOf, opfsName, opfsRoot, readFileRange, writeAllSync, type DirHandle, type FileHandle } from './opfs-fs.js';
 import { checkSnapshotLayout } from './snapshot-layout.js';
@@ -51,6 +52,27 @@ export class OpfsStorage implements StorageAdapter {
       const file = await (await (await dbFolder(this.name, false)).getFileHandle(CHECKPOINT)).getFile();
       await checkSnapshotLayout(file.size, (position, length) => readFileRange(file, position, length), this.url);
       return await readFileRange(file, 0, file.size);
+    } catch (cause) {
+      if (cause instanceof SnapshotError || cause instanceof StorageError) throw cause;
+      const why = isNotFound(cause) ? 'no snapshot saved there' : String(cause);
+      throw new StorageError(`cannot read ${this.url}: ${why}`, { cause });
+    }
+  }
+
+  /** The checkpoint as a source read in slices of its `File` (a snapshot of the file: a save replacing it makes reads fail, never mix). */
+  async openSnapshot(): Promise<SnapshotSource> {
+    try {
+      const file = await (await (await dbFolder(this.name, false)).getFileHandle(CHECKPOINT)).getFile();
+      await checkSnapshotLayout(file.size, (position, length) => readFileRange(file, position, length), this.url);
+      const read = async (position: number, length: number): Promise<Uint8Array> => {
+        try {
+          return await readFileRange(file, position, length);
+        } catch (cause) {
+          if (cause instanceof StorageError) throw cause;
+          throw new StorageError(`cannot read ${this.url}: ${String(cause)}`, { cause });
+        }
+      };
+      return { byteLength: file.size, read, close: () => Promise.resolve() };
     } catch (cause) {
       if (cause instanceof SnapshotError || cause instanceof StorageError) throw cause;
       const why = isNotFound(cause) ? 'no snapshot saved there' : String(cause);

@@ -27,6 +27,10 @@ export interface CoreConstants {
   readonly maxRerank: number;
   /** Largest squared L2 norm Σ v_i² (float64 sum) of an accepted vector: FLT_MAX / 8. */
   readonly maxSquaredNorm: number;
+  /** Largest add whose labels enter the fresh list (`kFreshMaxBatch`, `fresh_list.hpp`). */
+  readonly freshMaxBatch: number;
+  /** Vectors an l2 index learns its dimension order from (`kOrderSample`, `index.hpp`). */
+  readonly orderSample: number;
   /** Core id of each metric name. */
   readonly metricIds: Readonly<Record<Metric, number>>;
   /** Core id of each quantization name. */
@@ -72,6 +76,8 @@ export function coreConstants(mod: CoreModule): CoreConstants {
     maxK: mod.kMaxK,
     maxRerank: mod.kMaxRerank,
     maxSquaredNorm: mod.kMaxSquaredNorm,
+    freshMaxBatch: mod.kFreshMaxBatch,
+    orderSample: mod.kOrderSample,
     metricIds,
     quantizationIds,
     metricName: inverse(metricIds),

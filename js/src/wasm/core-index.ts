@@ -11,7 +11,8 @@ import type { Metric, Quantization } from '../types.js';
 import { coreConstants, type CoreConstants, type VectorFaultName } from './constants.js';
 import { heapBytes, MAX_ALLOCATION_BYTES, searchScratchBytes } from './heap-size.js';
 import type { CoreModule, WasmIndex } from './minivectordb_core.mjs';
-import { splitSnapshot } from './snapshot-split.js';
+import { splitSnapshot, splitSnapshotAt } from './snapshot-split.js';
+import { SNAPSHOT_READ_BYTES, type SnapshotSource } from '../storage/snapshot-source.js';
 
 /** The metric names {@link CoreConfig} accepts (their core ids come from the module's `Metric` enum). */
 export const METRIC_NAMES: readonly Metric[] = ['l2', 'ip', 'cosine'];
@@ -139,6 +140,58 @@ export class CoreIndex {
       const off = ptr + (index.raw.userOffset() >>> 0);
       const user = index.mod.HEAPU8.slice(off, off + (index.raw.userSize() >>> 0));
       index.releaseScratch(); // the snapshot bytes are not needed any more
+      return { index, user };
+    } catch (e) {
+      index.raw.releaseLoad();
+      index.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * {@link load} from a source read in pieces of at most
+   * `SNAPSHOT_READ_BYTES` (`storage/snapshot-source.ts`): each piece is
+   * copied into the heap before the next is read, the VECS and CODE payloads
+   * straight into the buffers the index keeps, the rest into one scratch
+   * block, so JS never holds the file. The core then checks everything, CRCs
+   * included, as for {@link load}. Section headers that do not walk to the
+   * end: the bytes are read whole and {@link load} names the fault.
+   * Throws SnapshotError, OutOfMemoryError, and the source's StorageError; nothing is loaded then.
+   */
+  static async loadFrom(mod: CoreModule, source: SnapshotSource): Promise<{ index: CoreIndex; user: Uint8Array }> {
+    const size = source.byteLength;
+    const split = await splitSnapshotAt(size, (at, length) => source.read(at, length));
+    if (split === undefined) return CoreIndex.load(mod, (await source.read(0, size)).slice());
+    const index = new CoreIndex(mod, new mod.WasmIndex());
+    try {
+      const cut = [split.vecs, split.codes].filter((r) => r !== undefined).sort((a, b) => a.start - b.start);
+      const vecsBytes = split.vecs === undefined ? 0 : split.vecs.end - split.vecs.start;
+      const codesBytes = split.codes === undefined ? 0 : split.codes.end - split.codes.start;
+      const restBytes = heapBytes('the snapshot', [size - vecsBytes - codesBytes]);
+      heapBytes('the snapshot rows', [vecsBytes]);
+      index.check(index.raw.prepareLoad(vecsBytes, codesBytes));
+      // Every copy re-reads the heap view and the buffer's address: reading awaits, and memory may grow meanwhile.
+      const copy = async (from: number, to: number, address: () => number): Promise<void> => {
+        for (let at = from; at < to; at += SNAPSHOT_READ_BYTES) {
+          const piece = await source.read(at, Math.min(SNAPSHOT_READ_BYTES, to - at));
+          index.mod.HEAPU8.set(piece, address() + (at - from));
+        }
+      };
+      if (split.vecs !== undefined) await copy(split.vecs.start, split.vecs.end, () => index.raw.vecsAddress() >>> 0);
+      if (split.codes !== undefined) await copy(split.codes.start, split.codes.end, () => index.raw.codesAddress() >>> 0);
+      const ptr = index.scratch(restBytes);
+      let into = 0;
+      let from = 0;
+      for (const range of [...cut, { start: size, end: size }]) {
+        const at = into;
+        await copy(from, range.start, () => ptr + at);
+        into += range.start - from;
+        from = range.end;
+      }
+      index.check(index.raw.loadSplit(ptr, restBytes));
+      const off = ptr + (index.raw.userOffset() >>> 0);
+      const user = index.mod.HEAPU8.slice(off, off + (index.raw.userSize() >>> 0));
+      index.releaseScratch();
       return { index, user };
     } catch (e) {
       index.raw.releaseLoad();

@@ -60,7 +60,7 @@ function fromCompiledModule(module: WebAssembly.Module, options: CoreModuleOptio
  * names the package file.
  */
 function nodeFileUrl(defaultUrl: URL): URL {
-  return defaultUrl.protocol === 'file:' ? defaultUrl : new URL('./minivectordb_core.wasm', thisModuleUrl);
+  return defaultUrl.protocol === 'file:' ? defaultUrl : new URL(/* turbopackIgnore: true */ './minivectordb_core.wasm', thisModuleUrl);
 }
 
 async function instantiate(source: WasmSource | undefined, logger: Logger): Promise<CoreModule> {

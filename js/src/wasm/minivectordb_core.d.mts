@@ -108,6 +108,10 @@ export interface CoreModule {
   readonly kThreads: boolean;
   /** The threaded core's Emscripten pthread runtime: its idle pool workers (Node's `worker_threads` Workers there). */
   readonly PThread?: { readonly unusedWorkers: ReadonlyArray<{ unref?(): void }> };
+  /** Largest add whose labels enter the fresh list (`fresh_list.hpp`). */
+  readonly kFreshMaxBatch: number;
+  /** Vectors a dimension order is learned from (`index.hpp`). */
+  readonly kOrderSample: number;
   /** Enums (`mvdb::Metric`, `mvdb::Quantization`, `mvdb::ErrorCode`, `mvdb::VectorFault`). */
   readonly Metric: EmbindEnum<'l2' | 'ip' | 'cosine'>;
   readonly Quantization: EmbindEnum<'none' | 'int8'>;

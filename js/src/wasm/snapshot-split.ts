@@ -42,14 +42,51 @@ export function splitSnapshot(bytes: Uint8Array): SnapshotSplit | undefined {
     pos += 16;
     if (length > BigInt(bytes.byteLength - pos)) return undefined;
     const range = { start: pos, end: pos + Number(length) };
-    if (tag === TAG_VECS) {
-      if (out.vecs !== undefined) return undefined;
-      out.vecs = range;
-    } else if (tag === TAG_CODE && major > 1) {
-      if (out.codes !== undefined) return undefined;
-      out.codes = range;
-    }
+    if (!takeSection(out, tag, range, major)) return undefined;
     pos = range.end;
   }
   return pos === bytes.byteLength ? out : undefined;
+}
+
+/**
+ * {@link splitSnapshot} from the section headers alone, read through
+ * `readAt` (24 + 16 bytes per section), for a snapshot of `size` bytes that
+ * is streamed rather than held whole. Lengths are compared as BigInt: a
+ * declared u64 length cannot round.
+ */
+export async function splitSnapshotAt(size: number, readAt: (offset: number, length: number) => Promise<Uint8Array>): Promise<SnapshotSplit | undefined> {
+  if (size < 24) return undefined;
+  const head = await readAt(0, 24);
+  const hv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const major = hv.getUint16(8, true);
+  const sections = hv.getUint32(12, true);
+  if (sections > 64) return undefined; // kMaxSections: the core names the fault
+  const out: SnapshotSplit = { vecs: undefined, codes: undefined };
+  const end = BigInt(size);
+  let pos = 24;
+  for (let s = 0; s < sections; s++) {
+    if (size - pos < 16) return undefined;
+    const header = await readAt(pos, 16);
+    const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+    const tag = view.getUint32(0, true);
+    const length = view.getBigUint64(8, true);
+    pos += 16;
+    if (length > end - BigInt(pos)) return undefined;
+    const range = { start: pos, end: pos + Number(length) };
+    if (!takeSection(out, tag, range, major)) return undefined;
+    pos = range.end;
+  }
+  return pos === size ? out : undefined;
+}
+
+/** Records a VECS or CODE section's payload range in `out`; false for a second one of either (a malformed file). */
+function takeSection(out: SnapshotSplit, tag: number, range: { start: number; end: number }, major: number): boolean {
+  if (tag === TAG_VECS) {
+    if (out.vecs !== undefined) return false;
+    out.vecs = range;
+  } else if (tag === TAG_CODE && major > 1) {
+    if (out.codes !== undefined) return false;
+    out.codes = range;
+  }
+  return true;
 }

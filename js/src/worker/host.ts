@@ -11,7 +11,8 @@ import { ClosedError, InvalidArgumentError } from '../errors.js';
 import { gateLogger, type Logger, type LogLevel } from '../logger.js';
 import { MiniVectorDB } from '../minivectordb.js';
 import type { CreateOptions, OpenOptions } from '../option-types.js';
-import { METHOD_SPECS, type HostApi, type HostState, type RemoteMethod, type Reply } from './methods.js';
+import { METHOD_SPECS, type HostApi, type HostState, type RemoteMethod, type Reply, type StartHooks } from './methods.js';
+import { joinOptions, remoteProgress, WorkerSignals } from './call-options.js';
 
 /**
  * With `logLevel` (and no logger, which cannot cross threads) the worker's
@@ -26,6 +27,9 @@ function withWorkerLogger<T extends { logLevel?: unknown; logger?: unknown }>(op
 /** The object exposed in the worker. */
 export class DatabaseHost implements HostApi {
   #db: MiniVectorDB | undefined;
+  readonly #signals = new WorkerSignals();
+  /** The page's download progress callback, kept while the embedder may load. */
+  #downloads: ReturnType<typeof remoteProgress> | undefined;
   /** The database's logger (the same sink and level), for what happens outside its calls. */
   #logger: Logger = gateLogger(undefined);
 
@@ -33,23 +37,37 @@ export class DatabaseHost implements HostApi {
     return true;
   }
 
-  async create(options: Record<string, unknown>): Promise<HostState> {
-    const sent = withWorkerLogger(options as CreateOptions);
-    return this.#init(await MiniVectorDB.create(sent), sent);
+  async create(options: Record<string, unknown>, hooks: StartHooks = {}, callback?: unknown): Promise<HostState> {
+    return this.#start(options, hooks, callback, (sent) => MiniVectorDB.create(sent as CreateOptions));
   }
 
-  async open(url: string, options: Record<string, unknown>): Promise<HostState> {
-    const sent = withWorkerLogger(options as OpenOptions);
-    return this.#init(await MiniVectorDB.open(url, sent), sent);
+  async open(url: string, options: Record<string, unknown>, hooks: StartHooks = {}, callback?: unknown): Promise<HostState> {
+    return this.#start(options, hooks, callback, (sent) => MiniVectorDB.open(url, sent as OpenOptions));
   }
 
-  async call(method: RemoteMethod, args: unknown[], callback?: unknown): Promise<Reply> {
+  abort(signalId: number): void {
+    this.#signals.abort(signalId);
+  }
+
+  async call(method: RemoteMethod, args: unknown[], callback?: unknown, signalId?: number): Promise<Reply> {
     if (!Object.hasOwn(METHOD_SPECS, method)) throw new InvalidArgumentError(`${String(method)} is not a method of the database`);
     const db = this.#live(method);
     const spec = METHOD_SPECS[method];
     const fn = (db as unknown as Record<RemoteMethod, (...a: unknown[]) => Promise<unknown>>)[method].bind(db);
-    const run = (a: unknown[]): Promise<unknown> => fn(...a);
-    const value = await (spec.receive === undefined ? run(args) : spec.receive(run, args, callback, this.#logger));
+    const progress = callback === undefined || spec.options === undefined ? undefined : remoteProgress(callback, this.#logger, spec.options.work);
+    let value: unknown;
+    try {
+      const signal = this.#signals.signal(signalId);
+      const at = spec.options?.index;
+      if (at !== undefined && (signal !== undefined || progress !== undefined)) {
+        args = [...args];
+        args[at] = joinOptions(args[at], signal, progress?.call);
+      }
+      value = await fn(...args);
+    } finally {
+      this.#signals.release(signalId);
+      await progress?.settle();
+    }
     // A call that completes while the page closes the database still succeeds; its counters are then not sent.
     let stats: Reply['stats'];
     try {
@@ -63,7 +81,44 @@ export class DatabaseHost implements HostApi {
   }
 
   async close(): Promise<void> {
-    await this.#db?.close();
+    try {
+      await this.#db?.close();
+    } finally {
+      await this.#downloads?.settle();
+    }
+  }
+
+  /**
+   * Creates or opens the worker's database with what the options could not
+   * carry put back (`StartHooks`): open's signal and progress, and the
+   * embedder's — whose signal and download progress live as long as the
+   * embedder (the model may load at the first text call after open).
+   */
+  async #start(options: Record<string, unknown>, hooks: StartHooks, callback: unknown, start: (sent: Record<string, unknown>) => Promise<MiniVectorDB>): Promise<HostState> {
+    const { signalId, embedderSignalId, progress: sources = [] } = hooks;
+    const relay = callback === undefined ? undefined : remoteProgress(callback, this.#logger, 'open');
+    const forward = (source: 'open' | 'download') => (sources.includes(source) && relay !== undefined ? (event: unknown) => relay.call(source, event) : undefined);
+    let sent = withWorkerLogger(options);
+    const embedder = sent.embedder;
+    if (typeof embedder === 'object' && embedder !== null && (embedderSignalId !== undefined || sources.includes('download'))) {
+      sent = { ...sent, embedder: joinOptions(embedder, this.#signals.signal(embedderSignalId), forward('download')) };
+    }
+    sent = joinOptions(sent, this.#signals.signal(signalId), forward('open')) as Record<string, unknown>;
+    let db: MiniVectorDB;
+    try {
+      db = await start(sent);
+    } catch (e) {
+      await relay?.settle();
+      throw e;
+    } finally {
+      this.#signals.release(signalId);
+    }
+    // Downloads may still come (a model loaded at the first text call): the callback stays until close().
+    if (sources.includes('download')) {
+      this.#downloads = relay;
+      await relay?.delivered();
+    } else await relay?.settle();
+    return this.#init(db, sent);
   }
 
   #init(db: MiniVectorDB, options: { logger?: unknown; logLevel?: unknown }): HostState {

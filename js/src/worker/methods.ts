@@ -10,15 +10,11 @@
  * the page ({@link LOCAL_MEMBERS}); the compiler checks that together they
  * cover the interface.
  */
-import { releaseProxy, type Remote } from 'comlink';
-import type { Logger } from '../logger.js';
-import type { InsertItem, InsertManyOptions, Stats, StoredRecord, UpdateChanges } from '../types.js';
+import type { Stats, StoredRecord, UpdateChanges } from '../types.js';
 import type { Query, VectorDatabase } from '../vector-database.js';
 import { checkMetadata } from '../validate.js';
 import { packItems, packVectors } from './transfer.js';
 import { checkSendableImage, checkSendableQuery } from './images.js';
-
-type ProgressCallback = NonNullable<InsertManyOptions['onProgress']>;
 
 /** A call as sent: its arguments, the buffers to move with them, and a callback to pass as a Comlink proxy. */
 export interface Sent {
@@ -31,8 +27,13 @@ export interface Sent {
 export interface MethodSpec {
   /** Page side: the arguments to send (reads them: a getter that throws is a bad argument). */
   send?(args: unknown[]): Sent;
-  /** Worker side: runs the method (`run`) with the arguments received and the callback's remote. */
-  receive?(run: (args: unknown[]) => Promise<unknown>, args: unknown[], callback: unknown, logger: Logger): Promise<unknown>;
+  /**
+   * The argument that is the call's options, whose `signal` and
+   * `onProgress` cannot be posted (`call-options.ts`): the signal goes as an
+   * id, aborted in the worker when the page's aborts; the callback as a
+   * Comlink proxy. `work` names the call in the warning of a callback that throws.
+   */
+  options?: { index: number; work: string };
   /** Worker side: the buffers of the result to move back. */
   reply?(value: unknown): ArrayBuffer[];
 }
@@ -56,7 +57,6 @@ function vectors(values: unknown[], rest: unknown[]): Sent {
 /** The methods that run in the worker, one RPC each. */
 export const METHODS = {
   insertMany: {
-    /** Comlink proxies only top-level arguments: the progress callback goes as its own. */
     send([items, options]) {
       if (Array.isArray(items)) {
         items.forEach((it, i) => {
@@ -65,10 +65,7 @@ export const METHODS = {
         });
       }
       const packed = Array.isArray(items) ? packItems(items) : { items, transfer: [] };
-      const onProgress = (options as { onProgress?: unknown } | undefined)?.onProgress;
-      if (typeof onProgress !== 'function') return { args: [packed.items, options], transfer: packed.transfer };
-      const { onProgress: _callback, ...rest } = options as InsertManyOptions;
-      return { args: [packed.items, rest], transfer: packed.transfer, callback: onProgress as ProgressCallback };
+      return { args: [packed.items, options], transfer: packed.transfer };
     },
     /**
      * Each progress call is a message back to the page. They are not awaited
@@ -76,19 +73,7 @@ export const METHODS = {
      * have been delivered before the result is returned; a callback that
      * throws does not abort the insert (as on the page): its error is logged at warn.
      */
-    async receive(run, [items, options], callback, logger) {
-      if (callback === undefined) return run([items, options]);
-      const remote = callback as Remote<ProgressCallback>;
-      const pending: Promise<unknown>[] = [];
-      const onProgress: ProgressCallback = (done, total, phase) =>
-        void pending.push(remote(done, total, phase).catch((e: unknown) => logger.warn(`onProgress threw (the insert goes on): ${String(e)}`)));
-      try {
-        return await run([items as InsertItem[], { ...(options as object), onProgress }]);
-      } finally {
-        await Promise.allSettled(pending);
-        remote[releaseProxy]();
-      }
-    },
+    options: { index: 1, work: 'insert' },
   },
   update: {
     /** A `Float32Array` vector is copied, then moved. */
@@ -106,6 +91,7 @@ export const METHODS = {
       checkSendableQuery(query, 'query');
       return vectors([query as Query], rest);
     },
+    options: { index: 1, work: 'search' },
   },
   searchBatch: {
     send([queries, ...rest]) {
@@ -114,6 +100,7 @@ export const METHODS = {
       const { values, transfer } = packVectors(queries as readonly Query[]);
       return { args: [values, ...rest], transfer };
     },
+    options: { index: 1, work: 'search' },
   },
   /** The record's vector is moved from the worker. */
   get: { reply: (record) => (record === undefined ? [] : [(record as StoredRecord).vector.buffer as ArrayBuffer]) },
@@ -127,9 +114,11 @@ export const METHODS = {
   deleteMany: {},
   deleteByFilter: {},
   count: {},
-  compact: {},
-  save: {},
+  compact: { options: { index: 0, work: 'compaction' } },
+  save: { options: { index: 1, work: 'save' } },
   flush: {},
+  /** Read-only: re-reads the storage in the worker (which also follows the writer by itself, see `OpenOptions.follow`). */
+  refresh: {},
   /** The snapshot's buffer is moved from the worker. */
   serialize: { reply: (bytes) => [(bytes as Uint8Array).buffer as ArrayBuffer] },
 } satisfies Partial<Record<keyof VectorDatabase, MethodSpec>>;
@@ -163,13 +152,33 @@ export interface Reply {
   stats: Stats | undefined;
 }
 
+/**
+ * What `create`/`open` options held that cannot be posted: the ids of
+ * `signal` (open's) and `embedder.signal` (model downloads, for the
+ * embedder's life), and which progress callbacks the one `callback` proxy
+ * stands for — it is called `(source, event)`, `source` `'open'` for
+ * `onProgress`, `'download'` for `embedder.onProgress`.
+ */
+export interface StartHooks {
+  signalId?: number;
+  embedderSignalId?: number;
+  progress?: ('open' | 'download')[];
+}
+
 /** What the worker exposes: the handshake, creating or opening its one database, the one RPC of the table, closing. */
 export interface HostApi {
   /** Answers as soon as the worker listens (`spawn.ts`'s handshake). */
   ready(): true;
-  create(options: Record<string, unknown>): Promise<HostState>;
-  open(url: string, options: Record<string, unknown>): Promise<HostState>;
-  /** Runs `method` of {@link METHODS} on the worker's database. */
-  call(method: RemoteMethod, args: unknown[], callback?: unknown): Promise<Reply>;
+  /** Creates the database; see {@link StartHooks} for what the options could not carry. */
+  create(options: Record<string, unknown>, hooks?: StartHooks, callback?: unknown): Promise<HostState>;
+  open(url: string, options: Record<string, unknown>, hooks?: StartHooks, callback?: unknown): Promise<HostState>;
+  /**
+   * Runs `method` of {@link METHODS} on the worker's database; `callback`
+   * is the options' progress callback (a Comlink proxy), `signalId` the id
+   * of its signal (see {@link HostApi.abort}).
+   */
+  call(method: RemoteMethod, args: unknown[], callback?: unknown, signalId?: number): Promise<Reply>;
+  /** Aborts the worker's signal of `signalId` (the page's signal aborted). */
+  abort(signalId: number): void;
   close(): Promise<void>;
 }

@@ -14,7 +14,8 @@ import type { VectorDatabase } from '../vector-database.js';
 import { iterateRecords } from '../db/iterate.js';
 import type { ListedRecord, RecordsOptions } from '../iteration-types.js';
 import { installErrorTransfer } from './errors-transfer.js';
-import { METHOD_SPECS, type HostApi, type HostState, type RemoteMethod, type Sent } from './methods.js';
+import { METHOD_SPECS, type HostApi, type HostState, type MethodSpec, type RemoteMethod, type Sent, type StartHooks } from './methods.js';
+import { abortedCall, forwardAbort, splitOptions, type SplitOptions } from './call-options.js';
 import { spawnWorker, type SpawnedWorker } from './spawn.js';
 
 /** Default of `workerTimeoutMs`: how long the worker may take to answer its first message. */
@@ -26,10 +27,7 @@ const WORKER_TIMEOUT_MS = 30_000;
  * option is read once (a throwing getter is an InvalidArgumentError).
  * @returns the options to send, without `worker` and `workerTimeoutMs`, and those two.
  */
-function sendableOptions(
-  options: CreateInWorkerOptions | OpenInWorkerOptions,
-  what: string,
-): { sent: Record<string, unknown>; worker: unknown; timeoutMs: number } {
+function sendableOptions(options: CreateInWorkerOptions | OpenInWorkerOptions, what: string): Sendable {
   try {
     return readSendable(options, what);
   } catch (e) {
@@ -37,11 +35,28 @@ function sendableOptions(
   }
 }
 
-function readSendable(options: CreateInWorkerOptions | OpenInWorkerOptions, what: string): { sent: Record<string, unknown>; worker: unknown; timeoutMs: number } {
+/** The options to send, and what they held that cannot be sent (`call-options.ts`). */
+interface Sendable {
+  sent: Record<string, unknown>;
+  worker: unknown;
+  timeoutMs: number;
+  /** open's `signal` and `onProgress`. */
+  open: SplitOptions;
+  /** `embedder.signal` and `embedder.onProgress` (downloads). */
+  embedder: SplitOptions;
+}
+
+function readSendable(options: CreateInWorkerOptions | OpenInWorkerOptions, what: string): Sendable {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError(`${what} must be an object, got ${describe(options)}`);
   }
-  const { worker, workerTimeoutMs, ...rest } = options as Record<string, unknown>;
+  const opening = what.startsWith('open');
+  const open = opening ? splitOptions(options) : { options, signal: undefined, callback: undefined };
+  const { worker, workerTimeoutMs, ...rest } = open.options as Record<string, unknown>;
+  // An Embedder object is refused below as it is (its methods may include an onProgress).
+  const custom = typeof (rest.embedder as { embed?: unknown } | null | undefined)?.embed === 'function';
+  const embedderParts = custom ? { options: rest.embedder, signal: undefined, callback: undefined } : splitOptions(rest.embedder);
+  if (embedderParts.options !== rest.embedder) rest.embedder = embedderParts.options;
   const timeoutMs = workerTimeoutMs === undefined ? WORKER_TIMEOUT_MS : checkInt(workerTimeoutMs, `${what}.workerTimeoutMs`, 1, 0x7fffffff);
   if (rest.logger !== undefined) {
     throw new InvalidArgumentError(`${what}.logger cannot be sent to a worker; pass logLevel instead (the worker then logs to its own console)`);
@@ -60,7 +75,7 @@ function readSendable(options: CreateInWorkerOptions | OpenInWorkerOptions, what
   }
   const wasm = rest.wasm as { url?: unknown } | undefined;
   if (typeof wasm === 'object' && wasm !== null && wasm.url instanceof URL) rest.wasm = { ...wasm, url: wasm.url.href };
-  return { sent: rest, worker, timeoutMs };
+  return { sent: rest, worker, timeoutMs, open, embedder: embedderParts };
 }
 
 /**
@@ -146,6 +161,8 @@ export class WorkerMiniVectorDB implements VectorDatabase {
   #worker: SpawnedWorker;
   #stats: Stats;
   #closed: Promise<void> | undefined;
+  /** Stops forwarding the embedder's signal (at close). */
+  #disposeOnClose: () => void = () => undefined;
 
   private constructor(remote: Remote<HostApi>, worker: SpawnedWorker, state: HostState) {
     this.#remote = remote;
@@ -161,7 +178,7 @@ export class WorkerMiniVectorDB implements VectorDatabase {
         configurable: true,
         writable: true,
         value: function (this: WorkerMiniVectorDB, ...args: unknown[]): Promise<unknown> {
-          return this.#call(method, args, spec.send);
+          return this.#call(method, args, spec);
         },
       });
     }
@@ -169,32 +186,51 @@ export class WorkerMiniVectorDB implements VectorDatabase {
 
   /** @internal Use `createInWorker` of `minivectordb/worker`. */
   static create(options: CreateInWorkerOptions): Promise<WorkerMiniVectorDB> {
-    return WorkerMiniVectorDB.#start(options, 'createInWorker options', (remote, sent) => remote.create(sent));
+    return WorkerMiniVectorDB.#start(options, 'createInWorker options', (remote, sent, hooks, callback) => remote.create(sent, hooks, callback));
   }
 
   /** @internal Use `openInWorker` of `minivectordb/worker`. */
   static open(url: string, options: OpenInWorkerOptions): Promise<WorkerMiniVectorDB> {
     if (typeof url !== 'string') return Promise.reject(new InvalidArgumentError(`url must be a string, got ${describe(url)}`));
-    return WorkerMiniVectorDB.#start(options, 'openInWorker options', (remote, sent) => remote.open(url, sent));
+    return WorkerMiniVectorDB.#start(options, 'openInWorker options', (remote, sent, hooks, callback) => remote.open(url, sent, hooks, callback));
   }
 
   static async #start(
     options: CreateInWorkerOptions | OpenInWorkerOptions,
     what: string,
-    init: (remote: Remote<HostApi>, sent: Record<string, unknown>) => Promise<HostState>,
+    init: (remote: Remote<HostApi>, sent: Record<string, unknown>, hooks: StartHooks, callback: unknown) => Promise<HostState>,
   ): Promise<WorkerMiniVectorDB> {
-    const { sent, worker: source, timeoutMs } = sendableOptions(options, what);
+    const { sent, worker: source, timeoutMs, open, embedder } = sendableOptions(options, what);
+    // Aborted already: before a worker starts.
+    if (open.signal?.aborted === true) throw open.signal.reason;
+    if (embedder.signal?.aborted === true) throw embedder.signal.reason;
     installErrorTransfer();
     const worker = await spawnWorker(source as CreateInWorkerOptions['worker']);
     const remote = wrap<HostApi>(sendChecked(worker.endpoint));
+    const abort = (id: number): Promise<void> => remote.abort(id);
+    const openAbort = forwardAbort(open.signal, abort);
+    // The embedder's signal stops its downloads for as long as the worker lives (a model may load after open).
+    const embedderAbort = forwardAbort(embedder.signal, abort);
+    const hooks: StartHooks = {
+      ...(openAbort.id === undefined ? {} : { signalId: openAbort.id }),
+      ...(embedderAbort.id === undefined ? {} : { embedderSignalId: embedderAbort.id }),
+      progress: [...(open.callback === undefined ? [] : (['open'] as const)), ...(embedder.callback === undefined ? [] : (['download'] as const))],
+    };
+    const callbacks = { open: open.callback, download: embedder.callback } as Record<'open' | 'download', ((event: unknown) => void) | undefined>;
+    const callback = hooks.progress!.length === 0 ? undefined : proxy((from: 'open' | 'download', event: unknown) => callbacks[from]?.(event));
     try {
       await handshake(remote, worker, timeoutMs);
-      const state = await Promise.race([init(remote, sent), worker.failed]);
-      return new WorkerMiniVectorDB(remote, worker, state);
+      const state = await Promise.race([init(remote, sent, hooks, callback), worker.failed]);
+      const db = new WorkerMiniVectorDB(remote, worker, state);
+      db.#disposeOnClose = embedderAbort.dispose;
+      return db;
     } catch (e) {
+      embedderAbort.dispose();
       remote[releaseProxy]();
       worker.terminate();
-      throw cloneError(e, what.split(' ')[0]!);
+      throw abortedCall(embedder.signal, abortedCall(open.signal, cloneError(e, what.split(' ')[0]!)));
+    } finally {
+      openAbort.dispose();
     }
   }
 
@@ -249,6 +285,7 @@ export class WorkerMiniVectorDB implements VectorDatabase {
       try {
         await Promise.race([this.#remote.close(), this.#worker.failed]);
       } finally {
+        this.#disposeOnClose();
         this.#remote[releaseProxy]();
         this.#worker.terminate();
       }
@@ -265,15 +302,30 @@ export class WorkerMiniVectorDB implements VectorDatabase {
     if (this.#closed !== undefined) throw new ClosedError(method);
   }
 
-  async #call(method: RemoteMethod, args: unknown[], send: ((args: unknown[]) => Sent) | undefined): Promise<unknown> {
+  async #call(method: RemoteMethod, args: unknown[], spec: MethodSpec): Promise<unknown> {
     this.#check(method);
     let call: Promise<{ value: unknown; stats: Stats | undefined }>;
+    let signal: AbortSignal | undefined;
+    let forwarded: ReturnType<typeof forwardAbort> | undefined;
     try {
       // Reads the arguments here (packing vectors): a getter that throws is a bad argument.
-      const sent = send === undefined ? { args, transfer: [] } : send(args);
+      const sent = spec.send === undefined ? { args, transfer: [] } : spec.send(args);
+      let callback: Sent['callback'];
+      if (spec.options !== undefined) {
+        // A signal and a progress callback cannot be posted: the signal goes as an id, the callback as a proxy.
+        const split = splitOptions(sent.args[spec.options.index]);
+        if (split.options !== sent.args[spec.options.index]) sent.args = Object.assign([...sent.args], { [spec.options.index]: split.options });
+        ({ signal, callback } = split);
+        if (signal?.aborted === true) return Promise.reject(signal.reason); // at once, nothing posted
+      }
+      forwarded = forwardAbort(signal, (id) => this.#remote.abort(id));
       const moved = sent.transfer.length === 0 ? sent.args : transfer(sent.args, sent.transfer);
-      call = sent.callback === undefined ? this.#remote.call(method, moved) : this.#remote.call(method, moved, proxy(sent.callback));
+      call =
+        callback === undefined && forwarded.id === undefined
+          ? this.#remote.call(method, moved)
+          : this.#remote.call(method, moved, callback === undefined ? undefined : proxy(callback), forwarded.id);
     } catch (e) {
+      forwarded?.dispose();
       throw readError(e, `${method}() arguments`);
     }
     try {
@@ -281,7 +333,9 @@ export class WorkerMiniVectorDB implements VectorDatabase {
       if (reply.stats !== undefined) this.#stats = reply.stats;
       return reply.value;
     } catch (e) {
-      throw cloneError(e, method);
+      throw abortedCall(signal, cloneError(e, method));
+    } finally {
+      forwarded.dispose();
     }
   }
 }

@@ -80,7 +80,7 @@ export async function spawnWorker(source: WorkerSource): Promise<SpawnedWorker> 
   if (isNode()) {
     // webpackIgnore: Node-only code; webpack's browser builds must not try to bundle node: builtins.
     const { Worker: NodeThread } = await import(/* webpackIgnore: true */ 'node:worker_threads');
-    return fromNodeWorker(new NodeThread(source === undefined ? new URL(ENTRY, thisModuleUrl) : new URL(source)) as unknown as NodeWorker);
+    return fromNodeWorker(new NodeThread(source === undefined ? new URL(/* turbopackIgnore: true */ ENTRY, thisModuleUrl) : new URL(source)) as unknown as NodeWorker);
   }
   if (source !== undefined) return fromWebWorker(new Worker(source, { type: 'module' }));
   return fromWebWorker(new Worker(new URL('../worker/worker-entry.js', import.meta.url), { type: 'module' }));

@@ -160,4 +160,57 @@ export const workerSpecs = {
     const options = { dim: DIM, efConstruction: 100 };
     return { worker: await during(await MiniVectorDB.createInWorker(options)), main: await during(await MiniVectorDB.create(options)) };
   },
+
+  /**
+   * AbortSignal through the module Worker: an insertMany aborted from its
+   * progress callback (the abort crosses as a message) keeps nothing, in
+   * IndexedDB's write-ahead log either; compact and open aborted; save's
+   * progress reaches the page.
+   */
+  async workerAbort() {
+    const url = `idb://abort-${Date.now()}`;
+    const db = await MiniVectorDB.createInWorker({ dim: 16, efConstruction: 16, storage: url, durability: 'strict' });
+    await db.insertMany(randomVectors(10, 16, 41).map((vector, i) => ({ id: `b${i}`, vector })));
+    await db.delete('b0');
+    const ac = new AbortController();
+    const done = [];
+    let error;
+    try {
+      await db.insertMany(
+        randomVectors(16384, 16, 42).map((vector, i) => ({ id: `n${i}`, vector })),
+        { signal: ac.signal, onProgress: (d) => { done.push(d); ac.abort(); } },
+      );
+    } catch (e) {
+      error = e;
+    }
+    const out = {
+      isReason: error === ac.signal.reason,
+      isDOMException: error instanceof DOMException,
+      name: error?.name,
+      done,
+      count: await db.count(),
+      n0: (await db.get('n0')) === undefined,
+    };
+    const pre = new AbortController();
+    pre.abort();
+    out.deletedBefore = db.stats().deleted; // b0, and the slots the aborted chunks had taken (tombstones, never visible)
+    out.compact = await db.compact({ signal: pre.signal }).then(() => 'resolved', (e) => (e === pre.signal.reason ? 'aborted' : String(e)));
+    out.deletedAfterAbort = db.stats().deleted;
+    const saves = [];
+    await db.save(undefined, { onProgress: (e) => saves.push(e) });
+    out.saveLast = saves.at(-1);
+    out.compacted = await db.compact();
+    await db.close();
+    // The log and checkpoint: what a new worker opens.
+    const openEvents = [];
+    const reopened = await MiniVectorDB.openInWorker(url, { onProgress: (e) => openEvents.push(e) });
+    out.reopenedCount = await reopened.count();
+    out.openPhases = openEvents.map((e) => e.phase);
+    await reopened.close();
+    out.openAborted = await MiniVectorDB.openInWorker(url, { signal: pre.signal }).then(() => 'opened', (e) => (e === pre.signal.reason ? 'aborted' : String(e)));
+    const again = await MiniVectorDB.openInWorker(url); // no lock left behind
+    out.againCount = await again.count();
+    await again.close();
+    return out;
+  },
 };

@@ -8,7 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tableFromIPC } from 'apache-arrow';
+import { RecordBatchStreamReader, tableFromIPC, Type, Precision, type FixedSizeList, type Float32 } from 'apache-arrow';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MiniVectorDB } from 'minivectordb';
@@ -75,7 +75,7 @@ describe('import, inspect, export, search', () => {
     expect(new Set(ids).size).toBe(N);
   });
 
-  test('Parquet export: LIST<FLOAT> vectors, JSON metadata, read by hyparquet', async () => {
+  test('Parquet export: FixedSizeList<float32>[dim] vectors (LIST<FLOAT> + ARROW:schema, as pyarrow writes), JSON metadata, read by hyparquet and apache-arrow', async () => {
     const out = join(tmp.dir, 'out.parquet');
     await cliJson(['export', db, out, '--json']);
     const bytes = await readFile(out);
@@ -83,6 +83,33 @@ describe('import, inspect, export, search', () => {
     const meta = parquetMetadata(file);
     expect(Number(meta.num_rows)).toBe(N);
     expect(meta.key_value_metadata?.find((kv) => kv.key === 'minivectordb:dim')?.value).toBe(String(DIM));
+    // The Parquet schema: vector is a required LIST of required FLOAT (three-level list).
+    const names = meta.schema.map((e) => [e.name, e.type ?? null, e.repetition_type ?? null, e.converted_type ?? null]);
+    const at = names.findIndex(([name]) => name === 'vector');
+    expect(names.slice(at, at + 3)).toEqual([
+      ['vector', null, 'REQUIRED', 'LIST'],
+      ['list', null, 'REPEATED', null],
+      ['element', 'FLOAT', 'REQUIRED', null],
+    ]);
+    // The Arrow schema Arrow readers restore: the IPC schema message in ARROW:schema, decoded by apache-arrow.
+    const stored = meta.key_value_metadata?.find((kv) => kv.key === 'ARROW:schema')?.value;
+    expect(typeof stored).toBe('string');
+    const message = Buffer.from(stored!, 'base64');
+    expect(message.readUInt32LE(0)).toBe(0xffffffff); // continuation marker, as Arrow C++ writes it
+    const eos = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+    const schema = (await RecordBatchStreamReader.from(new Uint8Array([...message, ...eos])).open()).schema;
+    const vector = schema.fields.find((f) => f.name === 'vector')!;
+    expect(vector.nullable).toBe(false);
+    expect(vector.type.typeId).toBe(Type.FixedSizeList);
+    expect((vector.type as FixedSizeList).listSize).toBe(DIM);
+    expect((vector.type as FixedSizeList).children[0]!.type.typeId).toBe(Type.Float);
+    expect(((vector.type as FixedSizeList).children[0]!.type as Float32).precision).toBe(Precision.SINGLE);
+    expect(schema.fields.map((f) => [f.name, String(f.type), f.nullable])).toEqual([
+      ['id', 'Utf8', false],
+      ['vector', `FixedSizeList[${DIM}]<Float32>`, false],
+      ['metadata', 'Utf8', true],
+      ['text', 'Utf8', true],
+    ]);
     const rows = (await parquetReadObjects({ file })) as { id: string; vector: number[]; metadata: unknown; text: unknown }[];
     expect(rows.length).toBe(N);
     for (const r of rows) {

@@ -13,6 +13,7 @@ test('wasm.numThreads 2 in Node: the model loads and gives the reference vectors
   const messages: string[] = [];
   const e = await OnnxEmbedder.create({
     modelPath: TINY_BERT,
+    backend: 'wasm', // onnxruntime-web's threads (auto would pick onnxruntime-node, installed here)
     wasm: { numThreads: 2 },
     logLevel: 'debug',
     logger: { debug: (m: string) => messages.push(m), info: () => {}, warn: () => {}, error: () => {} },
@@ -29,6 +30,7 @@ test("device 'webgpu' where the runtime has no GPU adapter: falls back to 'wasm'
   const e = await OnnxEmbedder.create({
     modelPath: TINY_BERT,
     device: 'webgpu',
+    backend: 'wasm',
     logger: { debug: () => {}, info: () => {}, warn: (m: string) => warnings.push(m), error: () => {} },
   });
   expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeUndefined(); // Node: no WebGPU

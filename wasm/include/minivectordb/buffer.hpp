@@ -87,6 +87,13 @@ class GrowableArray {
   }
 
   void PopBack() { --size_; }
+  /// Hands the buffer (free() it) to the caller; the array is left empty.
+  T* Release() {
+    T* p = data_;
+    data_ = nullptr;
+    size_ = capacity_ = 0;
+    return p;
+  }
   void Clear() { size_ = 0; }
   T* data() { return data_; }
   const T* data() const { return data_; }

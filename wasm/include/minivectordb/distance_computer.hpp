@@ -25,6 +25,9 @@
 //   float Symmetric(uint32_t i, uint32_t j, float bound = infinity) const
 //       Distance between two stored labels; above a finite `bound` it may
 //       stop early, as Measure.
+//   void Prefetch(const Neighbor* batch, uint32_t n) const
+//       Starts loading the rows of batch[i].label, i < n, for a Measure a
+//       little later (an interleaved walk: HnswGraph::SearchBatchT).
 // Before a batch is measured its rows are read one byte per cache line
 // (RowStore::Touch) when rows are large (kTouchMinRowBytes), so that their
 // cache misses overlap: WebAssembly has no prefetch instruction. A bound
@@ -58,6 +61,11 @@ constexpr uint64_t kTouchMinRowBytes = 768;
 /// first four bound checks of L2SqBounded (touching whole rows would read
 /// what the early stop saves).
 constexpr uint64_t kAbandonTouchBytes = 1024;
+
+/// Bytes of a row Prefetch reads: its first cache line, the load the
+/// profile found a walk waiting on (bench/README.md, "Profile"; whole rows
+/// not measured against it).
+constexpr uint64_t kPrefetchBytes = 64;
 
 /// A DistanceComputer (see above) over the rows of a RowStore<T> through
 /// `Kernel`: an object with Distance(a, b, d) and Bounded(a, b, d, bound)
@@ -104,6 +112,8 @@ class RowDistanceComputer {
     if (abandons_ && bound < kNoBound) return kernel_.Bounded(rows_->Get(i), rows_->Get(j), dim_, bound);
     return kernel_.Distance(rows_->Get(i), rows_->Get(j), dim_);
   }
+
+  void Prefetch(const Neighbor* batch, uint32_t n) const { Touch(batch, n, kPrefetchBytes); }
 
   /// Whether a bound makes Measure / Symmetric stop early (Index stores its
   /// rows in a learned dimension order exactly then: dim_order.hpp).

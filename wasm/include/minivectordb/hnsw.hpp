@@ -38,6 +38,7 @@
 #include "minivectordb/link_locks.hpp"
 #include "minivectordb/neighbor.hpp"
 #include "minivectordb/random.hpp"
+#include "minivectordb/row_blocks.hpp"
 #include "minivectordb/visited.hpp"
 
 namespace mvdb {
@@ -159,6 +160,24 @@ class HnswGraph {
   template <typename Dc>
   Status SearchT(const Dc& dc, uint32_t k, uint32_t ef, const LabelFilter& filter, GrowableArray<Neighbor>* out);
 
+  /// Most queries SearchBatchT walks side by side.
+  static constexpr uint32_t kBatchWalks = 8;
+
+  /// K-NN search of nq <= kBatchWalks queries at once, without a filter
+  /// (the caller checks that every label is admitted: no tombstones, no
+  /// allow-set): dcs[i] is bound to query i, outs[i] gets its results,
+  /// exactly as SearchT would write them. The layer-0 walks are stepped
+  /// round-robin, one expansion each, and each walk's neighbour rows are
+  /// touched (Dc::Prefetch) as soon as they are gathered, a whole round
+  /// before they are measured: the cache misses of one walk overlap the work
+  /// of the others (memory-level parallelism: WebAssembly has no prefetch
+  /// instruction, and on hard data most of a walk's time waits on loads;
+  /// bench/README.md, "Profile"). Each walk has its own visited set and
+  /// pool, so the order of the steps between walks changes no result.
+  /// Errors: kOutOfMemory (scratch or an `outs` array cannot grow).
+  template <typename Dc>
+  Status SearchBatchT(const Dc* dcs, uint32_t nq, uint32_t k, uint32_t ef, GrowableArray<Neighbor>* outs);
+
   /// Neighbours of `label` on `layer` (layer <= Level(label)): count in *n,
   /// labels at the returned pointer. Inline (as LinkBlock): the walks in
   /// hnsw_search.cpp and hnsw_insert.cpp call it once per visited node.
@@ -184,12 +203,27 @@ class HnswGraph {
     rng_.set_state(rng_state);
   }
 
+  // --- Rebuilding in place (Index::Compact): the graph of `n` nodes built
+  // from scratch in the buffers this one already holds. ---
+  /// Makes room for a rebuild of `n` <= size() nodes from `seed`: the
+  /// upper-layer pool for the levels those n inserts will draw (counted on a
+  /// copy of the generator), everything else is already there. After it,
+  /// ResetForRebuild and n InsertT calls cannot fail. Errors: kOutOfMemory
+  /// (graph unchanged).
+  Status ReserveRebuild(uint32_t n, uint64_t seed);
+  /// Drops every node and link, keeping the buffers, and restarts the level
+  /// generator from `seed`: the next inserts build what a new
+  /// HnswGraph(M, efConstruction, seed) would.
+  void ResetForRebuild(uint64_t seed);
+  /// Frees the layer-0 link blocks past the last node (after a rebuild).
+  void TrimStorage() { links0_.Trim(); }
+
  private:
   uint32_t DrawLevel();
   uint32_t MaxLinks(uint32_t layer) const { return layer == 0 ? M0_ : M_; }
   uint32_t* LinkBlock(uint32_t label, uint32_t layer) const {
     const HnswGraph& g = Shared();
-    if (layer == 0) return const_cast<uint32_t*>(g.links0_.data()) + uint64_t{label} * (1 + M0_);
+    if (layer == 0) return g.links0_.Row(label);
     return const_cast<uint32_t*>(g.upper_.data()) + g.upper_at_[label] + uint64_t{layer - 1} * (1 + M_);
   }
   // The graph whose links and levels this one reads and writes: itself, or
@@ -250,9 +284,28 @@ class HnswGraph {
   // shrinking with the heuristic when the list is full.
   template <typename Dc>
   void Connect(const Dc& dc, uint32_t target, uint32_t source, uint32_t layer);
-  // SearchLayer without a filter: one sorted pool instead of two heaps.
+  // SearchLayer without a filter: one sorted pool instead of two heaps,
+  // walked by StartPool, then GatherPool + MeasurePool per expansion (two
+  // steps, so that SearchBatchT can interleave several walks).
   template <typename Dc>
   void SearchLayerPool(const Dc& dc, Neighbor entry, uint32_t ef, uint32_t layer);
+  struct PoolWalk {
+    VisitedSet* visited;
+    GrowableArray<Neighbor>* pool;   // sorted, <= ef entries (capacity ef + 1)
+    GrowableArray<uint8_t>* expanded;  // whether pool[i] was expanded
+    Neighbor* batch;                 // M0 entries: the gathered neighbours
+    uint32_t ef;
+    uint32_t layer;
+    uint32_t next = 0;   // first unexpanded pool position
+    uint32_t fresh = 0;  // gathered neighbours in batch
+  };
+  void StartPool(PoolWalk* w, Neighbor entry);
+  // Picks the next node to expand and gathers its unvisited neighbours;
+  // false when none is left (the walk is over).
+  bool GatherPool(PoolWalk* w);
+  // Measures the gathered neighbours and inserts the near ones in the pool.
+  template <typename Dc>
+  void MeasurePool(const Dc& dc, PoolWalk* w);
   // Greedy descent through layers [top, bottom) towards the query of `dc`.
   template <typename Dc>
   Neighbor GreedyDescend(const Dc& dc, Neighbor cur, int32_t top, int32_t bottom);
@@ -267,7 +320,7 @@ class HnswGraph {
   uint32_t entry_point_ = kNoLabel;
   int32_t max_level_ = -1;
 
-  GrowableArray<uint32_t> links0_;  // size_ * (1 + M0_): [count, links...] per node
+  RowBlocks<uint32_t> links0_{33};  // size_ rows of 1 + M0_: [count, links...] per node, in blocks (no copy on growth)
   GrowableArray<uint8_t> levels_;   // level per node
   // Upper layers: node after node, level * (1 + M_) words each ([count,
   // links...] per layer from 1 up); upper_at_[label] is where its words
@@ -286,6 +339,14 @@ class HnswGraph {
   GrowableArray<Neighbor> prune_;       // a list being re-selected; <= 2 * M0 entries
   GrowableArray<Neighbor> kept_;        // heuristic output; <= 2 * M0 entries
   GrowableArray<Neighbor> batch_;       // unvisited neighbours of one node; M0 entries
+  // SearchBatchT: one visited set, pool and gather batch per walk (sized
+  // by ReserveBatch on first use; kBatchWalks * M0 entries in batch_walks_).
+  Status ReserveBatch(uint32_t ef, uint32_t nq);
+  uint64_t WalkScratchBytes() const;
+  VisitedSet walk_visited_[kBatchWalks];
+  GrowableArray<Neighbor> walk_pool_[kBatchWalks];
+  GrowableArray<uint8_t> walk_expanded_[kBatchWalks];
+  GrowableArray<Neighbor> walk_batch_;
   // Sum of the link counts read ahead of expanding a node: stored so the
   // reads are kept.
   uint32_t touch_sink_ = 0;

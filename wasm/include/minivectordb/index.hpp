@@ -119,18 +119,23 @@ class Index {
   /// helpers could not start; 0 before any parallel Add).
   uint32_t last_build_threads() const { return graph_.last_batch_threads(); }
 
-  /// Reclaims the space of tombstoned labels by rebuilding: a fresh index
-  /// with the same config (and seed) into which the live vectors are
-  /// re-inserted in label order, so the result is exactly the index that
-  /// inserting those vectors from scratch would build (stored vectors are
-  /// copied bit for bit, not normalised again). Live labels are renumbered
-  /// densely 0 .. live_count()-1, keeping their relative order.
+  /// Reclaims the space of tombstoned labels, in place: the live rows move
+  /// down over the tombstones (label order kept) and the graph is rebuilt in
+  /// its own buffers by inserting them again in label order from the seed,
+  /// so the result is exactly the index that inserting those vectors from
+  /// scratch would build (stored vectors are copied bit for bit, not
+  /// normalised again; with int8 and float32 rows the quantizer is refitted
+  /// on the live vectors, without them it and the codes are kept). Live
+  /// labels are renumbered densely 0 .. live_count()-1.
   ///  - remap: resized to the old size(); remap[old] = new label, or kNoLabel
   ///    for a tombstone.
   /// With no tombstones it only writes the identity map. Cost: one insert
-  /// per live vector (O(live · efConstruction · M) distances); peak memory
-  /// holds the old and the new index together.
-  /// Errors: kOutOfMemory — the index is unchanged.
+  /// per live vector (O(live · efConstruction · M) distances). Extra memory:
+  /// the remap (4 bytes per label) and the upper-layer link blocks the
+  /// rebuild draws beyond the current pool (usually none: the same seed
+  /// draws the same levels); the blocks of rows and links freed at the end
+  /// go back to the heap.
+  /// Errors: kOutOfMemory (only before anything moved) — the index is unchanged.
   Status Compact(GrowableArray<uint32_t>* remap);
 
   /// The one search entry point: the nq queries of `request`, each answered
@@ -208,6 +213,9 @@ class Index {
   // checked query into query_, and encodes it into qcode_ when quantized.
   // Returns the prepared query: `query` itself when neither applies (no copy).
   const float* PrepareQuery(const float* query);
+  // The same into the caller's scratch (dim floats) and codes (dim int8
+  // when quantized): the queries of one interleaved batch each keep theirs.
+  const float* PrepareQueryInto(const float* query, float* scratch, int8_t* code);
   // Appends one prepared vector (finite; unit-norm for cosine) as label
   // size() and links it; room must be reserved. On kOutOfMemory (an
   // upper-layer link block) the index is exactly as before.
@@ -268,6 +276,12 @@ class Index {
   bool has_floats_ = true;          // store_ holds one row per label
   DimensionOrder order_;            // of store_'s rows and query_ (OrderPays)
   GrowableArray<int8_t> qcode_;     // quantized query / insert scratch (dim int8 when quantized)
+  // Interleaved walks (SearchPlanner::WalkBatch): per walk a prepared query
+  // (dim floats), its codes (dim int8 when quantized) and its results;
+  // sized by the first Search of several queries.
+  GrowableArray<float> walk_queries_;
+  GrowableArray<int8_t> walk_codes_;
+  GrowableArray<Neighbor> walk_hits_[HnswGraph::kBatchWalks];
 };
 
 }  // namespace mvdb

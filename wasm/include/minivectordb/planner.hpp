@@ -47,8 +47,20 @@ class SearchPlanner {
   // float32 rows when kept.
   Status Walk(const float* query, const int8_t* qcode, uint32_t k, uint32_t ef, const LabelFilter& filter,
               GrowableArray<Neighbor>* out);
+  // Walk for nq <= HnswGraph::kBatchWalks queries at once, without a filter
+  // (every label admitted), their walks interleaved (HnswGraph::SearchBatchT):
+  // outs[i] gets exactly what Walk would give query i. `queries[i]`,
+  // `qcodes[i]`: as for Walk.
+  Status WalkBatch(const float* const* queries, const int8_t* const* qcodes, uint32_t nq, uint32_t k, uint32_t ef,
+                   GrowableArray<Neighbor>* outs);
 
  private:
+  // How many candidates an int8 walk keeps for re-ranking with float32 rows.
+  uint32_t RerankCandidates(uint32_t k, uint32_t ef) const;
+  // Re-ranks an int8 walk's candidates with the float32 rows (when kept)
+  // and keeps the best k.
+  Status Rerank(const float* query, uint32_t k, GrowableArray<Neighbor>* out) const;
+
   const IndexConfig& config_;
   const VectorStore& store_;
   const CodeStore& codes_;

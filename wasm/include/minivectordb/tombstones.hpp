@@ -57,6 +57,14 @@ class Tombstones {
     flags_[label] = 0;
     --count_;
   }
+  /// `n` live labels (n <= size()) and no tombstones, in the buffers held
+  /// (compaction in place: never allocates).
+  void ResetLive(uint32_t n) {
+    flags_.Clear();
+    (void)flags_.Resize(n);  // within the capacity: cannot fail; zero-filled
+    free_.Clear();
+    count_ = 0;
+  }
   /// Rebuilds the free heap from the flags (after a snapshot load), so that
   /// inserts go where they would have gone before saving: the order depends
   /// only on the tombstone set. Errors: kOutOfMemory.

@@ -16,7 +16,8 @@
  *
  * With `lock: 'readonly'` an instance that cannot take the lock opens
  * anyway, read-only: every write throws {@link LockedError}; it sees what
- * the writer checkpointed before it opened (open it again to see more).
+ * the writer made durable before it opened, and later changes after
+ * `refresh()` (automatic on `idb://` / `opfs://`: `db/follow.ts`).
  * @internal
  */
 import { describe } from '../../check.js';

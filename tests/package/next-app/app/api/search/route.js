@@ -12,8 +12,8 @@ export async function POST(request) {
   await db.close();
   const textDb = await MiniVectorDB.create();
   await textDb.insertMany(texts);
-  const textHits = (await textDb.search(text, { k: texts.length })).map((h) => h.id);
+  const found = await textDb.search(text, { k: texts.length });
   const dim = textDb.dim;
   await textDb.close();
-  return Response.json({ hits, textHits, dim });
+  return Response.json({ hits, textHits: found.map((h) => h.id), textScores: found.map((h) => h.score), dim });
 }
