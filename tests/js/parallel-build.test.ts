@@ -6,12 +6,13 @@
  * (a caller-given wasm source) the logger warns and one thread is used.
  * The browser side (cross-origin isolated or not): tests/browser/parallel-build.test.ts.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { InvalidArgumentError, MiniVectorDB } from 'minivectordb';
+import { InvalidArgumentError, MiniVectorDB, type OpenProgress } from 'minivectordb';
 import { CoreIndex } from '../../dist/wasm/core-index.js';
 import { loadCoreFor } from '../../dist/wasm/load-threads.js';
-import { bruteForceKnn, caught, randomVectors, recallAtK } from './helpers.js';
+import { bruteForceKnn, caught, randomVectors, recallAtK, tempDir } from './helpers.js';
 
 function recordingLogger(): { warnings: string[]; logger: { debug(): void; info(): void; warn(m: string): void; error(m: string): void } } {
   const warnings: string[] = [];
@@ -95,6 +96,39 @@ describe('parallel build (threads) in Node', () => {
     } finally {
       await serial.db.close();
       await parallel.db.close();
+    }
+  });
+
+  test('open of a saved file with threads (streamed into the heap, with progress) keeps the graph and links on threads after', async () => {
+    const tmp = await tempDir();
+    try {
+      const url = tmp.url('threads.mvdb');
+      const { warnings, logger } = recordingLogger();
+      const writer = await MiniVectorDB.create({ dim, metric: 'l2', seed: 7, logger, storage: url, threads: 2 });
+      await writer.insertMany(base.map((vector, i) => ({ id: String(i), vector })));
+      await writer.save(); // a checkpoint holds the graph: the open reads it rather than replaying a log
+      const saved = await meanRecall(writer);
+      await writer.close();
+      const size = (await stat(fileURLToPath(url))).size;
+      const events: OpenProgress[] = [];
+      // 64 threads asked: more than the pool of the threaded core loaded in this process, so its
+      // loader says so at debug — the open went through the threaded core's loader.
+      const debug: string[] = [];
+      const openLogger = { ...logger, debug: (m: string) => debug.push(m) };
+      const db = await MiniVectorDB.open(url, { threads: 64, logger: openLogger, logLevel: 'debug', onProgress: (e) => events.push(e) });
+      try {
+        expect(events[0]).toEqual({ phase: 'read', done: size, total: size });
+        expect(debug.some((m) => /^\[minivectordb\] threads: 64 requested; the threaded core's pool has \d+ workers/.test(m))).toBe(true);
+        expect(db.size).toBe(n);
+        expect(await meanRecall(db)).toBe(saved); // the same graph, read back
+        await db.insertMany(held.map((vector, i) => ({ id: `q${i}`, vector })));
+        for (let q = 0; q < queries; q++) expect((await db.search(held[q]!, { k: 1 }))[0]?.id).toBe(`q${q}`);
+      } finally {
+        await db.close();
+      }
+      expect(warnings).toEqual([]); // the threaded core loaded for both: no fallback to one thread
+    } finally {
+      await tmp.cleanup();
     }
   });
 

@@ -189,4 +189,56 @@ TEST(ParallelBuild, ReusedSlotsKeepTheLabelRule) {
   EXPECT_GE(MeanRecall(index, expected, queries, Metric::kL2, 64), 0.95);
 }
 
+// Layer-0 links live in RowBlocks (row_blocks.hpp; at M 64 a block holds
+// 4,096 link rows): a parallel Add spanning several blocks reserves them all
+// before its threads start (none grows while they read), its links cross the
+// block boundaries validly, a compaction rebuilds in place over those blocks,
+// and a parallel Add after it grows them again. Recall against brute force
+// stays that of a serial build of the same vectors.
+TEST(ParallelBuild, SpansSeveralRowBlocksAndCompactsInPlace) {
+  const uint32_t n = 9000, more = 3000;
+  const std::vector<float> all = mvdb_test::ClusteredData(n + more + kQueries, kDim, 40, 91, 1.0);
+  const std::vector<float> data(all.begin(), all.begin() + static_cast<size_t>(n) * kDim);
+  const std::vector<float> extra(all.begin() + static_cast<size_t>(n) * kDim,
+                                 all.begin() + static_cast<size_t>(n + more) * kDim);
+  const std::vector<float> queries(all.begin() + static_cast<size_t>(n + more) * kDim, all.end());
+  const mvdb::IndexConfig config = mvdb_test::Config(kDim, Metric::kL2, 64, 32, 5);
+  Index serial, index;
+  ASSERT_TRUE(serial.Init(config).ok());
+  ASSERT_TRUE(index.Init(config).ok());
+  index.set_build_threads(kThreads);
+  ASSERT_TRUE(serial.Add(data.data(), n).ok());
+  ASSERT_TRUE(index.Add(data.data(), n).ok());  // one Add: every block reserved up front
+  EXPECT_EQ(index.last_build_threads(), kThreads);
+  ExpectValidLinks(index.graph());
+  const double rs = MeanRecall(serial, data, queries, Metric::kL2, 64);
+  EXPECT_GE(MeanRecall(index, data, queries, Metric::kL2, 64), rs - 0.015);
+
+  // Every third label tombstoned, then compacted in place: survivors keep their order.
+  std::vector<float> live;
+  for (uint32_t label = 0; label < n; ++label) {
+    if (label % 3 == 0) {
+      ASSERT_TRUE(index.MarkDeleted(label).ok());
+    } else {
+      live.insert(live.end(), data.begin() + static_cast<size_t>(label) * kDim,
+                  data.begin() + static_cast<size_t>(label + 1) * kDim);
+    }
+  }
+  GrowableArray<uint32_t> remap;
+  ASSERT_TRUE(index.Compact(&remap).ok());
+  const uint32_t kept = static_cast<uint32_t>(live.size() / kDim);
+  ASSERT_EQ(index.size(), kept);
+  ExpectValidLinks(index.graph());
+  // Grown again past the trimmed blocks, on the threads.
+  ASSERT_TRUE(index.Add(extra.data(), more).ok());
+  EXPECT_EQ(index.last_build_threads(), kThreads);
+  ExpectValidLinks(index.graph());
+  live.insert(live.end(), extra.begin(), extra.end());
+  Index serial_after;
+  ASSERT_TRUE(serial_after.Init(config).ok());
+  ASSERT_TRUE(serial_after.Add(live.data(), kept + more).ok());
+  EXPECT_GE(MeanRecall(index, live, queries, Metric::kL2, 64),
+            MeanRecall(serial_after, live, queries, Metric::kL2, 64) - 0.015);
+}
+
 }  // namespace
