@@ -77,10 +77,17 @@ describe('toAiSdk', () => {
     expect(model).toMatchObject({ specificationVersion: 'v3', provider: 'minivectordb', modelId: 'wordnet-256' });
     const texts = rows.slice(0, 5).map((r) => r.text);
     const ours = await embedder.embed(texts);
+    // Equal up to float32 rounding: on the native backend (onnxruntime-node)
+    // a text's vector depends in its last bits on the batch it ran in.
+    const near = (got: number[], want: Float32Array) => {
+      expect(got).toHaveLength(want.length);
+      got.forEach((x, i) => expect(Math.abs(x - want[i]!)).toBeLessThan(1e-6));
+    };
     const { embeddings } = await embedMany({ model, values: texts });
-    expect(embeddings).toEqual(ours.map((v) => Array.from(v)));
+    expect(embeddings).toHaveLength(ours.length);
+    embeddings.forEach((e, i) => near(e, ours[i]!));
     const { embedding } = await embed({ model, value: texts[2]! });
-    expect(embedding).toEqual(Array.from(ours[2]!));
+    near(embedding, ours[2]!);
     expect(() => toAiSdk({} as never)).toThrow(InvalidArgumentError);
   });
 });
