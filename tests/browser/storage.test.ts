@@ -11,23 +11,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hasChromium, launch, removeBuild, root, serve, SKIP_REASON, viteBuild, type Browser } from './harness.js';
+import { ok, run, vec, type Page, type Reply, type Where } from './storage-ops.js';
 
-type Page = Browser['page'];
-type Reply = { ok: true; value: unknown } | { ok: false; name: string; code: string; message: string };
-type Where = 'page' | 'worker';
-
-/** Runs an operation of tests/browser/storage-app/ops.js on the page or in its worker. */
-function run(page: Page, where: Where, op: string, ...args: unknown[]): Promise<Reply> {
-  return page.evaluate(`window.${where}(${JSON.stringify(op)}, ...${JSON.stringify(args)})`) as Promise<Reply>;
-}
-/** The operation's value; throws with the error it gave. */
-async function ok<T = unknown>(page: Page, where: Where, op: string, ...args: unknown[]): Promise<T> {
-  const r = await run(page, where, op, ...args);
-  if (!r.ok) throw new Error(`${where} ${op} failed: ${r.name} (${r.code}) ${r.message}`);
-  return r.value as T;
-}
-
-const vec = (i: number): number[] => [i, 1, (i * 7) % 5, -i / 3];
 const items = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => ({ id: `r${from + j}`, vector: vec(from + j), metadata: { i: from + j } }));
 
 describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: opfs:// and locks' : `Chromium: opfs:// and locks (${SKIP_REASON})`, () => {
