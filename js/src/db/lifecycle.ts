@@ -130,16 +130,15 @@ async function readDb(url: string, o: OpenSettings, lock: DbLock, given: Uint8Ar
   const adapter = await openStorage(url, logger);
   // Streamed into the heap piece by piece: JS never holds the whole checkpoint (snapshot-source.ts).
   const source = given === undefined ? await openSnapshotSource(adapter) : bytesSource(given);
-  const { mod, threads } = await loadCoreFor(o.wasm, logger, o.threads).catch(async (e: unknown) => {
-    await source.close();
-    throw e;
-  });
-  try {
-    throwIfAborted(signal); // last moment before the index is built in the heap
-  } catch (e) {
-    await source.close();
-    throw e;
-  }
+  const { mod, threads } = await loadCoreFor(o.wasm, logger, o.threads)
+    .then((loaded) => {
+      throwIfAborted(signal); // last moment before the index is built in the heap
+      return loaded;
+    })
+    .catch(async (e: unknown) => {
+      await source.close();
+      throw e;
+    });
   const { index, user } = await CoreIndex.loadFrom(mod, source).finally(() => source.close());
   o.onProgress?.({ phase: 'read', done: source.byteLength, total: source.byteLength });
   let text: TextEmbedding | undefined;
