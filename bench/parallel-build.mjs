@@ -19,6 +19,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './lib/median.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -77,11 +78,6 @@ async function child() {
   await db.close();
   const out = { threads, n, seconds, vps: n / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, recall10ef64: hit / (nq * 10), load1: load };
   process.stdout.write(`${JSON.stringify(out)}\n`);
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function main() {

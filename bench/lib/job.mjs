@@ -3,6 +3,7 @@
 // then save and load a snapshot. Environment-neutral: runs in the Node
 // worker and in the Chromium page; `hooks` supplies the clock, memory
 // probes and the snapshot folder.
+import { median } from './median.mjs';
 
 export function prepareRows(set, format) {
   const rows = new Array(set.n);
@@ -30,11 +31,6 @@ async function onePass(system, queries, k, now, stop = () => false) {
     if (stop(lists.length, now() - t0)) break;
   }
   return { lists, ms: now() - t0 };
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /**

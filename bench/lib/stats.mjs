@@ -1,13 +1,10 @@
 // Recall, medians, and the per-series summary the report and chart use.
 import { recallAtK } from '../../scripts/lib/datasets.mjs';
+import { median } from './median.mjs';
 
 export const THRESHOLDS = [0.9, 0.95, 0.99];
 
-export function median(xs) {
-  const s = xs.filter((x) => x !== null && x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+export { median };
 
 /** Recall@k of flat ids (nq·k, -1 padded) against ground truth, over the first rows answered. */
 export function recallOfFlat(ids, k, groundtruth) {

@@ -35,6 +35,13 @@ export function readOptions<T extends object>(options: unknown, allowed: readonl
   }
 }
 
+/** Whether `v` is a plain object: `{}` literal or `Object.create(null)`, not an array or a class instance. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
 /** `value` must be a plain object (or undefined when `optional`). */
 export function checkObject(value: unknown, what: string, optional = false): void {
   if (value === undefined && optional) return;

@@ -11,7 +11,7 @@
  */
 import { InvalidArgumentError } from './errors.js';
 import type { Metadata, MetadataValue } from './types.js';
-import { describe } from './check.js';
+import { describe, isPlainObject } from './check.js';
 
 /** A compiled filter: true when a record's metadata (undefined: none) matches. */
 export type FilterPredicate = (meta: Metadata | undefined) => boolean;
@@ -327,10 +327,4 @@ function rangeOperand(x: unknown, at: string): number | string {
 
 function checkDepth(depth: number, where: string): void {
   if (depth > MAX_DEPTH) throw new InvalidArgumentError(`${where}: filter nested deeper than ${MAX_DEPTH} levels (or circular)`);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
 }

@@ -5,7 +5,7 @@
  */
 import { klona } from 'klona/json';
 
-import { checkBoolean, checkInt, describe, readError, readOptions } from './check.js';
+import { checkBoolean, checkInt, describe, isPlainObject, readError, readOptions } from './check.js';
 import { DimensionMismatchError, InvalidArgumentError, LimitExceededError, MiniVectorDBError } from './errors.js';
 import { containerHeaderBytes, MAX_ID_LENGTH, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, numberBytes, stringBytes } from './limits.js';
 import { LOG_LEVELS, LOGGER_METHODS, type Logger, type LogLevel } from './logger.js';
@@ -281,11 +281,5 @@ export function copyMetadata(meta: Metadata | undefined): Metadata | undefined {
   // copy shares nothing with the store, and it is much cheaper than
   // structuredClone, a cost paid for every hit of every search.
   return meta === undefined ? undefined : klona(meta);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 

@@ -9,11 +9,11 @@
 //   node scripts/model/make-bert.mjs [--out bench/.cache/models] [minilm-l6] [bge-small]
 //
 // Each folder is written once; a folder whose files are all there is kept.
-import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBertFolder } from './lib/bert-folder.mjs';
 import { ARCHITECTURES } from './lib/bert-graph.mjs';
+import { writeFolderOnce } from './lib/write-once.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'];
@@ -25,15 +25,7 @@ export const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.j
 export function makeBert(name, outDir = join(ROOT, 'bench', '.cache', 'models')) {
   const arch = ARCHITECTURES[name];
   if (arch === undefined) throw new Error(`make-bert: unknown architecture ${name}; known: ${Object.keys(ARCHITECTURES).join(', ')}`);
-  const dir = join(outDir, `${name}-random`);
-  if (MODEL_FILES.every((f) => existsSync(join(dir, f)))) return dir;
-  // write beside, then rename: an interrupted run leaves no half folder that looks complete
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  writeBertFolder(tmp, arch, { seed: name === 'bge-small' ? 2 : 1 });
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  return dir;
+  return writeFolderOnce(join(outDir, `${name}-random`), MODEL_FILES, (tmp) => writeBertFolder(tmp, arch, { seed: name === 'bge-small' ? 2 : 1 }));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

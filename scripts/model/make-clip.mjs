@@ -6,24 +6,18 @@
 //
 //   node scripts/model/make-clip.mjs                      # tests/fixtures/embed/tiny-clip
 //   node scripts/model/make-clip.mjs --real [--out DIR]   # DIR/clip-vit-base-patch32-random (default bench/.cache/models)
-import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TINY_CLIP, writeClipFolder } from './lib/clip-folder.mjs';
 import { CLIP_ARCHITECTURES } from './lib/clip-graph.mjs';
+import { writeFolderOnce } from './lib/write-once.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLIP_FILES = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/vision_model.onnx', 'onnx/text_model.onnx'];
 
 /** Writes `arch` into `dir` (beside, then renamed: an interrupted run leaves no half folder); kept when complete unless `force`. */
 export function makeClip(dir, arch, force = false) {
-  if (!force && CLIP_FILES.every((f) => existsSync(join(dir, f)))) return dir;
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  writeClipFolder(tmp, arch);
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  return dir;
+  return writeFolderOnce(dir, CLIP_FILES, (tmp) => writeClipFolder(tmp, arch), force);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

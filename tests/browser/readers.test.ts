@@ -7,9 +7,9 @@
  * new tab shows every write whose promise resolved before the close, and a
  * valid database.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { hasChromium, launch, removeBuild, root, serve, SKIP_REASON, viteBuild, type Browser } from './harness.js';
+import { hasChromium, SKIP_REASON } from './harness.js';
+import { startStorageApp, type StorageApp } from './storage-app.js';
 import { ok, run, vec, type Page, type Reply, type Where } from './storage-ops.js';
 import { mulberry32 } from '../shared/prng.mjs';
 
@@ -20,16 +20,8 @@ const items = (from: number, to: number) => Array.from({ length: to - from }, (_
 const whereOf = (scheme: 'idb' | 'opfs'): Where => (scheme === 'opfs' ? 'worker' : 'page');
 
 describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: readers follow the writer; tabs closed mid-write' : `Chromium: readers (${SKIP_REASON})`, () => {
-  let site: string | undefined;
-  let server: Awaited<ReturnType<typeof serve>> | undefined;
-  let browser: Browser | undefined;
-
-  async function newTab(): Promise<Page> {
-    const tab = await browser!.page.context().newPage();
-    await tab.goto(`${server!.origin}/`);
-    await tab.waitForFunction('window.specsReady === true');
-    return tab;
-  }
+  let app: StorageApp | undefined;
+  const newTab = (): Promise<Page> => app!.newTab();
 
   /** Opens `url` for writing in `tab`, waiting for the lock of a tab just closed (the browser frees it soon after). */
   async function openWhenFree(tab: Page, where: Where, url: string): Promise<number> {
@@ -43,17 +35,10 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: readers follow the writer
   }
 
   beforeAll(async () => {
-    site = await viteBuild(join(root, 'tests', 'browser', 'storage-app'), {
-      'minivectordb-storage': join(root, 'dist', 'storage', 'index.js'),
-      minivectordb: join(root, 'dist', 'index.js'),
-    });
-    server = await serve(site);
-    browser = await launch(server.origin);
+    app = await startStorageApp();
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (site !== undefined) await removeBuild(site);
+    await app?.stop();
   });
 
   for (const scheme of ['idb', 'opfs'] as const) {
@@ -139,6 +124,6 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: readers follow the writer
   }
 
   test('no page errors', () => {
-    expect(browser!.errors).toEqual([]);
+    expect(app!.browser.errors).toEqual([]);
   });
 });

@@ -8,42 +8,25 @@
  * Web Locks API: the second gets a LockedError or opens read-only, and a
  * closed tab's lock is released by the browser.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { hasChromium, launch, removeBuild, root, serve, SKIP_REASON, viteBuild, type Browser } from './harness.js';
+import { hasChromium, SKIP_REASON } from './harness.js';
+import { startStorageApp, type StorageApp } from './storage-app.js';
 import { ok, run, vec, type Page, type Reply, type Where } from './storage-ops.js';
 
 const items = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => ({ id: `r${from + j}`, vector: vec(from + j), metadata: { i: from + j } }));
 
 describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: opfs:// and locks' : `Chromium: opfs:// and locks (${SKIP_REASON})`, () => {
-  let site: string | undefined;
-  let server: Awaited<ReturnType<typeof serve>> | undefined;
-  let browser: Browser | undefined;
+  let app: StorageApp | undefined;
   let page: Page;
-
   /** Another tab of the same profile (same origin: same OPFS, IndexedDB and Web Locks). */
-  async function newTab(): Promise<Page> {
-    const tab = await page.context().newPage();
-    await tab.goto(`${server!.origin}/`);
-    await tab.waitForFunction('window.specsReady === true');
-    return tab;
-  }
+  const newTab = (): Promise<Page> => app!.newTab();
 
   beforeAll(async () => {
-    site = await viteBuild(join(root, 'tests', 'browser', 'storage-app'), {
-      'minivectordb-storage': join(root, 'dist', 'storage', 'index.js'),
-      minivectordb: join(root, 'dist', 'index.js'),
-    });
-    server = await serve(site);
-    browser = await launch(server.origin);
-    page = browser.page;
-    await page.goto(`${server.origin}/`);
-    await page.waitForFunction('window.specsReady === true');
+    app = await startStorageApp();
+    page = await app.load(app.browser.page);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (site !== undefined) await removeBuild(site);
+    await app?.stop();
   });
 
   test('the worker writes through access handles; the page cannot', async () => {
@@ -157,7 +140,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: opfs:// and locks' : `Chr
   }
 
   test('no page errors, nothing fetched from elsewhere', () => {
-    expect(browser!.errors).toEqual([]);
-    expect(browser!.offsite).toEqual([]);
+    expect(app!.browser.errors).toEqual([]);
+    expect(app!.browser.offsite).toEqual([]);
   });
 });

@@ -11,21 +11,11 @@ import { copyFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MiniVectorDB, type OpenProgress, type SaveProgress } from 'minivectordb';
-import { randomVectors } from './helpers.js';
+import { randomVectors, rejection } from './helpers.js';
 import { makeTarget, type Database } from './suites/targets.js';
 
 const DIM = 8;
 const items = (n: number, seed: number, prefix: string) => randomVectors(n, DIM, seed).map((vector, i) => ({ id: `${prefix}${i}`, vector, metadata: { i } }));
-
-/** The rejection of `p` (fails the test when it resolves). */
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    (v) => {
-      throw new Error(`expected a rejection, got ${JSON.stringify(v)}`);
-    },
-    (e: unknown) => e,
-  );
-}
 
 for (const host of ['page', 'worker'] as const) {
   describe(`${host}: AbortSignal and progress`, () => {

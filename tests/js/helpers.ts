@@ -219,6 +219,16 @@ export async function fingerprint(db: MiniVectorDB, queries: readonly Float32Arr
   return { size: db.size, stats, approx, exact };
 }
 
+/** What `p` rejects with; throws (failing the test) when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    (v) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(v)}`);
+    },
+    (e: unknown) => e,
+  );
+}
+
 /** Asserts that `fn` rejects/throws with an error of class `cls` and returns it. */
 export async function caught<T extends Error>(fn: () => unknown, cls: new (...args: never[]) => T): Promise<T> {
   let error: unknown;

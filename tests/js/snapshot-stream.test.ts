@@ -20,7 +20,7 @@ import { FileStorage } from '../../dist/storage/file.js';
 import { IdbStorage } from '../../dist/storage/idb.js';
 import { MemoryStorage } from '../../dist/storage/memory.js';
 import { RECIPES } from '../fixtures/snapshots/stream/recipes.mjs';
-import { tempDir } from './helpers.js';
+import { rejection, tempDir } from './helpers.js';
 
 const fixtures = new URL('../fixtures/snapshots/stream/', import.meta.url);
 const names = Object.keys(RECIPES) as (keyof typeof RECIPES)[];
@@ -31,14 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tmp.cleanup();
 });
-
-/** What `p` rejects with (fails the test when it resolves). */
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => expect.unreachable('expected a rejection'),
-    (e: unknown) => e,
-  );
-}
 
 async function golden(name: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(new URL(`${name}.mvdb`, fixtures)));

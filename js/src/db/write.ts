@@ -52,6 +52,15 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
   const toEmbed: number[] = []; // items given as text only
   const toEmbedImages: number[] = []; // items given as image (the vector comes from the image tower)
   const images: InsertItem['image'][] = [];
+  // The call's one value check (the core's rule, through checkValues), for a
+  // given vector and an embedded one alike, before anything changes: a bad
+  // vector in a later chunk refuses the call with nothing added. `what`
+  // names it in errors.
+  const accept = (i: number, vector: unknown, what: string): void => {
+    writeVector(vector, dim, row, 0, what);
+    checkValues(core, row, 1, () => what);
+    sources[i] = vector;
+  };
   const seen = new Set<string>();
   for (let i = 0; i < n; i++) {
     const what = `items[${i}]`;
@@ -65,9 +74,7 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
       if (text !== undefined && typeof text !== 'string') throw new InvalidArgumentError(`${what}.text must be a string, got ${describe(text)}`);
       texts[i] = text;
       if (vector !== undefined) {
-        writeVector(vector, dim, row, 0, `${what}.vector`);
-        checkValues(core, row, 1, () => `${what}.vector`);
-        sources[i] = vector;
+        accept(i, vector, `${what}.vector`);
       } else if (item.image !== undefined) {
         if (db.text === undefined) throw new ImagesUnsupportedError(undefined);
         toEmbedImages.push(i);
@@ -90,19 +97,11 @@ export async function insertMany(db: DbState, items: readonly InsertItem[], opti
       onProgress && ((done, total) => onProgress(done, total, 'embed')),
       signal,
     );
-    toEmbed.forEach((i, j) => {
-      writeVector(embedded[j], dim, row, 0, `items[${i}].text (embedded)`);
-      checkValues(core, row, 1, () => `items[${i}].text (embedded)`);
-      sources[i] = embedded[j];
-    });
+    toEmbed.forEach((i, j) => accept(i, embedded[j], `items[${i}].text (embedded)`));
   }
   if (toEmbedImages.length > 0) {
     const embedded = await embedItemImages(db, images, toEmbedImages, onProgress && ((done, total) => onProgress(done, total, 'embed')), signal);
-    toEmbedImages.forEach((i, j) => {
-      writeVector(embedded[j], dim, row, 0, `items[${i}].image (embedded)`);
-      checkValues(core, row, 1, () => `items[${i}].image (embedded)`);
-      sources[i] = embedded[j];
-    });
+    toEmbedImages.forEach((i, j) => accept(i, embedded[j], `items[${i}].image (embedded)`));
   }
 
   // All items are valid: insert every vector (records are mapped only

@@ -8,7 +8,7 @@
  * @internal
  */
 import { InvalidArgumentError } from '../errors.js';
-import { describe, readError } from '../check.js';
+import { describe, isPlainObject, readError } from '../check.js';
 
 /**
  * Deepest nesting copied. Above what compileFilter accepts (64 filter levels,
@@ -46,8 +46,7 @@ function copy(v: unknown, at: string, depth: number): unknown {
     }
     return out;
   }
-  const proto = Object.getPrototypeOf(v) as unknown;
-  if (proto !== Object.prototype && proto !== null) return v; // a class instance: compileFilter names it
+  if (!isPlainObject(v)) return v; // a class instance: compileFilter names it
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(v)) {
     if (key === '__proto__') throw new InvalidArgumentError(`${at} has the key '__proto__', which a filter cannot hold; got ${describe(v)}`);

@@ -29,8 +29,8 @@
 // → Mul by (x_scale · W_scale) — one DynamicQuantizeLinear shared by the
 // Q/K/V MatMuls of a layer, as there; the three embedding tables are int8
 // with Gather → DequantizeLinear.
-import { DataType, encodeModel, node, tensor, valueInfo } from './onnx.mjs';
-import { rng32 } from './random.mjs';
+import { DataType, encodeModel, valueInfo } from './onnx.mjs';
+import { graphBuilder, opCounts, randomTensors } from './transformer-graph.mjs';
 
 /** Real architectures (config.json values of the published models). */
 export const ARCHITECTURES = Object.freeze({
@@ -47,16 +47,9 @@ export const LN_EPS = 1e-12;
  * @param {number} seed
  */
 export function randomBertWeights(a, seed = 1) {
-  const next = rng32(seed);
   // uniform in [-s, s]; s chosen so activations stay O(1) through the layers
-  const uni = (n, s) => {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = ((next() / 4294967296) * 2 - 1) * s;
-    return out;
-  };
-  const around = (n, c, s) => uni(n, s).map((v) => v + c);
+  const { uni, around, matrix: w } = randomTensors(seed);
   const h = a.hidden;
-  const w = (rows, cols) => uni(rows * cols, Math.sqrt(3 / rows));
   return {
     word: uni(a.vocab * h, 0.5),
     position: uni(a.positions * h, 0.5),
@@ -94,34 +87,15 @@ export function quantizeInt8(w) {
  */
 export function bertOnnx(a, W, dtype) {
   const q8 = dtype === 'q8';
-  const nodes = [];
-  const inits = [];
-  let n = 0;
-  const id = (p) => `${p}_${n++}`;
-  const op = (type, inputs, attrs = {}, outs = 1, floatAttrs = []) => {
-    const outputs = Array.from({ length: outs }, () => id(type));
-    nodes.push(node(type, inputs, outputs, attrs, floatAttrs));
-    return outs === 1 ? outputs[0] : outputs;
-  };
-  // torch.onnx writes scalars and small shapes as Constant nodes
-  const constant = (type, dims, data) => {
-    const out = id('Constant');
-    nodes.push({ opType: 'Constant', input: [], output: [out], name: `Constant_${out}`, attribute: [{ name: 'value', type: 4, t: tensor(out, type, dims, data) }] });
-    return out;
-  };
-  const init = (name, type, dims, data) => {
-    inits.push(tensor(name, type, dims, data));
-    return name;
-  };
-  const f32 = (v) => constant('float32', [], [v]);
-  const i64 = (v) => constant('int64', [], [v]);
+  const b = graphBuilder({ opset: 11, lnEps: LN_EPS });
+  const { nodes, op, constant, init, f32, dimOf, layerNorm } = b;
 
   const h = a.hidden;
   const headDim = h / a.heads;
 
   // x · W (+ nothing: the bias Add follows), shared quantized input optional
   const matmul = (x, name, wData, rows, cols, quantizedInput) => {
-    if (!q8) return op('MatMul', [x, init(name, 'float32', [rows, cols], wData)]);
+    if (!q8) return b.matmul(x, name, wData, rows, cols);
     const { q, scale } = quantizeInt8(wData);
     const wq = init(`${name}_quantized`, 'int8', [rows, cols], q);
     const ws = init(`${name}_scale`, 'float32', [], [scale]);
@@ -133,23 +107,13 @@ export function bertOnnx(a, W, dtype) {
     return op('Mul', [cast, scaleMul]);
   };
   const dense = (x, name, wData, bData, rows, cols, quantizedInput) =>
-    op('Add', [init(`${name}.bias`, 'float32', [cols], bData), matmul(x, `${name}.weight`, wData, rows, cols, quantizedInput)]);
-  const layerNorm = (x, name, g, b) => {
-    const mean = op('ReduceMean', [x], { axes: [-1] });
-    const d = op('Sub', [x, mean]);
-    const sq = op('Pow', [d, f32(2)]);
-    const v = op('ReduceMean', [sq], { axes: [-1] });
-    const std = op('Sqrt', [op('Add', [v, f32(LN_EPS)])]);
-    const normed = op('Div', [d, std]);
-    return op('Add', [op('Mul', [normed, init(`${name}.weight`, 'float32', [h], g)]), init(`${name}.bias`, 'float32', [h], b)]);
-  };
+    b.dense(x, name, wData, bData, rows, cols, (y, nm, wd, r, c) => matmul(y, nm, wd, r, c, quantizedInput));
   const embedding = (ids, name, data, rows) => {
     if (!q8) return op('Gather', [init(name, 'float32', [rows, h], data), ids], { axis: 0 });
     const { q, scale } = quantizeInt8(data);
     const g = op('Gather', [init(`${name}_quantized`, 'int8', [rows, h], q), ids], { axis: 0 });
     return op('DequantizeLinear', [g, init(`${name}_scale`, 'float32', [], [scale]), init(`${name}_zero_point`, 'int8', [], [0])]);
   };
-  const dimOf = (x, axis) => op('Unsqueeze', [op('Gather', [op('Shape', [x]), i64(axis)], { axis: 0 })], { axes: [0] });
 
   // embeddings
   const seqLen = dimOf('input_ids', 1);
@@ -166,36 +130,30 @@ export function bertOnnx(a, W, dtype) {
   let x = layerNorm(op('Add', [op('Add', [words, types]), positions]), 'embeddings.LayerNorm', W.embLnG, W.embLnB);
 
   // additive mask [batch, 1, 1, seq]: 0 where attended, float32 lowest where padded
-  const m = op('Cast', [op('Unsqueeze', [op('Unsqueeze', ['attention_mask'], { axes: [1] })], { axes: [2] })], { to: DataType.FLOAT });
+  const m = op('Cast', [b.unsqueeze(b.unsqueeze('attention_mask', 1), 2)], { to: DataType.FLOAT });
   const mask = op('Mul', [op('Sub', [f32(1), m]), f32(-3.4028234663852886e38)]);
 
   W.layers.forEach((L, i) => {
     const p = `encoder.layer.${i}`;
     const shared = q8 ? op('DynamicQuantizeLinear', [x], {}, 3) : undefined;
-    const heads = (t, perm) => {
-      const shape = op('Concat', [dimOf(t, 0), dimOf(t, 1), constant('int64', [1], [a.heads]), constant('int64', [1], [headDim])], { axis: 0 });
-      return op('Transpose', [op('Reshape', [t, shape])], { perm });
-    };
+    const heads = (t, perm) => b.splitHeads(t, a.heads, headDim, perm);
     const qh = heads(dense(x, `${p}.attention.self.query`, L.wq, L.bq, h, h, shared), [0, 2, 1, 3]);
     const kh = heads(dense(x, `${p}.attention.self.key`, L.wk, L.bk, h, h, shared), [0, 2, 3, 1]);
     const vh = heads(dense(x, `${p}.attention.self.value`, L.wv, L.bv, h, h, shared), [0, 2, 1, 3]);
     const scores = op('Add', [op('Div', [op('MatMul', [qh, kh]), f32(Math.sqrt(headDim))]), mask]);
-    const ctx = op('Transpose', [op('MatMul', [op('Softmax', [scores], { axis: 3 }), vh])], { perm: [0, 2, 1, 3] });
-    const back = op('Concat', [dimOf(ctx, 0), dimOf(ctx, 1), constant('int64', [1], [h])], { axis: 0 });
-    const attn = dense(op('Reshape', [ctx, back]), `${p}.attention.output.dense`, L.wo, L.bo, h, h);
+    const attn = dense(b.attend(scores, vh, h, 3), `${p}.attention.output.dense`, L.wo, L.bo, h, h);
     x = layerNorm(op('Add', [attn, x]), `${p}.attention.output.LayerNorm`, L.ln1G, L.ln1B);
     const inter = dense(x, `${p}.intermediate.dense`, L.w1, L.b1, h, a.ffn);
     const gelu = op('Mul', [op('Mul', [inter, op('Add', [op('Erf', [op('Div', [inter, f32(Math.SQRT2)])]), f32(1)])]), f32(0.5)]);
     const out = dense(gelu, `${p}.output.dense`, L.w2, L.b2, a.ffn, h);
     x = layerNorm(op('Add', [out, x]), `${p}.output.LayerNorm`, L.ln2G, L.ln2B);
   });
-  // name the last node's output as the export does
-  nodes[nodes.length - 1].output = ['last_hidden_state'];
+  b.rename(x, 'last_hidden_state'); // the export's name
 
   const bytes = encodeModel({
     name: 'main_graph',
     nodes,
-    initializers: inits,
+    initializers: b.inits,
     inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((nm) => valueInfo(nm, 'int64', ['batch_size', 'sequence_length'])),
     outputs: [valueInfo('last_hidden_state', 'float32', ['batch_size', 'sequence_length', h])],
     opset: 11,
@@ -203,11 +161,4 @@ export function bertOnnx(a, W, dtype) {
     doc: `random-weight BERT (${a.layers} layers, hidden ${h}, ${a.heads} heads, FFN ${a.ffn}, vocab ${a.vocab}), ${dtype}, made by minivectordb`,
   });
   return { bytes, ops: opCounts(nodes) };
-}
-
-/** Op counts of a graph's nodes, for comparing with a published export. */
-export function opCounts(nodes) {
-  const c = {};
-  for (const nd of nodes) c[nd.opType] = (c[nd.opType] ?? 0) + 1;
-  return c;
 }

@@ -21,8 +21,8 @@
 // Inputs as optimum names them: `pixel_values` [image_batch_size, 3, H, W]
 // and `input_ids` [text_batch_size, sequence_length] (no attention_mask:
 // the causal mask already hides the padding after the end-of-text token).
-import { DataType, encodeModel, node, tensor, valueInfo } from './onnx.mjs';
-import { rng32 } from './random.mjs';
+import { DataType, encodeModel, valueInfo } from './onnx.mjs';
+import { graphBuilder, opCounts, randomTensors } from './transformer-graph.mjs';
 
 export const LN_EPS = 1e-5;
 
@@ -41,14 +41,7 @@ export const CLIP_ARCHITECTURES = Object.freeze({
 
 /** Random float32 weights, reproducible from `seed`; matrices row-major [in, out] (x · W) as the export stores them. */
 export function randomClipWeights(a, seed = 1) {
-  const next = rng32(seed);
-  const uni = (n, s) => {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = ((next() / 4294967296) * 2 - 1) * s;
-    return out;
-  };
-  const around = (n, c, s) => uni(n, s).map((v) => v + c);
-  const w = (rows, cols) => uni(rows * cols, Math.sqrt(3 / rows));
+  const { uni, around, matrix: w } = randomTensors(seed);
   const layer = (h, mlp) => ({
     ln1G: around(h, 1, 0.2), ln1B: uni(h, 0.1),
     wq: w(h, h), bq: uni(h, 0.1), wk: w(h, h), bk: uni(h, 0.1), wv: w(h, h), bv: uni(h, 0.1), wo: w(h, h), bo: uni(h, 0.1),
@@ -79,70 +72,26 @@ export function randomClipWeights(a, seed = 1) {
   };
 }
 
-/** A graph builder: nodes, initializers, torch-style Constant nodes. */
+/** A graph builder (transformer-graph.mjs) at CLIP's opset and epsilon, with CLIP's encoder layer. */
 function builder() {
-  const nodes = [];
-  const inits = [];
-  let n = 0;
-  const id = (p) => `${p}_${n++}`;
-  const op = (type, inputs, attrs = {}, floatAttrs = []) => {
-    const out = id(type);
-    nodes.push(node(type, inputs, [out], attrs, floatAttrs));
-    return out;
-  };
-  const constant = (type, dims, data) => {
-    const out = id('Constant');
-    nodes.push({ opType: 'Constant', input: [], output: [out], name: `Constant_${out}`, attribute: [{ name: 'value', type: 4, t: tensor(out, type, dims, data) }] });
-    return out;
-  };
-  const init = (name, type, dims, data) => {
-    inits.push(tensor(name, type, dims, data));
-    return name;
-  };
-  const f32 = (v) => constant('float32', [], [v]);
-  // opset 13+: Unsqueeze takes its axes as an input
-  const unsqueeze = (x, axis) => op('Unsqueeze', [x, constant('int64', [1], [axis])]);
-  const dimOf = (x, axis) => unsqueeze(op('Gather', [op('Shape', [x]), constant('int64', [], [axis])], { axis: 0 }), 0);
-  const layerNorm = (x, name, g, b) => {
-    const mean = op('ReduceMean', [x], { axes: [-1] });
-    const d = op('Sub', [x, mean]);
-    const v = op('ReduceMean', [op('Pow', [d, f32(2)])], { axes: [-1] });
-    const normed = op('Div', [d, op('Sqrt', [op('Add', [v, f32(LN_EPS)])])]);
-    return op('Add', [op('Mul', [normed, init(`${name}.weight`, 'float32', [g.length], g)]), init(`${name}.bias`, 'float32', [b.length], b)]);
-  };
-  const dense = (x, name, wData, bData, rows, cols) =>
-    op('Add', [init(`${name}.bias`, 'float32', [cols], bData), op('MatMul', [x, init(`${name}.weight`, 'float32', [rows, cols], wData)])]);
+  const b = graphBuilder({ opset: 14, lnEps: LN_EPS });
+  const { op, f32, layerNorm, dense } = b;
   /** One pre-LN encoder layer (CLIPEncoderLayer); `mask` is an additive [1, 1, S, S] mask or undefined. */
   const encoderLayer = (x, p, L, h, heads, mlp, mask) => {
     const headDim = h / heads;
-    const split = (t, perm) => {
-      const shape = op('Concat', [dimOf(t, 0), dimOf(t, 1), constant('int64', [1], [heads]), constant('int64', [1], [headDim])], { axis: 0 });
-      return op('Transpose', [op('Reshape', [t, shape])], { perm });
-    };
     const y = layerNorm(x, `${p}.layer_norm1`, L.ln1G, L.ln1B);
     const q = op('Mul', [dense(y, `${p}.self_attn.q_proj`, L.wq, L.bq, h, h), f32(headDim ** -0.5)]);
-    const qh = split(q, [0, 2, 1, 3]);
-    const kh = split(dense(y, `${p}.self_attn.k_proj`, L.wk, L.bk, h, h), [0, 2, 3, 1]);
-    const vh = split(dense(y, `${p}.self_attn.v_proj`, L.wv, L.bv, h, h), [0, 2, 1, 3]);
+    const qh = b.splitHeads(q, heads, headDim, [0, 2, 1, 3]);
+    const kh = b.splitHeads(dense(y, `${p}.self_attn.k_proj`, L.wk, L.bk, h, h), heads, headDim, [0, 2, 3, 1]);
+    const vh = b.splitHeads(dense(y, `${p}.self_attn.v_proj`, L.wv, L.bv, h, h), heads, headDim, [0, 2, 1, 3]);
     let scores = op('MatMul', [qh, kh]);
     if (mask !== undefined) scores = op('Add', [scores, mask]);
-    const ctx = op('Transpose', [op('MatMul', [op('Softmax', [scores], { axis: -1 }), vh])], { perm: [0, 2, 1, 3] });
-    const back = op('Concat', [dimOf(ctx, 0), dimOf(ctx, 1), constant('int64', [1], [h])], { axis: 0 });
-    x = op('Add', [x, dense(op('Reshape', [ctx, back]), `${p}.self_attn.out_proj`, L.wo, L.bo, h, h)]);
+    x = op('Add', [x, dense(b.attend(scores, vh, h, -1), `${p}.self_attn.out_proj`, L.wo, L.bo, h, h)]);
     const z = dense(layerNorm(x, `${p}.layer_norm2`, L.ln2G, L.ln2B), `${p}.mlp.fc1`, L.w1, L.b1, h, mlp);
     const gelu = op('Mul', [z, op('Sigmoid', [op('Mul', [z, f32(1.702)])])]);
     return op('Add', [x, dense(gelu, `${p}.mlp.fc2`, L.w2, L.b2, mlp, h)]);
   };
-  return { nodes, inits, op, constant, init, f32, dimOf, unsqueeze, layerNorm, encoderLayer };
-}
-
-/** Names the output of the node that makes `value` (the graph outputs keep the export's names). */
-function rename(nodes, value, name) {
-  for (const nd of nodes) {
-    nd.input = nd.input.map((i) => (i === value ? name : i));
-    nd.output = nd.output.map((o) => (o === value ? name : o));
-  }
-  return name;
+  return { ...b, encoderLayer };
 }
 
 /**
@@ -175,11 +124,11 @@ export function clipVisionOnnx(a, W) {
   ], { axis: 0 });
   let x = b.layerNorm(op('Add', [seq, positions]), 'vision_model.pre_layrnorm', V.preG, V.preB);
   V.layers.forEach((L, i) => (x = b.encoderLayer(x, `vision_model.encoder.layers.${i}`, L, h, v.heads, v.mlp, undefined)));
-  const last = rename(b.nodes, x, 'last_hidden_state');
+  const last = b.rename(x, 'last_hidden_state');
   const pooled = op('Gather', [last, constant('int64', [], [0])], { axis: 1 });
   const post = b.layerNorm(pooled, 'vision_model.post_layernorm', V.postG, V.postB);
   const emb = op('MatMul', [post, init('visual_projection.weight', 'float32', [h, a.projection], V.projection)]);
-  rename(b.nodes, emb, 'image_embeds');
+  b.rename(emb, 'image_embeds');
   const bytes = encodeModel({
     name: 'main_graph',
     nodes: b.nodes,
@@ -220,12 +169,12 @@ export function clipTextOnnx(a, W) {
     constant('int64', [2], [0, 0]), op('Concat', [seqLen, seqLen], { axis: 0 }), constant('int64', [2], [2, 3]),
   ]);
   T.layers.forEach((L, i) => (x = b.encoderLayer(x, `text_model.encoder.layers.${i}`, L, h, t.heads, t.mlp, mask)));
-  const last = rename(b.nodes, b.layerNorm(x, 'text_model.final_layer_norm', T.finalG, T.finalB), 'last_hidden_state');
+  const last = b.rename(b.layerNorm(x, 'text_model.final_layer_norm', T.finalG, T.finalB), 'last_hidden_state');
   // last_hidden_state[arange(B), input_ids.to(int).argmax(-1)]
   const eos = b.unsqueeze(op('Cast', [op('ArgMax', [op('Cast', ['input_ids'], { to: DataType.INT32 })], { axis: -1, keepdims: 0 })], { to: DataType.INT64 }), 1);
   const pooled = op('GatherND', [last, eos], { batch_dims: 1 });
   const emb = op('MatMul', [pooled, init('text_projection.weight', 'float32', [h, a.projection], T.projection)]);
-  rename(b.nodes, emb, 'text_embeds');
+  b.rename(emb, 'text_embeds');
   const bytes = encodeModel({
     name: 'main_graph',
     nodes: b.nodes,
@@ -237,11 +186,4 @@ export function clipTextOnnx(a, W) {
     doc: `random-weight CLIP text tower (${t.layers} layers, hidden ${h}, ${t.heads} heads, MLP ${t.mlp}, vocab ${t.vocab}, projection ${a.projection}), made by minivectordb`,
   });
   return { bytes, ops: opCounts(b.nodes) };
-}
-
-/** Op counts of a graph's nodes. */
-export function opCounts(nodes) {
-  const c = {};
-  for (const nd of nodes) c[nd.opType] = (c[nd.opType] ?? 0) + 1;
-  return c;
 }
