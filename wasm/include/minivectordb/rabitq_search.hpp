@@ -25,7 +25,7 @@ struct RabitqSearchStats {
 /// then taken in order of their lower bounds (estimate − error bound), and
 /// one is measured with its float32 row only while its lower bound is below
 /// the k-th exact distance found so far (fewer than k found: always) — the
-/// re-ranking rule of the RaBitQ paper (Gao & Long 2024, section 5).
+/// re-ranking rule of the RaBitQ paper (Gao & Long, SIGMOD 2024).
 ///  - query: dim floats in the rows' layout (unit norm for cosine);
 ///  - prepared: codes.PrepareQuery(query);
 ///  - rows: the float32 rows codes were made from (same labels);
