@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hnsw_walk.hpp"
+#include "minivectordb/rabitq.hpp"
 
 namespace mvdb {
 
@@ -50,6 +51,7 @@ Status HnswGraph::SearchT(const Dc& dc, uint32_t k, uint32_t ef, const LabelFilt
 #define MVDB_INSTANTIATE_SEARCH(Dc) \
   template Status HnswGraph::SearchT<Dc>(const Dc&, uint32_t, uint32_t, const LabelFilter&, GrowableArray<Neighbor>*);
 MVDB_FOR_EACH_DISTANCE_COMPUTER(MVDB_INSTANTIATE_SEARCH)
+MVDB_INSTANTIATE_SEARCH(::mvdb::RabitqDistance)  // search only (rabitq_search.cpp): no graph is built on estimates
 #undef MVDB_INSTANTIATE_SEARCH
 
 }  // namespace mvdb
