@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: streamed open of idb:// a
     // First, in a tab of its own: schema 1 means deleting the IndexedDB database, which open connections would block.
     const tab = await newTab();
     try {
-      const planted = await ok<{ chunks: number; size: number }>(tab, 'page', 'plantIdb', 'schema-one', 3000, 384, 5, 1);
+      const planted = await ok<{ chunks: number; size: number }>(tab, 'page', 'plantIdb', 'schema-one', 3000, 384, 5);
       expect(planted.chunks).toBeGreaterThanOrEqual(2);
       expect(await ok(tab, 'page', 'plantedCheck', 'idb://schema-one', 3000, 384, 5)).toEqual([]);
       expect(await ok(tab, 'worker', 'plantedCheck', 'idb://schema-one', 3000, 384, 5)).toEqual([]);
@@ -106,7 +106,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'Chromium: streamed open of idb:// a
       await ok(writer, where, 'call', h, 'insertMany', items(0, 20)); // the first checkpoint
       await ok(writer, where, 'call', h, 'insertMany', items(20, 40)); // logged
       await ok(writer, where, 'call', h, 'delete', 'r3'); // logged
-      const generation = await ok<number>(writer, 'page', 'plantTorn', url, 6000);
+      const generation = await ok<number>(writer, 'page', 'plantTorn', url, 500);
       if (scheme === 'idb') expect(await ok(writer, 'page', 'idbGenerations', name)).toEqual([generation, generation + 1]);
       else expect(await ok(writer, 'page', 'opfsFiles', name)).toContain('checkpoint.tmp');
       await writer.close({ runBeforeUnload: false }); // no close(): the crash

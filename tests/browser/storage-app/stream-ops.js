@@ -7,14 +7,20 @@ import { openStorage } from 'minivectordb-storage';
 import { mulberry32 } from '../../shared/prng.mjs';
 import { applyTo, differences, Reference, workload } from '../../shared/wal-workload.mjs';
 
-/** The records `bigSave` leaves: i → { vector (float32 values), metadata }, deleted ones absent. */
-function bigRecords(n, dim, seed) {
+/** `n` seeded records: id → { vector (float32 values), metadata }. */
+function allRecords(n, dim, seed) {
   const rng = mulberry32(seed);
   const out = new Map();
   for (let i = 0; i < n; i++) {
     const vector = Array.from({ length: dim }, () => Math.fround(rng() * 2 - 1));
     out.set(`b${i}`, { vector, metadata: { i, g: i % 5 } });
   }
+  return out;
+}
+
+/** The records `bigSave` leaves: allRecords less every 97th, every 89th updated. */
+function bigRecords(n, dim, seed) {
+  const out = allRecords(n, dim, seed);
   for (let i = 0; i < n; i += 97) out.delete(`b${i}`);
   for (let i = 1; i < n; i += 89) if (out.has(`b${i}`)) out.get(`b${i}`).metadata = { i, g: i % 5, edited: true };
   return out;
@@ -148,21 +154,20 @@ export const streamOps = {
   /**
    * Writes the checkpoint of a database into IndexedDB by hand, in the layout
    * `idb://` has used since its first version (a manifest, 4 MiB chunk
-   * records keyed [name, generation, index]); with `schema` 1 into a fresh
-   * `minivectordb` database of schema 1 (no `log` store), as a database
-   * written before the write-ahead log existed. The bytes are those of
-   * `serialize()` of `n` seeded records (bigSave's). Returns the record count.
+   * records keyed [name, generation, index]), into a fresh `minivectordb`
+   * database of schema 1 (no `log` store), as one written before the
+   * write-ahead log existed. The bytes are those of `serialize()` of `n`
+   * seeded records (bigSave's, none deleted). Returns the chunk and record counts.
    */
-  async plantIdb(name, n, dim, seed, schema) {
+  async plantIdb(name, n, dim, seed) {
     const db = await MiniVectorDB.create({ dim, M: 8, efConstruction: 24 });
-    const want = bigRecords(n, dim, seed);
+    const want = allRecords(n, dim, seed);
     await db.insertMany([...want].map(([id, r]) => ({ id, vector: r.vector, metadata: r.metadata })));
     const bytes = await db.serialize();
     await db.close();
-    if (schema === 1) await done(indexedDB.deleteDatabase('minivectordb'));
-    const open = indexedDB.open('minivectordb', ...(schema === 1 ? [1] : []));
+    await done(indexedDB.deleteDatabase('minivectordb'));
+    const open = indexedDB.open('minivectordb', 1);
     open.onupgradeneeded = () => {
-      if (schema !== 1) throw new Error('plantIdb: the schema should exist already');
       open.result.createObjectStore('manifests', { keyPath: 'name' });
       open.result.createObjectStore('chunks');
     };
@@ -181,7 +186,7 @@ export const streamOps = {
 
   /** Checks a database planted by plantIdb: the same list as bigCheck, without the graph search. */
   async plantedCheck(url, n, dim, seed) {
-    const want = bigRecords(n, dim, seed);
+    const want = allRecords(n, dim, seed);
     const db = await MiniVectorDB.open(url, { durability: 'manual' });
     const problems = [];
     try {
@@ -259,6 +264,19 @@ export const streamOps = {
     const source = await (await openStorage(url)).openSnapshot();
     await source.close();
     return source.byteLength;
+  },
+  /** Copies the checkpoint at `from` to `to`, streamed in 8 MiB pieces; returns its bytes. */
+  async memCopy(from, to) {
+    const source = await (await openStorage(from)).openSnapshot();
+    try {
+      async function* pieces() {
+        for (let at = 0; at < source.byteLength; at += 8 << 20) yield await source.read(at, Math.min(8 << 20, source.byteLength - at));
+      }
+      await (await openStorage(to)).write(pieces(), source.byteLength);
+      return source.byteLength;
+    } finally {
+      await source.close();
+    }
   },
   /** Loads the core on this thread (a tiny database), so the measured open does not count it. */
   async memWarm() {
