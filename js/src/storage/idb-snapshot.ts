@@ -7,17 +7,18 @@
  *
  * Consistency without one long transaction: a generation's chunks are
  * written before the manifest points at them and deleted in the same
- * transaction that points it elsewhere, so while the manifest names
- * generation g, g's chunks are complete and never change. Reads run in one
- * read-only transaction for as long as IndexedDB keeps it active (the
- * loader awaits only these reads between copies, so usually the whole
- * load; a save's switch waits for it); when it has ended (the caller awaited
- * something else), the next read opens a new one and first checks that the
- * manifest still names g. A save that replaced g in between makes the read
- * fail with a StorageError (open again), never mix two generations.
+ * transaction that points it elsewhere, so a transaction that finds the
+ * manifest naming generation g also finds g's chunks complete and unchanged.
+ * Each chunk is read together with the manifest in a short read-only
+ * transaction of its own: a save that replaced g meanwhile makes the read
+ * fail with a StorageError (open again), never mix two generations. Not one
+ * transaction for the whole read: Chromium keeps every value a transaction
+ * has handed out alive until the transaction ends, so an open in one
+ * transaction held the whole checkpoint in JS again (measured with
+ * `bench/storage/open-memory.mjs`: the renderer peaked at 2× the checkpoint).
  * @internal
  */
-import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
 import { SnapshotError, StorageError } from '../errors.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
@@ -44,19 +45,10 @@ const CACHED_CHUNKS = 2;
 /** Reads up to this size (the file and section headers, read twice: by the layout check and by the loader) are remembered. */
 const SMALL_READ = 64;
 
-/** True for the errors IndexedDB throws at a request on a transaction that is no longer active. */
-function ended(e: unknown): boolean {
-  const name = (e as { name?: unknown } | undefined)?.name;
-  return name === 'TransactionInactiveError' || name === 'InvalidStateError';
-}
-
-type ReadTx = IDBPTransaction<SnapshotSchema, ('manifests' | 'chunks')[], 'readonly'>;
-
 export class IdbSnapshotReader implements SnapshotSource {
   readonly byteLength: number;
   private readonly generation: number;
   private readonly count: number;
-  private tx: ReadTx | undefined;
   /** Most recently used last. */
   private readonly cache: { index: number; part: Uint8Array }[] = [];
   private readonly small = new Map<string, Uint8Array>();
@@ -134,7 +126,6 @@ export class IdbSnapshotReader implements SnapshotSource {
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      this.tx = undefined;
       this.cache.length = 0;
       this.db.close();
     }
@@ -173,22 +164,16 @@ export class IdbSnapshotReader implements SnapshotSource {
     return part;
   }
 
-  /** The stored chunk, in the live transaction, or in a new one once the manifest proved unchanged. */
+  /**
+   * The stored chunk, read with the manifest in a read-only transaction of
+   * its own (one consistent view: if the manifest still names this
+   * generation, the chunk is this generation's).
+   */
   private async get(index: number): Promise<Uint8Array | undefined> {
-    const key: [string, number, number] = [this.name, this.generation, index];
-    if (this.tx !== undefined) {
-      try {
-        return await this.tx.objectStore('chunks').get(key);
-      } catch (e) {
-        if (!ended(e)) throw e;
-      }
-    }
-    this.tx = undefined;
     const tx = this.db.transaction(['manifests', 'chunks'], 'readonly');
-    tx.done.catch(() => undefined); // a read-only transaction left to end by itself; its failures show in the requests
-    const now = await tx.objectStore('manifests').get(this.name);
+    tx.done.catch(() => undefined); // its failures show in the requests
+    const [now, part] = await Promise.all([tx.objectStore('manifests').get(this.name), tx.objectStore('chunks').get([this.name, this.generation, index])]);
     if (now?.generation !== this.generation) throw new StorageError(`${this.url} was replaced by a save while it was read; open it again`);
-    this.tx = tx;
-    return tx.objectStore('chunks').get(key);
+    return part;
   }
 }
