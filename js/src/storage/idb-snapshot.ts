@@ -11,11 +11,16 @@
  * manifest naming generation g also finds g's chunks complete and unchanged.
  * Each chunk is read together with the manifest in a short read-only
  * transaction of its own: a save that replaced g meanwhile makes the read
- * fail with a StorageError (open again), never mix two generations. Not one
- * transaction for the whole read: Chromium keeps every value a transaction
- * has handed out alive until the transaction ends, so an open in one
- * transaction held the whole checkpoint in JS again (measured with
- * `bench/storage/open-memory.mjs`: the renderer peaked at 2× the checkpoint).
+ * fail with a StorageError (open again), never mix two generations. (One
+ * transaction kept active across the whole load was tried: it made a save
+ * wait instead of failing the read, but leaned on IndexedDB's transaction
+ * lifetime rules and gave no lower peak in `bench/storage/open-memory.mjs`.)
+ *
+ * Memory: JS holds up to {@link CACHED_CHUNKS} chunks and one 8 MiB buffer
+ * at a time, but every chunk IndexedDB hands out is a new 4 MiB value that
+ * the garbage collector frees later; in Chromium the renderer peaked at
+ * 1.8–2.0× a 193 MiB checkpoint (2.3–2.4× read whole first): see
+ * `bench/README.md`.
  * @internal
  */
 import type { DBSchema, IDBPDatabase } from 'idb';
