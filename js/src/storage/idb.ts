@@ -2,7 +2,7 @@
  * `idb://name` storage for browsers (and any runtime with IndexedDB).
  *
  * One IndexedDB database, {@link IDB_NAME}, holds every snapshot:
- * - `manifests` (key: name) → {@link Manifest}: which generation is current,
+ * - `manifests` (key: name) → a `Manifest` (`idb-snapshot.ts`): which generation is current,
  *   its chunk count and byte length;
  * - `chunks` (key: [name, generation, index]) → a chunk of at most
  *   {@link CHUNK_BYTES} bytes of the snapshot;
@@ -14,6 +14,10 @@
  * or the new snapshot, never a mix (at worst unreferenced chunks of the
  * unfinished generation, which the next save deletes).
  *
+ * Opening reads the checkpoint chunk by chunk ({@link IdbSnapshotReader},
+ * `idb-snapshot.ts`): it is streamed into the WebAssembly heap, never held
+ * whole in JS.
+ *
  * Uses the `idb` wrapper (promises over IndexedDB requests). The schema is
  * versioned through `openDB(name, SCHEMA_VERSION)` with a fall-through upgrade.
  */
@@ -22,29 +26,18 @@ import { SnapshotError, StorageError } from '../errors.js';
 import type { ByteChunks, StorageAdapter } from './adapter.js';
 import { checkWritten, regroup } from './byte-chunks.js';
 import { IdbLog, logRange, type LogSchema } from './idb-log.js';
+import { CHUNK_BYTES, IdbSnapshotReader, type SnapshotSchema } from './idb-snapshot.js';
+import type { SnapshotSource } from './snapshot-source.js';
 import { checkSnapshotLayout } from './snapshot-layout.js';
+
+export { CHUNK_BYTES } from './idb-snapshot.js';
 
 /** Name of the IndexedDB database that holds every `idb://` snapshot. */
 export const IDB_NAME = 'minivectordb';
 /** Current IndexedDB schema version: 1 snapshots, 2 adds the write-ahead `log` store. */
 export const SCHEMA_VERSION = 2;
-/** Bytes per stored chunk: large values are slow to structured-clone in one piece. */
-export const CHUNK_BYTES = 4 * 1024 * 1024;
-
-/** Where the current snapshot of one `idb://name` lives. */
-interface Manifest {
-  name: string;
-  generation: number;
-  chunks: number;
-  byteLength: number;
-  savedAt: number;
-}
-
 /** The object stores of {@link IDB_NAME}. @internal */
-export interface Schema extends LogSchema {
-  manifests: { key: string; value: Manifest };
-  chunks: { key: [string, number, number]; value: Uint8Array };
-}
+export interface Schema extends LogSchema, SnapshotSchema {}
 
 /** Opens (and creates or upgrades) {@link IDB_NAME}. @internal */
 export function openStore(): Promise<IDBPDatabase<Schema>> {
@@ -103,53 +96,45 @@ export class IdbStorage implements StorageAdapter {
   }
 
   /**
-   * The snapshot's bytes. The manifest's size and the header and section
-   * lengths (read from the chunks that hold them, see `snapshot-layout.ts`)
-   * are checked before the other chunks are read. The check awaits more than
-   * IndexedDB (the header checksum), so it reads in short transactions of its
-   * own; the full read then runs in one transaction and insists on the same
-   * generation (a save in between makes it fail, to be retried).
+   * The snapshot's bytes, read in one piece (see {@link openSnapshot}, which
+   * opening uses): the same checks, then every chunk copied into one buffer.
    */
-  read(): Promise<Uint8Array> {
-    return withStore(`cannot read ${this.url}`, async (db) => {
-      const manifest = await db.get('manifests', this.name);
-      if (manifest === undefined) throw new StorageError(`no snapshot saved at ${this.url}`);
-      const { byteLength, chunks: count, generation } = manifest;
-      if (!Number.isSafeInteger(byteLength) || byteLength < 0 || count !== Math.ceil(byteLength / CHUNK_BYTES)) {
-        throw new StorageError(`${this.url}: manifest lists ${count} chunks for ${byteLength} bytes; expected ${CHUNK_BYTES}-byte chunks`);
-      }
-      /** Chunk `i` of this generation, which must hold exactly its share of the manifest's bytes. */
-      const checked = (i: number, part: Uint8Array | undefined): Uint8Array => {
-        const want = Math.min(CHUNK_BYTES, byteLength - i * CHUNK_BYTES);
-        if (part === undefined) throw new StorageError(`${this.url}: chunk ${i} of ${count} is missing (replaced by a save while it was read?)`);
-        if (part.byteLength !== want) throw new StorageError(`${this.url}: chunk ${i} holds ${part.byteLength} bytes, expected ${want}`);
-        return part;
-      };
-      let cached: { index: number; part: Uint8Array } | undefined;
-      const readAt = async (offset: number, length: number): Promise<Uint8Array> => {
-        const out = new Uint8Array(length);
-        for (let done = 0; done < length; ) {
-          const index = Math.floor((offset + done) / CHUNK_BYTES);
-          if (cached?.index !== index) cached = { index, part: checked(index, await db.get('chunks', [this.name, generation, index])) };
-          const from = offset + done - index * CHUNK_BYTES;
-          const piece = cached.part.subarray(from, from + length - done);
-          out.set(piece, done);
-          done += piece.byteLength;
-        }
-        return out;
-      };
-      await checkSnapshotLayout(byteLength, readAt, this.url);
-      cached = undefined;
-
-      const tx = db.transaction(['manifests', 'chunks'], 'readonly');
-      const now = await tx.objectStore('manifests').get(this.name);
-      if (now?.generation !== generation) throw new StorageError(`${this.url} was replaced by a save while it was read; open it again`);
-      const out = new Uint8Array(byteLength);
-      // One chunk at a time: the snapshot is held once, not once in chunks and once assembled.
-      for (let i = 0; i < count; i++) out.set(checked(i, await tx.objectStore('chunks').get([this.name, generation, i])), i * CHUNK_BYTES);
-      await tx.done;
+  async read(): Promise<Uint8Array> {
+    const reader = await this.openReader();
+    try {
+      const out = new Uint8Array(reader.byteLength);
+      await reader.readInto(out, 0);
       return out;
-    });
+    } finally {
+      await reader.close();
+    }
+  }
+
+  /**
+   * The snapshot as a source read chunk by chunk (`idb-snapshot.ts`): the
+   * manifest's size and the header and section lengths (read from the chunks
+   * that hold them, see `snapshot-layout.ts`) are checked first. A save that
+   * replaces the snapshot while it is read makes a later read fail with a
+   * StorageError, never mix two snapshots. The caller closes the source
+   * (which closes its IndexedDB connection).
+   */
+  openSnapshot(): Promise<SnapshotSource> {
+    return this.openReader();
+  }
+
+  private async openReader(): Promise<IdbSnapshotReader> {
+    let reader: IdbSnapshotReader | undefined;
+    try {
+      // The reader needs only its own stores: its narrower schema type is safe here.
+      reader = await IdbSnapshotReader.open((await openStore()) as unknown as IDBPDatabase<SnapshotSchema>, this.name, this.url);
+      const opened = reader;
+      await checkSnapshotLayout(reader.byteLength, (offset, length) => opened.read(offset, length), this.url);
+      return reader;
+    } catch (cause) {
+      await reader?.close();
+      if (cause instanceof StorageError || cause instanceof SnapshotError) throw cause;
+      throw new StorageError(`cannot read ${this.url}: ${String(cause)}`, { cause });
+    }
   }
 
   /**
@@ -196,10 +181,9 @@ export class IdbStorage implements StorageAdapter {
     return withStore(`cannot delete ${this.url}`, async (db) => {
       const tx = db.transaction(['manifests', 'chunks', 'log'], 'readwrite');
       const manifest = await tx.objectStore('manifests').get(this.name);
-      if (manifest !== undefined) {
-        await tx.objectStore('manifests').delete(this.name);
-        await tx.objectStore('chunks').delete(generationRange(this.name, manifest.generation));
-      }
+      if (manifest !== undefined) await tx.objectStore('manifests').delete(this.name);
+      // Every generation: also the chunk records a save interrupted by a crash left behind.
+      await tx.objectStore('chunks').delete(IDBKeyRange.bound([this.name, 0, 0], [this.name, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]));
       await tx.objectStore('log').delete(logRange(this.name));
       await tx.done;
       return manifest !== undefined;

@@ -116,8 +116,17 @@ export async function dbFolder(name: string, create: boolean): Promise<DirHandle
 /** Bytes read per slice of a File: Blob reads of several GB fail in one piece. */
 const SLICE_BYTES = 64 * 1024 * 1024;
 
-/** `length` bytes of `file` at `position`, read in slices into one buffer. */
+/**
+ * `length` bytes of `file` at `position`: one slice's buffer as it is when
+ * one slice holds them (an open's 8 MiB reads: no second copy), else read in
+ * slices into one buffer.
+ */
 export async function readFileRange(file: Blob, position: number, length: number): Promise<Uint8Array> {
+  if (length <= SLICE_BYTES) {
+    const piece = new Uint8Array(await file.slice(position, position + length).arrayBuffer());
+    if (piece.byteLength !== length) throw new StorageError(`file shorter than expected: ${position + piece.byteLength} of ${position + length} bytes`);
+    return piece;
+  }
   const out = new Uint8Array(length);
   for (let done = 0; done < length; ) {
     const n = Math.min(SLICE_BYTES, length - done);

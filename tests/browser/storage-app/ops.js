@@ -4,6 +4,7 @@
 // JSON-safe: { ok: true, value } or { ok: false, name, code, message }.
 import { MiniVectorDB } from 'minivectordb';
 import { openStorage } from 'minivectordb-storage';
+import { streamOps } from './stream-ops.js';
 
 const dbs = new Map();
 let next = 1;
@@ -87,6 +88,36 @@ export const ops = {
     const bytes = await bytesOf(n, seed);
     return { length: bytes.byteLength, fnv: fnv(bytes) };
   },
+  /**
+   * Opens the checkpoint at `url` (of three chunk records or more) as a
+   * streamed source, lets a save replace it (with the snapshot of
+   * `write(url, n, seed)`), then reads it on from the start in 1 MiB pieces:
+   * `mixed` counts the pieces that differ from what `read()` gave before the
+   * save (a piece of the new checkpoint), `error` is what ended the reading
+   * (null if nothing did), `pieces` the pieces read before it.
+   */
+  async replacedWhileRead(url, n, seed) {
+    const adapter = await openStorage(url);
+    const before = await adapter.read();
+    const source = await adapter.openSnapshot();
+    try {
+      await adapter.write(await bytesOf(n, seed));
+      let mixed = 0;
+      let pieces = 0;
+      try {
+        for (let at = 0; at < source.byteLength; at += 1 << 20) {
+          const got = await source.read(at, Math.min(1 << 20, source.byteLength - at));
+          if (got.some((b, j) => b !== before[at + j])) mixed++;
+          pieces++;
+        }
+        return { mixed, pieces, error: null };
+      } catch (e) {
+        return { mixed, pieces, error: { name: e?.name, message: String(e?.message ?? e) } };
+      }
+    } finally {
+      await source.close();
+    }
+  },
   remove: async (url) => (await openStorage(url)).remove(),
   /** Appends each array of `groups` to the log (durable or not); returns the log's size after. */
   async logAppend(url, groups, durable) {
@@ -115,6 +146,10 @@ export const ops = {
     return out.sort();
   },
   list: (prefix) => MiniVectorDB.listSaved(prefix),
+  ...streamOps,
+  // Those of stream-ops.js that take a database take its handle here.
+  applyOp: (handle, op) => streamOps.applyOp(dbs.get(handle), op),
+  crashCheck: (handle, ...args) => streamOps.crashCheck(dbs.get(handle), ...args),
   hasSyncAccess: () => typeof FileSystemFileHandle !== 'undefined' && 'createSyncAccessHandle' in FileSystemFileHandle.prototype,
 };
 
