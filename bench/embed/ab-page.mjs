@@ -3,6 +3,7 @@
 // .wasm served locally, as tjs-page.mjs does) in ONE page, timed in pairs
 // (ab-measure.mjs).
 import { OnnxEmbedder } from 'minivectordb';
+import * as ort from 'onnxruntime-web/wasm';
 import { normalizeL2, poolTokens } from '/dist/embed/pooling.js';
 import * as tjs from '/node_modules/@huggingface/transformers/dist/transformers.js';
 import { compare, oursSystem, tjsSystem } from './ab-measure.mjs';
@@ -14,7 +15,7 @@ window.runAB = async ({ cfg, pools }) => {
   const A = await oursSystem(
     { OnnxEmbedder, normalizeL2, poolTokens },
     { modelUrl: new URL(`/models/${cfg.folder}/`, location.href).href, dtype: cfg.dtype, pooling: cfg.pooling, wasm: { numThreads: cfg.threads }, cache: false, logger },
-    'ours (dist/, onnxruntime-web wasm)',
+    `ours (dist/, onnxruntime-web ${ort.env.versions.web} wasm)`,
   );
   const x = await tjsWebPipeline(tjs, cfg);
   const B = tjsSystem(tjs, x, cfg.pooling, `transformers.js ${tjs.env.version} (onnxruntime-web ${tjs.env.backends.onnx.versions?.web ?? '?'} wasm)`);

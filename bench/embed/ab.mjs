@@ -9,6 +9,7 @@
 //
 //   A: our OnnxEmbedder: in Node from --ours (default dist/) with --backend
 //      native | wasm; in Chromium from dist/ (onnxruntime-web wasm)
+//      (--ort tjs: on transformers.js's own onnxruntime-web copy, its plain build)
 //   B: --against transformers.js (Node: its Node build on onnxruntime-node;
 //      Chromium: its web build on its own onnxruntime-web), or, in Node, a
 //      folder with another build of ours (e.g. a copy of dist/ made before a
@@ -20,7 +21,7 @@
 // call with padding and truncation, int64 tensors); with --phases 1 also
 // tokenize+pad, session run and mean pooling+L2 of a batch of 32 timed apart.
 //
-//   node bench/embed/ab.mjs [--env node|chromium] [--model minilm-l6] [--dtype q8] [--threads 1]
+//   node bench/embed/ab.mjs [--env node|chromium] [--ort ours|tjs] [--model minilm-l6] [--dtype q8] [--threads 1]
 //                           [--backend native|wasm] [--against transformers.js|DIR] [--ours dist]
 //                           [--rounds 7] [--calls 5] [--lengths 16,128] [--batches 1,8,32] [--phases 1]
 import { readFileSync } from 'node:fs';
@@ -35,8 +36,8 @@ import { tjsNodePipeline } from './tjs-setup.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const POOLING = { 'minilm-l6': 'mean', 'bge-small': 'cls' }; // as the real models are used
-const opt = { env: 'node', model: 'minilm-l6', dtype: 'q8', threads: 1, backend: 'native', against: 'transformers.js', ours: 'dist', rounds: 7, calls: 5, lengths: [16, 128], batches: [1, 8, 32], phases: 0 };
-const USAGE = 'usage: node bench/embed/ab.mjs [--env node|chromium] [--model minilm-l6] [--dtype q8] [--threads 1] [--backend native|wasm] [--against transformers.js|DIR] [--ours dist] [--rounds 7] [--calls 5] [--lengths 16,128] [--batches 1,8,32] [--phases 1]';
+const opt = { ort: 'ours', env: 'node', model: 'minilm-l6', dtype: 'q8', threads: 1, backend: 'native', against: 'transformers.js', ours: 'dist', rounds: 7, calls: 5, lengths: [16, 128], batches: [1, 8, 32], phases: 0 };
+const USAGE = 'usage: node bench/embed/ab.mjs [--env node|chromium] [--ort ours|tjs] [--model minilm-l6] [--dtype q8] [--threads 1] [--backend native|wasm] [--against transformers.js|DIR] [--ours dist] [--rounds 7] [--calls 5] [--lengths 16,128] [--batches 1,8,32] [--phases 1]';
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
@@ -92,7 +93,7 @@ if (opt.env === 'node') {
   }
   console.error(`ab: Chromium, ${availableParallelism()} cores, load ${load().toFixed(2)}; ${opt.rounds} rounds (progress is not reported from the page)`);
   try {
-    const out = await chromium.run({ page: 'bench/embed/ab.html', call: 'runAB', cfg: { ...opt, folder: basename(dir), pooling }, pools });
+    const out = await chromium.run({ page: `bench/embed/ab.html${opt.ort === 'tjs' ? '?ort=tjs' : ''}`, call: 'runAB', cfg: { ...opt, folder: basename(dir), pooling }, pools });
     result = out.result;
     labels = out.labels;
     if (opt.threads > 1 && !out.crossOriginIsolated) console.error('ab: WARNING: the page is NOT cross-origin isolated: onnxruntime ran on one thread');
