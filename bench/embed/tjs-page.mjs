@@ -6,18 +6,11 @@
 // measurement (measure.mjs), inputs and pooling as ours.
 import * as tjs from '/node_modules/@huggingface/transformers/dist/transformers.js';
 import { measure } from './measure.mjs';
-
-const ORT_DIST = '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/';
+import { tjsWebPipeline } from './tjs-setup.mjs';
 
 window.runEmbed = async (cfg) => {
-  tjs.env.allowRemoteModels = false;
-  tjs.env.allowLocalModels = true;
-  tjs.env.localModelPath = '/models/';
-  tjs.env.useBrowserCache = false;
+  const extractor = await tjsWebPipeline(tjs, cfg);
   const wasm = tjs.env.backends.onnx.wasm;
-  wasm.numThreads = cfg.threads;
-  wasm.wasmPaths = { mjs: `${ORT_DIST}ort-wasm-simd-threaded.asyncify.mjs`, wasm: `${ORT_DIST}ort-wasm-simd-threaded.asyncify.wasm` };
-  const extractor = await tjs.pipeline('feature-extraction', cfg.folder, { dtype: cfg.dtype, device: 'wasm' });
   const sys = {
     embed: async (t) => {
       const out = await extractor(t, { pooling: cfg.pooling, normalize: true });

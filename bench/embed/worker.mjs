@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './measure.mjs';
 import { LENGTHS, makeTexts } from './texts.mjs';
+import { tjsNodePipeline } from './tjs-setup.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cfg = JSON.parse(process.argv[2]);
@@ -29,15 +30,9 @@ async function load() {
   } catch {
     return undefined;
   }
-  tjs.env.allowRemoteModels = false;
-  tjs.env.localModelPath = dirname(cfg.dir);
-  tjs.env.useBrowserCache = false;
-  tjs.env.useFSCache = false;
-  const device = 'cpu';
-  const sessionOptions = { intraOpNumThreads: cfg.threads, interOpNumThreads: 1 };
-  const extractor = await tjs.pipeline('feature-extraction', basename(cfg.dir), { dtype: cfg.dtype, device, session_options: sessionOptions });
+  const extractor = await tjsNodePipeline(tjs, dirname(cfg.dir), { ...cfg, folder: basename(cfg.dir) });
   return {
-    version: `@huggingface/transformers ${tjs.env.version} (${device})`,
+    version: `@huggingface/transformers ${tjs.env.version} (cpu)`,
     embed: async (t) => {
       const out = await extractor(t, { pooling: cfg.pooling, normalize: true });
       const [n, d] = out.dims;

@@ -141,6 +141,33 @@ export function sessionOptions(loaded: Pick<LoadedOrt, 'device' | 'backend' | 'n
 }
 
 /**
+ * Creates a session from model bytes with {@link sessionOptions} of
+ * `runtime` and hands it to `check` (inputs, outputs, dimensions); releases it
+ * when `check` throws. Shared by the text model and CLIP's towers.
+ * @throws ModelLoadError when onnxruntime rejects the bytes, or what `check` throws.
+ */
+export async function openSession<T>(
+  ort: OrtModule,
+  bytes: Uint8Array,
+  ref: ModelFileRef,
+  runtime: Pick<LoadedOrt, 'device' | 'backend' | 'nativeThreads'>,
+  check: (session: Ort.InferenceSession) => T | Promise<T>,
+): Promise<T> {
+  let session: Ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, sessionOptions(runtime));
+  } catch (cause) {
+    throw new ModelLoadError(ref.file, ref.source, `onnxruntime cannot load it: ${String(cause)}`, { cause });
+  }
+  try {
+    return await check(session);
+  } catch (e) {
+    await session.release().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
  * Threads for onnxruntime: the option, else a value the application already
  * set, else 1 in Node (the database shares the process) and in pages that are
  * not cross-origin isolated (threads need SharedArrayBuffer), else half the
@@ -183,21 +210,12 @@ export class OrtTextModel {
     probe: (withTypeIds: boolean) => PaddedBatch,
     runtime: Pick<LoadedOrt, 'device' | 'backend' | 'nativeThreads'> = { device: 'wasm', backend: 'wasm' },
   ): Promise<OrtTextModel> {
-    let session: Ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(bytes, sessionOptions(runtime));
-    } catch (cause) {
-      throw new ModelLoadError(ref.file, ref.source, `onnxruntime cannot load it: ${String(cause)}`, { cause });
-    }
-    try {
+    return openSession(ort, bytes, ref, runtime, async (session) => {
       const feedsTypeIds = checkInputs(session, ref);
       const output = pickOutput(session, ref);
       const dim = await findDim(session, output, hiddenSize, ref, () => feeds(ort, probe(feedsTypeIds)));
       return new OrtTextModel(ort, session, output, feedsTypeIds, dim);
-    } catch (e) {
-      await session.release().catch(() => undefined);
-      throw e;
-    }
+    });
   }
 
   /**
@@ -229,13 +247,16 @@ export class OrtTextModel {
   }
 }
 
-/** int64 tensors of a padded batch, under the input names of BERT-style models. */
-function feeds(ort: OrtModule, batch: PaddedBatch): Record<string, Ort.Tensor> {
+/**
+ * int64 `[size, seq]` tensors of a padded batch under the input names of
+ * BERT-style models: `input_ids`, `attention_mask` (unless `withMask` is
+ * false), `token_type_ids` when the batch has them. The tensors wrap the
+ * batch's arrays (no copy).
+ */
+export function feeds(ort: OrtModule, batch: PaddedBatch, withMask = true): Record<string, Ort.Tensor> {
   const shape = [batch.size, batch.seq];
-  const out: Record<string, Ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', batch.inputIds, shape),
-    attention_mask: new ort.Tensor('int64', batch.attentionMask, shape),
-  };
+  const out: Record<string, Ort.Tensor> = { input_ids: new ort.Tensor('int64', batch.inputIds, shape) };
+  if (withMask) out.attention_mask = new ort.Tensor('int64', batch.attentionMask, shape);
   if (batch.tokenTypeIds !== undefined) out.token_type_ids = new ort.Tensor('int64', batch.tokenTypeIds, shape);
   return out;
 }

@@ -41,6 +41,12 @@ export class TextEncoding {
   readonly padId: number;
   private readonly unkId: number;
   private readonly specials: number;
+  /**
+   * Special tokens the post-processor puts after a text's tokens, when it
+   * wraps them in fixed ones (`[CLS] $A [SEP]`, `<s> $A </s>`: every
+   * post-processor of the library does); undefined otherwise.
+   */
+  private readonly suffix: number | undefined;
 
   /** @throws InvalidArgumentError when `maxLength` leaves no room beside the special tokens. */
   constructor(
@@ -59,10 +65,32 @@ export class TextEncoding {
     if (this.specials >= maxLength) {
       throw new InvalidArgumentError(`maxLength ${maxLength} leaves no room for text: the model adds ${this.specials} special tokens`);
     }
+    this.suffix = suffixOf(tokenizer, this.specials);
   }
 
-  /** Token ids and token type ids of `text`, at most `maxLength` long (the text is cut, the special tokens kept). */
+  /**
+   * Token ids and token type ids of `text`, at most `maxLength` long (the
+   * text is cut, the special tokens kept, as Hugging Face tokenizers truncate).
+   * One call to the library's `encode()`, which maps tokens to ids as the
+   * Hugging Face tokenizers do (added tokens first, also by their normalised
+   * form); a text too long loses the tokens before the trailing special ones.
+   */
   encode(text: string): EncodedText {
+    if (this.suffix === undefined) return this.encodeByTokens(text);
+    const e = this.tokenizer.encode(text, { add_special_tokens: true, return_token_type_ids: true });
+    let ids = e.ids;
+    let typeIds: number[] | undefined = e.token_type_ids;
+    if (ids.length > this.maxLength) {
+      ids = cutMiddle(ids, this.maxLength, this.suffix);
+      if (typeIds !== undefined) typeIds = cutMiddle(typeIds, this.maxLength, this.suffix);
+    }
+    // A model without an unknown token leaves unmapped pieces undefined.
+    for (let i = 0; i < ids.length; i++) if (ids[i] === undefined) ids[i] = this.unkId;
+    return { ids, typeIds };
+  }
+
+  /** {@link TextEncoding.encode} for a post-processor of another shape: tokens cut before it runs, then mapped one by one. */
+  private encodeByTokens(text: string): EncodedText {
     let tokens = this.tokenizer.tokenize(text, { add_special_tokens: false });
     const room = this.maxLength - this.specials;
     if (tokens.length > room) tokens = tokens.slice(0, room);
@@ -76,6 +104,11 @@ export class TextEncoding {
     const ids = new Array<number>(tokens.length);
     for (let i = 0; i < tokens.length; i++) ids[i] = this.tokenizer.token_to_id(tokens[i]!) ?? this.unkId;
     return { ids, typeIds };
+  }
+
+  /** {@link TextEncoding.encode} of every text, in order. */
+  encodeAll(texts: readonly string[]): EncodedText[] {
+    return texts.map((t) => this.encode(t));
   }
 
   /** `texts` padded with this tokenizer's pad id (see {@link padBatch}). */
@@ -172,6 +205,29 @@ export function padBatch(texts: readonly EncodedText[], padId: number, withTypeI
     }
   }
   return { size, seq, inputIds, attentionMask, tokenTypeIds };
+}
+
+/**
+ * How many special tokens the post-processor of `tokenizer` puts after a
+ * text's tokens, found by running it on a one-token probe: 0 without a
+ * post-processor; undefined unless its output is fixed tokens, the probe once,
+ * fixed tokens (`specials` in all).
+ */
+function suffixOf(tokenizer: HfTokenizer, specials: number): number | undefined {
+  const pp = tokenizer.post_processor;
+  if (pp === null) return 0;
+  const probe = '\u0000probe';
+  const tokens = pp.post_process([probe], null, true).tokens;
+  const at = tokens.indexOf(probe);
+  if (at < 0 || tokens.lastIndexOf(probe) !== at || tokens.length !== specials + 1) return undefined;
+  return tokens.length - at - 1;
+}
+
+/** The first `maxLength - suffix` values of `xs` and its last `suffix`. */
+function cutMiddle(xs: readonly number[], maxLength: number, suffix: number): number[] {
+  const out = xs.slice(0, maxLength - suffix);
+  for (let i = xs.length - suffix; i < xs.length; i++) out.push(xs[i]!);
+  return out;
 }
 
 function tokenName(v: unknown): string | undefined {

@@ -8,28 +8,29 @@
  * `onnx/text_model.onnx`, `preprocessor_config.json`, `tokenizer.json`,
  * `tokenizer_config.json`, `config.json`. This class only composes:
  *
- * - `model-resolve.ts` → `model-loader.ts`: where the files are, reading and caching them;
+ * - `model-setup.ts` (shared with the text embedder): where the files are, reading and caching them, the tokenizer, `info`;
+ * - `embedder-base.ts` (shared with the text embedder): batching, serialised runs, L2 normalisation, progress, disposal;
  * - `image/decode.ts`: any image input → pixels (sharp in Node, the browser's decoder);
  * - `image/preprocess.ts`: the model's preprocessing (Pillow-exact resize, crop, normalise);
  * - `text-encoding.ts`: CLIP's tokenizer, truncation to the model's 77 tokens, padding;
  * - `towers.ts`: the two onnxruntime sessions.
  */
 import { checkInt, checkKnownKeys, checkObject } from '../../check.js';
-import { InvalidArgumentError, MiniVectorDBError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { modelDigest } from '../digest.js';
 import { towerFileOfDtype } from '../dtype.js';
+import { EmbedderBase } from '../embedder-base.js';
 import type { ClipEmbedderOptions, EmbedDevice, EmbedOptions, Embedder, EmbedderInfo } from '../embedder.js';
 import { ModelLoadError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
 import type { ImageInput } from '../image/input.js';
 import { pixelValues, readPreprocessing, type ImagePreprocessing } from '../image/preprocess.js';
-import { evictUnusable, loadModelFiles, readJsonFile } from '../model-loader.js';
-import { openModelCache, resolveModel } from '../model-resolve.js';
+import { readJsonFile } from '../model-loader.js';
+import { buildFromFolder, describeEmbedder, loadTextEncoding, openModelFolder } from '../model-setup.js';
 import { MAX_BATCH, readOnnxOptions } from '../onnx-options.js';
 import { loadOrt } from '../ort-session.js';
-import { normalizeL2, splitRows } from '../pooling.js';
-import { batchOrder, checkTexts, chooseMaxLength, loadTokenizer, TextEncoding } from '../text-encoding.js';
+import { splitRows } from '../pooling.js';
+import type { TextEncoding } from '../text-encoding.js';
 import { TextTower, VisionTower } from './towers.js';
 
 const CLIP_KEYS: readonly (keyof ClipEmbedderOptions)[] = [
@@ -46,30 +47,22 @@ export function isImageEmbedder(e: Embedder): e is ImageEmbedder {
 }
 
 /** Embeds images and texts with a CLIP model. Create with {@link ClipEmbedder.create}; free with {@link ClipEmbedder.dispose}. */
-export class ClipEmbedder implements ImageEmbedder {
-  readonly dim: number;
-  readonly info: EmbedderInfo;
-  private closed = false;
-  /** Runs are serialised: a session runs one batch at a time. */
-  private queue: Promise<unknown> = Promise.resolve();
-
+export class ClipEmbedder extends EmbedderBase implements ImageEmbedder {
   private constructor(
     private readonly vision: VisionTower,
     private readonly text: TextTower,
-    private readonly encoding: TextEncoding,
+    encoding: TextEncoding,
     /** The preprocessing of `preprocessor_config.json`. */
     readonly preprocessing: ImagePreprocessing,
-    private readonly normalize: boolean,
+    normalize: boolean,
     private readonly batchSize: number,
     private readonly imageBatchSize: number,
-    private readonly logger: Logger,
-    /** The backend that runs the towers. */
-    readonly device: EmbedDevice,
+    logger: Logger,
+    device: EmbedDevice,
     dim: number,
     info: Omit<EmbedderInfo, 'dim'>,
   ) {
-    this.dim = dim;
-    this.info = Object.freeze({ ...info, dim });
+    super(encoding, normalize, logger, device, dim, info);
   }
 
   /**
@@ -93,25 +86,14 @@ export class ClipEmbedder implements ImageEmbedder {
     if (options.model === undefined && options.modelPath === undefined && options.modelUrl === undefined) {
       throw new InvalidArgumentError("a CLIP embedder needs model (a hub id such as 'Xenova/clip-vit-base-patch32'), modelPath or modelUrl");
     }
-    const { candidates, model, config } = await resolveModel(options);
-    const cache = await openModelCache(options);
-    const loaded = await loadModelFiles({
-      candidates,
-      required: ['preprocessor_config.json', 'tokenizer.json', visionFile, textFile],
-      optional: ['tokenizer_config.json', 'config.json'],
-      cache,
-      logger,
-      onProgress: options.onProgress,
-    });
-    try {
+    const folder = await openModelFolder(options, logger, ['preprocessor_config.json', 'tokenizer.json', visionFile, textFile], ['tokenizer_config.json', 'config.json']);
+    const { loaded } = folder;
+    return buildFromFolder(folder, logger, async (commit) => {
       const preprocessing = readPreprocessing(readJsonFile(loaded, 'preprocessor_config.json'), loaded.source);
-      const tokenizerJson = readJsonFile(loaded, 'tokenizer.json');
-      const tokenizerConfig = readJsonFile(loaded, 'tokenizer_config.json');
       const modelConfig = readJsonFile(loaded, 'config.json');
       const textConfig = typeof modelConfig.text_config === 'object' && modelConfig.text_config !== null ? (modelConfig.text_config as Record<string, unknown>) : {};
-      const tokenizer = await loadTokenizer(tokenizerJson, tokenizerConfig, loaded.source);
-      const maxLength = chooseMaxLength(requestedMaxLength, tokenizerConfig, textConfig);
-      const encoding = new TextEncoding(tokenizer, tokenizerJson, tokenizerConfig, maxLength);
+      const encoding = await loadTextEncoding(loaded, requestedMaxLength, textConfig);
+      const { maxLength } = encoding;
 
       const { ort, device } = await loadOrt(options.wasm, logger, requestedDevice);
       const vision = await VisionTower.create(ort, loaded.files.get(visionFile)!, { file: visionFile, source: loaded.source }, device);
@@ -127,46 +109,27 @@ export class ClipEmbedder implements ImageEmbedder {
         if ((vision.dim ?? dim) !== dim || (text.dim ?? dim) !== dim) {
           throw new ModelLoadError(textFile, loaded.source, `the towers disagree: image_embeds has ${vision.dim}, text_embeds ${text.dim} dimensions`);
         }
-        const digest = await modelDigest(loaded.files);
-        await loaded.commit();
-        return new ClipEmbedder(vision, text, encoding, preprocessing, normalize, batchSize, imageBatchSize, logger, device, dim, {
-          kind: 'clip',
-          model,
-          ...(config.revision !== undefined ? { revision: config.revision } : {}),
-          modelFile: visionFile,
-          pooling: 'sentence_embedding',
-          normalize,
-          maxLength,
-          ...(digest !== undefined ? { digest } : {}),
-          config: { kind: 'clip', ...config, dtype, normalize, maxLength },
-        });
+        const digest = await commit();
+        const info = describeEmbedder(
+          'clip',
+          folder,
+          { modelFile: visionFile, pooling: 'sentence_embedding', normalize, maxLength, digest },
+          { kind: 'clip', ...folder.config, dtype, normalize, maxLength },
+        );
+        return new ClipEmbedder(vision, text, encoding, preprocessing, normalize, batchSize, imageBatchSize, logger, device, dim, info);
       } catch (e) {
         await vision.release().catch(() => undefined);
         await text?.release().catch(() => undefined);
         throw e;
       }
-    } catch (e) {
-      await evictUnusable(loaded, e, logger);
-      throw e;
-    }
-  }
-
-  /** Token ids the text tower sees for `text` (start and end tokens included, truncated to `info.maxLength`). */
-  tokenize(text: string): number[] {
-    if (typeof text !== 'string') throw new InvalidArgumentError(`text must be a string, got ${typeof text}`);
-    return this.encoding.encode(text).ids;
+    });
   }
 
   /** Embeds texts with the text tower (`text_embeds`), into the space of the images. */
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
-    this.checkOpen('embed');
-    checkTexts(texts);
-    const batchSize = this.readCallOptions(options, this.batchSize);
-    const enc = texts.map((t) => this.encoding.encode(t));
-    const order = batchOrder(enc.map((e) => e.ids.length), batchSize);
-    return this.batches(texts.length, batchSize, order, options, async (idx) => {
-      const batch = this.encoding.pad(idx.map((i) => enc[i]!), false);
-      return splitRows(await this.text.run(batch, this.dim), idx.length, this.dim);
+    return this.embedTexts(texts, options, this.batchSize, async (enc) => {
+      const batch = this.encoding.pad(enc, false);
+      return splitRows(await this.text.run(batch, this.dim), batch.size, this.dim);
     });
   }
 
@@ -202,7 +165,7 @@ export class ClipEmbedder implements ImageEmbedder {
     const order = images.map((_, i) => i);
     const { height, width } = this.preprocessing;
     const plane = 3 * height * width;
-    return this.batches(images.length, batchSize, order, options, async (idx) => {
+    return this.runBatches(images.length, batchSize, order, options, async (idx) => {
       const pixels = await Promise.all(idx.map((i) => decodeImage(images[i]!, `images[${i}]`)));
       const input = new Float32Array(idx.length * plane);
       pixels.forEach((p, k) => pixelValues(p, this.preprocessing, input, k * plane));
@@ -210,60 +173,7 @@ export class ClipEmbedder implements ImageEmbedder {
     });
   }
 
-  private checkOpen(method: string): void {
-    if (this.closed) throw new MiniVectorDBError('CLOSED', `cannot call ${method}(): the embedder was disposed`);
-  }
-
-  private readCallOptions(options: EmbedOptions, batchDefault: number): number {
-    checkObject(options, 'embed options');
-    checkKnownKeys(options, ['batchSize', 'onProgress', 'signal'], 'embed options');
-    return checkInt(options.batchSize ?? batchDefault, 'batchSize', 1, MAX_BATCH);
-  }
-
-  /** Runs `order` in batches (serialised with every other run), normalises, reports progress. */
-  private async batches(
-    n: number,
-    batchSize: number,
-    order: readonly number[],
-    options: EmbedOptions,
-    run: (idx: number[]) => Promise<Float32Array[]>,
-  ): Promise<Float32Array[]> {
-    const out = new Array<Float32Array>(n);
-    let done = 0;
-    for (let start = 0; start < n; start += batchSize) {
-      options.signal?.throwIfAborted();
-      const idx = order.slice(start, start + batchSize);
-      const job = this.queue.then(() => {
-        this.checkOpen('embed');
-        return run(idx);
-      });
-      this.queue = job.catch(() => undefined);
-      const vectors = await job;
-      idx.forEach((i, k) => {
-        const v = vectors[k]!;
-        if (this.normalize) normalizeL2(v);
-        out[i] = v;
-      });
-      done += idx.length;
-      if (options.onProgress !== undefined) {
-        try {
-          options.onProgress({ phase: 'embed', done, total: n });
-        } catch (cause) {
-          this.logger.warn(`onProgress threw: ${String(cause)}`);
-        }
-      }
-    }
-    return out;
-  }
-
-  async dispose(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.queue;
+  protected override async release(): Promise<void> {
     await Promise.all([this.vision.release(), this.text.release()]);
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.dispose();
   }
 }

@@ -11,22 +11,10 @@ import type * as Ort from 'onnxruntime-web/wasm';
 import { MiniVectorDBError } from '../../errors.js';
 import type { EmbedDevice } from '../embedder.js';
 import { ModelLoadError } from '../errors.js';
-import type { ModelFileRef } from '../ort-session.js';
+import { feeds, openSession, type ModelFileRef } from '../ort-session.js';
 import type { PaddedBatch } from '../text-encoding.js';
 
 type OrtModule = typeof Ort;
-
-async function session(ort: OrtModule, bytes: Uint8Array, ref: ModelFileRef, device: EmbedDevice): Promise<Ort.InferenceSession> {
-  try {
-    return await ort.InferenceSession.create(bytes, {
-      executionProviders: device === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3, // onnxruntime's own warnings would go straight to the console
-    });
-  } catch (cause) {
-    throw new ModelLoadError(ref.file, ref.source, `onnxruntime cannot load it: ${String(cause)}`, { cause });
-  }
-}
 
 /** The static last dimension of a rank-2 float32 output, or undefined when symbolic. @throws ModelLoadError when absent or of another type or rank. */
 function embedsDim(s: Ort.InferenceSession, name: string, ref: ModelFileRef): number | undefined {
@@ -64,8 +52,7 @@ export class VisionTower {
 
   /** @throws ModelLoadError when onnxruntime rejects the bytes or the inputs / outputs are not a vision tower's. */
   static async create(ort: OrtModule, bytes: Uint8Array, ref: ModelFileRef, device: EmbedDevice): Promise<VisionTower> {
-    const s = await session(ort, bytes, ref, device);
-    try {
+    return openSession(ort, bytes, ref, { device, backend: 'wasm' }, (s) => {
       if (s.inputNames.length !== 1 || s.inputNames[0] !== 'pixel_values') {
         throw new ModelLoadError(ref.file, ref.source, `not a CLIP vision tower: inputs are ${s.inputNames.join(', ')}, expected pixel_values`);
       }
@@ -78,10 +65,7 @@ export class VisionTower {
         if (typeof h === 'number' && typeof w === 'number') size = [h, w];
       }
       return new VisionTower(ort, s, embedsDim(s, 'image_embeds', ref), size);
-    } catch (e) {
-      await s.release().catch(() => undefined);
-      throw e;
-    }
+    });
   }
 
   /** `image_embeds` of `n` images given as float32 [n, 3, height, width]. */
@@ -111,27 +95,20 @@ export class TextTower {
 
   /** @throws ModelLoadError when onnxruntime rejects the bytes or the inputs / outputs are not a text tower's. */
   static async create(ort: OrtModule, bytes: Uint8Array, ref: ModelFileRef, device: EmbedDevice): Promise<TextTower> {
-    const s = await session(ort, bytes, ref, device);
-    try {
+    return openSession(ort, bytes, ref, { device, backend: 'wasm' }, (s) => {
       const unknown = s.inputNames.filter((n) => n !== 'input_ids' && n !== 'attention_mask');
       if (!s.inputNames.includes('input_ids') || unknown.length > 0) {
         throw new ModelLoadError(ref.file, ref.source, `not a CLIP text tower: inputs are ${s.inputNames.join(', ')}, expected input_ids (and attention_mask)`);
       }
       return new TextTower(ort, s, embedsDim(s, 'text_embeds', ref), s.inputNames.includes('attention_mask'));
-    } catch (e) {
-      await s.release().catch(() => undefined);
-      throw e;
-    }
+    });
   }
 
   /** `text_embeds` of a padded batch. */
   async run(batch: PaddedBatch, dim: number): Promise<Float32Array> {
-    const shape = [batch.size, batch.seq];
-    const feeds: Record<string, Ort.Tensor> = { input_ids: new this.ort.Tensor('int64', batch.inputIds, shape) };
-    if (this.feedsMask) feeds.attention_mask = new this.ort.Tensor('int64', batch.attentionMask, shape);
     let result: Ort.InferenceSession.ReturnType;
     try {
-      result = await this.s.run(feeds);
+      result = await this.s.run(feeds(this.ort, batch, this.feedsMask));
     } catch (cause) {
       throw new MiniVectorDBError('INTERNAL', `the text model failed on a batch of ${batch.size} texts (${batch.seq} tokens): ${String(cause)}`, { cause });
     }
