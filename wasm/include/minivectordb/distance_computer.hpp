@@ -52,6 +52,16 @@
 
 namespace mvdb {
 
+// Distances computed, counted only in the graph-quality driver's build
+// (bench/native/graph-quality.cpp, -DMVDB_COUNT_DISTANCES=1); compiled out
+// otherwise.
+#if defined(MVDB_COUNT_DISTANCES) && MVDB_COUNT_DISTANCES
+inline uint64_t distance_count = 0;
+#define MVDB_COUNTED(n) (::mvdb::distance_count += (n))
+#else
+#define MVDB_COUNTED(n) ((void)0)
+#endif
+
 /// Rows of at least this many bytes are touched before they are measured
 /// (MNIST's 784-dim rows are; SIFT's 128-dim float32 rows are not: small rows
 /// of a small index mostly sit in cache already, where the loads only cost).
@@ -90,10 +100,14 @@ class RowDistanceComputer {
   void SetQuery(Query query) { query_ = query; }
   void SetQueryLabel(uint32_t label) { query_ = rows_->Get(label); }
 
-  float operator()(uint32_t label) const { return kernel_.Distance(query_, rows_->Get(label), dim_); }
+  float operator()(uint32_t label) const {
+    MVDB_COUNTED(1);
+    return kernel_.Distance(query_, rows_->Get(label), dim_);
+  }
 
   void Measure(Neighbor* batch, uint32_t n, float bound) const {
     if (abandons_ && bound < kNoBound) {
+      MVDB_COUNTED(n);  // the other path counts in operator()
       Touch(batch, n, kAbandonTouchBytes);
       for (uint32_t i = 0; i < n; ++i) batch[i].distance = kernel_.Bounded(query_, rows_->Get(batch[i].label), dim_, bound);
       return;
@@ -103,12 +117,14 @@ class RowDistanceComputer {
   }
 
   void MeasureFrom(uint32_t base, Neighbor* batch, uint32_t n) const {
+    MVDB_COUNTED(n);
     if (touch_) Touch(batch, n, ~uint64_t{0});
     const T* row = rows_->Get(base);
     for (uint32_t i = 0; i < n; ++i) batch[i].distance = kernel_.Distance(row, rows_->Get(batch[i].label), dim_);
   }
 
   float Symmetric(uint32_t i, uint32_t j, float bound = kNoBound) const {
+    MVDB_COUNTED(1);
     if (abandons_ && bound < kNoBound) return kernel_.Bounded(rows_->Get(i), rows_->Get(j), dim_, bound);
     return kernel_.Distance(rows_->Get(i), rows_->Get(j), dim_);
   }
