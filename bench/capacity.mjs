@@ -14,7 +14,7 @@
 // (memory only grows), to compare with the index's own bytes.
 // Needs ~4 GB RAM per phase, plus the file (~3 GB) on disk; takes minutes.
 import { fork } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MiniVectorDB } from '../dist/index.js';
@@ -36,6 +36,7 @@ const BATCH = Number(values.batch);
 const MAX = Number(values['max-vectors']);
 const FILE = values.file;
 const URL_ = pathToFileURL(FILE).href;
+const META = `${FILE}.json`; // the vector count, from the insert phase to the open phase's check
 const MiB = 2 ** 20;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const mb = (b) => `${(b / MiB).toFixed(0)} MB`;
@@ -109,6 +110,7 @@ async function phaseInsert() {
     if (n % 100_000 < BATCH) console.error(`inserted ${n} (${mb(n * DIM * 4)} of vectors) after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   console.log(JSON.stringify({ what: 'inserted', vectors: n, vectorBytes: mb(n * DIM * 4), seconds: +((performance.now() - t0) / 1000).toFixed(0), heap: mb(mod.HEAPU8.buffer.byteLength), indexBytes: mb(db.stats().memoryBytes) }));
+  writeFileSync(META, JSON.stringify({ vectors: n }));
   await db.deleteMany(Array.from({ length: Math.floor(n / 100) }, (_, i) => `v${i * 100}`));
   const saved = await measure(mod, 'save (file://) at the insert ceiling', () => db.save(URL_));
   if (saved) console.log(JSON.stringify({ what: 'snapshot', bytes: mb(statSync(FILE).size) }));
@@ -134,7 +136,14 @@ async function phaseOpen() {
     false,
   );
   if (db === undefined) return;
-  console.log(JSON.stringify({ what: 'opened', vectors: db.size, heap: mb(mod.HEAPU8.buffer.byteLength), indexBytes: mb(db.stats().memoryBytes) }));
+  // What was saved came back: the count, a deleted id (every 100th), the last id's vector, found at distance 0.
+  const n = JSON.parse(readFileSync(META, 'utf8')).vectors;
+  const want = new Float32Array(DIM);
+  row(n - 1, want);
+  const got = await db.get(`v${n - 1}`);
+  const [hit] = await db.search(want, { k: 1, exact: true });
+  const intact = db.size === n - Math.floor(n / 100) && (await db.get('v0')) === undefined && got !== undefined && got.vector.every((x, j) => x === want[j]) && hit?.distance === 0;
+  console.log(JSON.stringify({ what: 'opened', vectors: db.size, intact, heap: mb(mod.HEAPU8.buffer.byteLength), indexBytes: mb(db.stats().memoryBytes) }));
   await measure(mod, 'compact() after open', () => db.compact());
   await db.close();
 }
@@ -155,5 +164,6 @@ else {
     await child('open');
   } finally {
     rmSync(FILE, { force: true });
+    rmSync(META, { force: true });
   }
 }
