@@ -2,6 +2,7 @@
 // Capacity at dim 1024 (issue #17): the largest index that inserts, saves,
 // opens and compacts in the 4 GB wasm32 heap, and the extra memory of each.
 //   node bench/capacity.mjs [--dim 1024] [--batch 2000] [--file /tmp/capacity.mvdb] [--max-vectors N] [--serialize]
+//   node bench/capacity.mjs --phase open --file F [--no-compact]   # phase 2 alone, on a file phase 1 saved (F.json beside it)
 // Phase 1 (a child process): insert seeded vectors until OutOfMemoryError,
 // delete 1% (so compact has work), then save to a file (and serialize() with
 // --serialize: the whole image in JS memory) and compact, each at that
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     'max-vectors': { type: 'string', default: String(2 ** 32) },
     phase: { type: 'string' },
     serialize: { type: 'boolean', default: false },
+    'no-compact': { type: 'boolean', default: false },
   },
 });
 const DIM = Number(values.dim);
@@ -144,7 +146,7 @@ async function phaseOpen() {
   const [hit] = await db.search(want, { k: 1, exact: true });
   const intact = db.size === n - Math.floor(n / 100) && (await db.get('v0')) === undefined && got !== undefined && got.vector.every((x, j) => x === want[j]) && hit?.distance === 0;
   console.log(JSON.stringify({ what: 'opened', vectors: db.size, intact, heap: mb(mod.HEAPU8.buffer.byteLength), indexBytes: mb(db.stats().memoryBytes) }));
-  await measure(mod, 'compact() after open', () => db.compact());
+  if (!values['no-compact']) await measure(mod, 'compact() after open', () => db.compact());
   await db.close();
 }
 
