@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -28,6 +29,24 @@
 namespace {
 
 using mvdb::Status;
+
+/// Makes room at the heap's top for one block of `bytes`: malloc grows the
+/// heap through sbrk, whose increment is a signed 32-bit number on wasm32, so
+/// one request over 2 GiB fails even where the heap could hold it (a loaded
+/// snapshot's rows past 2 GiB). Pieces of 1 GiB taken, then freed, merge into
+/// the free top, from which the one large request is then served.
+void PregrowHeap(uint64_t bytes) {
+  constexpr uint64_t kPiece = uint64_t{1} << 30;
+  if (bytes <= kPiece) return;
+  void* pieces[4] = {};  // bytes < 4 GiB
+  int taken = 0;
+  for (uint64_t got = 0; got < bytes && taken < 4; got += kPiece) {
+    pieces[taken] = std::malloc(static_cast<size_t>(std::min(kPiece, bytes - got)));
+    if (pieces[taken] == nullptr) break;
+    ++taken;
+  }
+  while (taken > 0) std::free(pieces[--taken]);
+}
 
 class WasmIndex {
  public:
@@ -250,7 +269,9 @@ class WasmIndex {
     payloads_.vecs_bytes = vb;
     payloads_.links0_bytes = lb;
     payloads_.ExpectUser(ub);
+    PregrowHeap(vb);
     Status st = payloads_.vecs.Resize((vb + 3) / 4);
+    if (st.ok()) PregrowHeap(cb);
     if (st.ok()) st = payloads_.codes.Resize(cb);
     if (st.ok()) st = payloads_.links0.Resize((lb + 3) / 4);
     if (st.ok()) st = load_window_.Resize(std::min<uint64_t>(ub, mvdb::kStreamChunkBytes));
