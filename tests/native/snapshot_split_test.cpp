@@ -57,12 +57,12 @@ Loaded LoadSplit(const std::vector<uint8_t>& bytes, const Cut& cut, uint64_t use
   auto length = [](Range r) { return r.end - r.start; };
   p.vecs_bytes = length(cut.vecs);
   EXPECT_TRUE(p.vecs.Resize((p.vecs_bytes + 3) / 4).ok());
-  std::memcpy(p.vecs.data(), bytes.data() + cut.vecs.start, p.vecs_bytes);
+  if (p.vecs_bytes > 0) std::memcpy(p.vecs.data(), bytes.data() + cut.vecs.start, p.vecs_bytes);
   EXPECT_TRUE(p.codes.Resize(length(cut.codes)).ok());
-  std::memcpy(p.codes.data(), bytes.data() + cut.codes.start, length(cut.codes));
+  if (length(cut.codes) > 0) std::memcpy(p.codes.data(), bytes.data() + cut.codes.start, length(cut.codes));
   p.links0_bytes = length(cut.links0);
   EXPECT_TRUE(p.links0.Resize((p.links0_bytes + 3) / 4).ok());
-  std::memcpy(p.links0.data(), bytes.data() + cut.links0.start, p.links0_bytes);
+  if (p.links0_bytes > 0) std::memcpy(p.links0.data(), bytes.data() + cut.links0.start, p.links0_bytes);
   p.ExpectUser(length(cut.user));
   // In uneven pieces, as through a small window.
   for (uint64_t at = 0; at < user_fed_bytes; at += 1000)

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <vector>
 
 #include "minivectordb/index.hpp"
@@ -184,7 +185,7 @@ TEST(SnapshotStream, ExternalUserGivesTheSameBytes) {
   const Index quantized = Build(q, 1200, 8, 13);
   Index empty;
   ASSERT_TRUE(empty.Init(mvdb_test::Config(8, Metric::kL2)).ok());
-  for (const Index* ix : {&index, &quantized, &empty}) {
+  for (const Index* ix : std::initializer_list<const Index*>{&index, &quantized, &empty}) {
     for (const size_t n : {size_t{0}, size_t{1}, size_t{2'500'000}}) {
       const std::vector<uint8_t> user = User(n);
       const std::vector<uint8_t> want = mvdb_test::Serialize(*ix, user);
