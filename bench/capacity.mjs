@@ -2,6 +2,7 @@
 // Capacity at dim 1024 (issue #17): the largest index that inserts, saves,
 // opens and compacts in the 4 GB wasm32 heap, and the extra memory of each.
 //   node bench/capacity.mjs [--dim 1024] [--batch 2000] [--file /tmp/capacity.mvdb] [--max-vectors N] [--serialize]
+//   node bench/capacity.mjs --phase open --file F [--no-compact]   # phase 2 alone, on a file phase 1 saved (F.json beside it)
 // Phase 1 (a child process): insert seeded vectors until OutOfMemoryError,
 // delete 1% (so compact has work), then save to a file (and serialize() with
 // --serialize: the whole image in JS memory) and compact, each at that
@@ -14,7 +15,7 @@
 // (memory only grows), to compare with the index's own bytes.
 // Needs ~4 GB RAM per phase, plus the file (~3 GB) on disk; takes minutes.
 import { fork } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MiniVectorDB } from '../dist/index.js';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     'max-vectors': { type: 'string', default: String(2 ** 32) },
     phase: { type: 'string' },
     serialize: { type: 'boolean', default: false },
+    'no-compact': { type: 'boolean', default: false },
   },
 });
 const DIM = Number(values.dim);
@@ -36,6 +38,7 @@ const BATCH = Number(values.batch);
 const MAX = Number(values['max-vectors']);
 const FILE = values.file;
 const URL_ = pathToFileURL(FILE).href;
+const META = `${FILE}.json`; // the vector count, from the insert phase to the open phase's check
 const MiB = 2 ** 20;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const mb = (b) => `${(b / MiB).toFixed(0)} MB`;
@@ -109,6 +112,7 @@ async function phaseInsert() {
     if (n % 100_000 < BATCH) console.error(`inserted ${n} (${mb(n * DIM * 4)} of vectors) after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   console.log(JSON.stringify({ what: 'inserted', vectors: n, vectorBytes: mb(n * DIM * 4), seconds: +((performance.now() - t0) / 1000).toFixed(0), heap: mb(mod.HEAPU8.buffer.byteLength), indexBytes: mb(db.stats().memoryBytes) }));
+  writeFileSync(META, JSON.stringify({ vectors: n }));
   await db.deleteMany(Array.from({ length: Math.floor(n / 100) }, (_, i) => `v${i * 100}`));
   const saved = await measure(mod, 'save (file://) at the insert ceiling', () => db.save(URL_));
   if (saved) console.log(JSON.stringify({ what: 'snapshot', bytes: mb(statSync(FILE).size) }));
@@ -134,8 +138,15 @@ async function phaseOpen() {
     false,
   );
   if (db === undefined) return;
-  console.log(JSON.stringify({ what: 'opened', vectors: db.size, heap: mb(mod.HEAPU8.buffer.byteLength), indexBytes: mb(db.stats().memoryBytes) }));
-  await measure(mod, 'compact() after open', () => db.compact());
+  // What was saved came back: the count, a deleted id (every 100th), the last id's vector, found at distance 0.
+  const n = JSON.parse(readFileSync(META, 'utf8')).vectors;
+  const want = new Float32Array(DIM);
+  row(n - 1, want);
+  const got = await db.get(`v${n - 1}`);
+  const [hit] = await db.search(want, { k: 1, exact: true });
+  const intact = db.size === n - Math.floor(n / 100) && (await db.get('v0')) === undefined && got !== undefined && got.vector.every((x, j) => x === want[j]) && hit?.distance === 0;
+  console.log(JSON.stringify({ what: 'opened', vectors: db.size, intact, heap: mb(mod.HEAPU8.buffer.byteLength), indexBytes: mb(db.stats().memoryBytes) }));
+  if (!values['no-compact']) await measure(mod, 'compact() after open', () => db.compact());
   await db.close();
 }
 
@@ -155,5 +166,6 @@ else {
     await child('open');
   } finally {
     rmSync(FILE, { force: true });
+    rmSync(META, { force: true });
   }
 }

@@ -147,7 +147,7 @@ test('in a worker the same batch arrives as an OutOfMemoryError, and the worker 
 });
 
 describe('the core checks every region itself', () => {
-  test('add, search, checkVectors, load and beginSnapshot with regions past the memory return InvalidArgument, touching nothing', async () => {
+  test('add, search, checkVectors, load and feedSnapshotUser with regions past the memory return InvalidArgument, touching nothing', async () => {
     const silent = { debug() {}, info() {}, warn() {}, error() {} };
     const bystander = await tracked(4, 100, 'l2', 31);
     const mod = await loadCore(undefined, silent); // the module every database here shares
@@ -165,7 +165,14 @@ describe('the core checks every region itself', () => {
         ['exact search', () => index.raw.search(ptr, 1, 4, 0, true, 0, 0, ptr, 0xfffffff0, ptr, 4)],
         ['checkVectors', () => index.raw.checkVectors(ptr, 2 ** 30)],
         ['load', () => index.raw.load(ptr, 0xffffffff)],
-        ['beginSnapshot', () => index.raw.beginSnapshot(ptr, 0xffffffff)],
+        // a snapshot's USER piece (the stream begun first: its length is only a count)
+        [
+          'feedSnapshotUser',
+          () => {
+            index.raw.beginSnapshot(0xffffffff);
+            return index.raw.feedSnapshotUser(ptr, 0xffffffff);
+          },
+        ],
         ['add at address 0', () => index.raw.add(0, 1, ptr)],
       ];
       for (const [name, call] of calls) {

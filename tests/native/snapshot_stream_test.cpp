@@ -4,6 +4,8 @@
 // chunks; chunks stay within the bound; the stream reopens.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <vector>
 
 #include "minivectordb/index.hpp"
@@ -139,6 +141,85 @@ TEST(SnapshotStream, ReadsBackAndRestartsAfterReset) {
   stream.Next(&data, &size);
   EXPECT_EQ(size, 0u);  // a reset stream is empty
   EXPECT_TRUE(Stream(index, user).bytes == first.bytes);
+}
+
+// BeginExternalUser: the caller's USER bytes are fed (in `piece`-sized parts)
+// for the CRC and appended after the chunks, never read by the stream.
+struct External {
+  std::vector<uint8_t> bytes;  // the stream's chunks, then the caller's USER bytes
+  uint64_t total = 0;
+  uint64_t stream_bytes = 0;  // what the stream itself emitted
+};
+
+External StreamExternal(const Index& index, const std::vector<uint8_t>& user, uint64_t piece, uint64_t fed_bytes) {
+  mvdb::SnapshotStream stream;
+  External out;
+  EXPECT_TRUE(stream.BeginExternalUser(&index, user.size()).ok());
+  out.total = stream.total_bytes();
+  // Through the stream's own buffer, as the binding does it.
+  EXPECT_GE(stream.user_window_bytes(), mvdb::kStreamChunkBytes);
+  for (uint64_t at = 0; at < fed_bytes; at += piece) {
+    const uint64_t n = std::min(piece, fed_bytes - at);
+    std::copy(user.begin() + at, user.begin() + at + n, stream.user_window());
+    EXPECT_TRUE(stream.FeedUser(stream.user_window(), n).ok());
+  }
+  for (;;) {
+    const uint8_t* data = nullptr;
+    uint64_t size = 0;
+    stream.Next(&data, &size);
+    if (size == 0) break;
+    EXPECT_LE(size, mvdb::kStreamChunkBytes);
+    out.bytes.insert(out.bytes.end(), data, data + size);
+  }
+  out.stream_bytes = out.bytes.size();
+  out.bytes.insert(out.bytes.end(), user.begin(), user.end());
+  return out;
+}
+
+TEST(SnapshotStream, ExternalUserGivesTheSameBytes) {
+  // Every section kind before USER, a USER of several windows fed in odd
+  // pieces, and the empty USER (no section at all, as Begin writes it).
+  const Index index = Build(mvdb_test::Config(512, Metric::kL2, 32, 40), 1500, 7, 11);
+  mvdb::IndexConfig q = mvdb_test::Config(64, Metric::kIP, 8, 32);
+  q.quantization = mvdb::Quantization::kInt8;
+  const Index quantized = Build(q, 1200, 8, 13);
+  Index empty;
+  ASSERT_TRUE(empty.Init(mvdb_test::Config(8, Metric::kL2)).ok());
+  for (const Index* ix : std::initializer_list<const Index*>{&index, &quantized, &empty}) {
+    for (const size_t n : {size_t{0}, size_t{1}, size_t{2'500'000}}) {
+      const std::vector<uint8_t> user = User(n);
+      const std::vector<uint8_t> want = mvdb_test::Serialize(*ix, user);
+      const External got = StreamExternal(*ix, user, 333'333, user.size());
+      EXPECT_EQ(got.total, want.size());
+      EXPECT_EQ(got.stream_bytes, want.size() - user.size());
+      EXPECT_TRUE(got.bytes == want) << "user bytes " << n;
+    }
+  }
+}
+
+TEST(SnapshotStream, ExternalUserNotFullyFedEndsBeforeItsHeader) {
+  const Index index = Build(mvdb_test::Config(24, Metric::kL2, 8, 32), 500, 9, 9);
+  const std::vector<uint8_t> user = User(5000);
+  const std::vector<uint8_t> want = mvdb_test::Serialize(index, user);
+  // 4999 of 5000 bytes fed: the chunks stop before the USER header, so the
+  // caller sees a short stream and never writes a header with a wrong CRC.
+  const External short_fed = StreamExternal(index, user, 1000, 4999);
+  EXPECT_EQ(short_fed.total, want.size());
+  EXPECT_EQ(short_fed.stream_bytes, want.size() - user.size() - 16);
+  // Feeding more than announced, or once the chunks started, is refused.
+  mvdb::SnapshotStream stream;
+  ASSERT_TRUE(stream.BeginExternalUser(&index, user.size()).ok());
+  EXPECT_EQ(stream.FeedUser(user.data(), user.size() + 1).code(), mvdb::ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(stream.FeedUser(user.data(), user.size()).ok());
+  EXPECT_EQ(stream.FeedUser(user.data(), 1).code(), mvdb::ErrorCode::kInvalidArgument);
+  const uint8_t* data = nullptr;
+  uint64_t size = 0;
+  stream.Next(&data, &size);
+  EXPECT_EQ(stream.FeedUser(user.data(), 0).code(), mvdb::ErrorCode::kInvalidArgument);
+  // A stream begun with its USER bytes in memory takes no fed bytes.
+  mvdb::SnapshotStream internal;
+  ASSERT_TRUE(internal.Begin(&index, user.data(), user.size()).ok());
+  EXPECT_EQ(internal.FeedUser(user.data(), 1).code(), mvdb::ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -13,7 +13,9 @@
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -27,6 +29,24 @@
 namespace {
 
 using mvdb::Status;
+
+/// Makes room at the heap's top for one block of `bytes`: malloc grows the
+/// heap through sbrk, whose increment is a signed 32-bit number on wasm32, so
+/// one request over 2 GiB fails even where the heap could hold it (a loaded
+/// snapshot's rows past 2 GiB). Pieces of 1 GiB taken, then freed, merge into
+/// the free top, from which the one large request is then served.
+void PregrowHeap(uint64_t bytes) {
+  constexpr uint64_t kPiece = uint64_t{1} << 30;
+  if (bytes <= kPiece) return;
+  void* pieces[4] = {};  // bytes < 4 GiB
+  int taken = 0;
+  for (uint64_t got = 0; got < bytes && taken < 4; got += kPiece) {
+    pieces[taken] = std::malloc(static_cast<size_t>(std::min(kPiece, bytes - got)));
+    if (pieces[taken] == nullptr) break;
+    ++taken;
+  }
+  while (taken > 0) std::free(pieces[--taken]);
+}
 
 class WasmIndex {
  public:
@@ -178,16 +198,26 @@ class WasmIndex {
   /// Bytes held by the index (double: may exceed 2^31).
   double memoryBytes() const { return static_cast<double>(index_.MemoryBytes() + stream_.buffer_bytes()); }
 
-  /// Starts streaming the snapshot of the index plus `user_len` opaque
-  /// bytes at `user` (mvdb::SnapshotStream): the caller keeps those bytes and
-  /// the index unchanged until endSnapshot(). snapshotTotal() gives the
-  /// snapshot's size; each nextSnapshotChunk() puts the next chunk at
-  /// chunkAddress() / chunkSize() (0 at the end), valid until the next call.
-  /// Returns 0 or -code.
-  int32_t beginSnapshot(uintptr_t user, uint32_t user_len) {
+  /// Starts streaming the snapshot of the index with a USER section of
+  /// `user_len` bytes that the caller keeps outside this memory and appends
+  /// after the last chunk (mvdb::SnapshotStream::BeginExternalUser): first
+  /// it passes them through feedSnapshotUser, in pieces copied into
+  /// snapshotWindow() (snapshotWindowBytes() long), for the section's CRC.
+  /// The index stays unchanged until endSnapshot(). snapshotTotal() gives the
+  /// snapshot's size, USER included; each nextSnapshotChunk() puts the next
+  /// chunk at chunkAddress() / chunkSize() (0 at the end, after the USER
+  /// section header), valid until the next call. Returns 0 or -code.
+  int32_t beginSnapshot(double user_len) {
     endSnapshot();
-    if (int32_t rc = CheckRegions({{user, user_len, "snapshot user section"}})) return rc;
-    return Report(stream_.Begin(&index_, reinterpret_cast<const uint8_t*>(user), user_len));
+    if (!(user_len >= 0 && user_len <= 9007199254740991.0 && user_len == static_cast<double>(static_cast<uint64_t>(user_len))))
+      return Fail(mvdb::InvalidArgument("snapshot user section length must be a non-negative integer"));
+    return Report(stream_.BeginExternalUser(&index_, static_cast<uint64_t>(user_len)));
+  }
+  uintptr_t snapshotWindow() { return reinterpret_cast<uintptr_t>(stream_.user_window()); }
+  double snapshotWindowBytes() const { return static_cast<double>(stream_.user_window_bytes()); }
+  int32_t feedSnapshotUser(uintptr_t data, uint32_t len) {
+    if (int32_t rc = CheckRegions({{data, len, "snapshot user piece"}})) return rc;
+    return Report(stream_.FeedUser(reinterpret_cast<const uint8_t*>(data), len));
   }
   double snapshotTotal() const { return static_cast<double>(stream_.total_bytes()); }
   void nextSnapshotChunk() { stream_.Next(&chunk_, &chunk_size_); }
@@ -216,28 +246,51 @@ class WasmIndex {
     return 0;
   }
   /// A split load (mvdb::DeserializeSnapshotSplit) in three steps, so the
-  /// float32 rows and int8 codes are copied once, into the buffers the index
-  /// keeps: prepareLoad allocates `vecs_bytes` and `codes_bytes` (the VECS and
-  /// CODE payload lengths) at vecsAddress() / codesAddress(); the caller
-  /// copies those payloads there, then calls loadSplit with the rest of the
-  /// snapshot (every byte but those two payloads). Returns 0 or -code; the
-  /// buffers are released by loadSplit (adopted or dropped) or releaseLoad().
-  int32_t prepareLoad(double vecs_bytes, double codes_bytes) {
+  /// float32 rows, int8 codes and layer-0 links are copied once, into the
+  /// buffers the index keeps, and the USER section never enters this memory:
+  /// prepareLoad allocates `vecs_bytes`, `codes_bytes` and `links0_bytes`
+  /// (the VECS and CODE payload lengths, and GRPH's layer-0 blocks after its
+  /// level bytes, 0 when not cut out) at vecsAddress() / codesAddress() /
+  /// links0Address(); the caller copies those bytes there, passes the
+  /// `user_bytes` of USER it keeps (0: USER stays in the rest) through
+  /// feedLoadUser in pieces copied to loadWindow() (loadWindowBytes() long),
+  /// then calls loadSplit with the rest of the snapshot (every other byte).
+  /// Returns 0 or -code; the buffers are released by loadSplit (adopted or
+  /// dropped) or releaseLoad().
+  int32_t prepareLoad(double vecs_bytes, double codes_bytes, double links0_bytes, double user_bytes) {
     releaseLoad();
     // Against the heap's maximum (the buffers are still to be allocated), not its current size.
     const double max = static_cast<double>(emscripten_get_heap_max());
-    if (!(vecs_bytes >= 0 && vecs_bytes <= max && codes_bytes >= 0 && codes_bytes <= max))
+    if (!(vecs_bytes >= 0 && vecs_bytes <= max && codes_bytes >= 0 && codes_bytes <= max && links0_bytes >= 0 &&
+          links0_bytes <= max && user_bytes >= 0 && user_bytes <= 9007199254740991.0))
       return Fail(mvdb::InvalidArgument("payload sizes out of range"));
     const uint64_t vb = static_cast<uint64_t>(vecs_bytes), cb = static_cast<uint64_t>(codes_bytes);
+    const uint64_t lb = static_cast<uint64_t>(links0_bytes), ub = static_cast<uint64_t>(user_bytes);
     payloads_.vecs_bytes = vb;
+    payloads_.links0_bytes = lb;
+    payloads_.ExpectUser(ub);
+    PregrowHeap(vb);
     Status st = payloads_.vecs.Resize((vb + 3) / 4);
+    if (st.ok()) PregrowHeap(cb);
     if (st.ok()) st = payloads_.codes.Resize(cb);
+    if (st.ok()) st = payloads_.links0.Resize((lb + 3) / 4);
+    if (st.ok()) st = load_window_.Resize(std::min<uint64_t>(ub, mvdb::kStreamChunkBytes));
     if (!st.ok()) releaseLoad();
     return Report(st);
   }
   uintptr_t vecsAddress() const { return reinterpret_cast<uintptr_t>(payloads_.vecs.data()); }
   uintptr_t codesAddress() const { return reinterpret_cast<uintptr_t>(payloads_.codes.data()); }
-  void releaseLoad() { payloads_ = mvdb::SnapshotPayloads(); }
+  uintptr_t links0Address() const { return reinterpret_cast<uintptr_t>(payloads_.links0.data()); }
+  uintptr_t loadWindow() { return reinterpret_cast<uintptr_t>(load_window_.data()); }
+  double loadWindowBytes() const { return static_cast<double>(load_window_.size()); }
+  int32_t feedLoadUser(uintptr_t data, uint32_t len) {
+    if (int32_t rc = CheckRegions({{data, len, "snapshot user piece"}})) return rc;
+    return Report(payloads_.FeedUser(reinterpret_cast<const uint8_t*>(data), len));
+  }
+  void releaseLoad() {
+    payloads_ = mvdb::SnapshotPayloads();
+    load_window_ = mvdb::GrowableArray<uint8_t>();
+  }
   int32_t loadSplit(uintptr_t rest, uint32_t rest_len) {
     if (int32_t rc = CheckRegions({{rest, rest_len, "snapshot bytes"}})) return rc;
     mvdb::Index loaded;
@@ -283,7 +336,8 @@ class WasmIndex {
   mvdb::Index index_;
   mvdb::GrowableArray<float> decoded_;  // dim float32: a dequantized vector for vectorAddress()
   mvdb::SnapshotStream stream_;
-  mvdb::SnapshotPayloads payloads_;  // a split load's rows and codes, until loadSplit
+  mvdb::SnapshotPayloads payloads_;  // a split load's rows, codes and layer-0 links, until loadSplit
+  mvdb::GrowableArray<uint8_t> load_window_;  // where a split load's USER pieces are fed from, until loadSplit
   const uint8_t* chunk_ = nullptr;
   uint64_t chunk_size_ = 0;
   mvdb::GrowableArray<uint32_t> remap_;
@@ -293,12 +347,13 @@ class WasmIndex {
   std::string last_error_;
 };
 
-/// CRC-32 of `length` bytes at `address` (the write-ahead log's record
-/// checksum, the same function as the snapshot sections'), as a number in
-/// [0, 2^32); -1 when the region is not inside the linear memory.
-double Crc32At(uintptr_t address, uint32_t length) {
+/// CRC-32 of `length` bytes at `address` continuing `crc` (0 to start; the
+/// write-ahead log's record checksum in pieces, the same function as the
+/// snapshot sections'), as a number in [0, 2^32); -1 when the region is not
+/// inside the linear memory.
+double Crc32At(uintptr_t address, uint32_t length, uint32_t crc) {
   if (!mvdb::CheckRegion(address, length, emscripten_get_heap_size(), "crc32 input").ok()) return -1;
-  return mvdb::Crc32(reinterpret_cast<const uint8_t*>(address), length);
+  return mvdb::Crc32(reinterpret_cast<const uint8_t*>(address), length, crc);
 }
 
 }  // namespace
@@ -338,6 +393,9 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("clippedFraction", &WasmIndex::clippedFraction)
       .function("memoryBytes", &WasmIndex::memoryBytes)
       .function("beginSnapshot", &WasmIndex::beginSnapshot)
+      .function("snapshotWindow", &WasmIndex::snapshotWindow)
+      .function("snapshotWindowBytes", &WasmIndex::snapshotWindowBytes)
+      .function("feedSnapshotUser", &WasmIndex::feedSnapshotUser)
       .function("snapshotTotal", &WasmIndex::snapshotTotal)
       .function("nextSnapshotChunk", &WasmIndex::nextSnapshotChunk)
       .function("chunkAddress", &WasmIndex::chunkAddress)
@@ -347,6 +405,10 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("prepareLoad", &WasmIndex::prepareLoad)
       .function("vecsAddress", &WasmIndex::vecsAddress)
       .function("codesAddress", &WasmIndex::codesAddress)
+      .function("links0Address", &WasmIndex::links0Address)
+      .function("loadWindow", &WasmIndex::loadWindow)
+      .function("loadWindowBytes", &WasmIndex::loadWindowBytes)
+      .function("feedLoadUser", &WasmIndex::feedLoadUser)
       .function("releaseLoad", &WasmIndex::releaseLoad)
       .function("loadSplit", &WasmIndex::loadSplit)
       .function("userOffset", &WasmIndex::userOffset)

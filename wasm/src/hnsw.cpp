@@ -72,11 +72,17 @@ Status HnswGraph::AppendNodeForRestore(uint32_t level) {
   // Zero-filled: every upper layer starts with no links. Fails with the
   // graph unchanged (GrowableArray keeps its contents on a failed growth).
   if (level > 0) MVDB_RETURN_IF_ERROR(upper_.Resize(at + uint64_t{level} * (1 + M_)));
-  MVDB_RETURN_IF_ERROR(links0_.Resize(uint64_t{size_} + 1));  // reserved: cannot fail
+  // Reserved: cannot fail. Adopted lists (AdoptLayer0ForRestore) are already there.
+  if (uint64_t{size_} + 1 > links0_.rows()) MVDB_RETURN_IF_ERROR(links0_.Resize(uint64_t{size_} + 1));
   levels_.PushBackUnchecked(static_cast<uint8_t>(level));
   upper_at_.PushBackUnchecked(static_cast<uint32_t>(at));
   ++size_;
   return Status::Ok();
+}
+
+Status HnswGraph::AdoptLayer0ForRestore(GrowableArray<uint32_t>&& links, uint32_t count) {
+  if (size_ != 0) return InvalidArgument("layer-0 links can be adopted by an empty graph only");
+  return links0_.Adopt(std::move(links), count);
 }
 
 Status HnswGraph::ReserveRebuild(uint32_t n, uint64_t seed) {

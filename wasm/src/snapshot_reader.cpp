@@ -71,6 +71,23 @@ Status ParseConfV2(const uint8_t* p, ConfFields* f) {
 
 }  // namespace
 
+void SnapshotPayloads::ExpectUser(uint64_t n) {
+  user_bytes = n;
+  user_fed = 0;
+  uint8_t head[12];
+  for (int i = 0; i < 4; ++i) head[i] = static_cast<uint8_t>(kTagUser >> (8 * i));
+  for (int i = 0; i < 8; ++i) head[4 + i] = static_cast<uint8_t>(n >> (8 * i));
+  user_crc = Crc32(head + 4, 8, Crc32(head, 4));  // SectionCrc: the tag, the length, then the payload
+}
+
+Status SnapshotPayloads::FeedUser(const uint8_t* data, uint64_t size) {
+  if (size > user_bytes - user_fed)
+    return InvalidArgument("USER bytes fed past the announced " + std::to_string(user_bytes) + " bytes");
+  user_crc = Crc32(data, static_cast<size_t>(size), user_crc);
+  user_fed += size;
+  return Status::Ok();
+}
+
 namespace {
 
 // Both entry points: `payloads` null when every payload lies in `data`.
@@ -93,6 +110,9 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
 
   // 2. Walk every section: lengths within the file, checksums, no duplicates.
   SectionRef conf, vecs, grph, tomb, user, quant, code, fresh;
+  // A split load may also hold GRPH's layer-0 blocks apart: its CRC waits for CONF's node count (step 4).
+  const uint64_t links0_apart = payloads != nullptr ? payloads->links0_bytes : 0;
+  const uint8_t* grph_header = nullptr;
   uint64_t pos = kFileHeaderBytes;
   for (uint32_t s = 0; s < sections; ++s) {
     if (len - pos < kSectionHeaderBytes)
@@ -101,10 +121,17 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
     const uint32_t tag = LoadU32(section);
     const uint64_t plen = LoadU64(section + 8);
     pos += kSectionHeaderBytes;
-    // VECS and CODE of a split load: their payloads were read apart.
-    const bool apart = payloads != nullptr && (tag == kTagVecs || (major > 1 && tag == kTagCode));
+    // VECS and CODE of a split load: their payloads were read apart. USER kept by the caller: only its CRC was fed.
+    const bool user_apart = payloads != nullptr && payloads->user_bytes > 0 && tag == kTagUser;
+    const bool apart = payloads != nullptr && (tag == kTagVecs || (major > 1 && tag == kTagCode) || user_apart);
     const uint8_t* payload = data + pos;
-    if (apart) {
+    if (user_apart) {
+      if (plen != payloads->user_bytes || payloads->user_fed != plen)
+        return SnapshotCorrupt("section USER claims " + std::to_string(plen) + " bytes but " +
+                               std::to_string(payloads->user_fed) + " were read for it");
+      if (payloads->user_crc != LoadU32(section + 4)) return SnapshotCorrupt("checksum mismatch in section USER");
+      payload = nullptr;
+    } else if (apart) {
       const uint64_t have = tag == kTagVecs ? payloads->vecs_bytes : payloads->codes.size();
       if (plen != have)
         return SnapshotCorrupt("section " + TagName(tag) + " claims " + std::to_string(plen) + " bytes but " +
@@ -113,6 +140,12 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
                                 : reinterpret_cast<const uint8_t*>(payloads->codes.data());
       if (SplitSectionCrc(section, payload, plen) != LoadU32(section + 4))
         return SnapshotCorrupt("checksum mismatch in section " + TagName(tag));
+    } else if (tag == kTagGrph && links0_apart > 0) {
+      if (plen < links0_apart || plen - links0_apart > len - pos)
+        return SnapshotCorrupt("section GRPH claims " + std::to_string(plen) + " bytes, which do not fit the " +
+                               std::to_string(links0_apart) + " read apart and the " + std::to_string(len - pos) +
+                               " that remain");
+      if (grph_header == nullptr) grph_header = section;
     } else {
       if (plen > len - pos)
         return SnapshotCorrupt("section " + TagName(tag) + " claims " + std::to_string(plen) + " bytes but only " +
@@ -128,9 +161,11 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
       if (ref->present) return SnapshotCorrupt("duplicate section " + TagName(tag));
       *ref = SectionRef{apart ? 0 : pos, plen, true, payload};
     }  // unknown tags come from a newer minor version: skipped
-    if (!apart) pos += plen;
+    if (!apart) pos += tag == kTagGrph && links0_apart > 0 ? plen - links0_apart : plen;
   }
   if (pos != len) return SnapshotCorrupt(std::to_string(len - pos) + " unexpected trailing bytes after the last section");
+  if (payloads != nullptr && payloads->user_bytes > 0 && !user.present)
+    return SnapshotCorrupt("USER bytes were read apart but the snapshot has no section USER");
   for (const auto& [ref, name] : {std::pair<SectionRef*, const char*>{&conf, "CONF"}, {&grph, "GRPH"}, {&tomb, "TOMB"}}) {
     if (!ref->present) return SnapshotCorrupt(std::string("missing section ") + name);
   }
@@ -153,8 +188,18 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
     return SnapshotCorrupt("deleted count " + std::to_string(deleted_count) + " exceeds node count " + std::to_string(count));
 
   // 4. Section lengths against the configuration.
-  if (grph.length < count) return SnapshotCorrupt("GRPH section too short for " + std::to_string(count) + " levels");
+  const uint64_t grph_here = grph.length - links0_apart;  // GRPH bytes in `data`: all but the blocks read apart
+  if (grph_here < count) return SnapshotCorrupt("GRPH section too short for " + std::to_string(count) + " levels");
   const uint8_t* levels = grph.data;
+  const uint8_t* links0 = links0_apart > 0 ? reinterpret_cast<const uint8_t*>(payloads->links0.data()) : nullptr;
+  if (links0_apart > 0) {
+    // The CRC covers the level bytes, then the layer-0 blocks read apart, then the upper blocks.
+    uint32_t crc = Crc32(grph_header + 8, 8, Crc32(grph_header, 4));
+    crc = Crc32(levels, count, crc);
+    crc = Crc32(links0, static_cast<size_t>(links0_apart), crc);
+    crc = Crc32(levels + count, static_cast<size_t>(grph_here - count), crc);
+    if (crc != LoadU32(grph_header + 4)) return SnapshotCorrupt("checksum mismatch in section GRPH");
+  }
   uint64_t upper_words = 0;
   int32_t top = -1;
   for (uint32_t i = 0; i < count; ++i) {
@@ -201,6 +246,9 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
   if (grph.length != l.levels + l.layer0 + l.upper)
     return SnapshotCorrupt("GRPH section is " + std::to_string(grph.length) + " bytes, expected " +
                            std::to_string(l.levels + l.layer0 + l.upper));
+  if (links0_apart > 0 && links0_apart != l.layer0)
+    return SnapshotCorrupt("GRPH layer-0 blocks read apart are " + std::to_string(links0_apart) + " bytes, expected " +
+                           std::to_string(l.layer0));
   if (tomb.length != l.tomb)
     return SnapshotCorrupt("TOMB section is " + std::to_string(tomb.length) + " bytes, expected " + std::to_string(l.tomb));
   if (count == 0 ? (entry != kNoLabel || max_level != -1)
@@ -209,7 +257,9 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
                            " inconsistent with the graph");
 
   // 5. Every link: counts within bounds, targets existing on that layer.
-  const uint8_t* blocks = levels + count;
+  // Layer-0 blocks follow the level bytes, or were read apart; the upper blocks follow them in `data`.
+  const uint8_t* layer0_blocks = links0 != nullptr ? links0 : levels + count;
+  const uint8_t* upper_blocks = links0 != nullptr ? levels + count : levels + count + l.layer0;
   auto check_block = [&](const uint8_t* b, uint32_t label, uint32_t layer, uint32_t slots) -> Status {
     const uint32_t n = LoadU32(b);
     if (n > slots)
@@ -223,8 +273,9 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
     }
     return Status::Ok();
   };
-  const uint8_t* b = blocks;
+  const uint8_t* b = layer0_blocks;
   for (uint32_t i = 0; i < count; ++i, b += 4 * (1 + 2 * uint64_t{c.M})) MVDB_RETURN_IF_ERROR(check_block(b, i, 0, 2 * c.M));
+  b = upper_blocks;
   for (uint32_t i = 0; i < count; ++i)
     for (uint32_t layer = 1; layer <= levels[i]; ++layer, b += 4 * (1 + uint64_t{c.M}))
       MVDB_RETURN_IF_ERROR(check_block(b, i, layer, c.M));
@@ -280,14 +331,18 @@ Status Deserialize(const uint8_t* data, uint64_t len, SnapshotPayloads* payloads
     store.AppendUnchecked(row.data());
   }
   HnswGraph graph(c.M, c.ef_construction, c.seed);
+  // Layer-0 blocks read apart are the graph's rows already (the file's byte order on a little-endian host).
+  const bool adopt_links0 = links0 != nullptr && kHostLittleEndian;
+  if (adopt_links0) MVDB_RETURN_IF_ERROR(graph.AdoptLayer0ForRestore(std::move(payloads->links0), count));
   MVDB_RETURN_IF_ERROR(graph.Reserve(count));
   for (uint32_t i = 0; i < count; ++i) MVDB_RETURN_IF_ERROR(graph.AppendNodeForRestore(levels[i]));
   auto fill_block = [&](const uint8_t* src, uint32_t label, uint32_t layer, uint32_t slots) {
     uint32_t* dst = graph.MutableLinkBlock(label, layer);
     for (uint32_t s = 0; s <= slots; ++s) dst[s] = LoadU32(src + 4 * uint64_t{s});
   };
-  b = blocks;
-  for (uint32_t i = 0; i < count; ++i, b += 4 * (1 + 2 * uint64_t{c.M})) fill_block(b, i, 0, 2 * c.M);
+  b = layer0_blocks;
+  for (uint32_t i = 0; !adopt_links0 && i < count; ++i, b += 4 * (1 + 2 * uint64_t{c.M})) fill_block(b, i, 0, 2 * c.M);
+  b = upper_blocks;
   for (uint32_t i = 0; i < count; ++i)
     for (uint32_t layer = 1; layer <= levels[i]; ++layer, b += 4 * (1 + uint64_t{c.M})) fill_block(b, i, layer, c.M);
   graph.SetEntryForRestore(entry, max_level, rng_state);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "minivectordb/crc32.hpp"
 #include "minivectordb/snapshot.hpp"
@@ -49,6 +50,23 @@ void PutWords(uint8_t* p, const Word* words, uint64_t n) {
 void SnapshotStream::Reset() { *this = SnapshotStream(); }
 
 Status SnapshotStream::Begin(const Index* index, const uint8_t* user, uint64_t user_len) {
+  return Start(index, user, user_len, false);
+}
+
+Status SnapshotStream::BeginExternalUser(const Index* index, uint64_t user_len) {
+  return Start(index, nullptr, user_len, true);
+}
+
+Status SnapshotStream::FeedUser(const uint8_t* data, uint64_t n) {
+  if (!user_external_ || section_ >= 0) return InvalidArgument("USER bytes are fed after BeginExternalUser, before the first chunk");
+  if (n > user_len_ - user_fed_)
+    return InvalidArgument("USER bytes fed past the announced " + std::to_string(user_len_) + " bytes");
+  user_crc_ = Crc32(data, static_cast<size_t>(n), user_crc_);
+  user_fed_ += n;
+  return Status::Ok();
+}
+
+Status SnapshotStream::Start(const Index* index, const uint8_t* user, uint64_t user_len, bool external) {
   Reset();
   const IndexConfig& c = index->config();
   const HnswGraph& g = index->graph();
@@ -76,6 +94,14 @@ Status SnapshotStream::Begin(const Index* index, const uint8_t* user, uint64_t u
   index_ = index;
   user_ = user;
   user_len_ = user_len;
+  user_external_ = external && user_len > 0;
+  if (user_external_) {
+    // The section CRC starts with the tag and the length (SectionCrc); FeedUser adds the payload.
+    uint8_t head[12];
+    PutU32(head, kTagUser);
+    PutU64(head + 4, user_len);
+    user_crc_ = Crc32(head + 4, 8, Crc32(head, 4));
+  }
   ordered_ = floats && index->dimension_order().learned();
   return Status::Ok();
 }
@@ -97,6 +123,17 @@ void SnapshotStream::Next(const uint8_t** data, uint64_t* size) {
   }
   while (section_ < static_cast<int32_t>(section_count_)) {
     const Section& s = sections_[section_];
+    if (!header_sent_ && user_external_ && s.tag == kTagUser) {
+      // The caller's bytes: their CRC was fed; without all of them the header must not go out.
+      if (user_fed_ != user_len_) break;
+      PutU32(small_, s.tag);
+      PutU32(small_ + 4, user_crc_);
+      PutU64(small_ + 8, s.length);
+      header_sent_ = true;
+      *data = small_;
+      *size = kSectionHeaderBytes;
+      return;
+    }
     if (!header_sent_) {
       // The CRC covers the tag, the length, then the payload (SectionCrc):
       // one pass over the payload in place before its header goes out.
@@ -265,8 +302,8 @@ bool SnapshotStream::Payload(const Section& s, const uint8_t** data, uint64_t* s
       *size = s.length;
       return true;
     }
-    case kTagUser: {  // a view of the caller's bytes
-      if (cursor_ >= user_len_) return false;
+    case kTagUser: {  // a view of the caller's bytes (none when the caller appends them)
+      if (user_external_ || cursor_ >= user_len_) return false;
       *data = user_ + cursor_;
       *size = std::min(cap, user_len_ - cursor_);
       cursor_ += *size;

@@ -11,7 +11,7 @@ import type { Metric, Quantization } from '../types.js';
 import { coreConstants, type CoreConstants, type VectorFaultName } from './constants.js';
 import { heapBytes, MAX_ALLOCATION_BYTES, searchScratchBytes } from './heap-size.js';
 import type { CoreModule, WasmIndex } from './minivectordb_core.mjs';
-import { splitSnapshot, splitSnapshotAt } from './snapshot-split.js';
+import { splitSnapshot, splitSnapshotAt, type PayloadRange, type SnapshotSplit } from './snapshot-split.js';
 import { SNAPSHOT_READ_BYTES, type SnapshotSource } from '../storage/snapshot-source.js';
 
 /** The metric names {@link CoreConfig} accepts (their core ids come from the module's `Metric` enum). */
@@ -99,11 +99,14 @@ export class CoreIndex {
 
   /**
    * Parses a snapshot; returns the index and a copy of its USER section.
-   * The float32 rows and int8 codes are copied straight into the buffers the
-   * index keeps (`WasmIndex.prepareLoad`, see `snapshot-split.ts`), the rest
-   * of the bytes into one scratch block: the heap needs, beyond the index,
-   * only that rest (graph, tombstones, metadata: a few % of a float32 image)
-   * while the index is built. Throws SnapshotError, OutOfMemoryError.
+   * The float32 rows, int8 codes and layer-0 links are copied straight into
+   * the buffers the index keeps (`WasmIndex.prepareLoad`, see
+   * `snapshot-split.ts`), the USER section stays in JavaScript (its CRC fed
+   * through a window of at most 1 MiB), the rest of the bytes go into one
+   * scratch block: the heap needs, beyond the index, only that rest (levels,
+   * upper-layer links, tombstones: well under 1 % of a dim-1024 float32
+   * image) and the window while the index is built. Throws SnapshotError,
+   * OutOfMemoryError.
    */
   static load(mod: CoreModule, bytes: Uint8Array): { index: CoreIndex; user: Uint8Array } {
     const index = new CoreIndex(mod, new mod.WasmIndex());
@@ -119,14 +122,15 @@ export class CoreIndex {
         index.releaseScratch();
         return { index, user };
       }
-      const cut = [split.vecs, split.codes].filter((r) => r !== undefined).sort((a, b) => a.start - b.start);
-      const vecsBytes = split.vecs === undefined ? 0 : split.vecs.end - split.vecs.start;
-      const codesBytes = split.codes === undefined ? 0 : split.codes.end - split.codes.start;
-      const restBytes = heapBytes('the snapshot', [bytes.byteLength - vecsBytes - codesBytes]);
+      const { cut, vecsBytes, codesBytes, links0Bytes, userBytes } = cutSizes(split);
+      const restBytes = heapBytes('the snapshot', [bytes.byteLength - vecsBytes - codesBytes - links0Bytes - userBytes]);
       heapBytes('the snapshot rows', [vecsBytes]);
-      index.check(index.raw.prepareLoad(vecsBytes, codesBytes));
+      index.check(index.raw.prepareLoad(vecsBytes, codesBytes, links0Bytes, userBytes));
+      const kept = split.user === undefined ? undefined : bytes.slice(split.user.start, split.user.end);
+      if (kept !== undefined) index.feedLoadUser(kept);
       if (split.vecs !== undefined) index.mod.HEAPU8.set(bytes.subarray(split.vecs.start, split.vecs.end), index.raw.vecsAddress() >>> 0);
       if (split.codes !== undefined) index.mod.HEAPU8.set(bytes.subarray(split.codes.start, split.codes.end), index.raw.codesAddress() >>> 0);
+      if (split.links0 !== undefined) index.mod.HEAPU8.set(bytes.subarray(split.links0.start, split.links0.end), index.raw.links0Address() >>> 0);
       const ptr = index.scratch(restBytes);
       // The views are taken after the scratch allocation: it may have grown the heap.
       let at = ptr;
@@ -138,7 +142,7 @@ export class CoreIndex {
       }
       index.check(index.raw.loadSplit(ptr, restBytes));
       const off = ptr + (index.raw.userOffset() >>> 0);
-      const user = index.mod.HEAPU8.slice(off, off + (index.raw.userSize() >>> 0));
+      const user = kept ?? index.mod.HEAPU8.slice(off, off + (index.raw.userSize() >>> 0));
       index.releaseScratch(); // the snapshot bytes are not needed any more
       return { index, user };
     } catch (e) {
@@ -152,8 +156,9 @@ export class CoreIndex {
    * {@link load} from a source read in pieces of at most
    * `SNAPSHOT_READ_BYTES` (`storage/snapshot-source.ts`): each piece is
    * copied into the heap before the next is read, the VECS and CODE payloads
-   * straight into the buffers the index keeps, the rest into one scratch
-   * block, so JS never holds the file. The core then checks everything, CRCs
+   * and GRPH's layer-0 blocks straight into the buffers the index keeps,
+   * USER into JavaScript, the rest into one scratch block, so JS never holds
+   * the file. The core then checks everything, CRCs
    * included, as for {@link load}. Section headers that do not walk to the
    * end: the bytes are read whole and {@link load} names the fault.
    * Throws SnapshotError, OutOfMemoryError, and the source's StorageError; nothing is loaded then.
@@ -164,12 +169,10 @@ export class CoreIndex {
     if (split === undefined) return CoreIndex.load(mod, (await source.read(0, size)).slice());
     const index = new CoreIndex(mod, new mod.WasmIndex());
     try {
-      const cut = [split.vecs, split.codes].filter((r) => r !== undefined).sort((a, b) => a.start - b.start);
-      const vecsBytes = split.vecs === undefined ? 0 : split.vecs.end - split.vecs.start;
-      const codesBytes = split.codes === undefined ? 0 : split.codes.end - split.codes.start;
-      const restBytes = heapBytes('the snapshot', [size - vecsBytes - codesBytes]);
+      const { cut, vecsBytes, codesBytes, links0Bytes, userBytes } = cutSizes(split);
+      const restBytes = heapBytes('the snapshot', [size - vecsBytes - codesBytes - links0Bytes - userBytes]);
       heapBytes('the snapshot rows', [vecsBytes]);
-      index.check(index.raw.prepareLoad(vecsBytes, codesBytes));
+      index.check(index.raw.prepareLoad(vecsBytes, codesBytes, links0Bytes, userBytes));
       // Every copy re-reads the heap view and the buffer's address: reading awaits, and memory may grow meanwhile.
       const copy = async (from: number, to: number, address: () => number): Promise<void> => {
         for (let at = from; at < to; at += SNAPSHOT_READ_BYTES) {
@@ -179,6 +182,14 @@ export class CoreIndex {
       };
       if (split.vecs !== undefined) await copy(split.vecs.start, split.vecs.end, () => index.raw.vecsAddress() >>> 0);
       if (split.codes !== undefined) await copy(split.codes.start, split.codes.end, () => index.raw.codesAddress() >>> 0);
+      if (split.links0 !== undefined) await copy(split.links0.start, split.links0.end, () => index.raw.links0Address() >>> 0);
+      // USER (JavaScript's data) is read into JavaScript memory; only its CRC passes through the heap.
+      let kept: Uint8Array | undefined;
+      if (split.user !== undefined) {
+        kept = new Uint8Array(userBytes);
+        for (let at = 0; at < userBytes; at += SNAPSHOT_READ_BYTES) kept.set(await source.read(split.user.start + at, Math.min(SNAPSHOT_READ_BYTES, userBytes - at)), at);
+        index.feedLoadUser(kept);
+      }
       const ptr = index.scratch(restBytes);
       let into = 0;
       let from = 0;
@@ -190,7 +201,7 @@ export class CoreIndex {
       }
       index.check(index.raw.loadSplit(ptr, restBytes));
       const off = ptr + (index.raw.userOffset() >>> 0);
-      const user = index.mod.HEAPU8.slice(off, off + (index.raw.userSize() >>> 0));
+      const user = kept ?? index.mod.HEAPU8.slice(off, off + (index.raw.userSize() >>> 0));
       index.releaseScratch();
       return { index, user };
     } catch (e) {
@@ -400,39 +411,42 @@ export class CoreIndex {
    * The snapshot of this index with `user` as its USER section, as chunks
    * (`mvdb::SnapshotStream`, `wasm/include/minivectordb/snapshot_stream.hpp`):
    * the same bytes as one serialised image, never held whole. The heap holds
-   * the index, a copy of `user` and a 1 MiB buffer; each chunk is copied into
-   * one reused JS buffer of {@link SNAPSHOT_CHUNK_BYTES} and yielded as a view
-   * of it, valid until the next chunk is requested (a consumer that keeps
-   * bytes copies them). The index must not change until the stream is
-   * closed (callers hold the database's call queue).
+   * the index and the stream's 1 MiB buffer, never `user`: its CRC is taken
+   * by passing it through that buffer in pieces before the first chunk, and
+   * its bytes, the last section, are yielded from `user` itself after the
+   * core's chunks (so what insert accepts can be saved at a full heap). Each
+   * core chunk is copied into one reused JS buffer of
+   * {@link SNAPSHOT_CHUNK_BYTES} and yielded as a view of it, valid until the
+   * next chunk is requested (a consumer that keeps bytes copies them). The
+   * index and `user` must not change until the stream is closed (callers
+   * hold the database's call queue; `user` is a fresh encoding).
    * @returns `byteLength`: the snapshot's size in bytes; `chunks`: its bytes,
-   *   in order (iterable once); `close()`: frees the stream and the heap copy
-   *   of `user` (idempotent; also run when the iteration ends or stops early,
-   *   but an iteration never started needs it).
-   * @throws OutOfMemoryError when `user` or the stream's buffer does not fit
-   *   the heap (thrown by the first `next()` at the latest).
+   *   in order (iterable once); `close()`: frees the stream (idempotent; also
+   *   run when the iteration ends or stops early, but an iteration never
+   *   started needs it).
+   * @throws OutOfMemoryError when the stream's buffer does not fit the heap.
    */
   serializeChunks(user: Uint8Array): { byteLength: number; chunks: Iterable<Uint8Array>; close(): void } {
-    const userPtr = this.heapBlock(heapBytes('the snapshot metadata', [user.byteLength]));
+    const userBytes = user.byteLength;
     try {
-      this.mod.HEAPU8.set(user, userPtr);
-      this.check(this.raw.beginSnapshot(userPtr, user.byteLength));
+      this.check(this.raw.beginSnapshot(userBytes));
+      // The window is the stream's buffer: allocated by beginSnapshot, so nothing here grows the heap.
+      this.passThrough(user, this.raw.snapshotWindow() >>> 0, this.raw.snapshotWindowBytes(), (at, n) => this.raw.feedSnapshotUser(at, n));
     } catch (e) {
       this.raw.endSnapshot();
-      this.mod._free(userPtr);
       throw e;
     }
     const byteLength = this.raw.snapshotTotal();
+    const coreBytes = byteLength - userBytes;
     let open = true;
     const close = (): void => {
       if (!open) return;
       open = false;
       this.raw.endSnapshot();
-      this.mod._free(userPtr);
     };
     const { raw, mod } = this;
     function* chunks(): Generator<Uint8Array> {
-      const out = new Uint8Array(Math.min(SNAPSHOT_CHUNK_BYTES, byteLength));
+      const out = new Uint8Array(Math.min(SNAPSHOT_CHUNK_BYTES, coreBytes));
       try {
         if (!open) throw new InvalidArgumentError('the snapshot stream was closed');
         let written = 0;
@@ -440,14 +454,16 @@ export class CoreIndex {
           raw.nextSnapshotChunk();
           const size = raw.chunkSize();
           if (size === 0) break;
-          if (size > out.byteLength || written + size > byteLength) throw new OutOfMemoryError(`snapshot chunk of ${size} bytes past the ${byteLength}-byte snapshot`);
+          if (size > out.byteLength || written + size > coreBytes) throw new OutOfMemoryError(`snapshot chunk of ${size} bytes past the ${byteLength}-byte snapshot`);
           const at = raw.chunkAddress() >>> 0;
           // Copied at once: the heap's ArrayBuffer is replaced when memory grows.
           out.set(mod.HEAPU8.subarray(at, at + size));
           written += size;
           yield out.subarray(0, size);
         }
-        if (written !== byteLength) throw new OutOfMemoryError(`snapshot stream ended after ${written} of ${byteLength} bytes`);
+        if (written !== coreBytes) throw new OutOfMemoryError(`snapshot stream ended after ${written} of ${byteLength} bytes`);
+        close(); // the core's part is done; USER comes from JS memory
+        for (let at = 0; at < userBytes; at += SNAPSHOT_CHUNK_BYTES) yield user.subarray(at, Math.min(userBytes, at + SNAPSHOT_CHUNK_BYTES));
       } finally {
         close();
       }
@@ -500,11 +516,22 @@ export class CoreIndex {
     return ptr;
   }
 
-  /** A heap block of `bytes` (a size from {@link heapBytes}) owned by the caller, who frees it. */
-  private heapBlock(bytes: number): number {
-    const ptr = this.mod._malloc(Math.max(bytes, 1)) >>> 0;
-    if (ptr === 0) throw new OutOfMemoryError(`cannot allocate ${bytes} bytes of WebAssembly memory (the 4 GB limit of wasm32)`);
-    return ptr;
+  /** A split load's USER bytes, kept in JavaScript, fed through the load's window for their CRC. */
+  private feedLoadUser(user: Uint8Array): void {
+    this.passThrough(user, this.raw.loadWindow() >>> 0, this.raw.loadWindowBytes(), (at, n) => this.raw.feedLoadUser(at, n));
+  }
+
+  /**
+   * `bytes` copied into the heap window at `window` (`windowBytes` long, owned
+   * by the core) piece by piece, each handed to `feed` (a core call: 0 or
+   * -code) before the next: the core sees them all without holding them all.
+   */
+  private passThrough(bytes: Uint8Array, window: number, windowBytes: number, feed: (address: number, length: number) => number): void {
+    for (let at = 0; at < bytes.byteLength; at += windowBytes) {
+      const piece = bytes.subarray(at, Math.min(bytes.byteLength, at + windowBytes));
+      this.mod.HEAPU8.set(piece, window);
+      this.check(feed(window, piece.byteLength));
+    }
   }
 
   private releaseScratch(): void {
@@ -512,4 +539,11 @@ export class CoreIndex {
     this.scratchPtr = 0;
     this.scratchBytes = 0;
   }
+}
+
+/** The ranges a split load cuts out of the snapshot, in file order, and the bytes of each buffer they go to. */
+function cutSizes(split: SnapshotSplit): { cut: PayloadRange[]; vecsBytes: number; codesBytes: number; links0Bytes: number; userBytes: number } {
+  const bytes = (r: PayloadRange | undefined): number => (r === undefined ? 0 : r.end - r.start);
+  const cut = [split.vecs, split.codes, split.links0, split.user].filter((r) => r !== undefined).sort((a, b) => a.start - b.start);
+  return { cut, vecsBytes: bytes(split.vecs), codesBytes: bytes(split.codes), links0Bytes: bytes(split.links0), userBytes: bytes(split.user) };
 }

@@ -72,16 +72,28 @@ export interface WasmIndex {
   bytesPerVector(): number;
   clippedFraction(): number;
   memoryBytes(): number;
-  beginSnapshot(user: number, userLength: number): number;
+  /** Starts a snapshot whose USER section (`userLength` bytes) the caller appends after the chunks; 0 or -code. */
+  beginSnapshot(userLength: number): number;
+  /** The stream's buffer (address, bytes): where USER pieces go before `feedSnapshotUser`, until the first chunk. */
+  snapshotWindow(): number;
+  snapshotWindowBytes(): number;
+  /** Adds `length` USER bytes at `address` to the USER section's CRC; 0 or -code. */
+  feedSnapshotUser(address: number, length: number): number;
   snapshotTotal(): number;
   nextSnapshotChunk(): void;
   chunkAddress(): number;
   chunkSize(): number;
   endSnapshot(): void;
   load(data: number, length: number): number;
-  prepareLoad(vecsBytes: number, codesBytes: number): number;
+  prepareLoad(vecsBytes: number, codesBytes: number, links0Bytes: number, userBytes: number): number;
+  /** Where a split load's USER pieces go before `feedLoadUser` (address, bytes). */
+  loadWindow(): number;
+  loadWindowBytes(): number;
+  /** Adds `length` USER bytes at `address` to the split load's USER CRC; 0 or -code. */
+  feedLoadUser(address: number, length: number): number;
   vecsAddress(): number;
   codesAddress(): number;
+  links0Address(): number;
   releaseLoad(): void;
   loadSplit(rest: number, restLength: number): number;
   userOffset(): number;
@@ -96,7 +108,7 @@ export type EmbindEnum<K extends string> = { readonly [name in K]: { readonly va
 export interface CoreModule {
   WasmIndex: new () => WasmIndex;
   /** CRC-32 (zlib's) of `length` bytes at heap `address`; -1 when the region is outside the memory. */
-  crc32(address: number, length: number): number;
+  crc32(address: number, length: number, crc: number): number;
   /** Limits (`wasm/include/minivectordb/index_config.hpp`, `vector_check.hpp`). */
   readonly kMaxDim: number;
   readonly kMaxM: number;

@@ -194,7 +194,14 @@ class HnswGraph {
 
   // --- Restoring from a snapshot (snapshot.cpp validates before calling). ---
   /// Appends a node with `level` and zero links; room must be reserved.
+  /// After AdoptLayer0ForRestore its layer-0 list is the adopted one.
   Status AppendNodeForRestore(uint32_t level);
+  /// Takes `links` (at least `count` rows of [count, slots...], 1 + 2M words
+  /// each: a snapshot's layer-0 blocks read straight into it on a
+  /// little-endian host) as the layer-0 lists of the next `count` nodes
+  /// appended, so a load holds them once (RowBlocks::Adopt). Empty graph only.
+  /// Errors: kInvalidArgument (not empty), kOutOfMemory (a partial last block).
+  Status AdoptLayer0ForRestore(GrowableArray<uint32_t>&& links, uint32_t count);
   /// Mutable link block of `label` on `layer`: [count, slot_0 .. slot_{max-1}].
   uint32_t* MutableLinkBlock(uint32_t label, uint32_t layer);
   void SetEntryForRestore(uint32_t entry, int32_t max_level, uint64_t rng_state) {

@@ -82,13 +82,32 @@ struct SnapshotPayloads {
   GrowableArray<float> vecs;  // at least vecs_bytes / 4 floats, little-endian bytes
   uint64_t vecs_bytes = 0;
   GrowableArray<int8_t> codes;  // codes.size() bytes
+  // GRPH's layer-0 blocks (the links0_bytes after its `count` level bytes),
+  // when cut out too (links0_bytes > 0): the graph adopts them.
+  GrowableArray<uint32_t> links0;  // at least links0_bytes / 4 words, little-endian bytes
+  uint64_t links0_bytes = 0;
+  // USER kept by the caller (user_bytes > 0): never in this memory, only its
+  // CRC, fed through FeedUser before the load (the header must match it).
+  uint64_t user_bytes = 0;
+  uint64_t user_fed = 0;
+  uint32_t user_crc = 0;  // SectionCrc so far: tag, length, then the bytes fed
+
+  /// Announces a USER payload of `n` bytes kept by the caller (0: none).
+  void ExpectUser(uint64_t n);
+  /// Adds `size` USER bytes at `data`, in order. Errors: kInvalidArgument past user_bytes.
+  Status FeedUser(const uint8_t* data, uint64_t size);
 };
 
 /// DeserializeSnapshot of a snapshot whose VECS and CODE payloads were cut
 /// out of `rest` (their 16-byte section headers stay in place) and are in
-/// `payloads` instead; the checks are the same, CRCs included. On success
-/// the index adopts those buffers (moved out of *payloads), and
-/// *user_offset locates USER inside `rest`. Errors as DeserializeSnapshot.
+/// `payloads` instead, and with links0_bytes > 0 also the layer-0 blocks of
+/// GRPH (its header, level bytes and upper blocks stay in `rest`, the
+/// header's length still the whole section's), and with user_bytes > 0 the
+/// USER payload (only its CRC was fed); the checks are the same, CRCs
+/// included. On success the index adopts those buffers (moved out of
+/// *payloads), and *user_offset locates USER inside `rest` (0 when it was
+/// cut out; *user_len is its length either way). Errors as
+/// DeserializeSnapshot.
 Status DeserializeSnapshotSplit(const uint8_t* rest, uint64_t rest_len, SnapshotPayloads* payloads, Index* index,
                                 uint64_t* user_offset, uint64_t* user_len);
 

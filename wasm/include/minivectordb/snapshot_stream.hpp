@@ -29,6 +29,28 @@ class SnapshotStream {
   /// Errors: kOutOfMemory (the temporary buffer; the stream is then empty).
   Status Begin(const Index* index, const uint8_t* user, uint64_t user_len);
 
+  /// Starts the snapshot of `index` whose USER section, `user_len` bytes, the
+  /// caller appends itself after the last chunk, so those bytes never have to
+  /// be in this memory (at the heap's ceiling they may not fit; USER is the
+  /// last section). Before the first Next() the caller passes them through
+  /// FeedUser, in pieces of any size (e.g. copied into user_window()), for the
+  /// section's CRC; the chunks then end with the USER section header, and
+  /// total_bytes() counts the payload the caller appends. When the bytes fed
+  /// differ from `user_len`, the chunks end before that header (the caller sees
+  /// fewer bytes than total_bytes() - user_len). Same bytes as Begin in all.
+  /// Errors: kOutOfMemory (the temporary buffer; the stream is then empty).
+  Status BeginExternalUser(const Index* index, uint64_t user_len);
+
+  /// Adds `n` bytes at `data` to the CRC of an external USER section, in
+  /// order. Errors: kInvalidArgument outside BeginExternalUser before the
+  /// first Next(), or past `user_len` in all (nothing added then).
+  Status FeedUser(const uint8_t* data, uint64_t n);
+
+  /// The temporary buffer, free until the first Next(): a place for the
+  /// caller to put USER pieces of at most user_window_bytes() for FeedUser.
+  uint8_t* user_window() { return temp_.data(); }
+  uint64_t user_window_bytes() const { return temp_.size(); }
+
   /// The next chunk: *data and *size (0 once every byte went out). *data is
   /// valid until the next call. Never fails after Begin succeeded.
   void Next(const uint8_t** data, uint64_t* size);
@@ -46,6 +68,7 @@ class SnapshotStream {
     uint32_t tag = 0;
     uint64_t length = 0;
   };
+  Status Start(const Index* index, const uint8_t* user, uint64_t user_len, bool external);
   // One step of a section's payload from cursor_ (a unit index whose meaning
   // depends on the section); false when the payload is done.
   bool Payload(const Section& s, const uint8_t** data, uint64_t* size);
@@ -53,6 +76,9 @@ class SnapshotStream {
   const Index* index_ = nullptr;
   const uint8_t* user_ = nullptr;
   uint64_t user_len_ = 0;
+  bool user_external_ = false;  // BeginExternalUser: the caller appends the USER payload
+  uint64_t user_fed_ = 0;       // external USER bytes passed to FeedUser so far
+  uint32_t user_crc_ = 0;       // their section CRC so far (tag, length, then those bytes)
   uint64_t total_ = 0;
   Section sections_[8];
   uint32_t section_count_ = 0;
