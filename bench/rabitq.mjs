@@ -10,7 +10,7 @@
 //
 // node bench/rabitq.mjs [--dataset glove100k] [--ef 32,64,...] [--rounds 3] [--bits 1,2,4]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,9 +34,7 @@ const bin = join(outDir, 'rabitq-bench');
 const cc = spawnSync(
   'g++',
   ['-std=c++17', '-O3', '-msse4.2', '-fno-exceptions', '-DNDEBUG', '-DMVDB_USE_SIMDE=1', '-pthread', '-Iwasm/include',
-    'bench/native/rabitq-bench.cpp', ...['crc32', 'dim_order', 'distance', 'hnsw', 'hnsw_insert', 'hnsw_parallel', 'hnsw_search',
-      'hnsw_search_batch', 'index', 'index_config', 'index_parallel', 'index_search', 'quantizer', 'rabitq', 'rabitq_search',
-      'snapshot_reader', 'snapshot_stream', 'snapshot_writer', 'tombstones', 'vector_check'].map((f) => `wasm/src/${f}.cpp`),
+    'bench/native/rabitq-bench.cpp', ...readdirSync(join(root, 'wasm', 'src')).filter((f) => f.endsWith('.cpp')).map((f) => `wasm/src/${f}`),
     '-o', bin],
   { cwd: root, stdio: 'inherit' },
 );

@@ -24,6 +24,7 @@
 #include "minivectordb/buffer.hpp"
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "core-graph.hpp"
 #include "vecs.hpp"
 
 namespace {
@@ -50,48 +51,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   // EF: one value, or a comma-separated sweep (each searched once, in order).
-  std::vector<uint32_t> efs;
-  for (const char* p = argv[4]; *p != 0;) {
-    char* end = nullptr;
-    efs.push_back(static_cast<uint32_t>(std::strtoul(p, &end, 10)));
-    p = *end == ',' ? end + 1 : end;
-    if (end == p && *p != 0) break;
-  }
+  const std::vector<uint32_t> efs = bench::ParseUintList(argv[4]);
   const char* snapshot = argc > 5 ? argv[5] : nullptr;
 
   mvdb::Index index;
-  std::ifstream snap_in;
-  if (snapshot) snap_in.open(snapshot, std::ios::binary);
-  if (snap_in.is_open()) {
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(snap_in)), std::istreambuf_iterator<char>());
-    uint64_t uo = 0, ul = 0;
-    const mvdb::Status s = mvdb::DeserializeSnapshot(bytes.data(), bytes.size(), &index, &uo, &ul);
-    if (!s.ok()) {
-      std::fprintf(stderr, "snapshot: %s\n", s.message().c_str());
-      return 1;
-    }
-    std::fprintf(stderr, "loaded %s\n", snapshot);
-  } else {
-    mvdb::IndexConfig config;
-    config.dim = static_cast<uint32_t>(dim);
-    config.M = 16;
-    config.ef_construction = 200;
-    config.seed = 100;
-    mvdb::Status s = index.Init(config);
-    const double t0 = NowUs();
-    if (s.ok()) s = index.Add(base.data(), static_cast<uint32_t>(n));
-    if (!s.ok()) {
-      std::fprintf(stderr, "build: %s\n", s.message().c_str());
-      return 1;
-    }
-    std::fprintf(stderr, "built %zu in %.1f s\n", n, (NowUs() - t0) / 1e6);
-    if (snapshot) {
-      mvdb::GrowableArray<uint8_t> out;
-      if (mvdb::SerializeSnapshot(index, nullptr, 0, &out).ok()) {
-        std::ofstream(snapshot, std::ios::binary).write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
-      }
-    }
-  }
+  const double t0 = NowUs();
+  const bench::GraphSource source = bench::LoadOrBuild(snapshot, base.data(), n, dim, &index);
+  if (source == bench::GraphSource::kFailed) return 1;
+  if (source == bench::GraphSource::kLoaded) std::fprintf(stderr, "loaded %s\n", snapshot);
+  else std::fprintf(stderr, "built %zu in %.1f s\n", n, (NowUs() - t0) / 1e6);
 
   for (const uint32_t ef : efs) {
   uint32_t found_labels[10], found_count = 0;

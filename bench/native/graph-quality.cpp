@@ -42,6 +42,7 @@
 #include "minivectordb/buffer.hpp"
 #include "minivectordb/index.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "core-graph.hpp"
 #include "vecs.hpp"
 
 #ifndef MVDB_COUNT_DISTANCES
@@ -122,13 +123,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bad input files\n");
     return 2;
   }
-  std::vector<uint32_t> efs;
-  for (const char* p = argv[4]; *p != 0;) {
-    char* end = nullptr;
-    efs.push_back(static_cast<uint32_t>(std::strtoul(p, &end, 10)));
-    if (end == p) break;
-    p = *end == ',' ? end + 1 : end;
-  }
+  const std::vector<uint32_t> efs = bench::ParseUintList(argv[4]);
   const char* snapshot = argc > 5 ? argv[5] : nullptr;
 
   const int experiment = std::getenv("MVDB_EXP") ? std::atoi(std::getenv("MVDB_EXP")) : 0;
@@ -137,40 +132,15 @@ int main(int argc, char** argv) {
 #endif
   std::printf("experiment %d\n", experiment);
   mvdb::Index index;
-  std::ifstream snap_in;
-  if (snapshot) snap_in.open(snapshot, std::ios::binary);
-  if (snap_in.is_open()) {
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(snap_in)), std::istreambuf_iterator<char>());
-    uint64_t uo = 0, ul = 0;
-    const mvdb::Status s = mvdb::DeserializeSnapshot(bytes.data(), bytes.size(), &index, &uo, &ul);
-    if (!s.ok()) {
-      std::fprintf(stderr, "snapshot: %s\n", s.message().c_str());
-      return 1;
-    }
+  const double t0 = NowS();
+  const uint64_t d0 = Distances();
+  const bench::GraphSource source = bench::LoadOrBuild(snapshot, base.data(), n, dim, &index);
+  if (source == bench::GraphSource::kFailed) return 1;
+  if (source == bench::GraphSource::kLoaded) {
     std::printf("loaded %s\n", snapshot);
   } else {
-    mvdb::IndexConfig config;
-    config.dim = static_cast<uint32_t>(dim);
-    config.M = 16;
-    config.ef_construction = 200;
-    config.seed = 100;
-    mvdb::Status s = index.Init(config);
-    const double t0 = NowS();
-    const uint64_t d0 = Distances();
-    if (s.ok()) s = index.Add(base.data(), static_cast<uint32_t>(n));
-    if (!s.ok()) {
-      std::fprintf(stderr, "build: %s\n", s.message().c_str());
-      return 1;
-    }
     std::printf("built %zu in %.1f s, %.0f distances per insert\n", n, NowS() - t0,
                 static_cast<double>(Distances() - d0) / static_cast<double>(n));
-    if (snapshot) {
-      mvdb::GrowableArray<uint8_t> out;
-      if (mvdb::SerializeSnapshot(index, nullptr, 0, &out).ok()) {
-        std::ofstream(snapshot, std::ios::binary)
-            .write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
-      }
-    }
   }
 
   if (experiment & 8) {

@@ -33,22 +33,13 @@
 #include "minivectordb/rabitq.hpp"
 #include "minivectordb/rabitq_search.hpp"
 #include "minivectordb/snapshot.hpp"
+#include "core-graph.hpp"
 #include "vecs.hpp"
 
 namespace {
 
 double NowS() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
-std::vector<uint32_t> ParseList(const char* s) {
-  std::vector<uint32_t> out;
-  for (const char* p = s; *p != 0;) {
-    char* end = nullptr;
-    out.push_back(static_cast<uint32_t>(std::strtoul(p, &end, 10)));
-    if (end == p) break;
-    p = *end == ',' ? end + 1 : end;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -66,41 +57,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   const char* snapshot = argv[4];
-  const std::vector<uint32_t> efs = ParseList(argv[5]);
+  const std::vector<uint32_t> efs = bench::ParseUintList(argv[5]);
   const uint32_t rounds = static_cast<uint32_t>(std::strtoul(argv[6], nullptr, 10));
-  const std::vector<uint32_t> bit_list = ParseList(argv[7]);
+  const std::vector<uint32_t> bit_list = bench::ParseUintList(argv[7]);
   const uint32_t k = 10;
 
   mvdb::Index index;
-  std::ifstream snap_in(snapshot, std::ios::binary);
-  if (snap_in.is_open()) {
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(snap_in)), std::istreambuf_iterator<char>());
-    uint64_t uo = 0, ul = 0;
-    const mvdb::Status s = mvdb::DeserializeSnapshot(bytes.data(), bytes.size(), &index, &uo, &ul);
-    if (!s.ok()) {
-      std::fprintf(stderr, "snapshot: %s\n", s.message().c_str());
-      return 1;
-    }
-    std::fprintf(stderr, "loaded %s\n", snapshot);
-  } else {
-    mvdb::IndexConfig config;
-    config.dim = static_cast<uint32_t>(dim);
-    config.M = 16;
-    config.ef_construction = 200;
-    config.seed = 100;
-    mvdb::Status s = index.Init(config);
-    const double t0 = NowS();
-    if (s.ok()) s = index.Add(base.data(), static_cast<uint32_t>(n));
-    if (!s.ok()) {
-      std::fprintf(stderr, "build: %s\n", s.message().c_str());
-      return 1;
-    }
-    std::fprintf(stderr, "built %zu in %.1f s\n", n, NowS() - t0);
-    mvdb::GrowableArray<uint8_t> out;
-    if (mvdb::SerializeSnapshot(index, nullptr, 0, &out).ok()) {
-      std::ofstream(snapshot, std::ios::binary).write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
-    }
-  }
+  const double t0 = NowS();
+  const bench::GraphSource source = bench::LoadOrBuild(snapshot, base.data(), n, dim, &index);
+  if (source == bench::GraphSource::kFailed) return 1;
+  if (source == bench::GraphSource::kLoaded) std::fprintf(stderr, "loaded %s\n", snapshot);
+  else std::fprintf(stderr, "built %zu in %.1f s\n", n, NowS() - t0);
   if (index.size() != n || index.config().metric != mvdb::Metric::kL2 || index.dimension_order().learned()) {
     std::fprintf(stderr, "the snapshot is not an l2 index of BASE in the caller's order\n");
     return 1;
