@@ -79,13 +79,17 @@ class WasmIndex {
     if (int32_t rc = CheckRegions({{vectors, mvdb::RegionBytes(n, dim(), 4), "add vectors"},
                                    {out_labels, mvdb::RegionBytes(n, 1, 4), "add labels"}}))
       return rc;
+    if (int32_t rc = ReserveRemap(uint64_t{index_.size()} + n)) return rc;
     return Report(
         index_.Add(reinterpret_cast<const float*>(vectors), n, reinterpret_cast<uint32_t*>(out_labels), &problem_));
   }
 
   /// Makes room for an add() of n vectors (mvdb::Index::ReserveForAdd).
   /// Returns 0 or -code.
-  int32_t reserveForAdd(uint32_t n) { return Report(index_.ReserveForAdd(n)); }
+  int32_t reserveForAdd(uint32_t n) {
+    if (int32_t rc = ReserveRemap(uint64_t{index_.size()} + n)) return rc;
+    return Report(index_.ReserveForAdd(n));
+  }
 
   /// Whether add() reuses tombstoned slots (default true).
   void setReuseDeleted(bool on) { index_.set_reuse_deleted(on); }
@@ -102,14 +106,18 @@ class WasmIndex {
   /// Rebuilds the index without its tombstones (mvdb::Index::Compact). On
   /// success the old -> new label map (uint32 per old label, 0xFFFFFFFF for
   /// a tombstone) is at remapAddress(), remapCount() entries, until
-  /// releaseRemap(). Returns 0 or -code (index unchanged).
+  /// releaseRemap(). Returns 0 or -code (index unchanged). The map's room
+  /// (4 bytes per label) is reserved as the index grows (add, reserveForAdd,
+  /// and after a load when it fits), so that an index that filled the heap
+  /// still compacts: the rebuild itself allocates nothing either.
   int32_t compact() {
-    releaseRemap();
+    remap_.Clear();
     return Report(index_.Compact(&remap_));
   }
   uintptr_t remapAddress() const { return reinterpret_cast<uintptr_t>(remap_.data()); }
   uint32_t remapCount() const { return static_cast<uint32_t>(remap_.size()); }
-  void releaseRemap() { remap_ = mvdb::GrowableArray<uint32_t>(); }
+  /// Empties the map; its room stays reserved for the next compact().
+  void releaseRemap() { remap_.Clear(); }
 
   /// The one search call: its integers are the fields of a
   /// mvdb::SearchRequest and the caller's mvdb::SearchResults
@@ -243,6 +251,9 @@ class WasmIndex {
     index_ = std::move(loaded);
     user_offset_ = static_cast<uint32_t>(off);
     user_size_ = static_cast<uint32_t>(ulen);
+    // Best effort: a load that leaves no room for the map still succeeds, and compact() then asks for it.
+    remap_.Clear();
+    (void)remap_.Reserve(index_.size());
     return 0;
   }
   /// A split load (mvdb::DeserializeSnapshotSplit) in three steps, so the
@@ -304,6 +315,9 @@ class WasmIndex {
     index_ = std::move(loaded);
     user_offset_ = static_cast<uint32_t>(off);
     user_size_ = static_cast<uint32_t>(ulen);
+    // Best effort: a load that leaves no room for the map still succeeds, and compact() then asks for it.
+    remap_.Clear();
+    (void)remap_.Reserve(index_.size());
     return 0;
   }
 
@@ -314,6 +328,9 @@ class WasmIndex {
 
  private:
   int32_t Report(const Status& st) { return st.ok() ? 0 : Fail(st); }
+  // Room for compact()'s label map, taken before the index grows so that a
+  // failure leaves the index unchanged.
+  int32_t ReserveRemap(uint64_t labels) { return Report(remap_.Reserve(labels)); }
 
   struct Region {
     uintptr_t address;
