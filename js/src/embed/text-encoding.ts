@@ -7,9 +7,24 @@
  * (`ort-session.ts`) wraps the arrays into tensors.
  * @internal
  */
-import type { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { InvalidArgumentError } from '../errors.js';
 import { ModelLoadError } from './errors.js';
+
+/**
+ * The part of `@huggingface/tokenizers`' `Tokenizer` used here, declared
+ * structurally instead of imported: this module's types reach the package's
+ * public declarations (through the embedders' base class), and the library's
+ * own declaration files do not resolve under `moduleResolution: node16`
+ * (extensionless relative imports), so importing them would break type
+ * checks of Node projects that use the package (tests/package/types.test.ts).
+ * `loadTokenizer` returns the library's class, checked against this shape.
+ */
+export interface HfTokenizer {
+  post_processor: { post_process(tokens: string[], ...rest: unknown[]): { tokens: string[]; token_type_ids?: number[] } } | null;
+  encode(text: string, options: { add_special_tokens?: boolean; return_token_type_ids?: boolean | null }): { ids: number[]; token_type_ids?: number[] };
+  tokenize(text: string, options?: { add_special_tokens?: boolean }): string[];
+  token_to_id(token: string): number | undefined;
+}
 
 /** Upper bound for `maxLength` (tokens per text). */
 export const MAX_SEQUENCE = 1 << 16;
