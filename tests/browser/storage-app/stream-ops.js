@@ -43,6 +43,25 @@ function bruteForce(records, query, k) {
   return scored.slice(0, k).map((h) => h.id);
 }
 
+/**
+ * Appends to `problems` (at most 10 in all) what differs between the open
+ * database `db` and the records `want` (id → { vector, metadata }): the
+ * count, then each record missing, its vector (dim float32 values, exact) or
+ * its metadata.
+ */
+async function recordProblems(db, want, dim, problems) {
+  if (db.size !== want.size) problems.push(`size ${db.size}, expected ${want.size}`);
+  const ids = [...want.keys()];
+  const got = await db.getMany(ids);
+  for (let r = 0; r < ids.length && problems.length < 10; r++) {
+    const w = want.get(ids[r]);
+    const g = got[r];
+    if (g === undefined) problems.push(`${ids[r]} missing`);
+    else if (g.vector.length !== dim || g.vector.some((x, j) => x !== w.vector[j])) problems.push(`${ids[r]}: vector differs`);
+    else if (JSON.stringify(g.metadata) !== JSON.stringify(w.metadata)) problems.push(`${ids[r]}: metadata ${JSON.stringify(g.metadata)}`);
+  }
+}
+
 /** IndexedDB request → promise. */
 const done = (request) =>
   new Promise((resolve, reject) => {
@@ -100,16 +119,7 @@ export const streamOps = {
     const db = await MiniVectorDB.open(url, { durability: 'manual' });
     const problems = [];
     try {
-      if (db.size !== want.size) problems.push(`size ${db.size}, expected ${want.size}`);
-      const ids = [...want.keys()];
-      const got = await db.getMany(ids);
-      for (let r = 0; r < ids.length && problems.length < 10; r++) {
-        const w = want.get(ids[r]);
-        const g = got[r];
-        if (g === undefined) problems.push(`${ids[r]} missing`);
-        else if (g.vector.length !== dim || g.vector.some((x, j) => x !== w.vector[j])) problems.push(`${ids[r]}: vector differs`);
-        else if (JSON.stringify(g.metadata) !== JSON.stringify(w.metadata)) problems.push(`${ids[r]}: metadata ${JSON.stringify(g.metadata)}`);
-      }
+      await recordProblems(db, want, dim, problems);
       for (let i = 0; i < n; i += 97) if ((await db.get(`b${i}`)) !== undefined) problems.push(`deleted b${i} is back`);
       const queries = queriesOf(dim, seed);
       for (let q = 0; q < queries.length; q++) {
@@ -190,13 +200,7 @@ export const streamOps = {
     const db = await MiniVectorDB.open(url, { durability: 'manual' });
     const problems = [];
     try {
-      if (db.size !== want.size) problems.push(`size ${db.size}, expected ${want.size}`);
-      const ids = [...want.keys()];
-      const got = await db.getMany(ids);
-      ids.forEach((id, r) => {
-        const w = want.get(id);
-        if (got[r] === undefined || got[r].vector.some((x, j) => x !== w.vector[j]) || JSON.stringify(got[r].metadata) !== JSON.stringify(w.metadata)) problems.push(`${id} differs`);
-      });
+      await recordProblems(db, want, dim, problems);
       const q = queriesOf(dim, seed)[0];
       const exact = (await db.search(q, { k: 10, exact: true })).map((h) => h.id);
       if (JSON.stringify(exact) !== JSON.stringify(bruteForce(want, q, 10))) problems.push('exact search differs from brute force');
