@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { MiniVectorDB } from 'minivectordb';
 import { loadCore } from '../../dist/wasm/load.js';
-import { fillHeap } from './heap-fill.js';
+import { fillHeapBut } from './heap-fill.js';
 import { bruteForceKnn, mulberry32, tempDir } from './helpers.js';
 import { userPayload } from './snapshot-bytes.js';
 
@@ -85,10 +85,7 @@ test('save(), a checkpoint and serialize() succeed when the USER section does no
   expect(userBytes).toBeGreaterThan(7.5 * 2 ** 20);
 
   // Free: one 2 MiB hole (room for the stream's 1 MiB buffer) and fragments under 64 KiB.
-  const hole = mod._malloc(2 * 2 ** 20) >>> 0;
-  expect(hole).not.toBe(0);
-  const ballast = fillHeap(mod, 0);
-  mod._free(hole);
+  const ballast = fillHeapBut(mod, 2 * 2 ** 20);
   let saved: unknown;
   let checkpointed: unknown;
   let serialized: unknown;
@@ -147,10 +144,7 @@ test('open() fits where the index fits: layer-0 links and USER are not held twic
   const oldScratch = fileBytes - n * dim * 4; // what the old loader copied into the heap besides the rows
 
   const HOLE = 16 * 2 ** 20;
-  const hole = mod._malloc(HOLE) >>> 0;
-  expect(hole).not.toBe(0);
-  const ballast = fillHeap(mod, 0);
-  mod._free(hole);
+  const ballast = fillHeapBut(mod, HOLE);
   let opened: MiniVectorDB | undefined;
   let failure: unknown;
   try {
@@ -198,10 +192,7 @@ test('a logged write at a full heap: its record is checksummed without a copy of
   await db.insert({ id: 'first', vector: new Float32Array([1, 0, 0, 0]) });
   const blob = (i: number): string => `${i}`.repeat(900_000).slice(0, 900_000);
   const items = Array.from({ length: 8 }, (_, i) => ({ id: `big${i}`, vector: new Float32Array([i, 1, 2, 3]), metadata: { i, blob: blob(i) } }));
-  const hole = mod._malloc(2 * 2 ** 20) >>> 0;
-  expect(hole).not.toBe(0);
-  const ballast = fillHeap(mod, 0);
-  mod._free(hole);
+  const ballast = fillHeapBut(mod, 2 * 2 ** 20);
   let inserted: unknown;
   try {
     // The record (~7 MB of metadata) does not fit the heap.

@@ -22,3 +22,17 @@ export function fillHeap(mod: Awaited<ReturnType<typeof loadCore>>, headroom: nu
   }
   return blocks.map(([ptr]) => ptr);
 }
+
+/**
+ * {@link fillHeap} leaving one contiguous block of `hole` bytes free (and
+ * fragments under 64 KiB): the block is taken first, the rest filled, then
+ * the block freed. Returns the blocks kept (free them after).
+ * @throws Error when `hole` bytes cannot be allocated to begin with.
+ */
+export function fillHeapBut(mod: Awaited<ReturnType<typeof loadCore>>, hole: number): number[] {
+  const ptr = mod._malloc(hole) >>> 0;
+  if (ptr === 0) throw new Error(`fillHeapBut: no free block of ${hole} bytes to keep`);
+  const ballast = fillHeap(mod, 0);
+  mod._free(ptr);
+  return ballast;
+}
