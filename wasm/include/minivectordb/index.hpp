@@ -143,8 +143,14 @@ class Index {
   /// Reordering for Cache-Efficient Near Neighbor Search", NeurIPS 2022), so
   /// that a walk's neighbours have nearby rows and link blocks. Every label
   /// is kept, tombstones included: only the names change (Relabel), so a
-  /// search returns the same (distance, node) results under the new labels.
-  /// Deterministic (depends only on the links).
+  /// search returns the same (distance, node) results under the new labels,
+  /// except where distances tie exactly: ties are broken by label (in the
+  /// walk's pool too), so nodes at an equal distance may swap or, at the
+  /// k-th place, be exchanged (rare with float32 rows, commoner with the
+  /// integer distances of int8 codes). Deterministic (depends only on the
+  /// links). The learned dimension order (l2, 192+ byte rows) is kept; a
+  /// snapshot load learns it again from the first kOrderSample labels, then
+  /// a breadth-first neighbourhood of the entry point (measured: no loss).
   ///  - remap: resized to size(); remap[old] = new label (a permutation, the
   ///    convention of Compact).
   /// Cost: O(labels + links) to order, then every row, code row and link
