@@ -11,6 +11,12 @@
 // here (ab-rounds.mjs). Both graphs are identical (the native golden test),
 // so both builds do the same work per query. The cost: both builds share
 // one V8 isolate (JIT, GC), which ab-rounds.mjs avoids.
+// `--reorder-new`: the new side calls `reorder()` after its build. With the
+// same dist on both sides the index is built once and both sides are
+// opened from its snapshot (MiniVectorDB.deserialize), so they differ only
+// in the relabelling; the reorder's time is printed. `--cache FILE`: that
+// snapshot is read instead of building when it exists, else written.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../../scripts/lib/datasets.mjs';
@@ -20,13 +26,17 @@ const option = (name, fallback) => {
   const at = args.indexOf(name);
   return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
 };
+const reorderAt = args.indexOf('--reorder-new');
+const reorderNew = reorderAt >= 0 && args.splice(reorderAt, 1).length === 1;
+const cacheAt = args.indexOf('--cache');
+const cache = cacheAt >= 0 ? args.splice(cacheAt, 2)[1] : undefined;
 const limit = option('--n', Infinity);
 const pairs = option('--pairs', 41);
 const efAt = args.indexOf('--ef');
 const efs = efAt >= 0 ? args.splice(efAt, 2)[1].split(',').map(Number) : [16, 64];
 const [oldDist, newDist, dataDir, quantization] = args;
 if (!oldDist || !newDist || !dataDir || (quantization !== undefined && quantization !== 'int8') || !(pairs >= 1)) {
-  throw new Error('usage: node bench/lib/ab-interleaved.mjs OLD_DIST NEW_DIST DATASET_DIR [int8] [--n N] [--pairs P]');
+  throw new Error('usage: node bench/lib/ab-interleaved.mjs OLD_DIST NEW_DIST DATASET_DIR [int8] [--n N] [--pairs P] [--ef E,E] [--reorder-new] [--cache FILE]');
 }
 const { base, query } = loadDataset(dataDir);
 const n = Math.min(base.n, limit);
@@ -38,7 +48,29 @@ async function open(dist) {
   await db.insertMany(Array.from({ length: n }, (_, i) => ({ id: String(i), vector: row(base, i) })));
   return db;
 }
-const dbs = { old: await open(oldDist), new: await open(newDist) };
+async function reorder(db) {
+  const t0 = performance.now();
+  await db.reorder();
+  process.stderr.write(`reorder(): ${(performance.now() - t0).toFixed(1)} ms\n`);
+  return db;
+}
+let dbs;
+if (reorderNew && resolve(oldDist) === resolve(newDist)) {
+  let bytes;
+  if (cache !== undefined && existsSync(cache)) {
+    bytes = new Uint8Array(readFileSync(cache));
+  } else {
+    const built = await open(oldDist);
+    bytes = await built.serialize();
+    await built.close();
+    if (cache !== undefined) writeFileSync(cache, bytes);
+  }
+  const { MiniVectorDB } = await import(pathToFileURL(join(resolve(oldDist), 'index.js')).href);
+  dbs = { old: await MiniVectorDB.deserialize(bytes), new: await reorder(await MiniVectorDB.deserialize(bytes)) };
+} else {
+  dbs = { old: await open(oldDist), new: await open(newDist) };
+  if (reorderNew) await reorder(dbs.new);
+}
 
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -90,6 +122,6 @@ for (const efSearch of efs) {
     process.stderr.write(`${name}: ${JSON.stringify(table[name])}\n`);
   }
 }
-console.log(JSON.stringify({ old: oldDist, new: newDist, data: dataDir, n, quantization: quantization ?? 'none', pairs, table }, null, 1));
+console.log(JSON.stringify({ old: oldDist, new: newDist, reorderNew, data: dataDir, n, quantization: quantization ?? 'none', pairs, table }, null, 1));
 await dbs.old.close();
 await dbs.new.close();

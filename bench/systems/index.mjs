@@ -3,6 +3,8 @@
 export const SYSTEMS = {
   minivectordb: () => import('./minivectordb.mjs'),
   'minivectordb-int8': () => import('./minivectordb-int8.mjs'),
+  'minivectordb-reordered': () => import('./minivectordb-reordered.mjs'),
+  'minivectordb-int8-reordered': () => import('./minivectordb-int8-reordered.mjs'),
   'hnswlib-wasm': () => import('./hnswlib-wasm.mjs'),
   'hnswlib-node': () => import('./hnswlib-node.mjs'),
   'hnswlib-native-avx': () => import('./hnswlib-native-avx.mjs'),

@@ -1,12 +1,14 @@
 // MiniVectorDB (this package) through its public API. Environment-neutral:
 // Node passes `env.tmpDir` (snapshots go to a file), the page passes nothing
 // (snapshots go to memory://). `openVariant` serves the variants with other
-// create options (minivectordb-int8.mjs).
+// create options (minivectordb-int8.mjs), and with `{ reorder: true }` those
+// that call `reorder()` right after the build, inside the timed build
+// (minivectordb-reordered.mjs).
 const toIds = (hits) => hits.map((h) => Number(h.id));
 
 export const open = (env) => openVariant('minivectordb', {}, env);
 
-export async function openVariant(name, createOptions, env = {}) {
+export async function openVariant(name, createOptions, env = {}, { reorder = false } = {}) {
   const MiniVectorDB = env.MiniVectorDB ?? (await import('minivectordb')).MiniVectorDB;
   let db;
   let ef = 64;
@@ -22,6 +24,7 @@ export async function openVariant(name, createOptions, env = {}) {
       const items = new Array(base.n);
       for (let i = 0; i < base.n; i++) items[i] = base.ranks ? { id: String(i), vector: base.rows[i], metadata: { bucket: base.ranks[i] } } : { id: String(i), vector: base.rows[i] };
       await db.insertMany(items);
+      if (reorder) await db.reorder();
     },
     setEf(value) {
       ef = value;

@@ -64,6 +64,8 @@ export interface VectorDatabase extends AsyncDisposable {
   count(filter?: Filter): Promise<number>;
   /** Reclaims the space of deleted and replaced records. @returns the number of tombstones reclaimed. */
   compact(options?: CompactOptions): Promise<number>;
+  /** Relabels the records' graph nodes for memory locality (faster searches on large indexes); results unchanged. */
+  reorder(): Promise<void>;
   /** Writes a snapshot to `url`, or to the database's storage URL. */
   save(url?: string, options?: SaveOptions): Promise<void>;
   /** The snapshot `save()` writes, as one buffer (read back with `MiniVectorDB.deserialize`). */

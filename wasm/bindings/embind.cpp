@@ -114,6 +114,15 @@ class WasmIndex {
     remap_.Clear();
     return Report(index_.Compact(&remap_));
   }
+  /// Relabels the nodes for memory locality (mvdb::Index::Reorder): the
+  /// old -> new label map (a permutation, uint32 per label) is then at
+  /// remapAddress(), remapCount() entries, until releaseRemap(), as after
+  /// compact(), in the same reserved room. Returns 0 or -code (index
+  /// unchanged).
+  int32_t reorder() {
+    remap_.Clear();
+    return Report(index_.Reorder(&remap_));
+  }
   uintptr_t remapAddress() const { return reinterpret_cast<uintptr_t>(remap_.data()); }
   uint32_t remapCount() const { return static_cast<uint32_t>(remap_.size()); }
   /// Empties the map; its room stays reserved for the next compact().
@@ -386,6 +395,7 @@ EMSCRIPTEN_BINDINGS(minivectordb) {
       .function("lastBuildThreads", &WasmIndex::lastBuildThreads)
       .function("markDeleted", &WasmIndex::markDeleted)
       .function("compact", &WasmIndex::compact)
+      .function("reorder", &WasmIndex::reorder)
       .function("remapAddress", &WasmIndex::remapAddress)
       .function("remapCount", &WasmIndex::remapCount)
       .function("releaseRemap", &WasmIndex::releaseRemap)

@@ -8,7 +8,7 @@ import { acquireLock, type DbLock, type LockMode } from '../storage/lock/index.j
 import type { DbState } from './state.js';
 
 /** The calls that change the database (or its storage); a read-only database refuses them. */
-const WRITE_METHODS: ReadonlySet<string> = new Set(['insertMany', 'update', 'delete', 'deleteMany', 'deleteByFilter', 'compact']);
+const WRITE_METHODS: ReadonlySet<string> = new Set(['insertMany', 'update', 'delete', 'deleteMany', 'deleteByFilter', 'compact', 'reorder']);
 
 /**
  * Takes the write lock of `url`, then builds the database; releases the lock

@@ -14,7 +14,7 @@ import type { LogRecord } from '../storage/wal/records.js';
 import { cloneMetadata } from '../validate.js';
 import { applyInsertRun, batchRules, type InsertRecord } from './replay-batch.js';
 import type { DbState } from './state.js';
-import { compact, deleteMany, insertMany, setMetadata } from './write.js';
+import { compact, deleteMany, insertMany, reorder, setMetadata } from './write.js';
 
 /** Applies one record to `db` (whose `changed` must not log again). @throws as the write it replays. */
 export async function applyRecord(db: DbState, r: LogRecord): Promise<void> {
@@ -44,6 +44,9 @@ export async function applyRecord(db: DbState, r: LogRecord): Promise<void> {
       return;
     case 'compact':
       compact(db);
+      return;
+    case 'reorder':
+      reorder(db);
       return;
   }
 }

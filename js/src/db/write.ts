@@ -1,5 +1,5 @@
 /**
- * The write path: insert (and upsert), update, delete, compact. Each
+ * The write path: insert (and upsert), update, delete, compact, reorder. Each
  * function runs inside the database's call queue and changes nothing when
  * it throws.
  * @internal
@@ -257,4 +257,17 @@ export function compact(db: DbState, options: CompactOptions = {}): number {
   db.logger.debug(`compacted: ${reclaimed} tombstones reclaimed, ${core.size} live records`);
   onProgress?.({ phase: 'rebuild', done: live, total: live });
   return reclaimed;
+}
+
+/** See `MiniVectorDB.reorder`. */
+export function reorder(db: DbState): void {
+  const { core } = db;
+  const remap = core.reorder();
+  // Every label-keyed structure follows the core's permutation (as after a
+  // compaction, with no label dropped).
+  db.filters.invalidate();
+  db.records.remap(remap, NO_LABEL, core.size);
+  db.lexical?.remap(remap, NO_LABEL);
+  db.changed(() => ({ op: 'reorder' }));
+  db.logger.debug(`reordered ${core.size} labels for locality`);
 }

@@ -311,6 +311,22 @@ export class CoreIndex {
   }
 
   /**
+   * Relabels the nodes for memory locality (`mvdb::Index::Reorder`:
+   * breadth-first over the layer-0 links from the entry point). All-or-nothing.
+   * @returns the old → new label map: a permutation, one entry per label (tombstones included).
+   * @throws OutOfMemoryError — the index is unchanged.
+   */
+  reorder(): Uint32Array {
+    try {
+      this.check(this.raw.reorder());
+      const at = this.raw.remapAddress() >>> 2;
+      return this.mod.HEAPU32.slice(at, at + (this.raw.remapCount() >>> 0));
+    } finally {
+      this.raw.releaseRemap();
+    }
+  }
+
+  /**
    * Copy of the stored vector of `label` (dim float32; dequantized when the
    * float32 rows were dropped).
    * @throws OutOfMemoryError — no room for the dequantized copy.

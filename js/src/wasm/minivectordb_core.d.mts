@@ -29,6 +29,7 @@ export interface WasmIndex {
   lastBuildThreads(): number;
   markDeleted(label: number): number;
   compact(): number;
+  reorder(): number;
   remapAddress(): number;
   remapCount(): number;
   releaseRemap(): void;

@@ -115,6 +115,7 @@ export const METHODS = {
   deleteByFilter: {},
   count: {},
   compact: { options: { index: 0, work: 'compaction' } },
+  reorder: {},
   save: { options: { index: 1, work: 'save' } },
   flush: {},
   /** Read-only: re-reads the storage in the worker (which also follows the writer by itself, see `OpenOptions.follow`). */

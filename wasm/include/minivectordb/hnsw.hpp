@@ -37,6 +37,7 @@
 #include "minivectordb/buffer.hpp"
 #include "minivectordb/link_locks.hpp"
 #include "minivectordb/neighbor.hpp"
+#include "minivectordb/permutation.hpp"
 #include "minivectordb/random.hpp"
 #include "minivectordb/row_blocks.hpp"
 #include "minivectordb/visited.hpp"
@@ -224,6 +225,15 @@ class HnswGraph {
   void ResetForRebuild(uint64_t seed);
   /// Frees the layer-0 link blocks past the last node (after a rebuild).
   void TrimStorage() { links0_.Trim(); }
+
+  /// Renames every node: node `old` becomes remap[old] (a permutation of
+  /// 0 .. size()-1, Index::Relabel checks): its level, layer-0 block and
+  /// upper-layer blocks move with it, every link and the entry point are
+  /// renamed. The walk's results are the same nodes under their new names
+  /// (neighbour lists keep their order). In place: one temporary link block
+  /// and `bits` (size() bits, scratch). Defined in hnsw_reorder.cpp.
+  /// Errors: kOutOfMemory (the temporary block; the graph unchanged).
+  Status Relabel(const uint32_t* remap, LabelBits* bits);
 
  private:
   uint32_t DrawLevel();

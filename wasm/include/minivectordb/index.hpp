@@ -138,6 +138,35 @@ class Index {
   /// Errors: kOutOfMemory (only before anything moved) — the index is unchanged.
   Status Compact(GrowableArray<uint32_t>* remap);
 
+  /// Relabels the nodes for memory locality (label_order.hpp: breadth-first
+  /// over the layer-0 links from the entry point; Coleman et al., "Graph
+  /// Reordering for Cache-Efficient Near Neighbor Search", NeurIPS 2022), so
+  /// that a walk's neighbours have nearby rows and link blocks. Every label
+  /// is kept, tombstones included: only the names change (Relabel), so a
+  /// search returns the same (distance, node) results under the new labels,
+  /// except where distances tie exactly: ties are broken by label (in the
+  /// walk's pool too), so nodes at an equal distance may swap or, at the
+  /// k-th place, be exchanged (rare with float32 rows, commoner with the
+  /// integer distances of int8 codes). Deterministic (depends only on the
+  /// links). The learned dimension order (l2, 192+ byte rows) is kept; a
+  /// snapshot load learns it again from the first kOrderSample labels, then
+  /// a breadth-first neighbourhood of the entry point (measured: no loss).
+  ///  - remap: resized to size(); remap[old] = new label (a permutation, the
+  ///    convention of Compact).
+  /// Cost: O(labels + links) to order, then every row, code row and link
+  /// block moved once. Extra memory: the remap (4 bytes per label), one bit
+  /// per label and one link block. Errors: kOutOfMemory — the index is
+  /// unchanged. Defined in index_reorder.cpp.
+  Status Reorder(GrowableArray<uint32_t>* remap);
+
+  /// Renames label `old` to remap[old] in every per-label structure: float32
+  /// rows, int8 codes, tombstones and the free slots, the graph (levels,
+  /// links, entry point) and the fresh list, in place (cycle by cycle, one
+  /// temporary row). `remap`: size() entries. Errors: kInvalidArgument (not
+  /// a permutation of 0 .. size()-1), kOutOfMemory (size() bits of scratch,
+  /// one link block) — the index is unchanged either way.
+  Status Relabel(const uint32_t* remap);
+
   /// The one search entry point: the nq queries of `request`, each answered
   /// with its nearest admitted labels, nearest first, written to the
   /// caller's buffers in `out` (see search_request.hpp for shapes). Owns
@@ -209,6 +238,8 @@ class Index {
   uint32_t AppendedBy(uint32_t n) const;
   // Room for `total` labels in every per-label buffer.
   Status Reserve(uint32_t total);
+  // Relabel once `remap` is known to be a permutation; `bits`: size() bits.
+  Status ApplyRelabel(const uint32_t* remap, LabelBits* bits);
   // Arranges (learned dimension order) and, for cosine, normalises one
   // checked query into query_, and encodes it into qcode_ when quantized.
   // Returns the prepared query: `query` itself when neither applies (no copy).

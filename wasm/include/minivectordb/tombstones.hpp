@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 #include "minivectordb/buffer.hpp"
+#include "minivectordb/permutation.hpp"
 #include "minivectordb/status.hpp"
 
 namespace mvdb {
@@ -69,6 +71,18 @@ class Tombstones {
   /// inserts go where they would have gone before saving: the order depends
   /// only on the tombstone set. Errors: kOutOfMemory.
   Status RebuildFree();
+
+  /// Moves the flag of label `old` to remap[old] (a permutation of
+  /// 0 .. size()-1; Index::Relabel) and rebuilds the free heap from the
+  /// flags in its own room (capacity >= size(): never allocates). `bits`:
+  /// size() bits of scratch.
+  void Relabel(const uint32_t* remap, LabelBits* bits) {
+    uint8_t temp = 0;
+    PermuteInPlace(remap, size(), bits, [&](uint32_t i) { std::swap(flags_[i], temp); });
+    free_.Clear();
+    for (uint32_t label = 0; label < size(); ++label)  // ascending order is a min-heap
+      if (flags_[label] != 0) free_.PushBackUnchecked(label);
+  }
 
   uint64_t MemoryBytes() const { return flags_.capacity_bytes() + free_.capacity_bytes(); }
 

@@ -9,7 +9,9 @@
  *   text (an existing id is replaced, as by `insertMany`);
  * - `metadata`: `update` with metadata only (replaced in place);
  * - `delete`: `delete`, `deleteMany`, `deleteByFilter` (the ids deleted);
- * - `compact`.
+ * - `compact`;
+ * - `reorder` (the core's order depends only on the graph, so replaying it
+ *   relabels exactly as the original call did).
  *
  * Every record carries a sequence number `seq` (one more than the previous
  * write's; checkpoints record the last one they hold): replay applies the
@@ -36,7 +38,8 @@ export type LogOp =
   | { op: 'insert'; items: LoggedItem[]; dim: number; vectors: Float32Array }
   | { op: 'metadata'; id: string; metadata: Metadata | null }
   | { op: 'delete'; ids: string[] }
-  | { op: 'compact' };
+  | { op: 'compact' }
+  | { op: 'reorder' };
 
 export type LogRecord = LogOp & { seq: number };
 
@@ -110,6 +113,8 @@ export function decodeRecord(payload: Uint8Array): LogRecord {
       return { ...head, op: 'delete', ids: r.ids as string[] };
     case 'compact':
       return { ...head, op: 'compact' };
+    case 'reorder':
+      return { ...head, op: 'reorder' };
     default:
       return fail(`unknown op ${JSON.stringify(String(r.op)).slice(0, 40)}`);
   }
