@@ -3,7 +3,11 @@
 // their command lines, and the one graph they measure — loaded from a
 // snapshot file when it exists, else built with the bench's parameters (l2,
 // M 16, efConstruction 200, seed 100) and written there, so that repeated
-// runs measure the same graph without rebuilding it.
+// runs measure the same graph without rebuilding it. The environment
+// variable MVDB_EF_CONSTRUCTION overrides efConstruction (the efConstruction
+// 400 run of bench/README.md, "Recall 0.99 at glove340k"); MVDB_BUILD_THREADS
+// links on that many threads (another insertion order: an equivalent graph,
+// not the same one).
 #pragma once
 
 #include <cstdint>
@@ -35,7 +39,7 @@ enum class GraphSource { kLoaded, kBuilt, kFailed };
 
 /// Loads `snapshot` (may be null) into *index when that file opens; otherwise
 /// builds the index over the n × dim row-major `base` (l2, M 16,
-/// efConstruction 200, seed 100) and, when `snapshot` is given, writes it
+/// efConstruction 200 or $MVDB_EF_CONSTRUCTION, seed 100) and, when `snapshot` is given, writes it
 /// there (a caller timing the build times the write too). Errors are
 /// printed to stderr and give kFailed.
 inline GraphSource LoadOrBuild(const char* snapshot, const float* base, size_t n, size_t dim, mvdb::Index* index) {
@@ -54,9 +58,11 @@ inline GraphSource LoadOrBuild(const char* snapshot, const float* base, size_t n
   mvdb::IndexConfig config;
   config.dim = static_cast<uint32_t>(dim);
   config.M = 16;
-  config.ef_construction = 200;
+  const char* ef_construction = std::getenv("MVDB_EF_CONSTRUCTION");
+  config.ef_construction = ef_construction != nullptr ? static_cast<uint32_t>(std::atoi(ef_construction)) : 200;
   config.seed = 100;
   mvdb::Status s = index->Init(config);
+  if (const char* threads = std::getenv("MVDB_BUILD_THREADS")) index->set_build_threads(static_cast<uint32_t>(std::atoi(threads)));
   if (s.ok()) s = index->Add(base, static_cast<uint32_t>(n));
   if (!s.ok()) {
     std::fprintf(stderr, "build: %s\n", s.message().c_str());

@@ -21,7 +21,8 @@
 //
 // Variants, environment variable MVDB_EXP (a bit set):
 //  1, 2, 4: construction variants of graph-candidates.diff (apply it to
-//     wasm/src/hnsw_insert.cpp and compile with -DMVDB_GRAPH_EXPERIMENTS=1):
+//     wasm/src/hnsw_insert.cpp as it was before the fill landed, 6acb8da,
+//     and compile with -DMVDB_GRAPH_EXPERIMENTS=1):
 //     keep-pruned fill of the new node's lists / of overflowing lists / the
 //     new node keeps up to M0 links on layer 0;
 //  8: after the build (or the load), a repair pass here: each node the

@@ -7,7 +7,8 @@
 namespace mvdb {
 
 template <typename Dc>
-void HnswGraph::SelectNeighborsHeuristic(const Dc& dc, GrowableArray<Neighbor>* candidates, uint32_t m) {
+void HnswGraph::SelectNeighborsHeuristic(const Dc& dc, GrowableArray<Neighbor>* candidates, uint32_t m,
+                                         bool keep_pruned) {
   std::sort(candidates->begin(), candidates->end());
   if (candidates->size() <= m) return;
   kept_.Clear();
@@ -25,9 +26,33 @@ void HnswGraph::SelectNeighborsHeuristic(const Dc& dc, GrowableArray<Neighbor>* 
     }
     if (diverse) kept_.PushBackUnchecked(c);
   }
-  // Copied back, not swapped: each scratch array keeps the capacity Reserve gave it.
-  candidates->Clear();
-  for (const Neighbor& c : kept_) candidates->PushBackUnchecked(c);
+  if (!keep_pruned) {
+    // Copied back, not swapped: each scratch array keeps the capacity Reserve gave it.
+    candidates->Clear();
+    for (const Neighbor& k : kept_) candidates->PushBackUnchecked(k);
+    return;
+  }
+  // keepPrunedConnections (Algorithm 4): the new node's list is filled up
+  // to m with the nearest pruned candidates, so it is held by M lists, not
+  // only by the few diverse ones: when those lists overflow and re-select,
+  // it keeps an in-link (bench/README.md, "Keep-pruned fill at 340k").
+  // kept_ is a subsequence of the sorted candidates, so one merge walk
+  // writes the kept ones and the nearest m - |kept_| pruned ones, in order,
+  // in place (the write position never passes the read position).
+  uint64_t fill = m - kept_.size();
+  uint64_t out = 0, j = 0;
+  Neighbor* c = candidates->data();
+  for (uint64_t i = 0; i < candidates->size() && out < m; ++i) {
+    if (j < kept_.size() && kept_[j].label == c[i].label) {
+      ++j;
+    } else if (fill > 0) {
+      --fill;
+    } else {
+      continue;
+    }
+    c[out++] = c[i];
+  }
+  (void)candidates->Resize(out);  // shrinking: cannot fail
 }
 
 template <typename Dc>
@@ -46,7 +71,7 @@ void HnswGraph::Connect(const Dc& dc, uint32_t target, uint32_t source, uint32_t
   for (uint32_t i = 0; i < block[0]; ++i) prune_.PushBackUnchecked({0.f, block[1 + i]});
   dc.MeasureFrom(target, prune_.data(), block[0]);
   prune_.PushBackUnchecked({dc.Symmetric(target, source), source});
-  SelectNeighborsHeuristic(dc, &prune_, max_links);
+  SelectNeighborsHeuristic(dc, &prune_, max_links, false);
   block[0] = static_cast<uint32_t>(prune_.size());
   for (uint32_t i = 0; i < max_links; ++i) block[1 + i] = i < prune_.size() ? prune_[i].label : 0;
 }
@@ -93,7 +118,7 @@ void HnswGraph::LinkT(const Dc& dc, uint32_t label, uint32_t level) {
       if (r.label != label) selected_.PushBackUnchecked(r);  // a reused slot finds itself
     std::sort(selected_.begin(), selected_.end());
     const Neighbor nearest = selected_.empty() ? cur : selected_[0];
-    SelectNeighborsHeuristic(dc, &selected_, M_);
+    SelectNeighborsHeuristic(dc, &selected_, M_, true);
 
     {
       LinkGuard guard(locks_, label);  // concurrent build: walks of other threads may read it
@@ -129,7 +154,7 @@ void HnswGraph::UnlinkForReuseT(const Dc& dc, uint32_t label) {
           if (!visited_.TestAndSet(c)) prune_.PushBackUnchecked({dc.Symmetric(nb, c), c});
         }
       }
-      SelectNeighborsHeuristic(dc, &prune_, MaxLinks(layer));
+      SelectNeighborsHeuristic(dc, &prune_, MaxLinks(layer), false);
       block[0] = static_cast<uint32_t>(prune_.size());
       for (uint32_t j = 0; j < MaxLinks(layer); ++j) block[1 + j] = j < prune_.size() ? prune_[j].label : 0;
     }

@@ -8,9 +8,10 @@
 //    inserts give the same graph);
 //  - Algorithm 2 (SEARCH-LAYER) with binary-heap candidate and result queues
 //    and an epoch-stamped visited set reused across queries;
-//  - Algorithm 4 (SELECT-NEIGHBORS-HEURISTIC, without extendCandidates and
-//    keepPrunedConnections, as hnswlib) both for the new node and when an
-//    existing neighbour list overflows;
+//  - Algorithm 4 (SELECT-NEIGHBORS-HEURISTIC, without extendCandidates)
+//    both for the new node, with keepPrunedConnections (its lists filled up
+//    to M with the nearest pruned candidates), and, without it as hnswlib,
+//    when an existing neighbour list overflows;
 //  - Algorithm 5 (K-NN-SEARCH) with ef = max(efSearch, k); with a filter,
 //    layer 0 is walked over the admitted nodes with two-hop neighbour lists
 //    (ACORN-1, Patel et al., SIGMOD 2024; see GatherAdmitted).
@@ -294,9 +295,11 @@ class HnswGraph {
   // Over Vector Embeddings and Structured Data", SIGMOD 2024, arXiv:2403.04871).
   uint32_t GatherAdmitted(const uint32_t* links, uint32_t n, uint32_t layer, const LabelFilter& filter);
   // Algorithm 4: keeps at most `m` of `candidates` (distances to the base
-  // node), in place, preferring diverse directions.
+  // node), in place, preferring diverse directions; with keep_pruned
+  // (keepPrunedConnections: the new node's own lists) filled up to m with
+  // the nearest pruned ones.
   template <typename Dc>
-  void SelectNeighborsHeuristic(const Dc& dc, GrowableArray<Neighbor>* candidates, uint32_t m);
+  void SelectNeighborsHeuristic(const Dc& dc, GrowableArray<Neighbor>* candidates, uint32_t m, bool keep_pruned);
   // Adds `source` to the list of `target` on `layer` (unless already there),
   // shrinking with the heuristic when the list is full.
   template <typename Dc>
