@@ -1,66 +1,96 @@
-// Build speed of two builds in ONE process, for a loaded shared machine:
-//   node bench/lib/ab-build.mjs OLD_DIST NEW_DIST DATASET_DIR [--n 20000,100000] [--pairs P]
-// For each N, P pairs (default 2) of builds of the first N base vectors (l2,
-// M 16, efConstruction 200, seed 1, one insertMany, one thread), old and new
-// back to back in ABBA order; each build is timed in CPU seconds of this
-// process (the core runs on the calling thread), and each pair gives new ÷
-// old. Prints per N the ratios, their median, and each build's median CPU
-// seconds and vectors per CPU second.
+// Side-by-side BUILD speed of two builds of this package in ONE process, for
+// a loaded shared machine (the build counterpart of ab-interleaved.mjs):
+//   node bench/lib/ab-build.mjs OLD_DIST NEW_DIST DATASET_DIR [int8] [--n N] [--pairs P]
+// Each pair builds the same index (l2, M 16, efConstruction 200, seed 1, one
+// thread; `int8`: quantization 'int8'; the first N base vectors, default
+// 20,000) once with each dist, back to back, in ABBA order, and times the
+// insertMany in CPU milliseconds of this process (user + system). One ratio
+// per pair: new ÷ old in vectors per CPU second (> 1: new is faster); the
+// median ratio and its quartiles are printed. Two builds seconds apart see
+// nearly the same machine, so the ratio cancels most of the load.
+// Every pair also checks that both indexes give the same answers (ids and
+// distances of searchBatch at efSearch 64 for 100 queries): a speed change
+// must leave the graph bit-identical, so any difference is reported and the
+// tool exits with status 1 — unless `--graphs-differ` says the change is a
+// construction change (then the differences are only counted).
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../../scripts/lib/datasets.mjs';
-import { median } from './median.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback, parse = Number) => {
+const graphsDiffer = args.includes('--graphs-differ');
+if (graphsDiffer) args.splice(args.indexOf('--graphs-differ'), 1);
+const option = (name, fallback) => {
   const at = args.indexOf(name);
-  return at >= 0 ? parse(args.splice(at, 2)[1]) : fallback;
+  return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
 };
-const sizes = option('--n', [20000, 100000], (s) => s.split(',').map(Number));
-const pairs = option('--pairs', 2);
-const [oldDist, newDist, dataDir] = args;
-if (!oldDist || !newDist || !dataDir || !(pairs >= 1)) {
-  throw new Error('usage: node bench/lib/ab-build.mjs OLD_DIST NEW_DIST DATASET_DIR [--n N1,N2] [--pairs P]');
+const limit = option('--n', 20000);
+const pairs = option('--pairs', 9);
+const [oldDist, newDist, dataDir, quantization] = args;
+if (!oldDist || !newDist || !dataDir || (quantization !== undefined && quantization !== 'int8') || !(pairs >= 1)) {
+  throw new Error('usage: node bench/lib/ab-build.mjs OLD_DIST NEW_DIST DATASET_DIR [int8] [--n N] [--pairs P] [--graphs-differ]');
 }
-const { base } = loadDataset(dataDir);
-const row = (i) => base.data.subarray(i * base.dim, (i + 1) * base.dim);
-const libs = {};
-for (const [which, dist] of [['old', oldDist], ['new', newDist]]) {
-  libs[which] = (await import(pathToFileURL(join(resolve(dist), 'index.js')).href)).MiniVectorDB;
-}
-const cpuS = () => {
+const { base, query } = loadDataset(dataDir);
+const n = Math.min(base.n, limit);
+const row = (m, i) => m.data.subarray(i * m.dim, (i + 1) * m.dim);
+const items = Array.from({ length: n }, (_, i) => ({ id: String(i), vector: row(base, i) }));
+const nq = Math.min(query.n, 100);
+const queries = query.data.subarray(0, nq * query.dim);
+
+const classes = {
+  old: (await import(pathToFileURL(join(resolve(oldDist), 'index.js')).href)).MiniVectorDB,
+  new: (await import(pathToFileURL(join(resolve(newDist), 'index.js')).href)).MiniVectorDB,
+};
+const cpuMs = () => {
   const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
+  return (user + system) / 1000;
 };
 
-async function buildCpuSeconds(MiniVectorDB, n) {
-  const db = await MiniVectorDB.create({ dim: base.dim, metric: 'l2', M: 16, efConstruction: 200, seed: 1 });
-  const items = Array.from({ length: n }, (_, i) => ({ id: String(i), vector: row(i) }));
-  const c0 = cpuS();
+/** Builds the index with `which`; returns CPU ms of insertMany and the search answers as one string. */
+async function build(which) {
+  const db = await classes[which].create({ dim: base.dim, metric: 'l2', M: 16, efConstruction: 200, seed: 1, threads: 1, ...(quantization ? { quantization } : {}) });
+  const c0 = cpuMs();
   await db.insertMany(items);
-  const seconds = cpuS() - c0;
+  const ms = cpuMs() - c0;
+  const hits = await db.searchBatch(queries, { k: 10, efSearch: 64 });
   await db.close();
-  return seconds;
+  return { ms, answers: JSON.stringify(hits.map((list) => list.map((h) => [h.id, h.distance]))) };
 }
+const quantile = (sorted, q) => sorted[Math.round(q * (sorted.length - 1))];
 
-const table = {};
-for (const n of sizes.map((s) => Math.min(s, base.n))) {
-  const ratios = [];
-  const seconds = { old: [], new: [] };
-  for (let p = 0; p < pairs; p++) {
-    const order = p % 2 === 0 ? ['old', 'new'] : ['new', 'old'];
-    const got = {};
-    for (const which of order) got[which] = await buildCpuSeconds(libs[which], n);
-    ratios.push(got.new / got.old);
-    seconds.old.push(got.old);
-    seconds.new.push(got.new);
-    process.stderr.write(`n ${n} pair ${p + 1}: old ${got.old.toFixed(2)} s, new ${got.new.toFixed(2)} s, new ÷ old ${(got.new / got.old).toFixed(3)}\n`);
-  }
-  table[n] = {
-    cpuSecondsRatio: Number(median(ratios).toFixed(3)),
-    ratios: ratios.map((r) => Number(r.toFixed(3))),
-    oldVectorsPerCpuS: Math.round(n / median(seconds.old)),
-    newVectorsPerCpuS: Math.round(n / median(seconds.new)),
-  };
+await build('old'); // warm both (JIT, first heap growth)
+await build('new');
+const ratios = [];
+const rate = { old: [], new: [] };
+let differ = 0;
+for (let p = 0; p < pairs; p++) {
+  const order = p % 2 === 0 ? ['old', 'new'] : ['new', 'old'];
+  const got = {};
+  for (const which of order) got[which] = await build(which);
+  if (got.old.answers !== got.new.answers) differ++;
+  ratios.push(got.old.ms / got.new.ms);
+  rate.old.push((n * 1000) / got.old.ms);
+  rate.new.push((n * 1000) / got.new.ms);
+  process.stderr.write(`pair ${p + 1}/${pairs}: old ${got.old.ms.toFixed(0)} ms, new ${got.new.ms.toFixed(0)} ms, new ÷ old ${(got.old.ms / got.new.ms).toFixed(3)}${got.old.answers === got.new.answers ? '' : ' ANSWERS DIFFER'}\n`);
 }
-console.log(JSON.stringify({ old: oldDist, new: newDist, data: dataDir, pairs, table }, null, 1));
+for (const list of [ratios, rate.old, rate.new]) list.sort((a, b) => a - b);
+console.log(
+  JSON.stringify(
+    {
+      old: oldDist,
+      new: newDist,
+      data: dataDir,
+      n,
+      quantization: quantization ?? 'none',
+      pairs,
+      ratio: Number(quantile(ratios, 0.5).toFixed(3)),
+      ratioQuartiles: `${quantile(ratios, 0.25).toFixed(3)}–${quantile(ratios, 0.75).toFixed(3)}`,
+      oldVectorsPerCpuSecond: Math.round(quantile(rate.old, 0.5)),
+      newVectorsPerCpuSecond: Math.round(quantile(rate.new, 0.5)),
+      pairsWithDifferentAnswers: differ,
+    },
+    null,
+    1,
+  ),
+);
+if (differ > 0 && !graphsDiffer) process.exitCode = 1;

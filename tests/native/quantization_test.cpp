@@ -49,7 +49,7 @@ int64_t RefDot(const int8_t* a, const int8_t* b, uint32_t d) {
 }
 
 TEST(Int8Kernels, MatchTheInt64ReferenceForEveryTailLength) {
-  for (uint32_t d : {1u, 3u, 15u, 16u, 17u, 31u, 32u, 33u, 100u, 128u, 257u, 784u}) {
+  for (uint32_t d : {1u, 3u, 4u, 8u, 12u, 15u, 16u, 17u, 24u, 28u, 31u, 32u, 33u, 100u, 128u, 257u, 784u}) {
     const std::vector<int8_t> a = RandomCodes(d, d), b = RandomCodes(d, d + 1000);
     EXPECT_EQ(int64_t{mvdb::scalar::L2SqI8(a.data(), b.data(), d)}, RefL2(a.data(), b.data(), d)) << d;
     EXPECT_EQ(int64_t{mvdb::scalar::DotI8(a.data(), b.data(), d)}, RefDot(a.data(), b.data(), d)) << d;

@@ -1,5 +1,5 @@
 // VisitedSet: TestAndSet and the branch-free GatherUnvisited against a
-// std::set reference, across epochs and the 16-bit epoch wrap-around.
+// std::set reference, across epochs and the 8-bit epoch wrap-around.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -20,7 +20,7 @@ TEST(VisitedSet, GatherUnvisitedMatchesASetReference) {
   VisitedSet v;
   ASSERT_TRUE(v.Reserve(kLabels).ok());
   std::mt19937 rng(7);
-  // 70,000 queries: the 16-bit epoch wraps around once on the way.
+  // 70,000 queries: the 8-bit epoch wraps around many times on the way.
   for (int query = 0; query < 70000; ++query) {
     v.NewEpoch();
     std::set<uint32_t> seen;

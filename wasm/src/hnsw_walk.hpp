@@ -143,7 +143,10 @@ void HnswGraph::MeasurePool(const Dc& dc, PoolWalk* w) {
     pool[pos] = nb;
     expanded[pos] = 0;
     if (pos < lowest) lowest = pos;
-    TouchLinks(nb.label, w->layer);
+    // The candidate's link block is not loaded ahead here (hnswlib
+    // prefetches it): in WebAssembly such a load waits like a miss, and most
+    // candidates are pushed out of the pool before they are expanded
+    // (bench/README.md, "Speed with the same results").
   }
   uint32_t next = w->next;
   if (lowest < next) next = lowest;

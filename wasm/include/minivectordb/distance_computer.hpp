@@ -29,8 +29,9 @@
 //       Starts loading the rows of batch[i].label, i < n, for a Measure a
 //       little later (an interleaved walk: HnswGraph::SearchBatchT).
 // Before a batch is measured its rows are read one byte per cache line
-// (RowStore::Touch) when rows are large (kTouchMinRowBytes), so that their
-// cache misses overlap: WebAssembly has no prefetch instruction. A bound
+// (RowStore::Touch) when rows are large (kTouchMinRowBytes), else their
+// first cache line only (kPrefetchBytes), so that their cache misses
+// overlap: WebAssembly has no prefetch instruction. A bound
 // makes the computer stop early only for kernels whose partial sums grow
 // (Kernel::kAbandons: squared L2) and rows large enough to touch (below that
 // the bound checks cost more than they save); then only the first
@@ -72,9 +73,10 @@ constexpr uint64_t kTouchMinRowBytes = 768;
 /// what the early stop saves).
 constexpr uint64_t kAbandonTouchBytes = 1024;
 
-/// Bytes of a row Prefetch reads: its first cache line, the load the
-/// profile found a walk waiting on (bench/README.md, "Profile"; whole rows
-/// not measured against it).
+/// Bytes of a row Prefetch reads, and Measure / MeasureFrom for rows below
+/// kTouchMinRowBytes: its first cache line, the load the profile found a
+/// walk waiting on (bench/README.md, "Profile"; whole rows were slower for
+/// GloVe's 400-byte rows: "Speed with the same results").
 constexpr uint64_t kPrefetchBytes = 64;
 
 /// A DistanceComputer (see above) over the rows of a RowStore<T> through
@@ -112,13 +114,13 @@ class RowDistanceComputer {
       for (uint32_t i = 0; i < n; ++i) batch[i].distance = kernel_.Bounded(query_, rows_->Get(batch[i].label), dim_, bound);
       return;
     }
-    if (touch_) Touch(batch, n, ~uint64_t{0});
+    Touch(batch, n, touch_ ? ~uint64_t{0} : kPrefetchBytes);
     for (uint32_t i = 0; i < n; ++i) batch[i].distance = (*this)(batch[i].label);
   }
 
   void MeasureFrom(uint32_t base, Neighbor* batch, uint32_t n) const {
     MVDB_COUNTED(n);
-    if (touch_) Touch(batch, n, ~uint64_t{0});
+    Touch(batch, n, touch_ ? ~uint64_t{0} : kPrefetchBytes);
     const T* row = rows_->Get(base);
     for (uint32_t i = 0; i < n; ++i) batch[i].distance = kernel_.Distance(row, rows_->Get(batch[i].label), dim_);
   }

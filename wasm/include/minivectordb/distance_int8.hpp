@@ -60,6 +60,16 @@ inline v128_t EvenI8ToI16(v128_t v) { return wasm_i16x8_shr(wasm_i16x8_shl(v, 8)
 /// The odd-indexed int8 lanes of v, sign-extended to i16x8.
 inline v128_t OddI8ToI16(v128_t v) { return wasm_i16x8_shr(v, 8); }
 
+/// Adds the squared differences of the 16 int8 lanes of va and vb to the
+/// two accumulators (even and odd lanes).
+inline void L2SqI8Block(v128_t va, v128_t vb, v128_t* acc0, v128_t* acc1) {
+  // |a - b| <= 254 fits an int16; dot_i16x8 squares and adds lane pairs.
+  const v128_t even = wasm_i16x8_sub(EvenI8ToI16(va), EvenI8ToI16(vb));
+  const v128_t odd = wasm_i16x8_sub(OddI8ToI16(va), OddI8ToI16(vb));
+  *acc0 = wasm_i32x4_add(*acc0, wasm_i32x4_dot_i16x8(even, even));
+  *acc1 = wasm_i32x4_add(*acc1, wasm_i32x4_dot_i16x8(odd, odd));
+}
+
 /// Squared L2 of int8 codes, SIMD128. The codes are widened by lane parity
 /// (even and odd bytes, two shifts each) rather than by half
 /// (i16x8.extend_{low,high}_i8x16): a sum does not care about the pairing,
@@ -67,32 +77,47 @@ inline v128_t OddI8ToI16(v128_t v) { return wasm_i16x8_shr(v, 8); }
 /// "Measuring rules").
 /// Integer adds have one cycle of latency and no rounding, so two
 /// accumulators (one per parity) are enough.
+/// The tail of d % 16 codes goes through zero-filled 8- and 4-byte loads
+/// (lanes past them are 0 in both rows and add nothing) before a scalar loop
+/// of at most 3: at 100 dimensions 4 codes that were a scalar loop. Integer
+/// sums are exact in any order, so the result is the scalar kernel's.
 inline uint32_t L2SqI8(const int8_t* a, const int8_t* b, uint32_t d) {
   v128_t acc0 = wasm_i32x4_splat(0), acc1 = acc0;
   uint32_t i = 0;
-  for (; i + 16 <= d; i += 16) {
-    const v128_t va = wasm_v128_load(a + i), vb = wasm_v128_load(b + i);
-    // |a - b| <= 254 fits an int16; dot_i16x8 squares and adds lane pairs.
-    const v128_t even = wasm_i16x8_sub(EvenI8ToI16(va), EvenI8ToI16(vb));
-    const v128_t odd = wasm_i16x8_sub(OddI8ToI16(va), OddI8ToI16(vb));
-    acc0 = wasm_i32x4_add(acc0, wasm_i32x4_dot_i16x8(even, even));
-    acc1 = wasm_i32x4_add(acc1, wasm_i32x4_dot_i16x8(odd, odd));
+  for (; i + 16 <= d; i += 16) L2SqI8Block(wasm_v128_load(a + i), wasm_v128_load(b + i), &acc0, &acc1);
+  if (i + 8 <= d) {
+    L2SqI8Block(wasm_v128_load64_zero(a + i), wasm_v128_load64_zero(b + i), &acc0, &acc1);
+    i += 8;
   }
-  uint32_t s = HorizontalSumU32(acc0) + HorizontalSumU32(acc1);
-  return s + scalar::L2SqI8(a + i, b + i, d - i);
+  if (i + 4 <= d) {
+    L2SqI8Block(wasm_v128_load32_zero(a + i), wasm_v128_load32_zero(b + i), &acc0, &acc1);
+    i += 4;
+  }
+  const uint32_t s = HorizontalSumU32(wasm_i32x4_add(acc0, acc1));  // lanes wrap as uint32 sums do
+  return i == d ? s : s + scalar::L2SqI8(a + i, b + i, d - i);
 }
 
 /// Dot product of int8 codes, SIMD128 (widened by parity, see L2SqI8).
+/// Adds the products of the 16 int8 lanes of va and vb (even, odd lanes).
+inline void DotI8Block(v128_t va, v128_t vb, v128_t* acc0, v128_t* acc1) {
+  *acc0 = wasm_i32x4_add(*acc0, wasm_i32x4_dot_i16x8(EvenI8ToI16(va), EvenI8ToI16(vb)));
+  *acc1 = wasm_i32x4_add(*acc1, wasm_i32x4_dot_i16x8(OddI8ToI16(va), OddI8ToI16(vb)));
+}
+/// The tail as in L2SqI8 (zero lanes add nothing to a dot product either).
 inline int32_t DotI8(const int8_t* a, const int8_t* b, uint32_t d) {
   v128_t acc0 = wasm_i32x4_splat(0), acc1 = acc0;
   uint32_t i = 0;
-  for (; i + 16 <= d; i += 16) {
-    const v128_t va = wasm_v128_load(a + i), vb = wasm_v128_load(b + i);
-    acc0 = wasm_i32x4_add(acc0, wasm_i32x4_dot_i16x8(EvenI8ToI16(va), EvenI8ToI16(vb)));
-    acc1 = wasm_i32x4_add(acc1, wasm_i32x4_dot_i16x8(OddI8ToI16(va), OddI8ToI16(vb)));
+  for (; i + 16 <= d; i += 16) DotI8Block(wasm_v128_load(a + i), wasm_v128_load(b + i), &acc0, &acc1);
+  if (i + 8 <= d) {
+    DotI8Block(wasm_v128_load64_zero(a + i), wasm_v128_load64_zero(b + i), &acc0, &acc1);
+    i += 8;
+  }
+  if (i + 4 <= d) {
+    DotI8Block(wasm_v128_load32_zero(a + i), wasm_v128_load32_zero(b + i), &acc0, &acc1);
+    i += 4;
   }
   const int32_t s = static_cast<int32_t>(HorizontalSumU32(wasm_i32x4_add(acc0, acc1)));
-  return s + scalar::DotI8(a + i, b + i, d - i);
+  return i == d ? s : s + scalar::DotI8(a + i, b + i, d - i);
 }
 
 }  // namespace simd128

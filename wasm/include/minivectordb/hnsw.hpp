@@ -259,12 +259,6 @@ class HnswGraph {
     for (uint32_t i = 0; i < *n; ++i) link_copy_[i] = block[1 + i];
     return link_copy_.data();
   }
-  // Loads the link count of `label` so that its block is in cache when it is
-  // expanded (hnswlib prefetches it; WebAssembly has no prefetch). Skipped
-  // in a concurrent build: the read would race with the list's writer.
-  void TouchLinks(uint32_t label, uint32_t layer) {
-    if (locks_ == nullptr) touch_sink_ += *LinkBlock(label, layer);
-  }
   // The scratch a thread's walk needs for a graph of n nodes (Reserve's
   // share beyond the links).
   Status ReserveScratch(uint32_t n);

@@ -101,7 +101,8 @@ class RowStore {
   uint32_t dim_ = 0;
   uint32_t size_ = 0;
   RowBlocks<T> data_;
-  mutable uint32_t touch_sink_ = 0;  // KeepTouched
+  // KeepTouched; per thread: the walks of a parallel build touch rows concurrently.
+  static inline thread_local uint32_t touch_sink_ = 0;
 };
 
 /// float32 vectors; int8 codes are a CodeStore (code_store.hpp).
