@@ -193,6 +193,19 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
   MVDB_RETURN_IF_ERROR(graph_.ReserveRebuild(live, config_.seed));
   const bool refit = quantized() && has_floats_;  // without float32 rows: keep the quantizer and the codes
   ScalarQuantizer quant = refit ? ScalarQuantizer(config_.dim, config_.metric) : ScalarQuantizer();
+  // The dimension order a fresh index of the live rows would learn (from its
+  // first kOrderSample rows, or none below that): the rebuilt graph then
+  // measures with the same float summation order, so it equals that index's
+  // graph even where two distances nearly tie.
+  DimensionOrder order;
+  const bool reorder_dims = order_.learned() || (OrderPays() && live >= kOrderSample);
+  if (OrderPays() && live >= kOrderSample) {
+    uint32_t cursor = 0;  // Learn reads rows 0, 1, ... in turn: the next live label to read
+    MVDB_RETURN_IF_ERROR(order.Learn(config_.dim, kOrderSample, [&](uint32_t) {
+      while (IsDeleted(cursor)) ++cursor;
+      return CallerRow(cursor++, row_.data());
+    }));
+  }
 
   uint32_t next = 0;
   for (uint32_t label = 0; label < n; ++label) {
@@ -201,12 +214,27 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
       continue;
     }
     (*remap)[label] = next;
-    if (next != label) {  // next < label: row `next` was a tombstone or has moved already
+    if (has_floats_ && reorder_dims) {
+      // Through row_ in the caller's order: the destination may be the source (next == label).
+      float* caller = row_.data();
+      const float* src = store_.Get(label);
+      if (order_.learned()) {
+        order_.Restore(src, caller);
+      } else {
+        std::copy(src, src + config_.dim, caller);
+      }
+      if (order.learned()) {
+        order.Arrange(caller, store_.GetMutable(next));
+      } else {
+        std::copy(caller, caller + config_.dim, store_.GetMutable(next));
+      }
+    } else if (next != label) {  // next < label: row `next` was a tombstone or has moved already
       if (has_floats_) std::copy(store_.Get(label), store_.Get(label) + config_.dim, store_.GetMutable(next));
-      if (quantized()) std::copy(codes_.Get(label), codes_.Get(label) + config_.dim, codes_.GetMutable(next));
     }
+    if (next != label && quantized()) std::copy(codes_.Get(label), codes_.Get(label) + config_.dim, codes_.GetMutable(next));
     ++next;
   }
+  if (reorder_dims) order_ = std::move(order);
   if (has_floats_) store_.Truncate(live);
   if (quantized()) codes_.Truncate(live);
   tombstones_.ResetLive(live);
@@ -240,6 +268,12 @@ uint64_t Index::MemoryBytes() const {
 
 uint32_t Index::BytesPerVector() const {
   return (has_floats_ ? 4 * config_.dim : 0) + (quantized() ? config_.dim : 0);
+}
+
+const float* Index::CallerRow(uint32_t label, float* scratch) const {
+  if (!order_.learned()) return store_.Get(label);
+  order_.Restore(store_.Get(label), scratch);
+  return scratch;
 }
 
 void Index::CopyVector(uint32_t label, float* out) const {
