@@ -16,6 +16,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../../scripts/lib/datasets.mjs';
+import { cpuMs, quantile } from './cpu-time.mjs';
 
 const args = process.argv.slice(2);
 const graphsDiffer = args.includes('--graphs-differ');
@@ -41,10 +42,6 @@ const classes = {
   old: (await import(pathToFileURL(join(resolve(oldDist), 'index.js')).href)).MiniVectorDB,
   new: (await import(pathToFileURL(join(resolve(newDist), 'index.js')).href)).MiniVectorDB,
 };
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 /** Builds the index with `which`; returns CPU ms of insertMany and the search answers as one string. */
 async function build(which) {
@@ -56,7 +53,6 @@ async function build(which) {
   await db.close();
   return { ms, answers: JSON.stringify(hits.map((list) => list.map((h) => [h.id, h.distance]))) };
 }
-const quantile = (sorted, q) => sorted[Math.round(q * (sorted.length - 1))];
 
 await build('old'); // warm both (JIT, first heap growth)
 await build('new');

@@ -18,6 +18,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bruteForceL2, loadDataset } from '../../scripts/lib/datasets.mjs';
+import { cpuMs, cpuWindow, quantile } from './cpu-time.mjs';
 
 const K = 10;
 const args = process.argv.slice(2);
@@ -41,10 +42,6 @@ const truth =
     ? groundtruth
     : bruteForceL2({ n, dim: base.dim, data: base.data.subarray(0, n * base.dim) }, query, K);
 
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 async function open(dist) {
   const { MiniVectorDB } = await import(pathToFileURL(join(resolve(dist), 'index.js')).href);
@@ -72,16 +69,7 @@ async function sweep(db) {
   return { points, lo: points[hi - 1], hi: points[hi] };
 }
 
-/** Queries per CPU second of `pass` (all queries), repeated for at least 60 ms of CPU time. */
-async function window(pass) {
-  const c0 = cpuMs();
-  let passes = 0;
-  while (cpuMs() - c0 < 60) {
-    await pass();
-    passes++;
-  }
-  return (passes * query.n) / ((cpuMs() - c0) / 1000);
-}
+const window = (pass) => cpuWindow(pass, query.n);
 
 /** QPS at the target recall, linear in time per query between the bracketing points. */
 function atTarget(lo, hi, qpsLo, qpsHi) {
@@ -89,7 +77,6 @@ function atTarget(lo, hi, qpsLo, qpsHi) {
   return 1 / (1 / qpsLo + f * (1 / qpsHi - 1 / qpsLo));
 }
 
-const quantile = (sorted, q) => sorted[Math.round(q * (sorted.length - 1))];
 const builds = { old: await open(oldDist), new: await open(newDist) };
 const sweeps = { old: await sweep(builds.old.db), new: await sweep(builds.new.db) };
 for (const which of ['old', 'new']) process.stderr.write(`${which}: ${JSON.stringify(sweeps[which].points)}\n`);

@@ -20,6 +20,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../../scripts/lib/datasets.mjs';
+import { cpuWindow, quantile } from './cpu-time.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -72,21 +73,7 @@ if (reorderNew && resolve(oldDist) === resolve(newDist)) {
   if (reorderNew) await reorder(dbs.new);
 }
 
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-/** Queries per CPU second of `pass` (all queries), repeated for at least 60 ms of CPU time. */
-async function window(pass) {
-  const c0 = cpuMs();
-  let passes = 0;
-  while (cpuMs() - c0 < 60) {
-    await pass();
-    passes++;
-  }
-  return (passes * query.n) / ((cpuMs() - c0) / 1000);
-}
-const quantile = (sorted, q) => sorted[Math.round(q * (sorted.length - 1))];
+const window = (pass) => cpuWindow(pass, query.n);
 
 const table = {};
 for (const efSearch of efs) {

@@ -11,6 +11,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../../scripts/lib/datasets.mjs';
+import { cpuMs } from './cpu-time.mjs';
 
 const [distDir, dataDir, quantization] = process.argv.slice(2);
 if (!distDir || !dataDir || (quantization !== undefined && quantization !== 'int8')) {
@@ -23,11 +24,6 @@ const row = (m, i) => m.data.subarray(i * m.dim, (i + 1) * m.dim);
 const db = await MiniVectorDB.create({ dim: base.dim, metric: 'l2', M: 16, efConstruction: 200, seed: 1, ...(quantization ? { quantization } : {}) });
 await db.insertMany(Array.from({ length: base.n }, (_, i) => ({ id: String(i), vector: row(base, i) })));
 
-/** This process's CPU time in ms (user + system, all its threads). */
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 /**
  * Median QPS of 7 windows of at least 300 ms, each running `pass` (all
