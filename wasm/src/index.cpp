@@ -196,15 +196,18 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
   // The dimension order a fresh index of the live rows would learn (from its
   // first kOrderSample rows, or none below that): the rebuilt graph then
   // measures with the same float summation order, so it equals that index's
-  // graph even where two distances nearly tie.
+  // graph even where two distances nearly tie. Learning needs 20 bytes per
+  // dimension; where even that is not free (at the insert ceiling) the
+  // current order is kept rather than failing the compaction: the graph can
+  // then differ from a scratch build only where two distances nearly tie.
   DimensionOrder order;
-  const bool reorder_dims = order_.learned() || (OrderPays() && live >= kOrderSample);
+  bool reorder_dims = order_.learned() && live < kOrderSample;  // a fresh index would not have learned yet
   if (OrderPays() && live >= kOrderSample) {
     uint32_t cursor = 0;  // Learn reads rows 0, 1, ... in turn: the next live label to read
-    MVDB_RETURN_IF_ERROR(order.Learn(config_.dim, kOrderSample, [&](uint32_t) {
-      while (IsDeleted(cursor)) ++cursor;
-      return CallerRow(cursor++, row_.data());
-    }));
+    reorder_dims = order.Learn(config_.dim, kOrderSample, [&](uint32_t) {
+                     while (IsDeleted(cursor)) ++cursor;
+                     return CallerRow(cursor++, row_.data());
+                   }).ok();  // kOutOfMemory: order stays unlearned, rows keep the current order
   }
 
   uint32_t next = 0;
