@@ -125,7 +125,11 @@ class Index {
   /// so the result is exactly the index that inserting those vectors from
   /// scratch would build (stored vectors are copied bit for bit, not
   /// normalised again; with int8 and float32 rows the quantizer is refitted
-  /// on the live vectors, without them it and the codes are kept). Live
+  /// on the live vectors, without them it and the codes are kept; a learned
+  /// dimension order is learned again from the first kOrderSample live
+  /// rows, or dropped below that, as a fresh index would — when its
+  /// 20 bytes per dimension cannot be allocated the current order is kept,
+  /// and the graph may then differ from a scratch build at near-ties). Live
   /// labels are renumbered densely 0 .. live_count()-1.
   ///  - remap: resized to the old size(); remap[old] = new label, or kNoLabel
   ///    for a tombstone.
