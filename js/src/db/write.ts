@@ -236,6 +236,13 @@ export function deleteByFilter(db: DbState, filter: Filter): number {
   return deleteIds(db, ids);
 }
 
+/** Every label-keyed structure follows the core's old → new label map (`NO_LABEL`: dropped) after a compaction or a reorder. */
+function followRemap(db: DbState, remap: Uint32Array): void {
+  db.filters.invalidate();
+  db.records.remap(remap, NO_LABEL, db.core.size);
+  db.lexical?.remap(remap, NO_LABEL);
+}
+
 /** See `MiniVectorDB.compact`. */
 export function compact(db: DbState, options: CompactOptions = {}): number {
   const { core } = db;
@@ -249,10 +256,7 @@ export function compact(db: DbState, options: CompactOptions = {}): number {
   const live = core.size - reclaimed;
   if (reclaimed === 0) return 0;
   onProgress?.({ phase: 'rebuild', done: 0, total: live });
-  const remap = core.compact();
-  db.filters.invalidate();
-  db.records.remap(remap, NO_LABEL, core.size);
-  db.lexical?.remap(remap, NO_LABEL);
+  followRemap(db, core.compact());
   db.changed(() => ({ op: 'compact' }));
   db.logger.debug(`compacted: ${reclaimed} tombstones reclaimed, ${core.size} live records`);
   onProgress?.({ phase: 'rebuild', done: live, total: live });
@@ -262,12 +266,7 @@ export function compact(db: DbState, options: CompactOptions = {}): number {
 /** See `MiniVectorDB.reorder`. */
 export function reorder(db: DbState): void {
   const { core } = db;
-  const remap = core.reorder();
-  // Every label-keyed structure follows the core's permutation (as after a
-  // compaction, with no label dropped).
-  db.filters.invalidate();
-  db.records.remap(remap, NO_LABEL, core.size);
-  db.lexical?.remap(remap, NO_LABEL);
+  followRemap(db, core.reorder()); // a permutation: no label dropped
   db.changed(() => ({ op: 'reorder' }));
   db.logger.debug(`reordered ${core.size} labels for locality`);
 }

@@ -301,13 +301,7 @@ export class CoreIndex {
    * @throws OutOfMemoryError — the index is unchanged.
    */
   compact(): Uint32Array {
-    try {
-      this.check(this.raw.compact());
-      const at = this.raw.remapAddress() >>> 2;
-      return this.mod.HEAPU32.slice(at, at + (this.raw.remapCount() >>> 0));
-    } finally {
-      this.raw.releaseRemap();
-    }
+    return this.#remapOf(() => this.raw.compact());
   }
 
   /**
@@ -317,8 +311,13 @@ export class CoreIndex {
    * @throws OutOfMemoryError — the index is unchanged.
    */
   reorder(): Uint32Array {
+    return this.#remapOf(() => this.raw.reorder());
+  }
+
+  /** Runs a relabelling core call and copies out the old → new label map it left in the core (released in every case). */
+  #remapOf(call: () => number): Uint32Array {
     try {
-      this.check(this.raw.reorder());
+      this.check(call());
       const at = this.raw.remapAddress() >>> 2;
       return this.mod.HEAPU32.slice(at, at + (this.raw.remapCount() >>> 0));
     } finally {
