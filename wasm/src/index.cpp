@@ -206,7 +206,8 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
     uint32_t cursor = 0;  // Learn reads rows 0, 1, ... in turn: the next live label to read
     reorder_dims = order.Learn(config_.dim, kOrderSample, [&](uint32_t) {
                      while (IsDeleted(cursor)) ++cursor;
-                     return CallerRow(cursor++, row_.data());
+                     CopyVector(cursor++, row_.data());  // the caller's order
+                     return static_cast<const float*>(row_.data());
                    }).ok();  // kOutOfMemory: order stays unlearned, rows keep the current order
   }
 
@@ -220,12 +221,7 @@ Status Index::Compact(GrowableArray<uint32_t>* remap) {
     if (has_floats_ && reorder_dims) {
       // Through row_ in the caller's order: the destination may be the source (next == label).
       float* caller = row_.data();
-      const float* src = store_.Get(label);
-      if (order_.learned()) {
-        order_.Restore(src, caller);
-      } else {
-        std::copy(src, src + config_.dim, caller);
-      }
+      CopyVector(label, caller);
       if (order.learned()) {
         order.Arrange(caller, store_.GetMutable(next));
       } else {
@@ -271,12 +267,6 @@ uint64_t Index::MemoryBytes() const {
 
 uint32_t Index::BytesPerVector() const {
   return (has_floats_ ? 4 * config_.dim : 0) + (quantized() ? config_.dim : 0);
-}
-
-const float* Index::CallerRow(uint32_t label, float* scratch) const {
-  if (!order_.learned()) return store_.Get(label);
-  order_.Restore(store_.Get(label), scratch);
-  return scratch;
 }
 
 void Index::CopyVector(uint32_t label, float* out) const {

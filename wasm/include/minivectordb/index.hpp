@@ -288,9 +288,6 @@ class Index {
   // index unchanged). Once learned it stays, even when the Add that learned
   // it fails later (stored vectors read back the same in any order).
   Status LearnOrderIfDue(const float* vectors, uint32_t n);
-  // Stored float32 row of `label` in the caller's dimension order: the row
-  // itself, or restored into `scratch` (dim floats) when an order is learned.
-  const float* CallerRow(uint32_t label, float* scratch) const;
   // kInt8, before the quantizer freezes: refits on every stored row (live,
   // tombstoned and reused slots alike: each holds its current vector) and
   // re-encodes them all; freezes (and drops floats without keep_float) once
